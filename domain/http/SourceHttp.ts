@@ -1,0 +1,113 @@
+/**
+ * The polite client every upstream request goes through: identifies the operator in
+ * the User-Agent, keeps to a request rate, retries transient failures with backoff, and
+ * turns HTTP statuses into typed errors. Callers get only 2xx and 304 responses.
+ */
+import { Context, Effect, Layer } from "effect"
+import { RateLimiter } from "effect/persistence"
+import { HttpClient, type HttpRequest, type HttpResponse, HttpTransportError } from "./HttpClient.ts"
+import { parseRetryAfter, retryTransient, type RetryPolicy } from "./retryPolicy.ts"
+import {
+  ContactRequired,
+  type SourceError,
+  SourceForbidden,
+  SourceNotFound,
+  SourceStatusError,
+  TransientSourceFailure
+} from "./sourceErrors.ts"
+import { isContact, userAgentFor } from "./userAgent.ts"
+
+export interface SourcePolicy {
+  readonly contact: string
+  readonly requestsPerSecond: number
+  readonly timeoutMs: number
+  readonly retry: RetryPolicy
+}
+
+export interface SourceHttpShape {
+  readonly userAgent: string
+  /**
+   * One request, rate-limited, classified, retried while transient. Use `attempt` +
+   * `retry` instead when the body must be read inside the retried unit (downloads).
+   */
+  readonly get: (url: string, headers?: Record<string, string>) => Effect.Effect<HttpResponse, SourceError>
+  /** One rate-limited, classified attempt; transient failures are left to the caller. */
+  readonly attempt: (
+    url: string,
+    headers?: Record<string, string>
+  ) => Effect.Effect<HttpResponse, SourceError | TransientSourceFailure>
+  /** Retries a unit of work (request + body) under this source's retry policy. */
+  readonly retry: <A, E, R>(
+    effect: Effect.Effect<A, E | TransientSourceFailure, R>
+  ) => Effect.Effect<A, Exclude<E, TransientSourceFailure> | SourceError, R>
+}
+
+export class SourceHttp extends Context.Service<SourceHttp, SourceHttpShape>()("quest/SourceHttp") {}
+
+const isTransientStatus = (status: number) => status === 408 || status === 425 || status === 429 || status >= 500
+
+const classify = (
+  response: HttpResponse,
+  userAgent: string
+): Effect.Effect<HttpResponse, SourceError | TransientSourceFailure> => {
+  const { status, url } = response
+  if ((status >= 200 && status < 300) || status === 304) return Effect.succeed(response)
+  // The body of an error page is never read; release the connection.
+  const drop = Effect.promise(() => response.body?.cancel().catch(() => undefined) ?? Promise.resolve())
+  const failure = (): SourceError | TransientSourceFailure => {
+    if (status === 403) return new SourceForbidden({ url, userAgent })
+    if (status === 404 || status === 410) return new SourceNotFound({ url })
+    if (isTransientStatus(status)) {
+      return new TransientSourceFailure({
+        url,
+        reason: `HTTP ${status}`,
+        retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), Date.now())
+      })
+    }
+    return new SourceStatusError({ url, status })
+  }
+  return Effect.andThen(drop, Effect.fail(failure()))
+}
+
+export const makeSourceHttp = (policy: SourcePolicy) =>
+  Effect.gen(function*() {
+    if (!isContact(policy.contact)) return yield* new ContactRequired()
+    const client = yield* HttpClient
+    const limiter = yield* RateLimiter.RateLimiter
+    const userAgent = userAgentFor(policy.contact)
+
+    const attempt = (url: string, headers: Record<string, string> = {}) => {
+      const request: HttpRequest = {
+        url,
+        method: "GET",
+        headers: { ...headers, "user-agent": userAgent },
+        timeoutMs: policy.timeoutMs
+      }
+      return RateLimiter.sleep(limiter, {
+        algorithm: "token-bucket",
+        key: "upstream",
+        limit: Math.max(1, Math.round(policy.requestsPerSecond)),
+        window: "1 second"
+      }).pipe(
+        Effect.orDie, // the in-memory limiter store cannot fail
+        Effect.andThen(client.send(request)),
+        Effect.catchTag("HttpTransportError", (error: HttpTransportError) =>
+          Effect.fail(new TransientSourceFailure({ url, reason: error.detail }))),
+        Effect.flatMap((response) => classify(response, userAgent))
+      )
+    }
+
+    const retry = retryTransient(policy.retry)
+    return SourceHttp.of({
+      userAgent,
+      attempt,
+      retry: retry as SourceHttpShape["retry"],
+      get: (url, headers) => retry(attempt(url, headers))
+    })
+  })
+
+/** Needs an HttpClient; fails with ContactRequired before any request when no contact is set. */
+export const sourceHttpLayer = (policy: SourcePolicy) =>
+  Layer.effect(SourceHttp, makeSourceHttp(policy)).pipe(
+    Layer.provide(RateLimiter.layer.pipe(Layer.provide(RateLimiter.layerStoreMemory)))
+  )

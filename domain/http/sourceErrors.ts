@@ -1,0 +1,64 @@
+/** What can go wrong talking to an upstream source (BLS, DataUSA), as typed values. */
+import { Schema } from "effect"
+
+export class ContactRequired extends Schema.TaggedError<ContactRequired>()("ContactRequired", {}) {
+  override get message() {
+    return "BLS refuses scripts that do not identify themselves. Set a contact e-mail or URL with " +
+      "QUEST_CONTACT=you@example.com (or --contact); it is sent in the User-Agent header."
+  }
+}
+
+export class SourceForbidden extends Schema.TaggedError<SourceForbidden>()("SourceForbidden", {
+  url: Schema.String,
+  userAgent: Schema.String
+}) {
+  override get message() {
+    return `${this.url} answered 403 Forbidden to User-Agent "${this.userAgent}". BLS blocks requests whose ` +
+      `User-Agent carries no real contact; set QUEST_CONTACT to an address you read and run again.`
+  }
+}
+
+export class SourceNotFound extends Schema.TaggedError<SourceNotFound>()("SourceNotFound", {
+  url: Schema.String
+}) {
+  override get message() {
+    return `${this.url} answered 404 Not Found. Check the configured URL (BLS_BASE_URL / POPULATION_URL).`
+  }
+}
+
+export class SourceStatusError extends Schema.TaggedError<SourceStatusError>()("SourceStatusError", {
+  url: Schema.String,
+  status: Schema.Number
+}) {
+  override get message() {
+    return `${this.url} answered HTTP ${this.status}, which the pipeline does not expect. ` +
+      `Check the configured URL; nothing was changed in the store.`
+  }
+}
+
+/**
+ * A failure worth retrying (429, 5xx, timeout, dropped connection, short body). Raised
+ * inside the retry loop; once the budget is spent it becomes SourceUnavailable.
+ */
+export class TransientSourceFailure extends Schema.TaggedError<TransientSourceFailure>()("TransientSourceFailure", {
+  url: Schema.String,
+  reason: Schema.String,
+  retryAfterMs: Schema.optional(Schema.Number)
+}) {
+  override get message() {
+    return `${this.url}: ${this.reason}`
+  }
+}
+
+export class SourceUnavailable extends Schema.TaggedError<SourceUnavailable>()("SourceUnavailable", {
+  url: Schema.String,
+  attempts: Schema.Number,
+  lastReason: Schema.String
+}) {
+  override get message() {
+    return `${this.url} kept failing after ${this.attempts} attempts (last: ${this.lastReason}). ` +
+      `The source may be overloaded; nothing was changed for it in the store. Run again later.`
+  }
+}
+
+export type SourceError = SourceForbidden | SourceNotFound | SourceStatusError | SourceUnavailable
