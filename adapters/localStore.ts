@@ -1,0 +1,390 @@
+/**
+ * The object store as a local folder: each key is a file under the root, so the folder
+ * reads like the mirror it holds. Content type and user metadata live in a hidden sidecar
+ * tree `<root>/.quest-meta/<key>` (JSON), which mirrors the data tree so it can only
+ * collide where the data itself would.
+ *
+ * Names whose segment starts with `.quest-` are the store's own (sidecars, temp files):
+ * never listed, and refused as keys.
+ *
+ * Atomic `put`: the body is written to a temp file in the target's folder and renamed into
+ * place only when it is complete. A sidecar records the identity (inode, size, mtime) of
+ * the data file it describes; a sidecar that does not match its file (a crash between the
+ * two renames, a file edited by hand) is ignored, so metadata never vouches for other bytes.
+ */
+import type { Dirent } from "node:fs"
+import * as fs from "node:fs/promises"
+import * as path from "node:path"
+import { Effect, Layer } from "effect"
+import type { Body, ListedObject, Metadata, ObjectStoreShape, PutOptions, StoredObject } from "../domain/store/ObjectStore.ts"
+import { ObjectStore, StoreError } from "../domain/store/ObjectStore.ts"
+
+const reservedPrefix = ".quest-"
+const metaFolder = `${reservedPrefix}meta`
+const readChunkSize = 64 * 1024
+
+interface Sidecar {
+  readonly contentType?: string | undefined
+  readonly metadata: Metadata
+  /** Identity of the data file this sidecar describes. */
+  readonly ino: number
+  readonly size: number
+  readonly mtimeMs: number
+}
+
+/** A failure with a message fit for StoreError.detail, keeping the original cause. */
+class StoreFailure extends Error {}
+
+const errnoCode = (cause: unknown): string | undefined =>
+  typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string"
+    ? cause.code
+    : undefined
+
+const isMissing = (cause: unknown) => {
+  const code = errnoCode(cause)
+  return code === "ENOENT" || code === "ENOTDIR"
+}
+
+const detailOf = (cause: unknown): string => {
+  if (cause instanceof StoreFailure) return cause.message
+  const text = cause instanceof Error ? cause.message : String(cause)
+  switch (errnoCode(cause)) {
+    case "EACCES":
+    case "EPERM":
+      return `permission denied (${text}); check the folder's owner and mode`
+    case "ENOSPC":
+      return `the disk is full (${text})`
+    case "EEXIST":
+    case "ENOTDIR":
+    case "EISDIR":
+      return `a file and a folder want the same name (${text}); ` +
+        `a local store cannot hold both "a" and "a/b"`
+    default:
+      return text
+  }
+}
+
+const sameFile = (sidecar: Sidecar, stats: { ino: number; size: number; mtimeMs: number }) =>
+  sidecar.ino === stats.ino && sidecar.size === stats.size && sidecar.mtimeMs === stats.mtimeMs
+
+const removeQuietly = (file: string) => fs.rm(file, { force: true }).catch(() => undefined)
+
+const tempPathBeside = (file: string) =>
+  path.join(path.dirname(file), `${reservedPrefix}tmp-${crypto.randomUUID()}`)
+
+const bytesOf = (body: Uint8Array | string) => typeof body === "string" ? new TextEncoder().encode(body) : body
+
+/** Writes the body to `file`, checking its length; cancels a stream body it stops reading. */
+const writeBody = async (
+  file: fs.FileHandle,
+  body: Body,
+  contentLength: number | undefined,
+  signal: AbortSignal
+): Promise<void> => {
+  if (!(body instanceof ReadableStream)) {
+    const bytes = bytesOf(body)
+    if (contentLength !== undefined && bytes.byteLength !== contentLength) {
+      throw new StoreFailure(`the body has ${bytes.byteLength} bytes but contentLength says ${contentLength}`)
+    }
+    await file.writeFile(bytes)
+    return
+  }
+  const reader = body.getReader()
+  // Cancelling ends a pending read at once, even on a body that has stalled.
+  const stop = () => void reader.cancel(signal.reason).catch(() => undefined)
+  signal.addEventListener("abort", stop)
+  let written = 0
+  try {
+    for (;;) {
+      signal.throwIfAborted()
+      let chunk: ReadableStreamReadResult<Uint8Array>
+      try {
+        chunk = await reader.read()
+      } catch (cause) {
+        throw new StoreFailure(`the body stream failed after ${written} bytes: ${detailOf(cause)}`, { cause })
+      }
+      signal.throwIfAborted()
+      if (chunk.done) break
+      written += chunk.value.byteLength
+      if (contentLength !== undefined && written > contentLength) {
+        throw new StoreFailure(`the body is longer than its contentLength of ${contentLength} bytes`)
+      }
+      await file.write(chunk.value)
+    }
+  } catch (cause) {
+    await reader.cancel(cause).catch(() => undefined)
+    throw cause
+  } finally {
+    signal.removeEventListener("abort", stop)
+    reader.releaseLock()
+  }
+  if (contentLength !== undefined && written !== contentLength) {
+    throw new StoreFailure(`the body ended after ${written} of its ${contentLength} bytes`)
+  }
+}
+
+/** A pull-based web stream over an open file; closes the file when done or cancelled. */
+const fileStream = (file: fs.FileHandle): ReadableStream<Uint8Array> =>
+  new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const buffer = new Uint8Array(readChunkSize)
+        const { bytesRead } = await file.read(buffer, 0, readChunkSize, null)
+        if (bytesRead === 0) {
+          await file.close()
+          controller.close()
+        } else {
+          controller.enqueue(buffer.subarray(0, bytesRead))
+        }
+      } catch (cause) {
+        await file.close().catch(() => undefined)
+        controller.error(cause)
+      }
+    },
+    cancel: () => file.close()
+  })
+
+export const makeLocalStore = (root: string): ObjectStoreShape => {
+  const absoluteRoot = path.resolve(root)
+  const location = root
+
+  /** Folder path segments of a key or prefix; refuses what could leave the root. */
+  const segmentsOf = (keyOrFolder: string, what: string): ReadonlyArray<string> => {
+    const segments = keyOrFolder.split("/")
+    for (const segment of segments) {
+      if (segment === "" || segment === "." || segment === ".." || segment.includes("\0") || segment.includes("\\")) {
+        throw new StoreFailure(
+          `"${keyOrFolder}" is not a usable ${what}: a local store needs non-empty "/"-separated names ` +
+            `without ".", "..", "\\" or NUL, and no leading or trailing "/"`
+        )
+      }
+      if (segment.startsWith(reservedPrefix)) {
+        throw new StoreFailure(`"${keyOrFolder}" is not a usable ${what}: names starting with "${reservedPrefix}" are the store's own`)
+      }
+    }
+    return segments
+  }
+
+  const pathsOf = (key: string) => {
+    const segments = segmentsOf(key, "key")
+    const data = path.join(absoluteRoot, ...segments)
+    if (!data.startsWith(absoluteRoot + path.sep)) {
+      throw new StoreFailure(`"${key}" would leave the store's folder ${absoluteRoot}`)
+    }
+    return { data, meta: path.join(absoluteRoot, metaFolder, ...segments) }
+  }
+
+  const readSidecar = async (file: string): Promise<Sidecar | undefined> => {
+    try {
+      return JSON.parse(await fs.readFile(file, "utf8")) as Sidecar
+    } catch (cause) {
+      // A missing or half-written sidecar means "no metadata", as for a file copied in by hand.
+      if (isMissing(cause) || cause instanceof SyntaxError) return undefined
+      throw cause
+    }
+  }
+
+  const describe = async (
+    key: string,
+    metaFile: string,
+    stats: { ino: number; size: number; mtimeMs: number; mtime: Date }
+  ): Promise<StoredObject> => {
+    const sidecar = await readSidecar(metaFile)
+    const valid = sidecar !== undefined && sameFile(sidecar, stats) ? sidecar : undefined
+    return {
+      key,
+      size: stats.size,
+      contentType: valid?.contentType,
+      metadata: { ...valid?.metadata },
+      lastModified: stats.mtime
+    }
+  }
+
+  /** Writes the sidecar for the data file now at `dataTemp`, beside its final place. */
+  const writeSidecar = async (metaFile: string, dataFile: string, options: PutOptions) => {
+    const stats = await fs.stat(dataFile)
+    const sidecar: Sidecar = {
+      contentType: options.contentType,
+      metadata: { ...options.metadata },
+      ino: stats.ino,
+      size: stats.size,
+      mtimeMs: stats.mtimeMs
+    }
+    await fs.mkdir(path.dirname(metaFile), { recursive: true })
+    const temp = tempPathBeside(metaFile)
+    try {
+      await fs.writeFile(temp, JSON.stringify(sidecar), { flag: "wx" })
+      return temp
+    } catch (cause) {
+      await removeQuietly(temp)
+      throw cause
+    }
+  }
+
+  /** Moves a complete data temp file and its sidecar into place: data first, so a crash in between leaves a stale (ignored) sidecar, never metadata vouching for old bytes. */
+  const commit = async (dataTemp: string, paths: { data: string; meta: string }, options: PutOptions) => {
+    let metaTemp: string | undefined
+    try {
+      metaTemp = await writeSidecar(paths.meta, dataTemp, options)
+      await fs.rename(dataTemp, paths.data)
+      await fs.rename(metaTemp, paths.meta)
+    } catch (cause) {
+      await removeQuietly(dataTemp)
+      if (metaTemp !== undefined) await removeQuietly(metaTemp)
+      throw cause
+    }
+  }
+
+  /** Runs a file task; interrupting it aborts the task and waits for its cleanup (temp files). */
+  const run = <A>(operation: string, key: string, task: (signal: AbortSignal) => Promise<A>) =>
+    Effect.callback<A, StoreError>((resume) => {
+      const controller = new AbortController()
+      const settled = task(controller.signal).then(
+        (value) => resume(Effect.succeed(value)),
+        (cause) =>
+          resume(Effect.fail(
+            new StoreError({
+              operation,
+              key,
+              location,
+              detail: detailOf(cause),
+              cause: cause instanceof StoreFailure ? cause.cause : cause
+            })
+          ))
+      )
+      return Effect.promise(() => {
+        controller.abort()
+        return settled
+      })
+    })
+
+  const head = async (key: string): Promise<StoredObject | undefined> => {
+    const paths = pathsOf(key)
+    try {
+      const stats = await fs.stat(paths.data)
+      return stats.isFile() ? await describe(key, paths.meta, stats) : undefined
+    } catch (cause) {
+      if (isMissing(cause)) return undefined
+      throw cause
+    }
+  }
+
+  const list = async (prefix: string): Promise<ReadonlyArray<ListedObject>> => {
+    const folderPart = prefix.slice(0, prefix.lastIndexOf("/") + 1)
+    const folderSegments = folderPart === "" ? [] : segmentsOf(folderPart.slice(0, -1), "prefix")
+    const found: Array<ListedObject> = []
+    const walk = async (folder: string, keyPrefix: string): Promise<void> => {
+      let entries: Array<Dirent>
+      try {
+        entries = await fs.readdir(folder, { withFileTypes: true })
+      } catch (cause) {
+        if (isMissing(cause)) return
+        throw cause
+      }
+      for (const entry of entries) {
+        if (entry.name.startsWith(reservedPrefix)) continue
+        const key = keyPrefix + entry.name
+        const full = path.join(folder, entry.name)
+        if (entry.isDirectory()) {
+          if ((key + "/").startsWith(prefix)) await walk(full, key + "/")
+        } else if (entry.isFile() && key.startsWith(prefix)) {
+          found.push({ key, size: (await fs.stat(full)).size })
+        }
+      }
+    }
+    await walk(path.join(absoluteRoot, ...folderSegments), folderPart)
+    return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  }
+
+  const get = async (key: string) => {
+    const paths = pathsOf(key)
+    let file: fs.FileHandle
+    try {
+      file = await fs.open(paths.data, "r")
+    } catch (cause) {
+      if (isMissing(cause)) return undefined
+      throw cause
+    }
+    try {
+      // Stat the open handle: a concurrent put renames a new file in, but this one stays whole.
+      const stats = await file.stat()
+      if (!stats.isFile()) {
+        await file.close()
+        return undefined
+      }
+      return { object: await describe(key, paths.meta, stats), body: fileStream(file) }
+    } catch (cause) {
+      await file.close().catch(() => undefined)
+      throw cause
+    }
+  }
+
+  const put = async (key: string, body: Body, options: PutOptions, signal: AbortSignal) => {
+    const paths = pathsOf(key)
+    await fs.mkdir(path.dirname(paths.data), { recursive: true })
+    const temp = tempPathBeside(paths.data)
+    try {
+      const file = await fs.open(temp, "wx")
+      try {
+        await writeBody(file, body, options.contentLength, signal)
+      } finally {
+        await file.close()
+      }
+    } catch (cause) {
+      await removeQuietly(temp)
+      throw cause
+    }
+    await commit(temp, paths, options)
+  }
+
+  const copy = async (from: string, to: string, options: PutOptions) => {
+    const source = pathsOf(from)
+    const target = pathsOf(to)
+    const existing = await head(from)
+    if (existing === undefined) throw new StoreFailure(`there is no object "${from}" to copy`)
+    const replaced = { ...options, contentType: options.contentType ?? existing.contentType }
+    if (from === to) {
+      // Same bytes, new sidecar: only the metadata changes.
+      const metaTemp = await writeSidecar(target.meta, target.data, replaced)
+      await fs.rename(metaTemp, target.meta).catch(async (cause) => {
+        await removeQuietly(metaTemp)
+        throw cause
+      })
+      return
+    }
+    await fs.mkdir(path.dirname(target.data), { recursive: true })
+    const temp = tempPathBeside(target.data)
+    try {
+      await fs.copyFile(source.data, temp, fs.constants.COPYFILE_EXCL)
+    } catch (cause) {
+      await removeQuietly(temp)
+      throw cause
+    }
+    await commit(temp, target, replaced)
+  }
+
+  const remove = async (key: string) => {
+    const paths = pathsOf(key)
+    // Data first: a crash in between leaves an orphan sidecar, which describes nothing.
+    for (const file of [paths.data, paths.meta]) {
+      try {
+        await fs.unlink(file)
+      } catch (cause) {
+        if (!isMissing(cause) && errnoCode(cause) !== "EISDIR") throw cause
+      }
+    }
+  }
+
+  return {
+    location,
+    list: (prefix) => run("list", prefix, () => list(prefix)),
+    head: (key) => run("head", key, () => head(key)),
+    get: (key) => run("get", key, () => get(key)),
+    put: (key, body, options = {}) => run("put", key, (signal) => put(key, body, options, signal)),
+    copy: (from, to, options) => run("copy", `${from} → ${to}`, () => copy(from, to, options)),
+    delete: (key) => run("delete", key, () => remove(key))
+  }
+}
+
+export const localStoreLayer = (root: string): Layer.Layer<ObjectStore> =>
+  Layer.sync(ObjectStore, () => makeLocalStore(root))
