@@ -52,13 +52,7 @@ const collect = async (body: Body, contentLength: number | undefined): Promise<U
   if (contentLength !== undefined && total !== contentLength) {
     throw new Error(`the body has ${total} bytes but contentLength says ${contentLength}`)
   }
-  const bytes = new Uint8Array(total)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return bytes
+  return new Uint8Array(await new Blob(chunks as Array<Uint8Array<ArrayBuffer>>).arrayBuffer())
 }
 
 export const makeMemoryStore = (location = "memory://test"): MemoryStore => {
