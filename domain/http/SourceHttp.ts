@@ -26,6 +26,8 @@ export interface SourcePolicy {
 
 export interface SourceHttpShape {
   readonly userAgent: string
+  /** Requests sent so far, retries included: run summaries report the difference. */
+  readonly requestsMade: () => number
   /**
    * One request, rate-limited, classified, retried while transient. Use `attempt` +
    * `retry` instead when the body must be read inside the retried unit (downloads).
@@ -75,6 +77,10 @@ export const makeSourceHttp = (policy: SourcePolicy) =>
     const client = yield* HttpClient
     const limiter = yield* RateLimiter.RateLimiter
     const userAgent = userAgentFor(policy.contact)
+    const limit = Math.max(1, Math.round(policy.requestsPerSecond))
+    // Below one request a second the window stretches instead: 0.2/s is 1 per 5 s.
+    const windowMs = (limit / policy.requestsPerSecond) * 1000
+    let requests = 0
 
     const attempt = (url: string, headers: Record<string, string> = {}) => {
       const request: HttpRequest = {
@@ -86,11 +92,14 @@ export const makeSourceHttp = (policy: SourcePolicy) =>
       return RateLimiter.sleep(limiter, {
         algorithm: "token-bucket",
         key: "upstream",
-        limit: Math.max(1, Math.round(policy.requestsPerSecond)),
-        window: "1 second"
+        limit,
+        window: windowMs
       }).pipe(
         Effect.orDie, // the in-memory limiter store cannot fail
-        Effect.andThen(client.send(request)),
+        Effect.andThen(Effect.suspend(() => {
+          requests += 1
+          return client.send(request)
+        })),
         Effect.catchTag("HttpTransportError", (error: HttpTransportError) =>
           Effect.fail(new TransientSourceFailure({ url, reason: error.detail }))),
         Effect.flatMap((response) => classify(response, userAgent))
@@ -100,6 +109,7 @@ export const makeSourceHttp = (policy: SourcePolicy) =>
     const retry = retryTransient(policy.retry)
     return SourceHttp.of({
       userAgent,
+      requestsMade: () => requests,
       attempt,
       retry: retry as SourceHttpShape["retry"],
       get: (url, headers) => retry(attempt(url, headers))

@@ -1,0 +1,132 @@
+/**
+ * Reads a web server's directory page into the files it lists. Knows BLS's IIS format
+ * (`6/4/2026  8:30 AM      1567978 <A HREF="/pub/.../pr.class">`) and the Apache and
+ * nginx styles (relative links, date and size after the link or in table cells).
+ * Only plain files directly under the base URL count: anything that is a directory,
+ * a sort link, or leaves the directory is ignored.
+ */
+import { Schema } from "effect"
+import { parseHTML } from "linkedom"
+
+export interface ListingEntry {
+  /** The file name, decoded (`pr.data.0.Current`). */
+  readonly name: string
+  readonly url: string
+  /** Bytes, when the page states an exact figure. */
+  readonly size: number | undefined
+  /** The page's date text, whitespace-normalised; compared as text, never parsed for time zones. */
+  readonly modified: string | undefined
+}
+
+export class ListingFormatError extends Schema.TaggedError<ListingFormatError>()("ListingFormatError", {
+  url: Schema.String,
+  detail: Schema.String
+}) {
+  override get message() {
+    return `The directory page ${this.url} ${this.detail}. Its format may have changed; nothing in the ` +
+      `store was changed. Open the page in a browser and check BLS_BASE_URL.`
+  }
+}
+
+const IIS_BEFORE = /(\d{1,2}\/\d{1,2}\/\d{4}\s+\d{1,2}:\d{2}(?:\s*[AP]M)?)\s+(\d+|<dir>)\s*$/i
+const AFTER = /^\s*(\d{1,4}[-/][A-Za-z0-9]{1,3}[-/]\d{1,4}\s+\d{1,2}:\d{2}(?::\d{2})?)\s+(\S+)/
+
+const normalise = (text: string) => text.replace(/\s+/g, " ").trim()
+const exactSize = (text: string | undefined) => (text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined)
+
+interface Facts {
+  readonly modified: string | undefined
+  readonly size: number | undefined
+  readonly isDirectory: boolean
+}
+
+const TEXT_NODE = 3
+
+// linkedom splits text at entities (`&lt;dir&gt;` is three nodes), so gather the run.
+const textBefore = (anchor: Element): string => {
+  let text = ""
+  for (let node = anchor.previousSibling; node !== null && node.nodeType === TEXT_NODE; node = node.previousSibling) {
+    text = (node.textContent ?? "") + text
+  }
+  return text
+}
+
+const textAfter = (anchor: Element): string => {
+  let text = ""
+  for (let node = anchor.nextSibling; node !== null && node.nodeType === TEXT_NODE; node = node.nextSibling) {
+    text += node.textContent ?? ""
+  }
+  if (text !== "") return text
+  // Apache's table style: <td><a/></td><td>date</td><td>size</td>
+  const cell = anchor.closest("td")
+  if (cell === null) return ""
+  const cells: Array<string> = []
+  for (let sibling = cell.nextElementSibling; sibling !== null; sibling = sibling.nextElementSibling) {
+    cells.push(sibling.textContent ?? "")
+  }
+  return cells.join("  ")
+}
+
+const factsOf = (anchor: Element): Facts => {
+  const before = IIS_BEFORE.exec(textBefore(anchor))
+  if (before !== null) {
+    return { modified: normalise(before[1]!), size: exactSize(before[2]), isDirectory: /dir/i.test(before[2]!) }
+  }
+  const after = AFTER.exec(textAfter(anchor))
+  if (after !== null) return { modified: normalise(after[1]!), size: exactSize(after[2]), isDirectory: false }
+  return { modified: undefined, size: undefined, isDirectory: false }
+}
+
+// linkedom keeps attribute names as written when the page has no doctype (IIS writes HREF).
+const hrefOf = (anchor: Element): string | undefined =>
+  Array.from(anchor.attributes).find((attribute) => attribute.name.toLowerCase() === "href")?.value
+
+/** The file name an href points to, when it is a plain file directly under `base`. */
+const fileNameUnder = (href: string, base: URL): { name: string; url: string } | undefined => {
+  let target: URL
+  try {
+    target = new URL(href, base)
+  } catch {
+    return undefined
+  }
+  if (target.origin !== base.origin || target.search !== "" || href.startsWith("?")) return undefined
+  if (!target.pathname.startsWith(base.pathname)) return undefined
+  const rest = target.pathname.slice(base.pathname.length)
+  if (rest === "" || rest.includes("/")) return undefined
+  let name: string
+  try {
+    name = decodeURIComponent(rest)
+  } catch {
+    return undefined
+  }
+  if (name === "." || name === ".." || name.includes("/") || name.includes("\\")) return undefined
+  target.hash = ""
+  return { name, url: target.href }
+}
+
+/**
+ * The files listed on `html`, the page served at `baseUrl`, in page order, each once.
+ * Fails with ListingFormatError when none is found: an empty result must never be
+ * read as "upstream deleted everything".
+ */
+export const parseDirectoryListing = (html: string, baseUrl: string): Array<ListingEntry> => {
+  const base = new URL(baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`)
+  const { document } = parseHTML(html)
+  const seen = new Set<string>()
+  const entries: Array<ListingEntry> = []
+  for (const anchor of Array.from(document.querySelectorAll("a"))) {
+    const href = hrefOf(anchor)
+    const file = href === undefined ? undefined : fileNameUnder(href, base)
+    if (file === undefined || seen.has(file.name)) continue
+    const facts = factsOf(anchor)
+    if (facts.isDirectory) continue
+    seen.add(file.name)
+    entries.push({ ...file, size: facts.size, modified: facts.modified })
+  }
+  return entries
+}
+
+export const requireFiles = (entries: ReadonlyArray<ListingEntry>, url: string) =>
+  entries.length > 0
+    ? undefined
+    : new ListingFormatError({ url, detail: "lists no files" })

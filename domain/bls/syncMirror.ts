@@ -1,0 +1,193 @@
+/**
+ * The BLS mirror run: list the source, compare with the store, transfer what changed,
+ * delete what is gone — in rclone's stages (list → plan → transfer → delete → summary).
+ * A run that cannot finish every transfer deletes nothing, so a failure never costs
+ * data the previous run stored.
+ */
+import { Cause, Clock, Effect, Exit, Schema } from "effect"
+import { SourceHttp } from "../http/SourceHttp.ts"
+import { ObjectStore, type StoredObject } from "../store/ObjectStore.ts"
+import { parseDirectoryListing, requireFiles } from "./directoryListing.ts"
+import { planSync, type SyncPlan } from "./syncPlan.ts"
+import { transferFile, type TransferOutcome } from "./transferFile.ts"
+
+export interface SyncOptions {
+  /** The directory page, e.g. https://download.bls.gov/pub/time.series/pr/ */
+  readonly baseUrl: string
+  /** Where mirrored files live in the store. */
+  readonly prefix: string
+  readonly concurrency: number
+  /** Largest share (0–1) of the mirror one run may delete without `force`. */
+  readonly maxDeleteShare: number
+  readonly force: boolean
+  readonly dryRun: boolean
+  /** Bodies up to this size are verified in memory and written once; larger ones go through staging. */
+  readonly spoolLimitBytes: number
+}
+
+export const defaultSyncOptions = {
+  prefix: "bls/pr/",
+  concurrency: 4,
+  maxDeleteShare: 0.5,
+  force: false,
+  dryRun: false,
+  spoolLimitBytes: 64 * 1024 * 1024
+} satisfies Omit<SyncOptions, "baseUrl">
+
+export interface SyncSummary {
+  readonly event: "bls-sync"
+  readonly source: string
+  readonly store: string
+  readonly dryRun: boolean
+  readonly listed: number
+  readonly added: number
+  readonly updated: number
+  readonly deleted: number
+  readonly unchanged: number
+  readonly bytesDownloaded: number
+  readonly requests: number
+  readonly durationMs: number
+  /** What happened to each file that needed work (nothing for unchanged files). */
+  readonly files: ReadonlyArray<{ readonly name: string; readonly action: string }>
+}
+
+export class DeleteGuardTripped extends Schema.TaggedError<DeleteGuardTripped>()("DeleteGuardTripped", {
+  wouldDelete: Schema.Number,
+  mirrored: Schema.Number,
+  maxShare: Schema.Number
+}) {
+  override get message() {
+    return `This sync would delete ${this.wouldDelete} of the ${this.mirrored} mirrored files, more than the ` +
+      `allowed ${Math.round(this.maxShare * 100)}%. Nothing was changed. If upstream really removed them, ` +
+      `run again with --force (or raise QUEST_MAX_DELETE_SHARE).`
+  }
+}
+
+export class SyncIncomplete extends Schema.TaggedError<SyncIncomplete>()("SyncIncomplete", {
+  failures: Schema.Array(Schema.Struct({ name: Schema.String, message: Schema.String })),
+  completed: Schema.Number
+}) {
+  override get message() {
+    const first = this.failures[0]
+    return `${this.failures.length} file(s) could not be synced (${this.completed} others were); the previous ` +
+      `copies are untouched and no file was deleted. First: ${first?.name}: ${first?.message}`
+  }
+}
+
+const readText = (body: ReadableStream<Uint8Array> | null) =>
+  Effect.promise(() => (body === null ? Promise.resolve("") : new Response(body).text()))
+
+/** The objects directly under the mirror prefix, by file name, with their metadata. */
+const storedFiles = (prefix: string, concurrency: number) =>
+  Effect.gen(function*() {
+    const store = yield* ObjectStore
+    const listed = yield* store.list(prefix)
+    const direct = listed.filter((object) => !object.key.slice(prefix.length).includes("/"))
+    const heads = yield* Effect.forEach(direct, (object) => store.head(object.key), { concurrency })
+    return new Map(
+      heads.filter((head): head is StoredObject => head !== undefined).map((head) => [head.key.slice(prefix.length), head])
+    )
+  })
+
+const summarise = (
+  base: Pick<SyncSummary, "source" | "store" | "dryRun" | "listed" | "requests" | "durationMs">,
+  plan: SyncPlan,
+  outcomes: ReadonlyArray<TransferOutcome>,
+  deleted: ReadonlyArray<string>
+): SyncSummary => {
+  const count = (result: TransferOutcome["result"]) => outcomes.filter((o) => o.result === result).length
+  return {
+    event: "bls-sync",
+    ...base,
+    added: count("added"),
+    updated: count("updated"),
+    deleted: deleted.length,
+    unchanged: plan.unchanged.length + count("unchanged"),
+    bytesDownloaded: outcomes.reduce((sum, o) => sum + o.bytes, 0),
+    files: [
+      ...outcomes.map((o) => ({ name: o.name, action: o.result })),
+      ...deleted.map((key) => ({ name: key, action: "deleted" }))
+    ]
+  }
+}
+
+const dryRunSummary = (plan: SyncPlan): ReadonlyArray<TransferOutcome> =>
+  plan.fetch.map((file) => ({
+    name: file.entry.name,
+    // A dry run cannot know whether a changed listing means changed bytes.
+    result: file.current === undefined ? "added" : "updated",
+    bytes: 0
+  }))
+
+export const syncMirror = (options: SyncOptions) =>
+  Effect.gen(function*() {
+    const source = yield* SourceHttp
+    const store = yield* ObjectStore
+    const startedAt = yield* Clock.currentTimeMillis
+    const requestsBefore = source.requestsMade()
+    const keyOf = (name: string) => `${options.prefix}${name}`
+    const stagingPrefix = `_staging/${options.prefix}`
+
+    const page = yield* source.get(options.baseUrl)
+    const listing = parseDirectoryListing(yield* readText(page.body), options.baseUrl)
+    const empty = requireFiles(listing, options.baseUrl)
+    if (empty !== undefined) return yield* empty
+
+    const stored = yield* storedFiles(options.prefix, options.concurrency)
+    const plan = planSync(listing, stored, keyOf)
+    if (!options.force && stored.size > 0 && plan.delete.length / stored.size > options.maxDeleteShare) {
+      return yield* new DeleteGuardTripped({
+        wouldDelete: plan.delete.length,
+        mirrored: stored.size,
+        maxShare: options.maxDeleteShare
+      })
+    }
+
+    const finish = (outcomes: ReadonlyArray<TransferOutcome>, deleted: ReadonlyArray<string>) =>
+      Effect.map(Clock.currentTimeMillis, (now) =>
+        summarise(
+          {
+            source: options.baseUrl,
+            store: store.location,
+            dryRun: options.dryRun,
+            listed: listing.length,
+            requests: source.requestsMade() - requestsBefore,
+            durationMs: now - startedAt
+          },
+          plan,
+          outcomes,
+          deleted
+        )).pipe(Effect.tap((summary) => Effect.logInfo(summary)))
+
+    if (options.dryRun) return yield* finish(dryRunSummary(plan), plan.delete)
+
+    // A run killed mid-transfer (e.g. a Lambda timeout) can leave staging objects behind.
+    const leftovers = yield* store.list(stagingPrefix)
+    yield* Effect.forEach(leftovers, (object) => store.delete(object.key), { concurrency: options.concurrency })
+
+    const syncedAt = new Date(startedAt).toISOString()
+    const exits = yield* Effect.forEach(
+      plan.fetch,
+      (file) =>
+        Effect.exit(transferFile(file, {
+          key: keyOf(file.entry.name),
+          stagingKey: `${stagingPrefix}${file.entry.name}`,
+          spoolLimitBytes: options.spoolLimitBytes,
+          syncedAt
+        })),
+      { concurrency: options.concurrency }
+    )
+    const outcomes = exits.filter(Exit.isSuccess).map((exit) => exit.value)
+    const failures = exits.flatMap((exit, index) =>
+      Exit.isFailure(exit) ? [{ name: plan.fetch[index]!.entry.name, message: messageOf(exit.cause) }] : []
+    )
+    if (failures.length > 0) return yield* new SyncIncomplete({ failures, completed: outcomes.length })
+
+    yield* Effect.forEach(plan.delete, (key) => store.delete(key), { concurrency: options.concurrency })
+    return yield* finish(outcomes, plan.delete)
+  })
+
+const messageOf = (cause: Cause.Cause<unknown>): string => {
+  const error = Cause.squash(cause)
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,56 @@
+/**
+ * Decides, from the listing and the store alone, what a sync must do with each file.
+ * No request is spent on a file whose listed size and date match what was recorded.
+ */
+import type { StoredObject } from "../store/ObjectStore.ts"
+import type { ListingEntry } from "./directoryListing.ts"
+import { fromStored, type MirrorRecord } from "./mirrorMetadata.ts"
+
+export interface FileToFetch {
+  readonly entry: ListingEntry
+  /** What the store holds now; undefined for a new file. */
+  readonly current: { readonly object: StoredObject; readonly record: MirrorRecord | undefined } | undefined
+  readonly reason: "new" | "listing changed" | "not written by the mirror"
+}
+
+export interface SyncPlan {
+  /** Files to download (conditionally, when the store holds a previous copy). */
+  readonly fetch: ReadonlyArray<FileToFetch>
+  readonly unchanged: ReadonlyArray<string>
+  /** Store keys whose source file is gone. */
+  readonly delete: ReadonlyArray<string>
+}
+
+/** `stored` maps file names to the objects under the mirror prefix. */
+export const planSync = (
+  listing: ReadonlyArray<ListingEntry>,
+  stored: ReadonlyMap<string, StoredObject>,
+  keyOf: (name: string) => string
+): SyncPlan => {
+  const fetch: Array<FileToFetch> = []
+  const unchanged: Array<string> = []
+  for (const entry of listing) {
+    const object = stored.get(entry.name)
+    if (object === undefined) {
+      fetch.push({ entry, current: undefined, reason: "new" })
+      continue
+    }
+    const record = fromStored(object)
+    if (record === undefined) {
+      fetch.push({ entry, current: { object, record }, reason: "not written by the mirror" })
+    } else if (listedAsRecorded(entry, record)) {
+      unchanged.push(entry.name)
+    } else {
+      fetch.push({ entry, current: { object, record }, reason: "listing changed" })
+    }
+  }
+  const listed = new Set(listing.map((entry) => entry.name))
+  const deletions = [...stored.keys()].filter((name) => !listed.has(name)).map(keyOf)
+  return { fetch, unchanged, delete: deletions }
+}
+
+/** A listing without dates or sizes proves nothing: such files are always asked for (cheaply, with 304). */
+const listedAsRecorded = (entry: ListingEntry, record: MirrorRecord) =>
+  entry.modified !== undefined &&
+  entry.modified === record.listingDate &&
+  (entry.size === undefined || entry.size === record.size)

@@ -1,0 +1,78 @@
+/**
+ * A pass-through stream that counts and hashes the bytes flowing through it, so a
+ * download can be verified while it streams to the store (memory stays one chunk deep).
+ */
+import { sha256 } from "@noble/hashes/sha2.js"
+import { bytesToHex } from "@noble/hashes/utils.js"
+
+export interface Digest {
+  readonly bytes: number
+  readonly sha256: string
+}
+
+export interface DigestingStream {
+  readonly stream: TransformStream<Uint8Array, Uint8Array>
+  /** Set once the whole body went through and matched the expected length. */
+  readonly digest: () => Digest | undefined
+  /** Why the body was refused (short, long, or broken), if it was. */
+  readonly failure: () => string | undefined
+}
+
+/** `expectedBytes`, when known, is enforced: a short or long body errors the stream. */
+export const digestingStream = (expectedBytes?: number): DigestingStream => {
+  const hash = sha256.create()
+  let bytes = 0
+  let digest: Digest | undefined
+  let failure: string | undefined
+  const stream = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      bytes += chunk.byteLength
+      if (expectedBytes !== undefined && bytes > expectedBytes) {
+        failure = `body is longer than the announced ${expectedBytes} bytes`
+        controller.error(new Error(failure))
+        return
+      }
+      hash.update(chunk)
+      controller.enqueue(chunk)
+    },
+    flush(controller) {
+      if (expectedBytes !== undefined && bytes !== expectedBytes) {
+        failure = `body ended after ${bytes} of ${expectedBytes} bytes`
+        controller.error(new Error(failure))
+        return
+      }
+      digest = { bytes, sha256: bytesToHex(hash.digest()) }
+    }
+  })
+  return {
+    stream,
+    digest: () => digest,
+    failure: () => failure
+  }
+}
+
+/** Pipes `body` through a digest; an upstream error (reset connection) is recorded too. */
+export const digestBody = (body: ReadableStream<Uint8Array>, expectedBytes?: number) => {
+  const digesting = digestingStream(expectedBytes)
+  let upstreamError: string | undefined
+  // Record a broken source separately from a refused length, for the error message.
+  const reader = body.getReader()
+  const source = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read()
+        if (done) controller.close()
+        else controller.enqueue(value)
+      } catch (error) {
+        upstreamError = `connection broke mid-body (${error instanceof Error ? error.message : String(error)})`
+        controller.error(error)
+      }
+    },
+    cancel: (reason) => reader.cancel(reason)
+  })
+  return {
+    body: source.pipeThrough(digesting.stream),
+    digest: digesting.digest,
+    failure: () => upstreamError ?? digesting.failure()
+  }
+}

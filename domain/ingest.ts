@@ -1,0 +1,68 @@
+/**
+ * The daily ingest: mirror BLS, then fetch the population. The population is written
+ * (and so the analytics triggered) when it changed or when the sync changed the mirror.
+ * Both steps run even if one fails, and the run fails if either did: a failed step
+ * leaves its previous data in place.
+ */
+import { Cause, Effect, Exit, Schema } from "effect"
+import { defaultSyncOptions, type SyncSummary, syncMirror } from "./bls/syncMirror.ts"
+import { fetchPopulation, POPULATION_KEY, type PopulationRunSummary } from "./population/fetchPopulation.ts"
+import type { Settings } from "./settings.ts"
+
+export interface IngestOptions {
+  readonly dryRun?: boolean
+  readonly force?: boolean
+}
+
+export interface IngestSummary {
+  readonly event: "ingest"
+  readonly sync: SyncSummary
+  readonly population: PopulationRunSummary
+}
+
+export class IngestFailed extends Schema.TaggedError<IngestFailed>()("IngestFailed", {
+  failures: Schema.Array(Schema.Struct({ step: Schema.String, message: Schema.String }))
+}) {
+  override get message() {
+    return this.failures.map((failure) => `${failure.step}: ${failure.message}`).join(" ")
+  }
+}
+
+const messageOf = (cause: Cause.Cause<unknown>) => {
+  const error = Cause.squash(cause)
+  return error instanceof Error ? error.message : String(error)
+}
+
+export const syncOptionsOf = (settings: Settings, options: IngestOptions = {}) => ({
+  ...defaultSyncOptions,
+  baseUrl: settings.blsBaseUrl,
+  concurrency: settings.concurrency,
+  maxDeleteShare: settings.maxDeleteShare,
+  force: options.force ?? false,
+  dryRun: options.dryRun ?? false
+})
+
+export const populationOptionsOf = (settings: Settings, options: IngestOptions & { rewriteUnchanged?: boolean } = {}) => ({
+  url: settings.populationUrl,
+  key: POPULATION_KEY,
+  rewriteUnchanged: options.rewriteUnchanged ?? false,
+  dryRun: options.dryRun ?? false
+})
+
+export const ingest = (settings: Settings, options: IngestOptions = {}) =>
+  Effect.gen(function*() {
+    const sync = yield* Effect.exit(syncMirror(syncOptionsOf(settings, options)))
+    const mirrorChanged = Exit.isSuccess(sync) &&
+      sync.value.added + sync.value.updated + sync.value.deleted > 0
+    const population = yield* Effect.exit(
+      fetchPopulation(populationOptionsOf(settings, { ...options, rewriteUnchanged: mirrorChanged }))
+    )
+    if (Exit.isSuccess(sync) && Exit.isSuccess(population)) {
+      return { event: "ingest", sync: sync.value, population: population.value } satisfies IngestSummary
+    }
+    const failures = [
+      ...(Exit.isFailure(sync) ? [{ step: "BLS sync", message: messageOf(sync.cause) }] : []),
+      ...(Exit.isFailure(population) ? [{ step: "population", message: messageOf(population.cause) }] : [])
+    ]
+    return yield* new IngestFailed({ failures })
+  })

@@ -1,0 +1,44 @@
+/**
+ * The layers a domain test runs against: the real ofetch client (intercepted by msw),
+ * the real SourceHttp policy with short backoffs, and an in-memory store.
+ */
+import { Effect, Exit, Layer } from "effect"
+import { ofetchHttpLayer } from "../../adapters/ofetchHttp.ts"
+import { sourceHttpLayer, type SourcePolicy } from "../../domain/http/SourceHttp.ts"
+import { ObjectStore } from "../../domain/store/ObjectStore.ts"
+import { SourceHttp } from "../../domain/http/SourceHttp.ts"
+import type { ContactRequired } from "../../domain/http/sourceErrors.ts"
+import { makeMemoryStore, type MemoryStore } from "./memoryStore.ts"
+
+export const testPolicy: SourcePolicy = {
+  contact: "quest-tests@example.com",
+  requestsPerSecond: 1000,
+  timeoutMs: 5_000,
+  retry: { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 5_000 }
+}
+
+export const pipelineLayer = (store: MemoryStore, policy: Partial<SourcePolicy> = {}) =>
+  Layer.mergeAll(
+    Layer.succeed(ObjectStore, store),
+    sourceHttpLayer({ ...testPolicy, ...policy }).pipe(Layer.provide(ofetchHttpLayer))
+  )
+
+/** Runs a program against `store`, returning its Exit so tests can assert on failures too. */
+export const runWith = <A, E>(
+  program: Effect.Effect<A, E, ObjectStore | SourceHttp>,
+  store: MemoryStore = makeMemoryStore(),
+  policy: Partial<SourcePolicy> = {}
+): Promise<Exit.Exit<A, E | ContactRequired>> => Effect.runPromiseExit(program.pipe(Effect.provide(pipelineLayer(store, policy))))
+
+/** The typed error of a failed Exit (fails the test when it succeeded or died). */
+export const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
+  if (Exit.isSuccess(exit)) throw new Error(`expected a failure, got ${JSON.stringify(exit.value)}`)
+  const failure = exit.cause.reasons.find((reason) => reason._tag === "Fail")
+  if (failure === undefined || failure._tag !== "Fail") throw new Error(`expected a typed failure: ${String(exit.cause)}`)
+  return failure.error
+}
+
+export const valueOf = <A, E>(exit: Exit.Exit<A, E>): A => {
+  if (Exit.isFailure(exit)) throw new Error(`expected success: ${String(exit.cause)}`)
+  return exit.value
+}
