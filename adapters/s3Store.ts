@@ -1,0 +1,281 @@
+/**
+ * The object store on S3 (AWS SDK v3), optionally under a key prefix. The client follows
+ * the standard AWS environment: AWS_REGION, the credential chain, and AWS_ENDPOINT_URL /
+ * AWS_ENDPOINT_URL_S3 for an S3-compatible endpoint (moto, MinIO), which gets path-style
+ * addressing since `bucket.127.0.0.1` resolves nowhere.
+ *
+ * S3 makes a PutObject atomic by itself: an upload that fails or is aborted leaves the
+ * previous object in place. Metadata is S3 user metadata (`x-amz-meta-*`).
+ */
+// The SDK's Node HTTP handler (also what Deno runs it on) sends only Node streams; see nodeBody.
+import { Readable } from "node:stream"
+import type { GetObjectCommandOutput, HeadObjectCommandOutput, S3ClientConfig } from "@aws-sdk/client-s3"
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client
+} from "@aws-sdk/client-s3"
+import { Effect, Layer } from "effect"
+import type { Body, ListedObject, ObjectStoreShape, PutOptions, StoredObject } from "../domain/store/ObjectStore.ts"
+import { ObjectStore, StoreError } from "../domain/store/ObjectStore.ts"
+
+export interface S3StoreOptions {
+  readonly bucket: string
+  /** Keys are stored under it: `mirror` stores `bls/pr/x` as `mirror/bls/pr/x`. */
+  readonly prefix?: string | undefined
+  readonly client?: S3Client | undefined
+}
+
+/** A failure with a message fit for StoreError.detail, keeping the original cause. */
+class StoreFailure extends Error {}
+
+const environment = (): Readonly<Record<string, string | undefined>> => globalThis.process?.env ?? {}
+
+/** An S3 client configured from the standard AWS environment. */
+export const s3ClientFromEnv = (config: S3ClientConfig = {}): S3Client => {
+  const env = environment()
+  const endpointOverride = env["AWS_ENDPOINT_URL_S3"] || env["AWS_ENDPOINT_URL"]
+  return new S3Client({ ...(endpointOverride ? { forcePathStyle: true } : {}), ...config })
+}
+
+interface AwsError {
+  readonly name?: string
+  readonly message?: string
+  readonly code?: string
+  readonly $metadata?: { readonly httpStatusCode?: number }
+}
+
+const awsError = (cause: unknown): AwsError => (typeof cause === "object" && cause !== null ? cause : {})
+
+const isNotFound = (cause: unknown) => {
+  const { name, $metadata } = awsError(cause)
+  return name === "NoSuchKey" || name === "NotFound" || ($metadata?.httpStatusCode === 404 && name !== "NoSuchBucket")
+}
+
+/** The IAM action each operation needs, for the access-denied hint. */
+const actionOf: Readonly<Record<string, string>> = {
+  list: "s3:ListBucket",
+  head: "s3:GetObject (and s3:ListBucket, without which S3 answers 403 for a missing key)",
+  get: "s3:GetObject",
+  put: "s3:PutObject",
+  copy: "s3:GetObject on the source and s3:PutObject on the target",
+  delete: "s3:DeleteObject"
+}
+
+const detailOf = (cause: unknown, operation: string, bucket: string, target: string): string => {
+  if (cause instanceof StoreFailure) return cause.message
+  const { name = "Error", message = String(cause), code, $metadata } = awsError(cause)
+  const status = $metadata?.httpStatusCode
+  const said = `${name}${status === undefined ? "" : ` (HTTP ${status})`}: ${message}`
+  if (name === "AccessDenied" || name === "Forbidden" || status === 403) {
+    return `access to ${target} was denied (${said}); check which credentials are in use ` +
+      `(AWS_PROFILE, AWS_ACCESS_KEY_ID, the attached role) and that their IAM and bucket policies allow ${actionOf[operation] ?? operation}`
+  }
+  if (name === "NoSuchBucket") return `the bucket "${bucket}" does not exist, or is not visible to this account (${said})`
+  if (name === "InvalidAccessKeyId" || name === "SignatureDoesNotMatch" || name === "ExpiredToken") {
+    return `S3 rejected the credentials (${said}); refresh them or check AWS_PROFILE / AWS_ACCESS_KEY_ID`
+  }
+  if (name === "CredentialsProviderError") {
+    return `no AWS credentials were found (${message}); set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`
+  }
+  if (name === "PermanentRedirect" || name === "AuthorizationHeaderMalformed" || /region/i.test(message) && status === undefined) {
+    return `the region looks wrong (${said}); set AWS_REGION to the bucket's region`
+  }
+  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "ECONNRESET" || name === "TimeoutError") {
+    return `the S3 endpoint could not be reached (${said}); check AWS_ENDPOINT_URL and the network`
+  }
+  return said
+}
+
+const bytesOf = (body: Uint8Array | string) => typeof body === "string" ? new TextEncoder().encode(body) : body
+
+/**
+ * A Node stream over a web stream, for the SDK. It checks the byte count against
+ * `contentLength` and never emits 'error' — the SDK leaves that event unhandled on its own
+ * wrapper stream, which would crash the process; a failure calls `fail` instead, which
+ * aborts the request, so S3 never completes the upload.
+ */
+const nodeBody = (body: ReadableStream<Uint8Array>, contentLength: number, fail: (failure: StoreFailure) => void) => {
+  const reader = body.getReader()
+  let sent = 0
+  const stop = (failure: StoreFailure) => {
+    void reader.cancel(failure).catch(() => undefined)
+    fail(failure)
+  }
+  return new Readable({
+    read() {
+      reader.read().then(
+        (chunk) => {
+          if (chunk.done) {
+            if (sent === contentLength) this.push(null)
+            else fail(new StoreFailure(`the body ended after ${sent} of its ${contentLength} bytes`))
+            return
+          }
+          sent += chunk.value.byteLength
+          if (sent > contentLength) stop(new StoreFailure(`the body is longer than its contentLength of ${contentLength} bytes`))
+          else this.push(chunk.value)
+        },
+        (cause: unknown) =>
+          fail(new StoreFailure(`the body stream failed after ${sent} bytes: ${cause instanceof Error ? cause.message : String(cause)}`, { cause }))
+      )
+    },
+    destroy(_error, callback) {
+      void reader.cancel().catch(() => undefined)
+      callback(null)
+    }
+  })
+}
+
+/** What HeadObject and GetObject both answer about an object. */
+const storedObject = (key: string, found: HeadObjectCommandOutput | GetObjectCommandOutput): StoredObject => ({
+  key,
+  size: found.ContentLength ?? 0,
+  contentType: found.ContentType,
+  metadata: { ...found.Metadata },
+  lastModified: found.LastModified
+})
+
+const compareKeys = (a: ListedObject, b: ListedObject) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+
+export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
+  const { bucket } = options
+  const client = options.client ?? s3ClientFromEnv()
+  const prefix = (options.prefix ?? "").replace(/^\/+|\/+$/g, "")
+  const keyPrefix = prefix === "" ? "" : `${prefix}/`
+  const location = prefix === "" ? `s3://${bucket}` : `s3://${bucket}/${prefix}`
+  const s3Key = (key: string) => keyPrefix + key
+
+  const run = <A>(operation: string, key: string, target: string, task: (signal: AbortSignal) => Promise<A>) =>
+    Effect.tryPromise({
+      try: task,
+      catch: (cause) =>
+        new StoreError({
+          operation,
+          key,
+          location,
+          detail: detailOf(cause, operation, bucket, target),
+          cause: cause instanceof StoreFailure ? cause.cause : cause
+        })
+    })
+
+  const objectUrl = (key: string) => `s3://${bucket}/${s3Key(key)}`
+
+  const whenFound = async <A>(request: Promise<A>): Promise<A | undefined> => {
+    try {
+      return await request
+    } catch (cause) {
+      if (isNotFound(cause)) return undefined
+      throw cause
+    }
+  }
+
+  const head = async (key: string, abortSignal: AbortSignal): Promise<StoredObject | undefined> => {
+    const found = await whenFound(client.send(new HeadObjectCommand({ Bucket: bucket, Key: s3Key(key) }), { abortSignal }))
+    return found && storedObject(key, found)
+  }
+
+  const list = async (listPrefix: string, abortSignal: AbortSignal) => {
+    const found: Array<ListedObject> = []
+    let ContinuationToken: string | undefined
+    do {
+      const page = await client.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: s3Key(listPrefix), ContinuationToken }),
+        { abortSignal }
+      )
+      for (const object of page.Contents ?? []) {
+        if (object.Key !== undefined) found.push({ key: object.Key.slice(keyPrefix.length), size: object.Size ?? 0 })
+      }
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
+    } while (ContinuationToken !== undefined)
+    // S3 sorts by UTF-8 bytes; the other stores by UTF-16 units. Sort the same way everywhere.
+    return found.sort(compareKeys)
+  }
+
+  const get = async (key: string, abortSignal: AbortSignal) => {
+    const found = await whenFound(client.send(new GetObjectCommand({ Bucket: bucket, Key: s3Key(key) }), { abortSignal }))
+    if (found === undefined || found.Body === undefined) return undefined
+    return { object: storedObject(key, found), body: found.Body.transformToWebStream() as ReadableStream<Uint8Array> }
+  }
+
+  const put = async (key: string, body: Body, options: PutOptions, signal: AbortSignal) => {
+    const common = { Bucket: bucket, Key: s3Key(key), ContentType: options.contentType, Metadata: { ...options.metadata } }
+    if (!(body instanceof ReadableStream)) {
+      const bytes = bytesOf(body)
+      if (options.contentLength !== undefined && bytes.byteLength !== options.contentLength) {
+        throw new StoreFailure(`the body has ${bytes.byteLength} bytes but contentLength says ${options.contentLength}`)
+      }
+      await client.send(new PutObjectCommand({ ...common, Body: bytes, ContentLength: bytes.byteLength }), { abortSignal: signal })
+      return
+    }
+    if (options.contentLength === undefined) {
+      await body.cancel().catch(() => undefined)
+      throw new StoreFailure("S3 needs the length of a streamed body: pass contentLength with it")
+    }
+    const request = new AbortController()
+    let failure: StoreFailure | undefined
+    const abort = () => request.abort(signal.reason)
+    signal.addEventListener("abort", abort)
+    const stream = nodeBody(body, options.contentLength, (reason) => {
+      failure = reason
+      request.abort(reason)
+    })
+    try {
+      await client.send(
+        new PutObjectCommand({ ...common, Body: stream, ContentLength: options.contentLength }),
+        { abortSignal: request.signal }
+      )
+    } catch (cause) {
+      throw failure ?? cause
+    } finally {
+      signal.removeEventListener("abort", abort)
+    }
+  }
+
+  const copy = async (from: string, to: string, options: PutOptions, abortSignal: AbortSignal) => {
+    let contentType = options.contentType
+    if (contentType === undefined) {
+      // REPLACE drops the content type unless given again: keep the source's.
+      const source = await head(from, abortSignal)
+      if (source === undefined) throw new StoreFailure(`there is no object "${from}" to copy`)
+      contentType = source.contentType
+    }
+    const copySource = `${bucket}/${s3Key(from)}`.split("/").map(encodeURIComponent).join("/")
+    try {
+      await client.send(
+        new CopyObjectCommand({
+          Bucket: bucket,
+          Key: s3Key(to),
+          CopySource: copySource,
+          MetadataDirective: "REPLACE",
+          ContentType: contentType,
+          Metadata: { ...options.metadata }
+        }),
+        { abortSignal }
+      )
+    } catch (cause) {
+      if (isNotFound(cause)) throw new StoreFailure(`there is no object "${from}" to copy`, { cause })
+      throw cause
+    }
+  }
+
+  return {
+    location,
+    list: (listPrefix) => run("list", listPrefix, `${location}/${listPrefix}`, (signal) => list(listPrefix, signal)),
+    head: (key) => run("head", key, objectUrl(key), (signal) => head(key, signal)),
+    get: (key) => run("get", key, objectUrl(key), (signal) => get(key, signal)),
+    put: (key, body, options = {}) => run("put", key, objectUrl(key), (signal) => put(key, body, options, signal)),
+    copy: (from, to, options) =>
+      run("copy", `${from} → ${to}`, `${objectUrl(from)} → ${objectUrl(to)}`, (signal) => copy(from, to, options, signal)),
+    delete: (key) =>
+      run("delete", key, objectUrl(key), async (abortSignal) => {
+        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: s3Key(key) }), { abortSignal })
+      })
+  }
+}
+
+export const s3StoreLayer = (options: S3StoreOptions): Layer.Layer<ObjectStore> =>
+  Layer.sync(ObjectStore, () => makeS3Store(options))

@@ -1,0 +1,98 @@
+import { CreateBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3"
+import { Effect } from "effect"
+import { beforeAll, describe, expect, it } from "vitest"
+import { makeS3Store } from "../../adapters/s3Store.ts"
+import { chunkedStream } from "../support/upstream/bodyStreams.ts"
+import { blsFixtureFiles } from "../support/upstream/fixtureData.ts"
+import { describeWithMoto } from "../support/moto.ts"
+import { storeContract } from "./contract.ts"
+
+const series = () => blsFixtureFiles().find((f) => f.name === "pr.series")!.bytes
+
+let buckets = 0
+const newBucket = async (client: S3Client) => {
+  const bucket = `quest-store-test-${++buckets}`
+  await client.send(new CreateBucketCommand({ Bucket: bucket }))
+  return bucket
+}
+
+describeWithMoto("S3 store on moto, under a prefix", (moto) => {
+  let bucket = ""
+  let stores = 0
+  beforeAll(async () => {
+    bucket = await newBucket(moto().s3Client())
+  })
+  // All stores share one bucket, each under its own prefix: what one test wrote must never
+  // show up in another's store.
+  storeContract(async () => makeS3Store({ bucket, prefix: `mirror-${++stores}`, client: moto().s3Client() }))
+
+  it("keeps keys under its prefix and metadata as S3 user metadata", async () => {
+    const client = moto().s3Client()
+    const store = makeS3Store({ bucket, prefix: "/quest/mirror/", client })
+    expect(store.location).toBe(`s3://${bucket}/quest/mirror`)
+    await Effect.runPromise(store.put("bls/pr/pr.series", chunkedStream(series()), {
+      contentType: "text/plain",
+      contentLength: series().byteLength,
+      metadata: { "source-etag": "\"abc\"", "sha256": "00ff" }
+    }))
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "quest/" }))
+    expect(listed.Contents?.map((o) => o.Key)).toEqual(["quest/mirror/bls/pr/pr.series"])
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: "quest/mirror/bls/pr/pr.series" }))
+    expect(head).toMatchObject({
+      ContentLength: series().byteLength,
+      ContentType: "text/plain",
+      Metadata: { "source-etag": "\"abc\"", "sha256": "00ff" }
+    })
+  })
+
+  it("refuses a streamed body without contentLength, which S3 needs, storing nothing", async () => {
+    const store = makeS3Store({ bucket, prefix: "no-length", client: moto().s3Client() })
+    const error = await Effect.runPromise(Effect.flip(store.put("bls/pr/pr.series", chunkedStream(series()))))
+    expect(error.message).toContain("contentLength")
+    expect(await Effect.runPromise(store.list(""))).toEqual([])
+  })
+
+  it("says which bucket is missing", async () => {
+    const store = makeS3Store({ bucket: "quest-no-such-bucket", client: moto().s3Client() })
+    const error = await Effect.runPromise(Effect.flip(store.list("bls/")))
+    expect(error.message).toContain(`the bucket "quest-no-such-bucket" does not exist`)
+    expect(error.location).toBe("s3://quest-no-such-bucket")
+  })
+})
+
+describeWithMoto("S3 store on moto, at the bucket's root", (moto) => {
+  storeContract(async () => makeS3Store({ bucket: await newBucket(moto().s3Client()), client: moto().s3Client() }))
+})
+
+describe("S3 store errors", () => {
+  /** A client whose every request gets S3's answer to a caller without permission. */
+  const denyingClient = () =>
+    new S3Client({
+      region: "eu-west-1",
+      credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
+      requestHandler: {
+        handle: async () => ({
+          response: {
+            statusCode: 403,
+            reason: "Forbidden",
+            headers: { "content-type": "application/xml" },
+            body: new Blob([
+              "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message>" +
+                "<RequestId>1</RequestId><HostId>2</HostId></Error>"
+            ]).stream()
+          }
+        })
+      }
+    })
+
+  it("names the bucket and key on access denied, and what to check", async () => {
+    const store = makeS3Store({ bucket: "quest-prod", prefix: "mirror", client: denyingClient() })
+    const error = await Effect.runPromise(Effect.flip(store.put("bls/pr/pr.series", series())))
+    expect(error.message).toContain("s3://quest-prod/mirror/bls/pr/pr.series")
+    expect(error.message).toContain("AccessDenied")
+    expect(error.message).toContain("s3:PutObject")
+    expect(error.message).toMatch(/credentials/)
+    const listing = await Effect.runPromise(Effect.flip(store.list("bls/")))
+    expect(listing.message).toContain("s3:ListBucket")
+  })
+})
