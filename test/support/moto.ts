@@ -63,6 +63,10 @@ export const startMoto = async (): Promise<Moto> => {
     output = (output + chunk.toString()).slice(-4000)
   })
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
+  // Should the test process end without afterAll (a crash, Ctrl-C), take moto with it.
+  const killOnExit = () => child.kill("SIGKILL")
+  process.once("exit", killOnExit)
+  void exited.then(() => process.off("exit", killOnExit))
   let spawnError: Error | undefined
   child.once("error", (error) => (spawnError = error))
 
