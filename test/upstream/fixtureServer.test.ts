@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process"
+import { fileURLToPath } from "node:url"
 import { ofetch } from "ofetch"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startFixtureServer, type FixtureServer } from "../support/fixtureServer.ts"
@@ -101,8 +103,7 @@ describe("the local fixture server", () => {
 
 describe("the fixture server run as a command", () => {
   it("prints its URLs and serves until stopped", async () => {
-    const { spawn } = await import("node:child_process")
-    const child = spawn(process.execPath, [new URL("../support/fixtureServer.ts", import.meta.url).pathname], {
+    const child = spawn(process.execPath, [fileURLToPath(new URL("../support/fixtureServer.ts", import.meta.url))], {
       stdio: ["ignore", "pipe", "pipe"],
     })
     try {
