@@ -1,0 +1,76 @@
+/**
+ * The IAM documents of the two functions, as plain data so the tests can read them back.
+ * Least privilege: each statement names the exact actions, and resources down to the
+ * prefix (ingest) or the object (the analytics inputs); the only wildcards are the
+ * prefix wildcards `…/bls/pr/*` etc. and the log streams of the function's own group.
+ */
+import { BLS_DATA_KEY, MIRROR_PREFIX, POPULATION_KEY, POPULATION_PREFIX, REPORTS_PREFIX, STAGING_PREFIX } from "./storeLayout.ts"
+
+interface Statement {
+  readonly Sid: string
+  readonly Effect: "Allow"
+  readonly Action: ReadonlyArray<string>
+  readonly Resource: ReadonlyArray<string>
+}
+
+export interface PolicyDocument {
+  readonly Version: "2012-10-17"
+  readonly Statement: ReadonlyArray<Statement>
+}
+
+export const assumedByLambda = {
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }]
+}
+
+const allow = (Sid: string, Action: ReadonlyArray<string>, Resource: ReadonlyArray<string>): Statement => ({
+  Sid,
+  Effect: "Allow",
+  Action,
+  Resource
+})
+
+const writeOwnLogs = (logGroupArn: string) =>
+  allow("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [`${logGroupArn}:*`])
+
+/** Objects written with SSE-KMS need the key to write (GenerateDataKey) and read (Decrypt). */
+const useBucketKey = (kmsKeyArn: string | undefined) =>
+  kmsKeyArn === undefined ? [] : [allow("UseBucketKey", ["kms:Decrypt", "kms:GenerateDataKey"], [kmsKeyArn])]
+
+export interface IngestAccess {
+  readonly bucketArn: string
+  readonly logGroupArn: string
+  readonly kmsKeyArn: string | undefined
+}
+
+/** The sync and the population fetch: read, write and delete their own prefixes only. */
+export const ingestPolicy = ({ bucketArn, logGroupArn, kmsKeyArn }: IngestAccess): PolicyDocument => ({
+  Version: "2012-10-17",
+  Statement: [
+    allow("ListDataBucket", ["s3:ListBucket"], [bucketArn]),
+    allow(
+      "ManageOwnPrefixes",
+      ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+      [MIRROR_PREFIX, POPULATION_PREFIX, STAGING_PREFIX].map((prefix) => `${bucketArn}/${prefix}*`)
+    ),
+    writeOwnLogs(logGroupArn),
+    ...useBucketKey(kmsKeyArn)
+  ]
+})
+
+export interface AnalyticsAccess extends IngestAccess {
+  readonly queueArn: string
+}
+
+/** The reports: read the two inputs, write under reports/, consume their own queue. */
+export const analyticsPolicy = ({ bucketArn, logGroupArn, kmsKeyArn, queueArn }: AnalyticsAccess): PolicyDocument => ({
+  Version: "2012-10-17",
+  Statement: [
+    allow("ReadReportInputs", ["s3:GetObject"], [BLS_DATA_KEY, POPULATION_KEY].map((key) => `${bucketArn}/${key}`)),
+    allow("WriteReports", ["s3:PutObject"], [`${bucketArn}/${REPORTS_PREFIX}*`]),
+    // What a Lambda event source mapping needs to poll a queue and delete what it handled.
+    allow("ConsumeOwnQueue", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], [queueArn]),
+    writeOwnLogs(logGroupArn),
+    ...useBucketKey(kmsKeyArn)
+  ]
+})

@@ -1,0 +1,160 @@
+/**
+ * Monitoring: alarms to an SNS topic (e-mail when configured) for a message in the
+ * dead-letter queue, errors of either function, and no successful ingest for 26 hours;
+ * and one dashboard of the whole pipeline.
+ */
+import * as aws from "@pulumi/aws"
+import * as pulumi from "@pulumi/pulumi"
+import { LogEvent } from "../handlers/logEvents.ts"
+import type { DeployedFunction } from "./functions.ts"
+import type { StackSettings } from "./settings.ts"
+
+export interface MonitoredPipeline {
+  readonly queue: aws.sqs.Queue
+  readonly deadLetterQueue: aws.sqs.Queue
+  readonly ingest: DeployedFunction
+  readonly analytics: DeployedFunction
+}
+
+/** A daily schedule with two hours' grace: one late or failed run is worth a page. */
+export const INGEST_SILENCE_HOURS = 26
+const HOUR = 3600
+/** Errors and dead letters are counted over five minutes. */
+const ERROR_PERIOD_SECONDS = 300
+
+/** The custom metric: one per successful ingest, from the handler's success log line. */
+export const ingestSucceededMetric = (settings: StackSettings) => ({
+  namespace: `BlsQuest/${settings.namePrefix}`,
+  name: "IngestSucceeded"
+})
+
+/** CloudWatch Logs filter syntax for the success line (see handlers/logEvents.ts). */
+export const ingestSucceededPattern = `{ $.message.event = "${LogEvent.ingestSucceeded}" }`
+
+export const monitoring = (settings: StackSettings, pipeline: MonitoredPipeline) => {
+  const name = settings.namePrefix
+  const topic = new aws.sns.Topic(`${name}-alarms`)
+  if (settings.alarmEmail !== undefined) {
+    new aws.sns.TopicSubscription(`${name}-alarms-email`, {
+      topic: topic.arn,
+      protocol: "email",
+      endpoint: settings.alarmEmail
+    })
+  }
+  const notify = { alarmActions: [topic.arn], okActions: [topic.arn] }
+
+  const succeeded = ingestSucceededMetric(settings)
+  new aws.cloudwatch.LogMetricFilter(`${name}-ingest-succeeded`, {
+    logGroupName: pipeline.ingest.logGroup.name,
+    pattern: ingestSucceededPattern,
+    metricTransformation: { namespace: succeeded.namespace, name: succeeded.name, value: "1", unit: "Count" }
+  })
+
+  /** Fires as soon as a five-minute window holds one occurrence. */
+  const anyOccurrence = (
+    alarmName: string,
+    alarmDescription: string,
+    metric: { namespace: string; metricName: string; statistic: string; dimensions: Record<string, pulumi.Input<string>> }
+  ) =>
+    new aws.cloudwatch.MetricAlarm(`${name}-${alarmName}`, {
+      alarmDescription,
+      ...metric,
+      period: ERROR_PERIOD_SECONDS,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+      ...notify
+    })
+
+  const alarms = [
+    anyOccurrence("dead-letters", "A population notification failed analytics repeatedly and sits in the dead-letter queue", {
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      statistic: "Maximum",
+      dimensions: { QueueName: pipeline.deadLetterQueue.name }
+    }),
+    ...([["ingest", pipeline.ingest.function], ["analytics", pipeline.analytics.function]] as const).map(([role, fn]) =>
+      anyOccurrence(`${role}-errors`, `The ${role} function failed`, {
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        statistic: "Sum",
+        dimensions: { FunctionName: fn.name }
+      })
+    ),
+    // Hourly sums over 26 hours: every hour without a success counts as breaching, so
+    // the alarm fires when none of the last 26 hours saw a successful ingest.
+    new aws.cloudwatch.MetricAlarm(`${name}-ingest-silent`, {
+      alarmDescription: `No successful ingest for ${INGEST_SILENCE_HOURS} hours`,
+      namespace: succeeded.namespace,
+      metricName: succeeded.name,
+      statistic: "Sum",
+      period: HOUR,
+      evaluationPeriods: INGEST_SILENCE_HOURS,
+      datapointsToAlarm: INGEST_SILENCE_HOURS,
+      threshold: 1,
+      comparisonOperator: "LessThanThreshold",
+      treatMissingData: "breaching",
+      ...notify
+    })
+  ]
+
+  const dashboard = new aws.cloudwatch.Dashboard(`${name}-pipeline`, {
+    dashboardName: `${name}-pipeline`,
+    dashboardBody: pulumi.jsonStringify(dashboardBody(settings, pipeline, alarms.map((alarm) => alarm.arn)))
+  })
+  const dashboardUrl = pulumi.interpolate`https://${settings.region}.console.aws.amazon.com/cloudwatch/home?region=${settings.region}#dashboards:name=${dashboard.dashboardName}`
+
+  return { topic, alarms, dashboard, dashboardUrl }
+}
+
+const metricWidget = (
+  region: string,
+  title: string,
+  metrics: ReadonlyArray<ReadonlyArray<pulumi.Input<string> | { stat: string }>>,
+  position: { x: number; y: number }
+) => ({
+  type: "metric",
+  ...position,
+  width: 12,
+  height: 6,
+  properties: { title, region, metrics, view: "timeSeries", period: ERROR_PERIOD_SECONDS }
+})
+
+const dashboardBody = (
+  settings: StackSettings,
+  { queue, deadLetterQueue, ingest, analytics }: MonitoredPipeline,
+  alarmArns: ReadonlyArray<pulumi.Output<string>>
+) => {
+  const region = settings.region
+  const metric = ingestSucceededMetric(settings)
+  const lambda = (metricName: string, stat: string) =>
+    [ingest, analytics].map(({ function: fn }) => ["AWS/Lambda", metricName, "FunctionName", fn.name, { stat }])
+  return {
+    widgets: [
+      { type: "alarm", x: 0, y: 0, width: 24, height: 3, properties: { title: "Alarms", alarms: alarmArns } },
+      metricWidget(region, "Successful ingests", [[metric.namespace, metric.name, { stat: "Sum" }]], { x: 0, y: 3 }),
+      metricWidget(region, "Function errors", lambda("Errors", "Sum"), { x: 12, y: 3 }),
+      metricWidget(region, "Function duration (max, ms)", lambda("Duration", "Maximum"), { x: 0, y: 9 }),
+      metricWidget(region, "Messages waiting (queue, dead letters)", [queue, deadLetterQueue].map((q) => [
+        "AWS/SQS",
+        "ApproximateNumberOfMessagesVisible",
+        "QueueName",
+        q.name,
+        { stat: "Maximum" }
+      ]), { x: 12, y: 9 }),
+      {
+        type: "log",
+        x: 0,
+        y: 15,
+        width: 24,
+        height: 6,
+        properties: {
+          title: "Latest runs",
+          region,
+          query: pulumi.interpolate`SOURCE '${ingest.logGroup.name}' | SOURCE '${analytics.logGroup.name}' | fields @timestamp, message.event, message.summary, message.error | filter ispresent(message.event) | sort @timestamp desc | limit 50`
+        }
+      }
+    ]
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The stack's settings, read once at the top of the program.
+ *
+ * Pulumi.yaml declares every key with its type, default and description; the Pulumi CLI
+ * applies those defaults before the program runs, so here every key is `require`d and the
+ * defaults live in one place. (The mock tests load Pulumi.yaml and Pulumi.dev.yaml the
+ * same way: test/infra/stackConfig.ts.) Checks that the schema cannot express are made
+ * here, so a bad value fails `pulumi preview` with a message instead of a failed deploy.
+ */
+import * as pulumi from "@pulumi/pulumi"
+
+/** The retention periods CloudWatch Logs accepts. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653
+]
+
+/** A Lambda function runs at most 15 minutes. */
+const LAMBDA_MAX_TIMEOUT_SECONDS = 900
+
+/**
+ * The queue keeps a message invisible for six times the consumer's timeout, as AWS advises
+ * for Lambda event sources: a slow batch and its retries never overlap a second delivery.
+ */
+export const VISIBILITY_TIMEOUT_FACTOR = 6
+
+export interface FunctionSettings {
+  readonly timeoutSeconds: number
+  readonly memoryMb: number
+}
+
+export interface StackSettings {
+  /** Prefix of every resource name: `<project>-<stack>`. */
+  readonly namePrefix: string
+  readonly region: string
+  readonly contact: string
+  readonly blsBaseUrl: string
+  readonly populationUrl: string
+  readonly requestsPerSecond: number
+  readonly concurrency: number
+  /** A fraction in [0, 1], as QUEST_MAX_DELETE_SHARE expects it. */
+  readonly maxDeleteShare: number
+  readonly schedule: string
+  readonly ingest: FunctionSettings
+  readonly analytics: FunctionSettings
+  readonly analyticsBatchSize: number
+  readonly maxReceiveCount: number
+  readonly noncurrentVersionDays: number
+  readonly logRetentionDays: number
+  /** Empty: SSE-S3. Otherwise the ARN of the KMS key that encrypts the bucket. */
+  readonly kmsKeyArn: string | undefined
+  /** Empty: no e-mail subscription on the alarm topic. */
+  readonly alarmEmail: string | undefined
+}
+
+const fail = (key: string, problem: string): never => {
+  throw new pulumi.RunError(`Config ${key}: ${problem}. Set it with \`pulumi config set ${key} <value>\`.`)
+}
+
+const inRange = (key: string, value: number, min: number, max: number) =>
+  value >= min && value <= max ? value : fail(key, `${value} is outside ${min}..${max}`)
+
+/** A string setting that holds a number, for the fractional ones the schema cannot type. */
+const positive = (key: string, value: string) => {
+  const parsed = Number(value)
+  return value.trim() !== "" && Number.isFinite(parsed) && parsed > 0 ? parsed : fail(key, `"${value}" is not a number above 0`)
+}
+
+const optional = (value: string) => (value.trim() === "" ? undefined : value.trim())
+
+export const readStackSettings = (): StackSettings => {
+  const config = new pulumi.Config()
+  const region = new pulumi.Config("aws").require("region")
+  const number = (key: string, min: number, max: number) => inRange(key, config.requireNumber(key), min, max)
+
+  const analytics = {
+    // Six times the longest Lambda timeout stays under SQS's 12-hour visibility cap.
+    timeoutSeconds: number("analyticsTimeoutSeconds", 1, LAMBDA_MAX_TIMEOUT_SECONDS),
+    memoryMb: number("analyticsMemoryMb", 128, 10_240)
+  }
+  const logRetentionDays = config.requireNumber("logRetentionDays")
+  if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
+    fail("logRetentionDays", `${logRetentionDays} is not one of ${LOG_RETENTION_DAYS.join(", ")}`)
+  }
+  const contact = config.require("contact").trim()
+  if (contact === "") fail("contact", "BLS asks every script for an e-mail address or URL to contact")
+  const kmsKeyArn = optional(config.require("kmsKeyArn"))
+  if (kmsKeyArn !== undefined && !kmsKeyArn.startsWith("arn:")) fail("kmsKeyArn", "expected a key ARN")
+
+  return {
+    namePrefix: `${pulumi.getProject()}-${pulumi.getStack()}`,
+    region,
+    contact,
+    blsBaseUrl: config.require("blsBaseUrl"),
+    populationUrl: config.require("populationUrl"),
+    requestsPerSecond: positive("requestsPerSecond", config.require("requestsPerSecond")),
+    concurrency: number("concurrency", 1, 64),
+    maxDeleteShare: number("maxDeletePercent", 0, 100) / 100,
+    schedule: config.require("schedule"),
+    ingest: {
+      timeoutSeconds: number("ingestTimeoutSeconds", 1, LAMBDA_MAX_TIMEOUT_SECONDS),
+      memoryMb: number("ingestMemoryMb", 128, 10_240)
+    },
+    analytics,
+    analyticsBatchSize: number("analyticsBatchSize", 1, 10),
+    maxReceiveCount: number("maxReceiveCount", 1, 1000),
+    noncurrentVersionDays: number("noncurrentVersionDays", 1, 3650),
+    logRetentionDays,
+    kmsKeyArn,
+    alarmEmail: optional(config.require("alarmEmail"))
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Storage: the data bucket (layout in storeLayout.ts), locked down — encrypted by default,
+ * versioned, never public, owned by this account alone, reachable only over TLS — with
+ * old versions and abandoned staging objects expiring on their own.
+ */
+import * as aws from "@pulumi/aws"
+import type { StackSettings } from "./settings.ts"
+import { STAGING_PREFIX } from "./storeLayout.ts"
+
+export interface Storage {
+  readonly bucket: aws.s3.Bucket
+}
+
+/** Staging objects are copied into place within one run; a day-old one is debris. */
+const STAGING_EXPIRY_DAYS = 1
+
+export const denyInsecureTransport = (bucketArn: string) => ({
+  Version: "2012-10-17",
+  Statement: [{
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } }
+  }]
+})
+
+export const storage = (settings: StackSettings): Storage => {
+  const name = `${settings.namePrefix}-data`
+  const bucket = new aws.s3.Bucket(name, { forceDestroy: false })
+
+  new aws.s3.BucketServerSideEncryptionConfiguration(name, {
+    bucket: bucket.id,
+    rules: [{
+      applyServerSideEncryptionByDefault: settings.kmsKeyArn === undefined
+        ? { sseAlgorithm: "AES256" }
+        : { sseAlgorithm: "aws:kms", kmsMasterKeyId: settings.kmsKeyArn },
+      // With KMS, a bucket key cuts the KMS requests (and their cost) of every sync.
+      bucketKeyEnabled: settings.kmsKeyArn !== undefined
+    }]
+  })
+
+  const versioning = new aws.s3.BucketVersioning(name, {
+    bucket: bucket.id,
+    versioningConfiguration: { status: "Enabled" }
+  })
+
+  const publicAccess = new aws.s3.BucketPublicAccessBlock(name, {
+    bucket: bucket.id,
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true
+  })
+
+  new aws.s3.BucketOwnershipControls(name, {
+    bucket: bucket.id,
+    rule: { objectOwnership: "BucketOwnerEnforced" }
+  })
+
+  // S3 rejects a bucket policy while the public-access block is still being applied.
+  new aws.s3.BucketPolicy(name, {
+    bucket: bucket.id,
+    policy: bucket.arn.apply((arn) => JSON.stringify(denyInsecureTransport(arn)))
+  }, { dependsOn: [publicAccess] })
+
+  new aws.s3.BucketLifecycleConfiguration(name, {
+    bucket: bucket.id,
+    rules: [
+      {
+        id: "expire-noncurrent-versions",
+        status: "Enabled",
+        filter: {},
+        noncurrentVersionExpiration: { noncurrentDays: settings.noncurrentVersionDays },
+        // Once its old versions are gone, a deleted file leaves a bare delete marker: drop it.
+        expiration: { expiredObjectDeleteMarker: true },
+        abortIncompleteMultipartUpload: { daysAfterInitiation: STAGING_EXPIRY_DAYS }
+      },
+      {
+        id: "expire-staging",
+        status: "Enabled",
+        filter: { prefix: STAGING_PREFIX },
+        expiration: { days: STAGING_EXPIRY_DAYS }
+      }
+    ]
+  }, { dependsOn: [versioning] })
+
+  return { bucket }
+}

@@ -1,0 +1,453 @@
+/**
+ * What the dev stack declares, read back from Pulumi's mocks: every property the pipeline
+ * relies on, with the IAM and resource policies parsed and compared statement by statement.
+ * Expected values are written out here (ARNs as the mocks make them), not computed by the
+ * code under test.
+ */
+import { beforeAll, describe, expect, it } from "vitest"
+import { settingSpecs } from "../../domain/settings.ts"
+import { ACCOUNT_ID, type DeclaredResource, type DeclaredStack, declareStack, REGION } from "./mockStack.ts"
+import { readProjectFile } from "./stackConfig.ts"
+
+const BUCKET = "bls-quest-dev-data-0a1b2c3"
+const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`
+const QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:bls-quest-dev-analytics-0a1b2c3`
+const DLQ_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:bls-quest-dev-analytics-dlq-0a1b2c3`
+const logGroupArn = (fn: string) => `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:/aws/lambda/bls-quest-dev-${fn}`
+const KMS_KEY = `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`
+
+const T = {
+  bucket: "aws:s3/bucket:Bucket",
+  encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  versioning: "aws:s3/bucketVersioning:BucketVersioning",
+  publicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+  lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+  notification: "aws:s3/bucketNotification:BucketNotification",
+  queue: "aws:sqs/queue:Queue",
+  queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
+  redriveAllow: "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
+  function: "aws:lambda/function:Function",
+  role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  mapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
+  rule: "aws:cloudwatch/eventRule:EventRule",
+  target: "aws:cloudwatch/eventTarget:EventTarget",
+  permission: "aws:lambda/permission:Permission",
+  topic: "aws:sns/topic:Topic",
+  subscription: "aws:sns/topicSubscription:TopicSubscription",
+  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  metricFilter: "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+  dashboard: "aws:cloudwatch/dashboard:Dashboard"
+} as const
+
+const json = (resource: DeclaredResource, field: string) => JSON.parse(resource.inputs[field] as string)
+
+/** A statement with its Action/Resource lists sorted, for comparing as sets. */
+const normalized = (statement: Record<string, unknown>) => {
+  const list = (value: unknown) => (Array.isArray(value) ? [...value] : [value]).sort()
+  return { ...statement, Action: list(statement["Action"]), Resource: list(statement["Resource"]) }
+}
+
+/** Wildcards only where a prefix or the function's own log streams end. */
+const allowedWildcard = /^(arn:aws:s3:::[^*]+\/[^*]+\/\*|arn:aws:logs:[^*]+:log-group:\/aws\/lambda\/[^*:]+:\*)$/
+
+describe("the dev stack", () => {
+  let stack: DeclaredStack
+  beforeAll(async () => {
+    stack = await declareStack("dev")
+  }, 120_000)
+
+  describe("settings", () => {
+    const project = readProjectFile()
+
+    it("runs index.ts as an ES module with Node's type stripping, not ts-node", () => {
+      expect(project.runtime.name).toBe("nodejs")
+      expect(project.runtime.options?.["typescript"]).toBe(false)
+      expect(String(project.runtime.options?.["nodeargs"])).toContain("--experimental-strip-types")
+      expect(project.main).toBe("index.ts")
+    })
+
+    it("declares every setting with a type and a description", () => {
+      for (const [key, entry] of Object.entries(project.config)) {
+        expect(["string", "integer", "boolean", "array"], key).toContain(entry.type)
+        expect(entry.description?.length ?? 0, key).toBeGreaterThan(20)
+      }
+    })
+
+    it("defaults the ingest's settings to the command's defaults", () => {
+      const defaults = Object.fromEntries(Object.entries(project.config).map(([key, entry]) => [key, entry.default]))
+      expect(defaults["blsBaseUrl"]).toBe(settingSpecs.blsBaseUrl.default)
+      expect(defaults["populationUrl"]).toBe(settingSpecs.populationUrl.default)
+      expect(Number(defaults["requestsPerSecond"])).toBe(Number(settingSpecs.requestsPerSecond.default))
+      expect(defaults["concurrency"]).toBe(Number(settingSpecs.concurrency.default))
+      expect(Number(defaults["maxDeletePercent"]) / 100).toBe(Number(settingSpecs.maxDeleteShare.default))
+      expect(defaults["schedule"]).toBe("cron(0 6 * * ? *)")
+      expect(defaults["maxReceiveCount"]).toBe(3)
+    })
+  })
+
+  describe("storage", () => {
+    it("is one bucket, encrypted with SSE-S3, versioned, never public, owned by the account", () => {
+      expect(stack.ofType(T.bucket)).toHaveLength(1)
+      expect(stack.one(T.encryption).inputs["rules"]).toEqual([
+        { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }
+      ])
+      expect(stack.one(T.versioning).inputs["versioningConfiguration"]).toEqual({ status: "Enabled" })
+      expect(stack.one(T.publicAccess).inputs).toEqual({
+        bucket: `${BUCKET}`,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true
+      })
+      expect(stack.one(T.ownership).inputs["rule"]).toEqual({ objectOwnership: "BucketOwnerEnforced" })
+      for (const type of [T.encryption, T.versioning, T.ownership, T.bucketPolicy, T.lifecycle]) {
+        expect(stack.one(type).inputs["bucket"], type).toBe(BUCKET)
+      }
+    })
+
+    it("denies every request made without TLS, once the public-access block is in place", () => {
+      const policy = stack.one(T.bucketPolicy)
+      expect(json(policy, "policy")).toEqual({
+        Version: "2012-10-17",
+        Statement: [{
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: [BUCKET_ARN, `${BUCKET_ARN}/*`],
+          Condition: { Bool: { "aws:SecureTransport": "false" } }
+        }]
+      })
+      expect(policy.dependsOn).toContain(`${T.publicAccess}::bls-quest-dev-data`)
+    })
+
+    it("expires non-current versions after the configured days, and staging debris after a day", () => {
+      const rules = stack.one(T.lifecycle).inputs["rules"] as Array<Record<string, any>>
+      const byId = Object.fromEntries(rules.map((rule) => [rule["id"], rule]))
+      expect(byId["expire-noncurrent-versions"]).toMatchObject({
+        status: "Enabled",
+        filter: {},
+        noncurrentVersionExpiration: { noncurrentDays: 7 }
+      })
+      expect(byId["expire-staging"]).toMatchObject({
+        status: "Enabled",
+        filter: { prefix: "_staging/" },
+        expiration: { days: 1 }
+      })
+    })
+  })
+
+  describe("messaging", () => {
+    it("keeps messages 14 days, encrypted, in a queue and its dead-letter queue", () => {
+      const queue = stack.one(T.queue, "analytics")
+      const dlq = stack.one(T.queue, "analytics-dlq")
+      for (const q of [queue, dlq]) {
+        expect(q.inputs["messageRetentionSeconds"]).toBe(1_209_600)
+        expect(q.inputs["sqsManagedSseEnabled"]).toBe(true)
+      }
+      expect(json(queue, "redrivePolicy")).toEqual({ deadLetterTargetArn: DLQ_ARN, maxReceiveCount: 3 })
+      expect(json(stack.one(T.redriveAllow), "redriveAllowPolicy")).toEqual({
+        redrivePermission: "byQueue",
+        sourceQueueArns: [QUEUE_ARN]
+      })
+    })
+
+    it("hides a received message for six times the analytics timeout", () => {
+      const analytics = stack.one(T.function, "analytics")
+      expect(stack.one(T.queue, "analytics").inputs["visibilityTimeoutSeconds"])
+        .toBe(6 * (analytics.inputs["timeout"] as number))
+    })
+
+    it("lets only S3, for this bucket and account, send to the queue", () => {
+      const policy = stack.one(T.queuePolicy)
+      expect(policy.inputs["queueUrl"]).toBe(`https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/bls-quest-dev-analytics-0a1b2c3`)
+      expect(json(policy, "policy")).toEqual({
+        Version: "2012-10-17",
+        Statement: [{
+          Sid: "AllowPopulationBucketNotifications",
+          Effect: "Allow",
+          Principal: { Service: "s3.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Resource: QUEUE_ARN,
+          Condition: { ArnEquals: { "aws:SourceArn": BUCKET_ARN }, StringEquals: { "aws:SourceAccount": ACCOUNT_ID } }
+        }]
+      })
+    })
+
+    it("notifies the queue of JSON created under population/, after the queue policy exists", () => {
+      const notification = stack.one(T.notification)
+      expect(notification.inputs["bucket"]).toBe(BUCKET)
+      expect(notification.inputs["queues"]).toEqual([{
+        id: "population-to-analytics",
+        queueArn: QUEUE_ARN,
+        events: ["s3:ObjectCreated:*"],
+        filterPrefix: "population/",
+        filterSuffix: ".json"
+      }])
+      expect(notification.dependsOn).toEqual([`${T.queuePolicy}::bls-quest-dev-analytics`])
+    })
+  })
+
+  describe("functions", () => {
+    it("runs both on nodejs22.x from the serialized entry, logging JSON to their own groups", () => {
+      for (const name of ["ingest", "analytics"]) {
+        const fn = stack.one(T.function, name)
+        expect(fn.inputs).toMatchObject({
+          runtime: "nodejs22.x",
+          handler: "__index.handler",
+          loggingConfig: { logFormat: "JSON", logGroup: `/aws/lambda/bls-quest-dev-${name}` }
+        })
+        expect(stack.one(T.logGroup, name).inputs).toEqual({ name: `/aws/lambda/bls-quest-dev-${name}`, retentionInDays: 14 })
+        expect(fn.inputs["role"]).toBe(`arn:aws:iam::${ACCOUNT_ID}:role/bls-quest-dev-${name}-0a1b2c3`)
+        expect(fn.dependsOn).toContain(`${T.rolePolicy}::bls-quest-dev-${name}`)
+      }
+    })
+
+    it("gives the ingest 15 minutes, one run at a time, and the ingest's settings", () => {
+      const ingest = stack.one(T.function, "ingest")
+      expect(ingest.inputs).toMatchObject({ timeout: 900, memorySize: 512, reservedConcurrentExecutions: 1 })
+      expect(ingest.inputs["environment"]).toEqual({
+        variables: {
+          QUEST_STORE: `s3://${BUCKET}`,
+          QUEST_CONTACT: "bls-quest-dev@example.com",
+          BLS_BASE_URL: "https://download.bls.gov/pub/time.series/pr/",
+          POPULATION_URL: settingSpecs.populationUrl.default,
+          QUEST_REQUESTS_PER_SECOND: "2",
+          QUEST_CONCURRENCY: "4",
+          QUEST_MAX_DELETE_SHARE: "0.5"
+        }
+      })
+    })
+
+    it("gives the analytics the store only, and feeds it the queue with partial batch failures", () => {
+      const analytics = stack.one(T.function, "analytics")
+      expect(analytics.inputs).toMatchObject({ timeout: 120, memorySize: 1024 })
+      expect(analytics.inputs["reservedConcurrentExecutions"]).toBeUndefined()
+      expect(analytics.inputs["environment"]).toEqual({ variables: { QUEST_STORE: `s3://${BUCKET}` } })
+      const mapping = stack.one(T.mapping)
+      expect(mapping.inputs).toMatchObject({
+        eventSourceArn: QUEUE_ARN,
+        functionName: `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:bls-quest-dev-analytics-0a1b2c3`,
+        batchSize: 10,
+        functionResponseTypes: ["ReportBatchItemFailures"]
+      })
+      expect(mapping.dependsOn).toContain(`${T.rolePolicy}::bls-quest-dev-analytics`)
+    })
+  })
+
+  describe("roles", () => {
+    it("are assumable by Lambda only, with no managed policies attached", () => {
+      expect(stack.ofType(T.role)).toHaveLength(2)
+      for (const role of stack.ofType(T.role)) {
+        expect(json(role, "assumeRolePolicy")).toEqual({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }]
+        })
+      }
+      expect(stack.ofType(T.attachment)).toEqual([])
+    })
+
+    const statementsOf = (name: string) => {
+      const policy = stack.one(T.rolePolicy, name)
+      expect(policy.inputs["role"]).toBe(stack.one(T.role, name).state["name"])
+      const document = json(policy, "policy")
+      expect(document.Version).toBe("2012-10-17")
+      return (document.Statement as Array<Record<string, unknown>>).map(normalized)
+    }
+
+    it("let the ingest list its bucket and manage its own prefixes, and nothing else", () => {
+      expect(statementsOf("ingest")).toEqual([
+        { Sid: "ListDataBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [BUCKET_ARN] },
+        {
+          Sid: "ManageOwnPrefixes",
+          Effect: "Allow",
+          Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+          Resource: [`${BUCKET_ARN}/_staging/*`, `${BUCKET_ARN}/bls/pr/*`, `${BUCKET_ARN}/population/*`]
+        },
+        {
+          Sid: "WriteOwnLogs",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: [`${logGroupArn("ingest")}:*`]
+        }
+      ].map(normalized))
+    })
+
+    it("let the analytics read its two inputs, write reports and consume its queue, and nothing else", () => {
+      expect(statementsOf("analytics")).toEqual([
+        {
+          Sid: "ReadReportInputs",
+          Effect: "Allow",
+          Action: ["s3:GetObject"],
+          Resource: [`${BUCKET_ARN}/bls/pr/pr.data.0.Current`, `${BUCKET_ARN}/population/population.json`]
+        },
+        { Sid: "WriteReports", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${BUCKET_ARN}/reports/*`] },
+        {
+          Sid: "ConsumeOwnQueue",
+          Effect: "Allow",
+          Action: ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
+          Resource: [QUEUE_ARN]
+        },
+        {
+          Sid: "WriteOwnLogs",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: [`${logGroupArn("analytics")}:*`]
+        }
+      ].map(normalized))
+    })
+
+    it("use no wildcard but a prefix's or their own log streams'", () => {
+      for (const name of ["ingest", "analytics"]) {
+        for (const statement of statementsOf(name)) {
+          for (const action of statement.Action) expect(action).not.toContain("*")
+          for (const resource of statement.Resource) {
+            if (String(resource).includes("*")) expect(resource).toMatch(allowedWildcard)
+          }
+        }
+      }
+    })
+  })
+
+  describe("schedule", () => {
+    it("starts the ingest daily at 06:00 UTC, with EventBridge allowed to invoke it", () => {
+      const rule = stack.one(T.rule)
+      expect(rule.inputs["scheduleExpression"]).toBe("cron(0 6 * * ? *)")
+      const ingestArn = `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:bls-quest-dev-ingest-0a1b2c3`
+      expect(stack.one(T.target).inputs).toMatchObject({ rule: rule.state["name"], arn: ingestArn })
+      expect(stack.one(T.permission).inputs).toMatchObject({
+        action: "lambda:InvokeFunction",
+        function: "bls-quest-dev-ingest-0a1b2c3",
+        principal: "events.amazonaws.com",
+        sourceArn: rule.state["arn"]
+      })
+    })
+  })
+
+  describe("monitoring", () => {
+    const alarm = (suffix: string) => stack.one(T.alarm, suffix).inputs
+    const topicArn = () => stack.one(T.topic).state["arn"]
+
+    it("sends every alarm to the topic, with no e-mail subscription unless configured", () => {
+      expect(stack.ofType(T.alarm)).toHaveLength(4)
+      for (const { inputs } of stack.ofType(T.alarm)) {
+        expect(inputs["alarmActions"]).toEqual([topicArn()])
+        expect(inputs["okActions"]).toEqual([topicArn()])
+      }
+      expect(stack.ofType(T.subscription)).toEqual([])
+    })
+
+    it("alarms on any message in the dead-letter queue and on any error of either function", () => {
+      expect(alarm("dead-letters")).toMatchObject({
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: "bls-quest-dev-analytics-dlq-0a1b2c3" },
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold"
+      })
+      for (const name of ["ingest", "analytics"]) {
+        expect(alarm(`${name}-errors`)).toMatchObject({
+          namespace: "AWS/Lambda",
+          metricName: "Errors",
+          dimensions: { FunctionName: `bls-quest-dev-${name}-0a1b2c3` },
+          statistic: "Sum",
+          threshold: 1,
+          comparisonOperator: "GreaterThanOrEqualToThreshold"
+        })
+      }
+    })
+
+    it("alarms when 26 hours pass without the ingest's success line", () => {
+      const filter = stack.one(T.metricFilter).inputs
+      expect(filter["logGroupName"]).toBe("/aws/lambda/bls-quest-dev-ingest")
+      expect(filter["metricTransformation"]).toMatchObject({ value: "1" })
+      const silent = alarm("ingest-silent")
+      expect(silent).toMatchObject({
+        namespace: filter["metricTransformation"].namespace,
+        metricName: filter["metricTransformation"].name,
+        statistic: "Sum",
+        comparisonOperator: "LessThanThreshold",
+        threshold: 1,
+        treatMissingData: "breaching"
+      })
+      expect(silent["period"] * silent["evaluationPeriods"]).toBe(26 * 3600)
+      expect(silent["datapointsToAlarm"]).toBe(silent["evaluationPeriods"])
+    })
+
+    it("draws a dashboard of both functions, both queues, the ingest metric and the alarms", () => {
+      const body = JSON.stringify(json(stack.one(T.dashboard), "dashboardBody"))
+      for (const name of [
+        "bls-quest-dev-ingest-0a1b2c3",
+        "bls-quest-dev-analytics-0a1b2c3",
+        "bls-quest-dev-analytics-dlq-0a1b2c3",
+        "IngestSucceeded",
+        ...stack.ofType(T.alarm).map((a) => a.state["arn"] as string)
+      ]) expect(body).toContain(name)
+    })
+  })
+
+  it("outputs the bucket, the queues, the functions and the dashboard", () => {
+    expect(stack.outputs).toMatchObject({
+      bucketName: BUCKET,
+      queueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/bls-quest-dev-analytics-0a1b2c3`,
+      deadLetterQueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/bls-quest-dev-analytics-dlq-0a1b2c3`,
+      ingestFunctionName: "bls-quest-dev-ingest-0a1b2c3",
+      analyticsFunctionName: "bls-quest-dev-analytics-0a1b2c3",
+      dashboardUrl: `https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#dashboards:name=bls-quest-dev-pipeline`
+    })
+  })
+})
+
+describe("a stack configured otherwise", () => {
+  let stack: DeclaredStack
+  beforeAll(async () => {
+    stack = await declareStack("dev", {
+      kmsKeyArn: KMS_KEY,
+      alarmEmail: "ops@example.com",
+      maxReceiveCount: "5",
+      schedule: "rate(12 hours)",
+      analyticsTimeoutSeconds: "60"
+    })
+  }, 120_000)
+
+  it("encrypts the bucket with the KMS key, and lets both functions use that key only", () => {
+    expect(stack.one(T.encryption).inputs["rules"]).toEqual([
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KMS_KEY }, bucketKeyEnabled: true }
+    ])
+    for (const name of ["ingest", "analytics"]) {
+      const statements = json(stack.one(T.rolePolicy, name), "policy").Statement as Array<Record<string, unknown>>
+      expect(statements.filter((s) => JSON.stringify(s).includes("kms:"))).toEqual([
+        { Sid: "UseBucketKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [KMS_KEY] }
+      ])
+    }
+  })
+
+  it("follows the configured receive count, schedule, timeout and e-mail", () => {
+    expect(json(stack.one(T.queue, "analytics"), "redrivePolicy")).toMatchObject({ maxReceiveCount: 5 })
+    expect(stack.one(T.rule).inputs["scheduleExpression"]).toBe("rate(12 hours)")
+    expect(stack.one(T.function, "analytics").inputs["timeout"]).toBe(60)
+    expect(stack.one(T.queue, "analytics").inputs["visibilityTimeoutSeconds"]).toBe(360)
+    expect(stack.one(T.subscription).inputs).toMatchObject({
+      topic: stack.one(T.topic).state["arn"],
+      protocol: "email",
+      endpoint: "ops@example.com"
+    })
+  })
+})
+
+describe("settings the stack refuses", () => {
+  it.each([
+    [{ contact: " " }, /contact/],
+    [{ logRetentionDays: "10" }, /logRetentionDays: 10 is not one of/],
+    [{ requestsPerSecond: "fast" }, /requestsPerSecond: "fast" is not a number/],
+    [{ ingestTimeoutSeconds: "1200" }, /ingestTimeoutSeconds: 1200 is outside 1\.\.900/],
+    [{ kmsKeyArn: "alias/mine" }, /kmsKeyArn: expected a key ARN/]
+  ])("%o", async (overrides, message) => {
+    await expect(declareStack("dev", overrides)).rejects.toThrow(message)
+  })
+})
