@@ -1,0 +1,129 @@
+/** Decoding DataUSA responses: both real shapes read alike, and every unusable one is named. */
+import { readFileSync } from "node:fs"
+import { Effect } from "effect"
+import { describe, expect, it } from "vitest"
+import { decodePopulation, summarizePopulation } from "../../domain/population/decodePopulation.ts"
+import { failureOf } from "../support/pipelineLayer.ts"
+
+const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/datausa/${name}`, import.meta.url)))
+const tesseract = fixture("nation-population.tesseract.json")
+const legacy = fixture("nation-population.legacy.json")
+
+const decoded = (input: Uint8Array | string) => Effect.runPromise(decodePopulation(input))
+const rejection = async (input: Uint8Array | string) => failureOf(await Effect.runPromiseExit(decodePopulation(input)))
+
+/** The rows of a response, as the test builds them (not as the decoder reads them). */
+const response = (rows: ReadonlyArray<Record<string, unknown>>) => JSON.stringify({ data: rows })
+const us = (year: number | string, population: number, extra: Record<string, unknown> = {}) => ({
+  "Nation ID": "01000US",
+  Nation: "United States",
+  Year: year,
+  Population: population,
+  ...extra
+})
+
+describe("decoding the DataUSA population", () => {
+  it("reads the tesseract response into one figure per year, in year order", async () => {
+    const figures = await decoded(tesseract)
+    const raw = JSON.parse(new TextDecoder().decode(tesseract)) as { data: Array<{ Year: number; Population: number }> }
+    expect(figures.map((figure) => figure.year)).toEqual([2013, 2014, 2015, 2016, 2017, 2018, 2019, 2021, 2022, 2023, 2024])
+    expect(figures).toEqual(raw.data.map((row) => ({ year: row.Year, population: row.Population })))
+    expect(figures.find((figure) => figure.year === 2018)?.population).toBe(327167439)
+    expect(summarizePopulation(figures)).toEqual({
+      rows: 11,
+      years: figures.map((figure) => figure.year),
+      firstYear: 2013,
+      lastYear: 2024
+    })
+  })
+
+  it("reads the legacy response (string years, newest first) to the same figures", async () => {
+    const fromLegacy = await decoded(legacy)
+    const fromTesseract = await decoded(tesseract)
+    expect(fromLegacy.map((figure) => figure.year)).toEqual([2013, 2014, 2015, 2016, 2017, 2018, 2019])
+    expect(fromLegacy).toEqual(fromTesseract.filter((figure) => figure.year <= 2019))
+    expect(typeof fromLegacy[0]?.year).toBe("number")
+  })
+
+  it("accepts text as well as bytes, float populations, any order and extra fields", async () => {
+    const figures = await decoded(response([
+      us("2015", 321418821.0, { "Slug Nation": "united-states" }),
+      us(2013, 316128839.5),
+      { Year: 2014, Population: 318857056, "ID Year": 2014 }
+    ]))
+    expect(figures).toEqual([
+      { year: 2013, population: 316128839.5 },
+      { year: 2014, population: 318857056 },
+      { year: 2015, population: 321418821 }
+    ])
+  })
+
+  it("collapses a year repeated with the same figure", async () => {
+    expect(await decoded(response([us(2013, 5), us("2013", 5.0), us(2014, 6)]))).toEqual([
+      { year: 2013, population: 5 },
+      { year: 2014, population: 6 }
+    ])
+  })
+
+  describe("rejects, naming what is wrong", () => {
+    it("a body that is not JSON", async () => {
+      const error = await rejection("<html><body>502 Bad Gateway</body></html>")
+      expect(error._tag).toBe("PopulationNotJson")
+      expect(error.message).toMatch(/not JSON/)
+      expect(error.message).toContain("<html><body>502")
+      expect(error.message).toMatch(/quest population/)
+    })
+
+    it("bytes that are not UTF-8", async () => {
+      const error = await rejection(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]))
+      expect(error._tag).toBe("PopulationNotJson")
+      expect(error.message).toMatch(/UTF-8/)
+    })
+
+    it("JSON without a data array", async () => {
+      const error = await rejection(JSON.stringify({ error: "cube not found" }))
+      expect(error._tag).toBe("PopulationWrongShape")
+      expect(error.message).toMatch(/\["data"\]/)
+    })
+
+    it("a row whose Year is not a year, or whose Population is not a positive number", async () => {
+      const badYear = await rejection(response([us(2013, 1), us("20x4", 2)]))
+      expect(badYear._tag).toBe("PopulationWrongShape")
+      expect(badYear.message).toContain(`["data"][1]["Year"]`)
+
+      const badPopulation = await rejection(response([us(2013, "many" as unknown as number)]))
+      expect(badPopulation._tag).toBe("PopulationWrongShape")
+      expect(badPopulation.message).toContain(`["data"][0]["Population"]`)
+
+      expect((await rejection(response([us(2013, -1)])))._tag).toBe("PopulationWrongShape")
+      expect((await rejection(response([{ Year: 2013 }])))._tag).toBe("PopulationWrongShape")
+    })
+
+    it("a response with no rows", async () => {
+      const error = await rejection(JSON.stringify({ data: [], source: [] }))
+      expect(error._tag).toBe("PopulationNoRows")
+      expect(error.message).toMatch(/no rows/)
+    })
+
+    it("a year with two different figures", async () => {
+      const error = await rejection(response([us(2013, 316128839), us(2014, 2), us("2013", 316128840)]))
+      expect(error).toMatchObject({ _tag: "PopulationConflictingYears", year: 2013, populations: [316128839, 316128840] })
+      expect(error.message).toContain("2013")
+      expect(error.message).toContain("316128839 and 316128840")
+    })
+
+    it("rows that are not the US national total", async () => {
+      const cases = [
+        [us(2013, 1, { "Nation ID": "04000US06" }), "Nation ID", "04000US06"],
+        [{ "ID Nation": "01000PR", Nation: "United States", Year: "2013", Population: 1 }, "ID Nation", "01000PR"],
+        [us(2013, 1, { Nation: "Puerto Rico" }), "Nation", "Puerto Rico"],
+        [{ "State ID": "04000US06", State: "California", Year: 2013, Population: 1 }, "State ID", "04000US06"]
+      ] as const
+      for (const [row, field, found] of cases) {
+        const error = await rejection(response([us(2012, 1), row]))
+        expect(error).toMatchObject({ _tag: "PopulationNotNational", row: 1, field, found })
+        expect(error.message).toContain(found)
+      }
+    })
+  })
+})
