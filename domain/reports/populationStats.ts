@@ -1,0 +1,53 @@
+/**
+ * Population statistics over 2013–2018 inclusive: the mean, the sample standard deviation
+ * (n−1, the usual dataframe default) and the population standard deviation (n).
+ * Every year of the range must have a figure: a gap would silently shift the statistics.
+ */
+import { Effect, Schema } from "effect"
+import type { PopulationYear } from "../population/decodePopulation.ts"
+
+export const STATS_FIRST_YEAR = 2013
+export const STATS_LAST_YEAR = 2018
+
+export interface PopulationStats {
+  readonly years: ReadonlyArray<number>
+  readonly mean: number
+  readonly stddevSample: number
+  readonly stddevPopulation: number
+}
+
+export class PopulationYearsMissing extends Schema.TaggedError<PopulationYearsMissing>()("PopulationYearsMissing", {
+  missing: Schema.Array(Schema.Number),
+  available: Schema.Array(Schema.Number)
+}) {
+  override get message() {
+    const available = this.available.length === 0 ? "none" : this.available.join(", ")
+    return `The stored population has no figure for ${this.missing.join(", ")}; the statistics need every year ` +
+      `${STATS_FIRST_YEAR}–${STATS_LAST_YEAR} (years present: ${available}). ` +
+      `Run \`quest population\` with a POPULATION_URL whose data covers those years.`
+  }
+}
+
+export const populationStats = (
+  figures: ReadonlyArray<PopulationYear>,
+  firstYear = STATS_FIRST_YEAR,
+  lastYear = STATS_LAST_YEAR
+): Effect.Effect<PopulationStats, PopulationYearsMissing> => {
+  const byYear = new Map(figures.map((figure) => [figure.year, figure.population]))
+  const years = Array.from({ length: lastYear - firstYear + 1 }, (_, i) => firstYear + i)
+  const missing = years.filter((year) => !byYear.has(year))
+  if (missing.length > 0) {
+    return Effect.fail(new PopulationYearsMissing({ missing, available: figures.map((figure) => figure.year) }))
+  }
+  const values = years.map((year) => byYear.get(year)!)
+  const n = values.length
+  const mean = values.reduce((sum, value) => sum + value, 0) / n
+  // Two passes (mean, then squared deviations): steadier than the sum-of-squares shortcut.
+  const squares = values.reduce((sum, value) => sum + (value - mean) ** 2, 0)
+  return Effect.succeed({
+    years,
+    mean,
+    stddevSample: n > 1 ? Math.sqrt(squares / (n - 1)) : NaN,
+    stddevPopulation: Math.sqrt(squares / n)
+  })
+}
