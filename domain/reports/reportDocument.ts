@@ -1,0 +1,67 @@
+/**
+ * The report document: the three reports and the inputs they were computed from, in the
+ * shape `quest report --json` prints and `report.json` stores.
+ *
+ * It holds no generation time on purpose: the document is a function of its inputs
+ * (identified by their sha256), so the same inputs give byte-identical report files and a
+ * duplicate delivery of the same event rewrites the same bytes.
+ */
+import type { BestYear } from "./bestYearBySeries.ts"
+import type { PopulationStats } from "./populationStats.ts"
+import type { SeriesPopulationRow } from "./seriesPopulationJoin.ts"
+
+export interface BlsInput {
+  readonly key: string
+  readonly sha256: string
+  /** Data rows read. */
+  readonly rows: number
+  /** Lines that could not be read as rows (counted, not fatal). */
+  readonly rejected: number
+}
+
+export interface PopulationInput {
+  readonly key: string
+  readonly sha256: string
+  /** How many years have a population figure. */
+  readonly years: number
+}
+
+export interface ReportDocument {
+  readonly populationStats: PopulationStats
+  readonly bestYearBySeries: ReadonlyArray<BestYear>
+  readonly seriesWithoutQuarters: ReadonlyArray<string>
+  readonly prs30006032Q01: ReadonlyArray<SeriesPopulationRow>
+  readonly inputs: {
+    readonly bls: BlsInput
+    readonly population: PopulationInput
+  }
+}
+
+/** Builds the document with its keys in the documented order (JSON output follows it). */
+export const makeReportDocument = (parts: ReportDocument): ReportDocument => ({
+  populationStats: {
+    years: parts.populationStats.years,
+    mean: parts.populationStats.mean,
+    stddevSample: parts.populationStats.stddevSample,
+    stddevPopulation: parts.populationStats.stddevPopulation
+  },
+  bestYearBySeries: parts.bestYearBySeries,
+  seriesWithoutQuarters: parts.seriesWithoutQuarters,
+  prs30006032Q01: parts.prs30006032Q01,
+  inputs: {
+    bls: {
+      key: parts.inputs.bls.key,
+      sha256: parts.inputs.bls.sha256,
+      rows: parts.inputs.bls.rows,
+      rejected: parts.inputs.bls.rejected
+    },
+    population: {
+      key: parts.inputs.population.key,
+      sha256: parts.inputs.population.sha256,
+      years: parts.inputs.population.years
+    }
+  }
+})
+
+/** `report.json`: two-space indented, newline-terminated. */
+export const renderReportJson = (doc: ReportDocument): string => JSON.stringify(doc, null, 2) + "\n"

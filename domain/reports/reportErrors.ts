@@ -1,0 +1,25 @@
+/** Why the reports could not be computed from the store (each names what to run next). */
+import { Schema } from "effect"
+
+export const MissingInput = Schema.Struct({ key: Schema.String, command: Schema.String })
+
+export class ReportInputsMissing extends Schema.TaggedError<ReportInputsMissing>()("ReportInputsMissing", {
+  location: Schema.String,
+  missing: Schema.Array(MissingInput)
+}) {
+  override get message() {
+    return `The reports need ${this.missing.map((input) => input.key).join(" and ")}, ` +
+      `not found in the store ${this.location}. Run ${
+        this.missing.map((input) => `\`${input.command}\``).join(" and ")
+      } first, then the reports again.`
+  }
+}
+
+export class StoredPopulationInvalid extends Schema.TaggedError<StoredPopulationInvalid>()("StoredPopulationInvalid", {
+  key: Schema.String,
+  detail: Schema.String
+}) {
+  override get message() {
+    return `The stored ${this.key} cannot be read as a population: ${this.detail}`
+  }
+}

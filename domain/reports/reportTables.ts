@@ -1,0 +1,103 @@
+/**
+ * The report document as tables: one model that the CSV, Markdown and terminal renderers
+ * all print, so they cannot disagree about columns or rows. Cells keep their raw values;
+ * each renderer decides how a kind of cell is written (exact for CSV, readable for people).
+ */
+import type { ReportDocument } from "./reportDocument.ts"
+
+/** How a cell is meant: `value` is a BLS figure, written as in the source (16.4). */
+export type CellKind = "text" | "year" | "years" | "value" | "integer" | "decimal"
+
+export type Cell = string | number | ReadonlyArray<number> | null
+
+export interface Column {
+  readonly name: string
+  readonly kind: CellKind
+}
+
+export interface Table {
+  /** File stem of the table's CSV. */
+  readonly id: string
+  readonly title: string
+  readonly columns: ReadonlyArray<Column>
+  readonly rows: ReadonlyArray<ReadonlyArray<Cell>>
+}
+
+export const reportTables = (doc: ReportDocument): ReadonlyArray<Table> => {
+  const stats = doc.populationStats
+  const years = stats.years
+  return [
+    {
+      id: "population-stats",
+      title: `US population, ${years[0]}–${years.at(-1)}`,
+      columns: [
+        { name: "years", kind: "years" },
+        { name: "mean", kind: "decimal" },
+        { name: "stddev_sample", kind: "decimal" },
+        { name: "stddev_population", kind: "decimal" }
+      ],
+      rows: [[years, stats.mean, stats.stddevSample, stats.stddevPopulation]]
+    },
+    {
+      id: "best-year-by-series",
+      title: "Best year by series: largest sum of Q01–Q04",
+      columns: [{ name: "series_id", kind: "text" }, { name: "year", kind: "year" }, { name: "value", kind: "value" }],
+      rows: doc.bestYearBySeries.map((best) => [best.series_id, best.year, best.value])
+    },
+    {
+      id: "series-without-quarters",
+      title: "Series without quarterly rows",
+      columns: [{ name: "series_id", kind: "text" }],
+      rows: doc.seriesWithoutQuarters.map((series) => [series])
+    },
+    {
+      id: "prs30006032-q01",
+      title: "PRS30006032 Q01 with US population",
+      columns: [
+        { name: "series_id", kind: "text" },
+        { name: "year", kind: "year" },
+        { name: "period", kind: "text" },
+        { name: "value", kind: "value" },
+        { name: "Population", kind: "integer" }
+      ],
+      rows: doc.prs30006032Q01.map((row) => [row.series_id, row.year, row.period, row.value, row.Population])
+    }
+  ]
+}
+
+/** `1234567.891` → `1,234,567.89` (fixed, locale-independent: the same bytes everywhere). */
+const grouped = (n: number, decimals: number): string => {
+  const [whole, fraction] = Math.abs(n).toFixed(decimals).split(".")
+  const digits = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")
+  return (n < 0 ? "-" : "") + digits + (fraction === undefined ? "" : "." + fraction)
+}
+
+/** `[2013, 2014, 2015]` → `2013–2015`; gaps are listed. */
+const yearRange = (years: ReadonlyArray<number>): string => {
+  const contiguous = years.every((year, i) => i === 0 || year === years[i - 1]! + 1)
+  return contiguous && years.length > 1 ? `${years[0]}–${years.at(-1)}` : years.join(", ")
+}
+
+/** A cell for people: grouped digits, two decimals for statistics, `—` for a missing value. */
+export const displayCell = (cell: Cell, kind: CellKind): string => {
+  if (cell === null) return "—"
+  if (typeof cell === "object") return yearRange(cell)
+  if (typeof cell === "string") return cell
+  switch (kind) {
+    case "integer":
+      return grouped(cell, 0)
+    case "decimal":
+      return grouped(cell, 2)
+    default:
+      return String(cell)
+  }
+}
+
+/** A cell for machines: the exact number as JSON writes it, years space-separated, empty for null. */
+export const exactCell = (cell: Cell): string => {
+  if (cell === null) return ""
+  if (typeof cell === "object") return cell.join(" ")
+  return String(cell)
+}
+
+export const isNumeric = (kind: CellKind) => kind !== "text" && kind !== "years"

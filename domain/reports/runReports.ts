@@ -1,0 +1,101 @@
+/**
+ * The report run: reads the mirrored BLS data and the stored population from the object
+ * store, computes the three reports in a single streamed pass over the BLS file, stores
+ * them under `reports/<YYYY-MM-DD>/` and `reports/latest/`, and returns the document.
+ *
+ * Idempotent by construction: every stored byte derives from the inputs (report.json has no
+ * generation time; the inputs' sha256 identify them), so the same inputs — e.g. a duplicate
+ * delivery of the same S3 event — rewrite byte-identical objects. The run's date (from
+ * Effect's Clock unless given) only chooses the dated folder.
+ */
+import { Clock, Effect } from "effect"
+import { ObjectStore, getBytes } from "../store/ObjectStore.ts"
+import { decodePopulation } from "../population/decodePopulation.ts"
+import { BestYearAccumulator } from "./bestYearBySeries.ts"
+import { readBlsRows } from "./blsRows.ts"
+import { InputHasher } from "./inputHasher.ts"
+import { populationStats } from "./populationStats.ts"
+import { makeReportDocument, type ReportDocument } from "./reportDocument.ts"
+import { ReportInputsMissing, StoredPopulationInvalid } from "./reportErrors.ts"
+import { reportFiles } from "./reportFiles.ts"
+import { SeriesPeriodCollector, seriesPopulationJoin } from "./seriesPopulationJoin.ts"
+
+export const BLS_DATA_KEY = "bls/pr/pr.data.0.Current"
+export const POPULATION_KEY = "population/population.json"
+export const REPORTS_PREFIX = "reports/"
+
+/** The store keys a run writes its files under, dated folder first, `latest/` last. */
+export const reportFolders = (date: Date): ReadonlyArray<string> => [
+  `${REPORTS_PREFIX}${date.toISOString().slice(0, 10)}/`,
+  `${REPORTS_PREFIX}latest/`
+]
+
+export const runReports = Effect.fn("runReports")(function*(options?: { readonly now?: Date }) {
+  const store = yield* ObjectStore
+  const hasher = yield* InputHasher
+
+  // Both inputs are checked up front, so one message names everything that is missing.
+  const [bls, population] = yield* Effect.all([store.head(BLS_DATA_KEY), store.head(POPULATION_KEY)])
+  const missing = [
+    ...(bls === undefined ? [{ key: BLS_DATA_KEY, command: "quest sync" }] : []),
+    ...(population === undefined ? [{ key: POPULATION_KEY, command: "quest population" }] : [])
+  ]
+  if (missing.length > 0) return yield* new ReportInputsMissing({ location: store.location, missing })
+
+  const populationObject = yield* getBytes(POPULATION_KEY)
+  if (populationObject === undefined) {
+    return yield* new ReportInputsMissing({
+      location: store.location,
+      missing: [{ key: POPULATION_KEY, command: "quest population" }]
+    })
+  }
+  const figures = yield* decodePopulation(populationObject.bytes).pipe(
+    Effect.mapError((error) => new StoredPopulationInvalid({ key: POPULATION_KEY, detail: error.message }))
+  )
+  const stats = yield* populationStats(figures)
+  const populationHash = hasher.sha256()
+  populationHash.update(populationObject.bytes)
+
+  const blsObject = yield* store.get(BLS_DATA_KEY)
+  if (blsObject === undefined) {
+    return yield* new ReportInputsMissing({
+      location: store.location,
+      missing: [{ key: BLS_DATA_KEY, command: "quest sync" }]
+    })
+  }
+  // One pass: every row feeds both row-based reports while the bytes feed the hash.
+  const blsHash = hasher.sha256()
+  const bestYears = new BestYearAccumulator()
+  const joined = new SeriesPeriodCollector()
+  const read = yield* readBlsRows(blsObject.body, (row) => {
+    bestYears.add(row)
+    joined.add(row)
+  }, { onChunk: (chunk) => blsHash.update(chunk) })
+  if (read.rejected > 0) {
+    yield* Effect.logWarning(`${BLS_DATA_KEY}: ${read.rejected} lines are not BLS rows and were left out`).pipe(
+      Effect.annotateLogs({ examples: read.examples })
+    )
+  }
+  const best = yield* bestYears.finish()
+
+  const doc = makeReportDocument({
+    populationStats: stats,
+    bestYearBySeries: best.bestYearBySeries,
+    seriesWithoutQuarters: best.seriesWithoutQuarters,
+    prs30006032Q01: seriesPopulationJoin(joined.rows, figures),
+    inputs: {
+      bls: { key: BLS_DATA_KEY, sha256: blsHash.digestHex(), rows: read.rows, rejected: read.rejected },
+      population: { key: POPULATION_KEY, sha256: populationHash.digestHex(), years: figures.length }
+    }
+  })
+
+  const now = options?.now ?? new Date(yield* Clock.currentTimeMillis)
+  const metadata = { "bls-sha256": doc.inputs.bls.sha256, "population-sha256": doc.inputs.population.sha256 }
+  const files = reportFiles(doc)
+  for (const folder of reportFolders(now)) {
+    for (const file of files) {
+      yield* store.put(folder + file.name, file.body, { contentType: file.contentType, metadata })
+    }
+  }
+  return doc satisfies ReportDocument
+})

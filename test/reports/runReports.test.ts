@@ -1,0 +1,150 @@
+/** The report run against a store: what it writes, that it rewrites the same bytes, and its refusals. */
+import { createHash } from "node:crypto"
+import { Effect } from "effect"
+import { describe, expect, it } from "vitest"
+import { InputHasher } from "../../domain/reports/inputHasher.ts"
+import { BLS_DATA_KEY, POPULATION_KEY, runReports } from "../../domain/reports/runReports.ts"
+import { failureOf, valueOf } from "../support/pipelineLayer.ts"
+import { blsFile, blsFixture, row } from "./blsStreams.ts"
+import { documentOf, objectsUnder, populationFixture, reportsAt, seededStore } from "./reportStore.ts"
+
+const FILES = [
+  "best-year-by-series.csv",
+  "population-stats.csv",
+  "prs30006032-q01.csv",
+  "report.json",
+  "report.md",
+  "series-without-quarters.csv"
+]
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex")
+
+describe("running the reports", () => {
+  it("stores the files under the run's date and under latest/, report.json equal to the document", async () => {
+    const store = await seededStore()
+    const doc = await documentOf(store, "2026-06-05T23:59:59Z")
+    const stored = await objectsUnder(store, "reports/")
+    expect(Object.keys(stored)).toEqual([
+      ...FILES.map((name) => `reports/2026-06-05/${name}`),
+      ...FILES.map((name) => `reports/latest/${name}`)
+    ])
+    expect(JSON.parse(stored["reports/latest/report.json"]!)).toEqual(doc)
+    expect(stored["reports/2026-06-05/report.json"]).toBe(stored["reports/latest/report.json"])
+    // report.json is written last, so a reader that sees it finds the other files already there.
+    expect(store.writes.at(-1)?.key).toBe("reports/latest/report.json")
+  })
+
+  it("records which inputs it read: keys, sha256 of the bytes, rows and years", async () => {
+    const store = await seededStore()
+    const doc = await documentOf(store)
+    expect(doc.inputs).toEqual({
+      bls: { key: BLS_DATA_KEY, sha256: sha256(blsFixture), rows: 38232, rejected: 0 },
+      population: { key: POPULATION_KEY, sha256: sha256(populationFixture("tesseract")), years: 11 }
+    })
+    const head = await Effect.runPromise(store.head("reports/latest/report.json"))
+    expect(head?.metadata).toEqual({ "bls-sha256": sha256(blsFixture), "population-sha256": doc.inputs.population.sha256 })
+    expect(head?.contentType).toBe("application/json")
+  })
+
+  it("rewrites byte-identical objects when run again on the same inputs, even another day", async () => {
+    const store = await seededStore()
+    await documentOf(store, "2026-06-05T10:00:00Z")
+    const first = await objectsUnder(store, "reports/")
+    await documentOf(store, "2026-06-05T18:00:00Z")
+    expect(await objectsUnder(store, "reports/")).toEqual(first)
+    await documentOf(store, "2026-06-06T01:00:00Z")
+    const later = await objectsUnder(store, "reports/2026-06-06/")
+    for (const name of FILES) expect(later[`reports/2026-06-06/${name}`]).toBe(first[`reports/2026-06-05/${name}`])
+  })
+
+  it("takes its date from the options when given", async () => {
+    const store = await seededStore()
+    valueOf(await reportsAt(store, "2026-06-05T10:00:00Z", runReports({ now: new Date("2030-01-02T00:00:00Z") })))
+    expect(Object.keys(await objectsUnder(store, "reports/2030-01-02/"))).toHaveLength(FILES.length)
+  })
+
+  it("stores the CSVs with exact figures and the Markdown with the three tables", async () => {
+    const store = await seededStore()
+    const doc = await documentOf(store)
+    const stored = await objectsUnder(store, "reports/latest/")
+    const csv = stored["reports/latest/best-year-by-series.csv"]!.trimEnd().split("\n").map((line) => line.split(","))
+    expect(csv[0]).toEqual(["series_id", "year", "value"])
+    expect(csv.slice(1)).toEqual(doc.bestYearBySeries.map((b) => [b.series_id, String(b.year), String(b.value)]))
+    expect(csv).toContainEqual(["PRS30006011", "2022", "16.4"])
+    const joined = stored["reports/latest/prs30006032-q01.csv"]!.split("\n")
+    expect(joined[0]).toBe("series_id,year,period,value,Population")
+    expect(joined).toContain("PRS30006032,2018,Q01,0.5,327167439")
+    expect(joined).toContain("PRS30006032,1995,Q01,0,")
+    const markdown = stored["reports/latest/report.md"]!
+    expect(markdown.match(/^\| series_id \| year \| value \|$/m)).not.toBeNull()
+    expect(markdown).toContain("| 2013–2018 | 322,069,808.00 | 4,158,441.04 | 3,796,119.94 |")
+    expect(markdown).toContain("| PRS30006032 | 2018 | Q01 | 0.5 | 327,167,439 |")
+  })
+
+  it("uses the InputHasher it is given", async () => {
+    const store = await seededStore()
+    const nodeHasher = {
+      sha256: () => {
+        const hash = createHash("sha256")
+        return { update: (chunk: Uint8Array) => void hash.update(chunk), digestHex: () => "node:" + hash.digest("hex") }
+      }
+    }
+    const exit = await reportsAt(store, undefined, runReports().pipe(Effect.provideService(InputHasher, nodeHasher)))
+    expect(valueOf(exit).inputs.bls.sha256).toBe("node:" + sha256(blsFixture))
+  })
+
+  it("counts malformed BLS lines in the document and still reports", async () => {
+    const bls = blsFile([
+      row("PRS30006032", 2018, "Q01", "0.5"),
+      "PRS30006032\tnot a row",
+      row("PRS30006032", 2018, "Q02", "x")
+    ], "\r\n")
+    const doc = await documentOf(await seededStore({ bls }))
+    expect(doc.inputs.bls).toMatchObject({ rows: 1, rejected: 2 })
+    expect(doc.prs30006032Q01).toEqual([
+      { series_id: "PRS30006032", year: 2018, period: "Q01", value: 0.5, Population: 327167439 }
+    ])
+  })
+
+  describe("refuses, writing nothing,", () => {
+    it("when inputs are missing, naming each key and the command that produces it", async () => {
+      const empty = await seededStore({ bls: null, population: null })
+      const error = failureOf(await reportsAt(empty))
+      expect(error).toMatchObject({
+        _tag: "ReportInputsMissing",
+        missing: [{ key: BLS_DATA_KEY, command: "quest sync" }, { key: POPULATION_KEY, command: "quest population" }]
+      })
+      expect(error.message).toContain("`quest sync` and `quest population`")
+      expect(empty.writes).toEqual([])
+
+      const noPopulation = await seededStore({ population: null })
+      const only = failureOf(await reportsAt(noPopulation))
+      expect(only.message).toContain(POPULATION_KEY)
+      expect(only.message).not.toContain(BLS_DATA_KEY)
+      expect(noPopulation.writes).toEqual([])
+    })
+
+    it("when the stored population cannot be read", async () => {
+      const store = await seededStore({ population: "<html>oops</html>" })
+      const error = failureOf(await reportsAt(store))
+      expect(error._tag).toBe("StoredPopulationInvalid")
+      expect(error.message).toContain(POPULATION_KEY)
+      expect(error.message).toMatch(/not JSON/)
+      expect(store.writes).toEqual([])
+    })
+
+    it("when the population lacks a year of 2013–2018", async () => {
+      const without2014 = JSON.stringify({
+        data: [2013, 2015, 2016, 2017, 2018].map((year) => ({ "Nation ID": "01000US", Year: year, Population: 1 }))
+      })
+      const store = await seededStore({ population: without2014 })
+      expect(failureOf(await reportsAt(store))).toMatchObject({ _tag: "PopulationYearsMissing", missing: [2014] })
+      expect(store.writes).toEqual([])
+    })
+
+    it("when the BLS file is not a BLS data file", async () => {
+      const store = await seededStore({ bls: "<html>moved</html>\n" })
+      expect(failureOf(await reportsAt(store))._tag).toBe("BlsHeaderInvalid")
+      expect(store.writes).toEqual([])
+    })
+  })
+})
