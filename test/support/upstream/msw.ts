@@ -3,8 +3,13 @@
  * the faked hosts go to the virtual upstream; loopback requests (moto, the local fixture
  * server) pass through; anything else is an error, so nothing reaches the internet.
  */
-import { http, passthrough, type AnyHandler } from "msw"
-import { setupServer, type SetupServer } from "msw/node"
+import { FetchInterceptor } from "@mswjs/interceptors/fetch/web"
+// Not the "msw" root: it opens a BroadcastChannel (for WebSocket mocks) that keeps Deno from exiting.
+import type { AnyHandler } from "msw"
+import { defineNetwork, InterceptorSource } from "msw/experimental"
+import { http } from "msw/http"
+import { setupServer } from "msw/node"
+import { passthrough } from "msw/utils/passthrough"
 import { createUpstream, type VirtualUpstream } from "./virtualUpstream.ts"
 
 const isLoopback = (url: URL) => ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)
@@ -16,13 +21,29 @@ export const upstreamHandlers = (upstream: VirtualUpstream): Array<AnyHandler> =
 
 export interface MswUpstream {
   readonly upstream: VirtualUpstream
-  readonly server: SetupServer
   readonly close: () => void
 }
 
-/** Starts intercepting now (outside vitest: the CLI's `--offline`); `close` stops. */
+/**
+ * Starts intercepting now, outside vitest (the CLI's `--offline`), on Node or Deno;
+ * `close` stops.
+ */
 export const startMswUpstream = (upstream: VirtualUpstream = createUpstream()): MswUpstream => {
-  const server = setupServer(...upstreamHandlers(upstream))
-  server.listen({ onUnhandledFrame: "error" })
-  return { upstream, server, close: () => server.close() }
+  const handlers = upstreamHandlers(upstream)
+  if (!("Deno" in globalThis)) {
+    const server = setupServer(...handlers)
+    server.listen({ onUnhandledFrame: "error" })
+    return { upstream, close: () => server.close() }
+  }
+  // Deno's fetch never goes through node:net, where msw/node listens: patch fetch itself.
+  // (The cast bridges msw's bundled copy of the interceptor types; the classes are the same.)
+  const interceptor = new FetchInterceptor() as unknown as ConstructorParameters<typeof InterceptorSource>[0]["interceptors"][number]
+  const network = defineNetwork({
+    sources: [new InterceptorSource({ interceptors: [interceptor] })],
+    handlers,
+    onUnhandledFrame: "error",
+    context: { quiet: true },
+  })
+  void network.enable()
+  return { upstream, close: () => void network.disable() }
 }
