@@ -7,11 +7,10 @@
  * a structured error line and a thrown error on failure, so Lambda counts an error.
  */
 import { Cause, Effect, Exit, Layer } from "effect"
-import { objectStoreLayerFor } from "../adapters/objectStoreFromUrl.ts"
-import { ofetchHttpLayer } from "../adapters/ofetchHttp.ts"
-import { sourceHttpLayer } from "../domain/http/SourceHttp.ts"
+import { sourceLayer } from "../adapters/liveLayer.ts"
 import { ingest, type IngestSummary } from "../domain/ingest.ts"
-import { loadSettings, sourcePolicyOf } from "../domain/settings.ts"
+import { loadSettings } from "../domain/settings.ts"
+import { lambdaStoreLayer } from "./lambdaStore.ts"
 import { LogEvent } from "./logEvents.ts"
 
 /** The fields of an EventBridge scheduled event worth a log line. */
@@ -23,11 +22,7 @@ export interface ScheduledEvent {
 
 const run = Effect.gen(function*() {
   const settings = yield* loadSettings
-  const live = Layer.mergeAll(
-    objectStoreLayerFor(settings.store),
-    sourceHttpLayer(sourcePolicyOf(settings)).pipe(Layer.provide(ofetchHttpLayer))
-  )
-  return yield* ingest(settings).pipe(Effect.provide(live))
+  return yield* ingest(settings).pipe(Effect.provide(Layer.mergeAll(lambdaStoreLayer(settings.store), sourceLayer(settings))))
 })
 
 export const handler = async (event: ScheduledEvent): Promise<IngestSummary> => {

@@ -67,7 +67,8 @@ export const analyticsPolicy = ({ bucketArn, logGroupArn, kmsKeyArn, queueArn }:
   Version: "2012-10-17",
   Statement: [
     allow("ReadReportInputs", ["s3:GetObject"], [BLS_DATA_KEY, POPULATION_KEY].map((key) => `${bucketArn}/${key}`)),
-    allow("WriteReports", ["s3:PutObject"], [`${bucketArn}/${REPORTS_PREFIX}*`]),
+    // A run writes each file into the dated folder and copies it to latest/: a copy reads its source.
+    allow("WriteReports", ["s3:GetObject", "s3:PutObject"], [`${bucketArn}/${REPORTS_PREFIX}*`]),
     // What a Lambda event source mapping needs to poll a queue and delete what it handled.
     allow("ConsumeOwnQueue", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], [queueArn]),
     writeOwnLogs(logGroupArn),

@@ -5,11 +5,16 @@
  * Why a bundle at all: Pulumi's function serializer captures project modules by value and
  * fails inside Effect ("Unexpected missing variable in closure environment"), and closures
  * over ESM imports are serialized by value too (pulumi/pulumi#18977). So the function that
- * Pulumi serializes only `require()`s this bundle (see lambdaFunction.ts), and the bundle
+ * Pulumi serializes only `require()`s this bundle (see bundledFunction.ts), and the bundle
  * carries the handler with every package it imports — the AWS SDK included, so the code
  * that runs is the code the tests ran, not whatever SDK version the runtime ships.
+ *
+ * Loading the bundle is most of a cold start, and most of that is V8 compiling its source,
+ * so the options below keep the source small (test/infra/lambdaArchive.test.ts holds each
+ * bundle to 150 ms of loading and 1 MB zipped; `npm run bench` prints both).
  */
-import { buildSync } from "esbuild"
+import { type BuildOptions, buildSync } from "esbuild"
+import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 
@@ -25,8 +30,43 @@ export interface HandlerBundle {
 }
 
 /**
- * Builds `entry` into `.pulumi-build/<name>/handler.cjs`. CommonJS because the serialized
- * entry Pulumi writes (`__index.js`) is CommonJS and loads the bundle with `require()`.
+ * Modules a handler imports but only calls in a case the pipeline never meets. Each is
+ * replaced by a stand-in (infra/lazy/) that `require()`s the real module, built into a
+ * file of its own beside the bundle, on first call — so V8 never compiles it at cold
+ * start. linkedom imports cssomnom's parser (~200 KB) for `<style>` sheets, which a
+ * directory listing never asks for: ~25 ms of every ingest cold start.
+ */
+const LAZY_MODULES = [
+  { module: "cssomnom/parse", standIn: "./infra/lazy/cssomnomParse.cjs", file: "cssomnom-parse.cjs" }
+] as const
+
+const common = {
+  bundle: true,
+  platform: "node",
+  target: "node22",
+  format: "cjs",
+  minify: true,
+  // Module builds before CommonJS ones: esbuild can drop what a module build does not use
+  // (the AWS SDK's CommonJS build would bring every S3 command along).
+  mainFields: ["module", "main"],
+  // Node 22 has fetch: node-fetch-native's Node entry would ship a node-fetch polyfill
+  // (~120 KB) that it never uses there. Its `native` entry is the runtime's fetch.
+  alias: {
+    "node-fetch-native": "node-fetch-native/native",
+    ...Object.fromEntries(LAZY_MODULES.map(({ module, standIn }) => [module, standIn]))
+  },
+  legalComments: "eof",
+  logLevel: "error"
+} satisfies BuildOptions
+
+/**
+ * Builds `entry` into `.pulumi-build/<name>-<content hash>/handler.cjs`. CommonJS because
+ * the serialized entry Pulumi writes (`__index.js`) is CommonJS and loads the bundle with
+ * `require()`. No source map: parsing one at start would cost more than the readable stack
+ * is worth; failures are typed errors whose messages say what happened.
+ *
+ * The folder is named by its content and written whole by a rename, so programs that run
+ * at once (test files in parallel) never see each other's half-written or deleted files.
  */
 export const bundleHandler = (name: string, entry: string): HandlerBundle => {
   // Pulumi runs the program from the project root, and the archive paths are relative to
@@ -37,21 +77,42 @@ export const bundleHandler = (name: string, entry: string): HandlerBundle => {
         `but it is ${process.cwd()}. Run pulumi (or the tests) from the project root.`
     )
   }
-  const folder = path.posix.join(BUILD_FOLDER, name)
-  fs.rmSync(folder, { recursive: true, force: true })
-  const outfile = path.posix.join(folder, "handler.cjs")
-  buildSync({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "cjs",
-    minify: true,
-    // Error class names show in logs and typed-error tags; keep them readable.
-    keepNames: true,
-    legalComments: "eof",
-    logLevel: "error"
-  })
-  return { folder, modulePath: `./${outfile}` }
+  const main = buildSync({ ...common, entryPoints: [entry], outfile: "handler.cjs", metafile: true, write: false })
+  const files = new Map([["handler.cjs", main.outputFiles[0]!.contents]])
+  const bundled = Object.keys(main.metafile.inputs)
+  for (const { module, standIn, file } of LAZY_MODULES) {
+    if (!bundled.includes(standIn.slice(2))) continue
+    const stdin = { contents: `export * from "${module}"`, resolveDir: "." }
+    files.set(file, buildSync({ ...common, alias: {}, stdin, outfile: file, write: false }).outputFiles[0]!.contents)
+  }
+
+  const hash = createHash("sha256")
+  for (const [file, contents] of files) hash.update(file).update(contents)
+  const folder = path.posix.join(BUILD_FOLDER, `${name}-${hash.digest("hex").slice(0, 12)}`)
+  if (!fs.existsSync(folder)) {
+    fs.mkdirSync(BUILD_FOLDER, { recursive: true })
+    const staging = fs.mkdtempSync(path.join(BUILD_FOLDER, `.${name}-`))
+    for (const [file, contents] of files) fs.writeFileSync(path.join(staging, file), contents)
+    // mkdtemp makes a private folder; the function's files must be readable by any user.
+    fs.chmodSync(staging, 0o755)
+    try {
+      fs.renameSync(staging, folder)
+    } catch {
+      // Another run renamed the same content into place first.
+      fs.rmSync(staging, { recursive: true, force: true })
+    }
+  }
+  removeStaleBuilds(name, folder)
+  return { folder, modulePath: `./${folder}/handler.cjs` }
+}
+
+/** Older builds of the handler, once no program that started with them can still be running. */
+const removeStaleBuilds = (name: string, current: string) => {
+  const hourAgo = Date.now() - 60 * 60 * 1000
+  for (const entry of fs.readdirSync(BUILD_FOLDER)) {
+    const folder = path.posix.join(BUILD_FOLDER, entry)
+    if (folder !== current && entry.startsWith(`${name}-`) && fs.statSync(folder).mtimeMs < hourAgo) {
+      fs.rmSync(folder, { recursive: true, force: true })
+    }
+  }
 }

@@ -10,17 +10,14 @@
  * The keys come from the domain code that writes them, so a policy cannot drift from them.
  */
 import { defaultSyncOptions } from "../domain/bls/syncMirror.ts"
-import { POPULATION_KEY } from "../domain/population/fetchPopulation.ts"
+import { BLS_DATA_KEY, POPULATION_KEY, REPORTS_PREFIX } from "../domain/reports/runReports.ts"
 
-export { POPULATION_KEY }
+/** The two inputs of the reports, and where they write. */
+export { BLS_DATA_KEY, POPULATION_KEY, REPORTS_PREFIX }
 export const MIRROR_PREFIX = defaultSyncOptions.prefix
 export const POPULATION_PREFIX = POPULATION_KEY.slice(0, POPULATION_KEY.lastIndexOf("/") + 1)
-export const REPORTS_PREFIX = "reports/"
 /** syncMirror stages large downloads under `_staging/<mirror prefix>`. */
 export const STAGING_PREFIX = "_staging/"
-
-/** The two inputs of the reports. */
-export const BLS_DATA_KEY = `${MIRROR_PREFIX}pr.data.0.Current`
 
 /** Creating an object that matches both filters puts a message on the analytics queue. */
 export const NOTIFICATION_FILTER = { prefix: POPULATION_PREFIX, suffix: ".json" } as const

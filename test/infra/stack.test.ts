@@ -286,7 +286,7 @@ describe("the dev stack", () => {
           Action: ["s3:GetObject"],
           Resource: [`${BUCKET_ARN}/bls/pr/pr.data.0.Current`, `${BUCKET_ARN}/population/population.json`]
         },
-        { Sid: "WriteReports", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${BUCKET_ARN}/reports/*`] },
+        { Sid: "WriteReports", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: [`${BUCKET_ARN}/reports/*`] },
         {
           Sid: "ConsumeOwnQueue",
           Effect: "Allow",

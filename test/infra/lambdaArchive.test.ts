@@ -1,0 +1,337 @@
+/**
+ * The proof that `pulumi up` would ship working code: each function's code archive, taken
+ * from the mocked stack exactly as Pulumi would upload it, runs in a fresh Node process
+ * the way Lambda runs it (lambdaArchive.ts) — against moto for S3 and SQS and a local
+ * server that serves the fixtures as BLS and DataUSA do.
+ *
+ * moto is set up as the stack declares it (bucket versioning, queues and redrive, the
+ * queue policy, the bucket notification), and moto itself delivers the S3 notification
+ * to the queue; the test plays the event source mapping: it receives the batch, hands it
+ * to the analytics function, and deletes what the function did not report as failed.
+ */
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutBucketNotificationConfigurationCommand,
+  PutBucketVersioningCommand,
+  S3Client
+} from "@aws-sdk/client-s3"
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SQSClient
+} from "@aws-sdk/client-sqs"
+import { createHash } from "node:crypto"
+import { readFileSync } from "node:fs"
+import { afterAll, beforeAll, expect, it } from "vitest"
+import { type FixtureServer, startFixtureServer } from "../support/fixtureServer.ts"
+import { describeWithMoto, MOTO_REGION } from "../support/moto.ts"
+import { blsFixtureFiles, populationFixture } from "../support/upstream/fixtureData.ts"
+import { coldLoadMs, filesIn, type Invocation, invoke, type LambdaSandbox, unpackArchive, zipFolder } from "./lambdaArchive.ts"
+import { metricFilterMatches } from "./metricFilter.ts"
+import { ACCOUNT_ID, type DeclaredResource, type DeclaredStack, declareStack } from "./mockStack.ts"
+import { allows, type S3RequestLog, startS3RequestLog } from "./s3RequestLog.ts"
+
+/** Budgets of issue 4: what a cold start may cost on this machine. */
+const MAX_ZIPPED_BYTES = 1024 * 1024
+const MAX_LOAD_MS = 150
+const LOAD_RUNS = 5
+
+const FUNCTION = "aws:lambda/function:Function"
+const FUNCTIONS = ["ingest", "analytics"] as const
+type FunctionName = typeof FUNCTIONS[number]
+
+interface Expected {
+  readonly rows: number
+  readonly population_stats: { years: Array<number>; mean: number; stddev_sample: number; stddev_population: number }
+  readonly best_year: ReadonlyArray<unknown>
+  readonly series_without_quarters: ReadonlyArray<string>
+  readonly prs30006032_q01: ReadonlyArray<{ population: number | null }>
+}
+const expected: Expected = JSON.parse(readFileSync(new URL("../fixtures/expected/reports.json", import.meta.url), "utf8"))
+
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex")
+const text = (body: unknown) => (body as { transformToString(): Promise<string> }).transformToString()
+
+describeWithMoto("the function archives Pulumi would upload", (moto) => {
+  let upstream: FixtureServer
+  let s3Log: S3RequestLog
+  let stack: DeclaredStack
+  let s3: S3Client
+  let sqs: SQSClient
+  let queueUrl: string
+  const sandboxes = new Map<FunctionName, LambdaSandbox>()
+  const fn = (name: FunctionName) => stack.one(FUNCTION, name)
+
+  beforeAll(async () => {
+    upstream = await startFixtureServer()
+    s3Log = await startS3RequestLog(moto().endpoint)
+    s3 = moto().s3Client()
+    sqs = moto().sqsClient()
+    // The dev stack, pointed at the fixture server; a faster request rate keeps the test short.
+    stack = await declareStack("dev", {
+      blsBaseUrl: upstream.blsBaseUrl,
+      populationUrl: upstream.populationUrl,
+      requestsPerSecond: "50"
+    })
+    for (const name of FUNCTIONS) sandboxes.set(name, await unpackArchive(fn(name).inputs["code"]))
+    queueUrl = await declareOnMoto(stack, s3, sqs)
+  }, 120_000)
+
+  afterAll(async () => {
+    for (const sandbox of sandboxes.values()) sandbox.remove()
+    await s3Log?.close()
+    await upstream?.close()
+  })
+
+  /** Invokes a function with its declared settings, its AWS endpoint being moto (through the log). */
+  const run = (name: FunctionName, event: unknown, environment: Record<string, string> = {}): Promise<Invocation> => {
+    const declared = fn(name)
+    return invoke(sandboxes.get(name)!, {
+      handler: declared.inputs["handler"],
+      event,
+      environment: {
+        ...declared.inputs["environment"].variables,
+        ...moto().env,
+        AWS_ENDPOINT_URL: s3Log.endpoint,
+        AWS_LAMBDA_FUNCTION_NAME: declared.state["name"],
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(declared.inputs["memorySize"]),
+        AWS_LAMBDA_FUNCTION_TIMEOUT: String(declared.inputs["timeout"]),
+        AWS_LAMBDA_LOG_GROUP_NAME: declared.inputs["loggingConfig"].logGroup,
+        ...environment
+      }
+    })
+  }
+
+  const events = (invocation: Invocation, event: string) => invocation.logs.filter((line) => line.message?.event === event)
+
+  /** What the role's policy allows must cover every S3 request the function just made. */
+  const expectRequestsAllowed = (name: FunctionName) => {
+    const policy = JSON.parse(stack.one("aws:iam/rolePolicy:RolePolicy", name).inputs["policy"])
+    const requests = s3Log.requests()
+    expect(requests.length).toBeGreaterThan(0)
+    expect(requests.filter((request) => !allows(policy, request))).toEqual([])
+  }
+
+  it("hold the serialized entry and the handler's bundle, no node_modules, within 1 MB zipped", () => {
+    for (const name of FUNCTIONS) {
+      const files = filesIn(sandboxes.get(name)!.taskRoot)
+      const bundle = new RegExp(`^\\.pulumi-build/${name}-[0-9a-f]{12}/`)
+      expect(files).toContain("__index.js")
+      expect(files.filter((file) => bundle.test(file)).map((file) => file.replace(bundle, ""))).toContain("handler.cjs")
+      expect(files.filter((file) => file !== "__index.js" && !bundle.test(file))).toEqual([])
+      expect(zipFolder(sandboxes.get(name)!.taskRoot).byteLength).toBeLessThanOrEqual(MAX_ZIPPED_BYTES)
+    }
+  })
+
+  it(`load in a fresh Node within ${MAX_LOAD_MS} ms`, async () => {
+    for (const name of FUNCTIONS) {
+      const { least } = await coldLoadMs(sandboxes.get(name)!, fn(name).inputs["handler"], LOAD_RUNS)
+      expect(least, `${name} module load`).toBeLessThanOrEqual(MAX_LOAD_MS)
+    }
+  }, 60_000)
+
+  it("ingest: mirrors BLS and stores the population, logging the line the success metric counts", async () => {
+    s3Log.clear()
+    const scheduled = {
+      version: "0",
+      id: "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
+      "detail-type": "Scheduled Event",
+      source: "aws.events",
+      account: ACCOUNT_ID,
+      time: "2026-06-05T06:00:00Z",
+      region: MOTO_REGION,
+      resources: [stack.one("aws:cloudwatch/eventRule:EventRule").state["arn"]],
+      detail: {}
+    }
+    const invocation = await run("ingest", scheduled)
+    expect(invocation.error).toBeUndefined()
+
+    const bucket = stack.outputs["bucketName"] as string
+    for (const file of blsFixtureFiles()) {
+      const stored = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `bls/pr/${file.name}` }))
+      expect(sha256(await stored.Body!.transformToByteArray()), file.name).toBe(sha256(file.bytes))
+    }
+    const population = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "population/population.json" }))
+    expect(await population.Body!.transformToByteArray()).toEqual(populationFixture())
+    expectRequestsAllowed("ingest")
+
+    const succeeded = events(invocation, "ingest.succeeded")
+    expect(succeeded).toHaveLength(1)
+    expect(succeeded[0]!.message.summary.sync).toMatchObject({ added: blsFixtureFiles().length, deleted: 0 })
+    const pattern = stack.one("aws:cloudwatch/logMetricFilter:LogMetricFilter").inputs["pattern"]
+    expect(invocation.logs.filter((line) => metricFilterMatches(pattern, line))).toEqual(succeeded)
+  }, 120_000)
+
+  it("analytics: gets the notification moto queued and stores the golden reports", async () => {
+    const batch = await receiveBatch(sqs, queueUrl, (messages) => messages.some((m) => m.Body?.includes("population%2Fpopulation.json")))
+    expect(batch.map((message) => JSON.parse(message.Body!).Event ?? JSON.parse(message.Body!).Records[0].eventName))
+      .toEqual(expect.arrayContaining(["s3:TestEvent", expect.stringMatching(/^ObjectCreated:/)]))
+
+    s3Log.clear()
+    const invocation = await run("analytics", sqsEvent(batch, stack))
+    expect(invocation.error).toBeUndefined()
+    expect(invocation.result).toEqual({ batchItemFailures: [] })
+    for (const message of batch) {
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }))
+    }
+    expectRequestsAllowed("analytics")
+
+    const bucket = stack.outputs["bucketName"] as string
+    const stored = JSON.parse(await text((await s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: "reports/latest/report.json" })
+    )).Body))
+    expectGoldenReports(stored)
+    const dated = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "reports/" }))
+    expect(dated.Contents?.map((object) => object.Key)).toContain(
+      `reports/${new Date().toISOString().slice(0, 10)}/report.json`
+    )
+
+    const logged = events(invocation, "analytics.reports")
+    expect(logged).toHaveLength(1)
+    expect(logged[0]!.message.reports).toEqual(stored)
+    expect(events(invocation, "analytics.record-skipped").map((line) => line.message.reason))
+      .toEqual([expect.stringContaining("s3:TestEvent")])
+  }, 120_000)
+
+  it("analytics: a duplicate delivery rewrites the same reports; an unreadable record alone fails", async () => {
+    const bucket = stack.outputs["bucketName"] as string
+    const before = await text((await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "reports/latest/report.json" }))).Body)
+    const duplicate = populationNotification(bucket, "dup-1")
+    const invocation = await run("analytics", {
+      Records: [duplicate, { ...duplicate, messageId: "garbled-2", body: "{not json" }]
+    })
+    expect(invocation.result).toEqual({ batchItemFailures: [{ itemIdentifier: "garbled-2" }] })
+    const after = await text((await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "reports/latest/report.json" }))).Body)
+    expect(after).toBe(before)
+  }, 60_000)
+
+  it("analytics: reports every population record of the batch as failed when the reports fail", async () => {
+    const empty = "bls-quest-empty-store"
+    await s3.send(new CreateBucketCommand({ Bucket: empty }))
+    const invocation = await run(
+      "analytics",
+      { Records: [populationNotification(empty, "p-1"), populationNotification(empty, "p-2")] },
+      { QUEST_STORE: `s3://${empty}` }
+    )
+    expect(invocation.result).toEqual({ batchItemFailures: [{ itemIdentifier: "p-1" }, { itemIdentifier: "p-2" }] })
+    expect(events(invocation, "analytics.record-failed")[0]!.message.error).toMatch(/bls\/pr\/pr\.data\.0\.Current/)
+  }, 60_000)
+
+  it("ingest: a failed run throws, so Lambda counts an error, and logs no success line", async () => {
+    const invocation = await run("ingest", {}, { BLS_BASE_URL: `${upstream.url}/pub/time.series/nowhere/` })
+    expect(invocation.error?.errorMessage).toMatch(/BLS sync/)
+    expect(events(invocation, "ingest.succeeded")).toEqual([])
+    expect(events(invocation, "ingest.failed")).toHaveLength(1)
+  }, 60_000)
+})
+
+/** Creates on moto what the stack declares: the bucket, the queues, their policies, the notification. */
+const declareOnMoto = async (stack: DeclaredStack, s3: S3Client, sqs: SQSClient): Promise<string> => {
+  const bucket = stack.outputs["bucketName"] as string
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }))
+  const versioning = stack.one("aws:s3/bucketVersioning:BucketVersioning").inputs["versioningConfiguration"]
+  await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: versioning.status } }))
+
+  const createQueue = async (queue: DeclaredResource, extra: Record<string, string> = {}) => {
+    const attributes: Record<string, string> = { MessageRetentionPeriod: String(queue.inputs["messageRetentionSeconds"]), ...extra }
+    if (queue.inputs["visibilityTimeoutSeconds"] !== undefined) {
+      attributes["VisibilityTimeout"] = String(queue.inputs["visibilityTimeoutSeconds"])
+    }
+    if (queue.inputs["redrivePolicy"] !== undefined) attributes["RedrivePolicy"] = queue.inputs["redrivePolicy"]
+    const created = await sqs.send(new CreateQueueCommand({ QueueName: queue.state["name"], Attributes: attributes }))
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: created.QueueUrl, AttributeNames: ["QueueArn"] }))
+    // The mocks name ARNs as moto does (its default account and region), so the declared
+    // policies and redrive targets point at these very queues.
+    expect(Attributes?.["QueueArn"]).toBe(queue.state["arn"])
+    return created.QueueUrl!
+  }
+  await createQueue(stack.one("aws:sqs/queue:Queue", "analytics-dlq"))
+  const queueUrl = await createQueue(stack.one("aws:sqs/queue:Queue", "analytics"), {
+    Policy: stack.one("aws:sqs/queuePolicy:QueuePolicy").inputs["policy"]
+  })
+
+  const notification = stack.one("aws:s3/bucketNotification:BucketNotification").inputs
+  await s3.send(new PutBucketNotificationConfigurationCommand({
+    Bucket: bucket,
+    NotificationConfiguration: {
+      QueueConfigurations: (notification["queues"] as Array<Record<string, any>>).map((queue) => ({
+        Id: queue["id"],
+        QueueArn: queue["queueArn"],
+        Events: queue["events"],
+        Filter: {
+          Key: { FilterRules: [{ Name: "prefix", Value: queue["filterPrefix"] }, { Name: "suffix", Value: queue["filterSuffix"] }] }
+        }
+      }))
+    }
+  }))
+  return queueUrl
+}
+
+/** Receives until `done` holds for what arrived (or 20 s pass), as a Lambda poller would batch it. */
+const receiveBatch = async (sqs: SQSClient, queueUrl: string, done: (messages: ReadonlyArray<Message>) => boolean) => {
+  const messages: Array<Message> = []
+  const deadline = Date.now() + 20_000
+  while (!done(messages) && Date.now() < deadline) {
+    const received = await sqs.send(new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 1,
+      MessageSystemAttributeNames: ["All"]
+    }))
+    messages.push(...(received.Messages ?? []))
+  }
+  return messages
+}
+
+/** The SQS event Lambda's event source mapping hands the function for these messages. */
+const sqsEvent = (messages: ReadonlyArray<Message>, stack: DeclaredStack) => ({
+  Records: messages.map((message) => ({
+    messageId: message.MessageId,
+    receiptHandle: message.ReceiptHandle,
+    body: message.Body,
+    attributes: message.Attributes ?? {},
+    messageAttributes: {},
+    md5OfBody: message.MD5OfBody,
+    eventSource: "aws:sqs",
+    eventSourceARN: stack.one("aws:sqs/queue:Queue", "analytics").state["arn"],
+    awsRegion: MOTO_REGION
+  }))
+})
+
+/** An SQS record carrying S3's notification of a new population file, key encoded as S3 does. */
+const populationNotification = (bucket: string, messageId: string) => ({
+  messageId,
+  receiptHandle: `${messageId}-receipt`,
+  body: JSON.stringify({
+    Records: [{
+      eventVersion: "2.1",
+      eventSource: "aws:s3",
+      awsRegion: MOTO_REGION,
+      eventTime: "2026-06-05T06:00:09.000Z",
+      eventName: "ObjectCreated:Put",
+      s3: { bucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` }, object: { key: "population%2Fpopulation.json", size: 1 } }
+    }]
+  }),
+  attributes: {},
+  messageAttributes: {},
+  eventSource: "aws:sqs",
+  awsRegion: MOTO_REGION
+})
+
+/** The stored report.json against the independently computed golden reports (values, not key names). */
+const expectGoldenReports = (stored: Record<string, any>) => {
+  expect(stored["inputs"].bls.rows).toBe(expected.rows)
+  expect(stored["populationStats"].years).toEqual(expected.population_stats.years)
+  expect(stored["populationStats"].mean).toBe(expected.population_stats.mean)
+  expect(stored["populationStats"].stddevSample).toBeCloseTo(expected.population_stats.stddev_sample, 6)
+  expect(stored["populationStats"].stddevPopulation).toBeCloseTo(expected.population_stats.stddev_population, 6)
+  expect(stored["bestYearBySeries"]).toEqual(expected.best_year)
+  expect(stored["seriesWithoutQuarters"]).toEqual(expected.series_without_quarters)
+  expect(stored["prs30006032Q01"].map(({ Population, ...row }: { Population: number | null }) => ({ ...row, population: Population })))
+    .toEqual(expected.prs30006032_q01)
+}
