@@ -1,16 +1,19 @@
 /**
- * The services a real run uses, from its settings: the store QUEST_STORE names (S3 or a
- * local folder) and the polite upstream client over ofetch. The CLI and Deno build on
- * this; the Lambda handlers compose the S3 store directly so no file-system code ships.
+ * The services the pipeline runs on outside tests, built from the settings: the object
+ * store the location names (local folder or S3) and the polite upstream client over
+ * ofetch. The HTTP transport can be swapped (the CLI wraps it to show download progress).
  */
 import { Layer } from "effect"
+import { HttpClient } from "../domain/http/HttpClient.ts"
 import { sourceHttpLayer } from "../domain/http/SourceHttp.ts"
-import { type Settings, sourcePolicyOf } from "../domain/settings.ts"
+import { sourcePolicyOf, type Settings } from "../domain/settings.ts"
 import { objectStoreLayerFor } from "./objectStoreFromUrl.ts"
 import { ofetchHttpLayer } from "./ofetchHttp.ts"
 
-export const sourceLayer = (settings: Settings) =>
-  sourceHttpLayer(sourcePolicyOf(settings)).pipe(Layer.provide(ofetchHttpLayer))
+/** The upstream client alone (SourceHttp); fails with ContactRequired when no contact is set. */
+export const sourceLayer = (settings: Settings, http: Layer.Layer<HttpClient> = ofetchHttpLayer) =>
+  sourceHttpLayer(sourcePolicyOf(settings)).pipe(Layer.provide(http))
 
-export const liveLayer = (settings: Settings) =>
-  Layer.mergeAll(objectStoreLayerFor(settings.store), sourceLayer(settings))
+/** ObjectStore + SourceHttp, as the ingest needs them. */
+export const liveLayer = (settings: Settings, http: Layer.Layer<HttpClient> = ofetchHttpLayer) =>
+  Layer.mergeAll(objectStoreLayerFor(settings.store), sourceLayer(settings, http))

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// The `quest` command for npm (`npx quest`, `npm start`): runs cli/main.ts as TypeScript.
+// Node >= 22.18 strips types by itself; 22.12-22.17 need --experimental-strip-types, so
+// there the launcher runs itself again with the flag.
+import { spawn } from "node:child_process"
+import process from "node:process"
+import { fileURLToPath } from "node:url"
+
+if (process.features.typescript) {
+  const { runQuest } = await import("../cli/main.ts")
+  process.exit(await runQuest(process.argv.slice(2)))
+} else {
+  const child = spawn(
+    process.execPath,
+    ["--experimental-strip-types", "--disable-warning=ExperimentalWarning", fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    { stdio: "inherit" }
+  )
+  // Ctrl-C reaches the child too (same process group); it stops cleanly and exits.
+  const ignore = () => {}
+  process.on("SIGINT", ignore)
+  process.on("SIGTERM", (signal) => child.kill(signal))
+  child.on("error", (error) => {
+    console.error(`quest: could not start Node with type stripping (${error.message}); Node >= 22.12 is required.`)
+    process.exit(1)
+  })
+  child.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGINT" ? 130 : 1)))
+}

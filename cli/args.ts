@@ -1,0 +1,78 @@
+/**
+ * The command line, read into what to do: a command with its switches and the settings
+ * given as flags, a request for help, or a usage mistake (exit code 2). Flags take
+ * `--flag value` or `--flag=value`; settings not given here fall back to the environment.
+ */
+import { settingSpecs } from "../domain/settings.ts"
+import { type CommandName, commandSpec, type SettingKey, type SwitchKey, type Switches, switchSpecs } from "./commandTable.ts"
+
+export type Invocation =
+  | { readonly kind: "help"; readonly command: CommandName | undefined }
+  | { readonly kind: "usage"; readonly message: string; readonly command: CommandName | undefined }
+  | {
+    readonly kind: "command"
+    readonly command: CommandName
+    readonly switches: Switches
+    /** Settings given as flags, by key; the environment supplies the rest. */
+    readonly settings: Partial<Record<SettingKey, string>>
+  }
+
+const noSwitches: Switches = { json: false, dryRun: false, force: false, offline: false, verbose: false }
+
+const settingByFlag = new Map<string, SettingKey>(
+  (Object.keys(settingSpecs) as Array<SettingKey>).map((key) => [settingSpecs[key].flag, key] as const)
+)
+const switchByFlag = new Map<string, SwitchKey>(
+  (Object.keys(switchSpecs) as Array<SwitchKey>).flatMap((key) => {
+    const spec = switchSpecs[key]
+    return [[spec.flag, key] as const, ...(spec.short === undefined ? [] : [[spec.short, key] as const])]
+  })
+)
+
+const isHelp = (arg: string) => arg === "--help" || arg === "-h"
+
+export const parseArgs = (argv: ReadonlyArray<string>): Invocation => {
+  const [first, ...rest] = argv
+  if (first === undefined) return { kind: "usage", message: "Which command? Choose one of those below.", command: undefined }
+  if (isHelp(first)) return { kind: "help", command: undefined }
+  if (first === "help") {
+    const topic = rest[0] === undefined ? undefined : commandSpec(rest[0])
+    if (rest[0] !== undefined && topic === undefined) {
+      return { kind: "usage", message: `There is no command "${rest[0]}".`, command: undefined }
+    }
+    return { kind: "help", command: topic?.name }
+  }
+  const spec = commandSpec(first)
+  if (spec === undefined) {
+    const hint = first.startsWith("-") ? "Put the command first, e.g. `quest run --offline`." : `There is no command "${first}".`
+    return { kind: "usage", message: hint, command: undefined }
+  }
+
+  const usage = (message: string): Invocation => ({ kind: "usage", message, command: spec.name })
+  const switches: { -readonly [K in SwitchKey]: boolean } = { ...noSwitches }
+  const settings: Partial<Record<SettingKey, string>> = {}
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!
+    if (isHelp(arg)) return { kind: "help", command: spec.name }
+    if (!arg.startsWith("-")) return usage(`\`quest ${spec.name}\` takes no argument "${arg}"; settings are flags.`)
+    const eq = arg.indexOf("=")
+    const flag = eq === -1 ? arg : arg.slice(0, eq)
+
+    const switchKey = switchByFlag.get(flag)
+    if (switchKey !== undefined) {
+      if (!spec.switches.includes(switchKey)) return usage(`\`quest ${spec.name}\` does not take ${flag}.`)
+      if (eq !== -1) return usage(`${flag} is a switch and takes no value.`)
+      switches[switchKey] = true
+      continue
+    }
+    const settingKey = settingByFlag.get(flag)
+    if (settingKey === undefined) return usage(`Unknown flag ${flag}.`)
+    if (!spec.settings.includes(settingKey)) {
+      return usage(`\`quest ${spec.name}\` does not use ${flag} (${settingSpecs[settingKey].env}).`)
+    }
+    const value = eq === -1 ? rest[++i] : arg.slice(eq + 1)
+    if (value === undefined || (eq === -1 && value.startsWith("--"))) return usage(`${flag} needs a value.`)
+    settings[settingKey] = value
+  }
+  return { kind: "command", command: spec.name, switches, settings }
+}

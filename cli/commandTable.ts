@@ -1,0 +1,78 @@
+/**
+ * What the quest command offers: its commands, the switches each takes, and which of the
+ * settings (domain/settings.ts, the one table of settings) each reads. The parser and the
+ * help are both read from here.
+ */
+import { settingSpecs } from "../domain/settings.ts"
+
+export type SettingKey = keyof typeof settingSpecs
+export type CommandName = "run" | "sync" | "population" | "report"
+
+export interface Switches {
+  readonly json: boolean
+  readonly dryRun: boolean
+  readonly force: boolean
+  readonly offline: boolean
+  readonly verbose: boolean
+}
+
+export type SwitchKey = keyof Switches
+
+export interface SwitchSpec {
+  readonly flag: string
+  readonly short?: string
+  readonly description: string
+}
+
+export const switchSpecs: Readonly<Record<SwitchKey, SwitchSpec>> = {
+  json: {
+    flag: "--json",
+    description: "Print one JSON document on stdout (the reports, or the run summary); logs go to stderr as JSON lines"
+  },
+  dryRun: { flag: "--dry-run", description: "Show what would change and change nothing in the store" },
+  force: { flag: "--force", description: "Let a sync delete more of the mirror than QUEST_MAX_DELETE_SHARE allows" },
+  offline: {
+    flag: "--offline",
+    description: "Serve the bundled fixtures in place of BLS and DataUSA (no network needed; a demo contact if none is set)"
+  },
+  verbose: { flag: "--verbose", short: "-v", description: "Debug logs, and a stack trace with any error" }
+}
+
+export interface CommandSpec {
+  readonly name: CommandName
+  readonly summary: string
+  readonly switches: ReadonlyArray<SwitchKey>
+  readonly settings: ReadonlyArray<SettingKey>
+}
+
+const upstreamPolicy: ReadonlyArray<SettingKey> = ["requestsPerSecond", "maxRetries", "retryBaseMs", "timeoutMs"]
+const syncSettings: ReadonlyArray<SettingKey> = ["blsBaseUrl", "concurrency", "maxDeleteShare"]
+
+export const commandSpecs: ReadonlyArray<CommandSpec> = [
+  {
+    name: "run",
+    summary: "The main job: sync BLS, fetch the population, then compute, store and print the reports",
+    switches: ["json", "dryRun", "force", "offline", "verbose"],
+    settings: ["store", "contact", ...syncSettings, "populationUrl", ...upstreamPolicy]
+  },
+  {
+    name: "sync",
+    summary: "Mirror the BLS directory into the store, transferring only what changed",
+    switches: ["json", "dryRun", "force", "offline", "verbose"],
+    settings: ["store", "contact", ...syncSettings, ...upstreamPolicy]
+  },
+  {
+    name: "population",
+    summary: "Fetch US population by year from DataUSA, validate it, and store it",
+    switches: ["json", "dryRun", "offline", "verbose"],
+    settings: ["store", "contact", "populationUrl", ...upstreamPolicy]
+  },
+  {
+    name: "report",
+    summary: "Compute the three reports from the store, store them, and print them",
+    switches: ["json", "dryRun", "verbose"],
+    settings: ["store"]
+  }
+]
+
+export const commandSpec = (name: string): CommandSpec | undefined => commandSpecs.find((spec) => spec.name === name)

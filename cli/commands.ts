@@ -1,0 +1,95 @@
+/**
+ * Each command as an Effect program over the domain, with the services it needs built
+ * from the settings, ending in what it prints: a JSON value for --json, text otherwise.
+ * A dry run reads the real store through a read-only view, so it cannot change it.
+ */
+import { Effect, Layer } from "effect"
+import { objectStoreLayerFor } from "../adapters/objectStoreFromUrl.ts"
+import { sourceLayer } from "../adapters/liveLayer.ts"
+import { syncMirror } from "../domain/bls/syncMirror.ts"
+import type { HttpClient } from "../domain/http/HttpClient.ts"
+import { ingest, populationOptionsOf, syncOptionsOf } from "../domain/ingest.ts"
+import { fetchPopulation } from "../domain/population/fetchPopulation.ts"
+import { InputHasher } from "../domain/reports/inputHasher.ts"
+import { renderTables } from "../domain/reports/renderTables.ts"
+import type { ReportDocument } from "../domain/reports/reportDocument.ts"
+import { reportFolders, runReports } from "../domain/reports/runReports.ts"
+import type { Settings } from "../domain/settings.ts"
+import type { CommandName, Switches } from "./commandTable.ts"
+import { readOnlyLayer } from "./dryRunStore.ts"
+import { nativeInputHasher } from "./nativeHasher.ts"
+import { populationText, reportsStoredText, syncText } from "./summaries.ts"
+
+export interface CommandOutput {
+  /** What --json prints. */
+  readonly json: unknown
+  /** What a person reads. */
+  readonly text: string
+}
+
+export interface CommandContext {
+  readonly settings: Settings
+  readonly switches: Switches
+  /** The HTTP transport (the CLI wraps it to show progress). */
+  readonly http: Layer.Layer<HttpClient>
+  /** The run's date: it names the dated reports folder. */
+  readonly now: Date
+}
+
+const storeLayer = (context: CommandContext) => {
+  const store = objectStoreLayerFor(context.settings.store)
+  return context.switches.dryRun ? readOnlyLayer(store) : store
+}
+
+const upstreamLayer = (context: CommandContext) =>
+  Layer.mergeAll(storeLayer(context), sourceLayer(context.settings, context.http))
+
+const options = (switches: Switches) => ({ dryRun: switches.dryRun, force: switches.force })
+
+const reportsText = (doc: ReportDocument | undefined, context: CommandContext) => {
+  if (doc === undefined) {
+    return "Reports: not computed, the store holds no inputs yet (a real run fetches them first).\n"
+  }
+  const stored = context.switches.dryRun
+    ? "Reports: dry run, nothing stored.\n"
+    : reportsStoredText(reportFolders(context.now), context.settings.store)
+  return `\n${renderTables(doc)}\n${stored}`
+}
+
+/** The reports; in a dry run, no document (rather than an error) while the store has no inputs yet. */
+const reports = (context: CommandContext) =>
+  runReports({ now: context.now }).pipe(
+    Effect.catchTag("ReportInputsMissing", (missing) =>
+      context.switches.dryRun ? Effect.succeed(undefined) : Effect.fail(missing)),
+    Effect.provideService(InputHasher, nativeInputHasher),
+    Effect.provide(storeLayer(context))
+  )
+
+const programs = {
+  sync: (context: CommandContext) =>
+    syncMirror(syncOptionsOf(context.settings, options(context.switches))).pipe(
+      Effect.map((summary): CommandOutput => ({ json: summary, text: syncText(summary) })),
+      Effect.provide(upstreamLayer(context))
+    ),
+  population: (context: CommandContext) =>
+    fetchPopulation(populationOptionsOf(context.settings, options(context.switches))).pipe(
+      Effect.map((summary): CommandOutput => ({ json: summary, text: populationText(summary) })),
+      Effect.provide(upstreamLayer(context))
+    ),
+  report: (context: CommandContext) =>
+    Effect.map(reports(context), (doc): CommandOutput => ({ json: doc ?? null, text: reportsText(doc, context) })),
+  run: (context: CommandContext) =>
+    Effect.gen(function*() {
+      const ingested = yield* ingest(context.settings, options(context.switches)).pipe(
+        Effect.provide(upstreamLayer(context))
+      )
+      const doc = yield* reports(context)
+      return {
+        json: doc ?? null,
+        text: syncText(ingested.sync) + populationText(ingested.population) + reportsText(doc, context)
+      } satisfies CommandOutput
+    })
+} satisfies Record<CommandName, (context: CommandContext) => Effect.Effect<CommandOutput, unknown>>
+
+export const commandProgram = (name: CommandName, context: CommandContext): Effect.Effect<CommandOutput, unknown> =>
+  programs[name](context)

@@ -1,0 +1,25 @@
+/**
+ * The store as a dry run sees it: reads go through, writes are skipped (and logged at
+ * debug level). The reports have no dry-run mode of their own; with this, `--dry-run`
+ * computes and prints them while the store stays exactly as it was.
+ */
+import { Effect, Layer } from "effect"
+import { ObjectStore, type ObjectStoreShape } from "../domain/store/ObjectStore.ts"
+
+const skipped = (operation: string, key: string) => Effect.logDebug(`dry run: skipped ${operation} ${key}`)
+
+export const readOnly = (store: ObjectStoreShape): ObjectStoreShape => ({
+  ...store,
+  put: (key, body) =>
+    Effect.andThen(
+      // A stream nobody reads must still be released.
+      body instanceof ReadableStream ? Effect.promise(() => body.cancel().catch(() => undefined)) : Effect.void,
+      skipped("put", key)
+    ),
+  copy: (from, to) => skipped("copy", `${from} → ${to}`),
+  delete: (key) => skipped("delete", key)
+})
+
+/** `layer`'s store, read-only. */
+export const readOnlyLayer = <E, R>(layer: Layer.Layer<ObjectStore, E, R>): Layer.Layer<ObjectStore, E, R> =>
+  Layer.effect(ObjectStore, Effect.map(ObjectStore, readOnly)).pipe(Layer.provide(layer))

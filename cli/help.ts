@@ -1,0 +1,71 @@
+/**
+ * `quest --help` and `quest <command> --help`, written from the command table and the
+ * settings table, so every flag shows with its environment variable and default.
+ */
+import { type SettingSpec, settingSpecs } from "../domain/settings.ts"
+import { type CommandName, commandSpec, commandSpecs, type SettingKey, type SwitchKey, switchSpecs } from "./commandTable.ts"
+
+const indent = (width: number, text: string) => `${text}${" ".repeat(Math.max(1, width - text.length))}`
+
+const switchLines = (keys: ReadonlyArray<SwitchKey>) => {
+  const names = keys.map((key) => [switchSpecs[key].flag, switchSpecs[key].short].filter(Boolean).join(", "))
+  const width = Math.max(...names.map((name) => name.length)) + 2
+  return keys.map((key, i) => `  ${indent(width, names[i]!)}${switchSpecs[key].description}`)
+}
+
+const settingLines = (keys: ReadonlyArray<SettingKey>) => {
+  const specs: ReadonlyArray<SettingSpec> = keys.map((key) => settingSpecs[key])
+  const flagWidth = Math.max(...specs.map((spec) => spec.flag.length)) + 10
+  const envWidth = Math.max(...specs.map((spec) => spec.env.length)) + 2
+  return specs.flatMap((spec) => [
+    `  ${indent(flagWidth, `${spec.flag} <value>`)}${indent(envWidth, spec.env)}` +
+    (spec.default === undefined ? "no default" : `default ${spec.default}`),
+    `      ${spec.description}`
+  ])
+}
+
+const exitCodes = "Exit codes: 0 done, 1 the work failed, 2 bad usage, 130 stopped by Ctrl-C."
+
+const generalHelp = () => {
+  const width = Math.max(...commandSpecs.map((spec) => spec.name.length)) + 3
+  const allSwitches = (Object.keys(switchSpecs) as Array<SwitchKey>)
+  const allSettings = Object.keys(settingSpecs) as Array<SettingKey>
+  return [
+    "quest — mirror BLS productivity data and DataUSA population into a store, and report on them",
+    "",
+    "Usage: quest <command> [flags]       (quest <command> --help for one command's flags)",
+    "",
+    "Commands:",
+    ...commandSpecs.map((spec) => `  ${indent(width, spec.name)}${spec.summary}`),
+    "",
+    "Switches:",
+    ...switchLines(allSwitches),
+    `  (--force: sync and run only; --offline: every command but report)`,
+    "",
+    "Settings (flag, environment variable, default; a flag wins over its variable):",
+    ...settingLines(allSettings),
+    "",
+    "Try it with no network: quest run --offline",
+    exitCodes
+  ].join("\n")
+}
+
+const commandHelp = (name: CommandName) => {
+  const spec = commandSpec(name)!
+  return [
+    `quest ${spec.name} — ${spec.summary}`,
+    "",
+    `Usage: quest ${spec.name} [flags]`,
+    "",
+    "Switches:",
+    ...switchLines([...spec.switches]),
+    "",
+    "Settings (flag, environment variable, default; a flag wins over its variable):",
+    ...settingLines(spec.settings),
+    "",
+    exitCodes
+  ].join("\n")
+}
+
+export const helpText = (command: CommandName | undefined): string =>
+  (command === undefined ? generalHelp() : commandHelp(command)) + "\n"

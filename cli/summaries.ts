@@ -1,0 +1,46 @@
+/** The short text each step ends with on stdout (without --json). */
+import type { SyncSummary } from "../domain/bls/syncMirror.ts"
+import type { PopulationRunSummary } from "../domain/population/fetchPopulation.ts"
+import { formatBytes, formatDuration, plural } from "./sizes.ts"
+
+const MAX_FILES_LISTED = 20
+
+const marks: Readonly<Record<string, string>> = { added: "+", updated: "~", deleted: "-", unchanged: "=" }
+
+const fileLines = (files: SyncSummary["files"], dryRun: boolean) => {
+  const shown = files.slice(0, MAX_FILES_LISTED).map((file) =>
+    `  ${marks[file.action] ?? "?"} ${file.name}${dryRun ? ` (would be ${file.action})` : ""}`
+  )
+  const more = files.length - shown.length
+  return more > 0 ? [...shown, `  … and ${more} more (--json lists them all)`] : shown
+}
+
+export const syncText = (s: SyncSummary): string => {
+  const counts = `${s.added} added, ${s.updated} updated, ${s.deleted} deleted, ${s.unchanged} unchanged`
+  const traffic = `${plural(s.listed, "file")} listed; ${formatBytes(s.bytesDownloaded)} downloaded in ` +
+    `${plural(s.requests, "request")}; ${formatDuration(s.durationMs)}`
+  const head = s.dryRun
+    ? `BLS sync (dry run, nothing changed): would be ${counts}  (${traffic})`
+    : `BLS sync: ${counts}  (${traffic})`
+  return [head, ...fileLines(s.files, s.dryRun)].join("\n") + "\n"
+}
+
+const populationOutcome = (s: PopulationRunSummary) => {
+  switch (s.reason) {
+    case "dry run":
+      return "dry run, nothing written"
+    case "unchanged":
+      return "unchanged, not rewritten"
+    default:
+      return `written (${s.reason})`
+  }
+}
+
+export const populationText = (s: PopulationRunSummary): string =>
+  `Population: ${populationOutcome(s)} → ${s.key}  (${plural(s.rows, "year")} ${s.firstYear}–${s.lastYear}; ` +
+  `${formatBytes(s.bytes)} in ${plural(s.requests, "request")}; ${formatDuration(s.durationMs)})\n`
+
+export const reportsStoredText = (folders: ReadonlyArray<string>, location: string): string =>
+  `Reports stored under ${folders.join(" and ")} in ${location}.\n`
+
+export const doneText = (ms: number): string => `Done in ${formatDuration(ms)}.\n`
