@@ -6,7 +6,6 @@
  * The mocks answer like AWS would for what the program reads back: ARNs, names, URLs.
  */
 import * as pulumi from "@pulumi/pulumi"
-import { vi } from "vitest"
 import { stackConfig } from "./stackConfig.ts"
 
 export const ACCOUNT_ID = "123456789012"
@@ -95,6 +94,8 @@ const recordExplicitDependencies = (into: Map<string, ReadonlyArray<string>>) =>
   }
 }
 
+let declarations = 0
+
 const settled = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve))
 
 /**
@@ -119,8 +120,9 @@ export const declareStack = async (stack = "dev", overrides: Record<string, stri
   }, "bls-quest", stack, false)
   recordExplicitDependencies(dependsOn)
 
-  vi.resetModules()
-  const program = await import("../../index.ts") as Record<string, unknown>
+  // A query makes a new instance of the program module, so each call runs it afresh.
+  const entry = `${new URL("../../index.ts", import.meta.url).href}?declaration=${++declarations}`
+  const program = await import(/* @vite-ignore */ entry) as Record<string, unknown>
   const outputs: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(program)) {
     outputs[key] = pulumi.Output.isInstance(value) ? await settled(value) : value
