@@ -20,7 +20,7 @@ export const processTerminal = (): Terminal => {
   const interactive = process.stderr.isTTY === true
   let current: string | undefined
   const fit = (line: string) => {
-    const width = process.stderr.columns ?? 80
+    const width = process.stderr.columns || 100
     return line.length < width ? line : `${line.slice(0, Math.max(0, width - 2))}…`
   }
   const draw = () => {

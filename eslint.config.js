@@ -1,0 +1,53 @@
+// Lint for the whole repository (`npm run lint`): typescript-eslint's recommended rules,
+// and the edge guard — domain/ and handlers/ run on Node, Deno and Lambda alike, so they
+// may use web-standard APIs only: no `node:` modules, no Node-only globals.
+import { builtinModules } from "node:module"
+import { defineConfig, globalIgnores } from "eslint/config"
+import tseslint from "typescript-eslint"
+
+const nodeOnlyGlobals = ["Buffer", "process", "__dirname", "__filename", "require", "global"]
+const webOnly = "domain/ and handlers/ run on Node, Deno and Lambda: use web-standard APIs " +
+  "(fetch, streams, TextEncoder, Web Crypto) and reach Node through a service implemented in adapters/."
+
+export default defineConfig(
+  globalIgnores(["node_modules/", "data/", ".bench/", "test/fixtures/", ".pulumi-build/", "coverage/"]),
+  tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", {
+        argsIgnorePattern: "^_",
+        varsIgnorePattern: "^_",
+        destructuredArrayIgnorePattern: "^_",
+        ignoreRestSiblings: true
+      }],
+      "eqeqeq": ["error", "always", { null: "ignore" }],
+      "no-var": "error",
+      "prefer-const": "error"
+    }
+  },
+  {
+    // CommonJS files (Lambda-side helpers) load modules with require by definition.
+    files: ["**/*.cjs"],
+    rules: { "@typescript-eslint/no-require-imports": "off" }
+  },
+  {
+    // Mocks of untyped seams (Pulumi's mock runtime, SDK internals) are clearer with `any`.
+    files: ["test/**"],
+    rules: { "@typescript-eslint/no-explicit-any": "off" }
+  },
+  {
+    files: ["domain/**", "handlers/**"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [{ group: ["node:*"], message: webOnly }],
+        paths: builtinModules.filter((name) => !name.startsWith("_")).map((name) => ({ name, message: webOnly }))
+      }],
+      "no-restricted-globals": ["error", ...nodeOnlyGlobals.map((name) => ({ name, message: webOnly }))],
+      "no-restricted-properties": ["error", ...nodeOnlyGlobals.map((property) => ({
+        object: "globalThis",
+        property,
+        message: webOnly
+      }))]
+    }
+  }
+)
