@@ -224,6 +224,22 @@ class Parser implements BlsRowParser {
     let decimals = 0
     let fields = 0
     i = start
+    // Fast path: a row of the same series as the last one starts with its id, then padding.
+    const known = this.seriesLen
+    if (roles[0] === ROLE_SERIES && known > 0 && start + known < limit) {
+      const bytes = this.seriesBytes
+      let k = 0
+      while (k < known && buf[start + k] === bytes[k]) k++
+      if (k === known) {
+        let p = start + known
+        while (p < limit && buf[p] === SPACE) p++
+        if (p < limit && buf[p] === TAB) {
+          seriesId = this.series
+          fields = 1
+          i = p + 1
+        }
+      }
+    }
     for (;;) {
       while (i < limit) {
         const c = buf[i]!
