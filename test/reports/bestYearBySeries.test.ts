@@ -85,6 +85,21 @@ describe("best year by series", () => {
     expect(report.bestYearBySeries.map((b) => String(b.value))).toEqual(["16.4", "0.3", "1.345", "3.003"])
   })
 
+  it("keeps sums beyond 32 bits, and years far apart, through series seen again", async () => {
+    const report = await best([
+      ["A", 1950, "Q01", "2147483.647"],
+      ["A", 1950, "Q02", "0.001"],
+      ["B", 2000, "Q01", "1"],
+      ["A", 2020, "Q01", "2147483.649"],
+      ["B", 2000, "Q02", "1"],
+      ["A", 1950, "Q03", "0.001"]
+    ])
+    expect(report.bestYearBySeries).toEqual([
+      { series_id: "A", year: 1950, value: 2147483.649 },
+      { series_id: "B", year: 2000, value: 2 }
+    ])
+  })
+
   it("does not depend on the order of rows: interleaved series give the sorted result", async () => {
     const rows = await fixtureRows()
     const sorted = await Effect.runPromise(bestYearBySeries(rows))
