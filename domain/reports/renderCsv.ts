@@ -1,9 +1,12 @@
 /** One CSV per report table (RFC 4180 quoting, LF line ends), with exact numbers. */
-import { type Cell, exactCell, type Table } from "./reportTables.ts"
+import { exactCell, type Table } from "./reportTables.ts"
 
 const field = (text: string) => /[",\r\n]/.test(text) ? `"${text.replaceAll("\"", "\"\"")}"` : text
 
-export const renderCsv = (table: Table): string =>
-  [table.columns.map((column) => field(column.name)), ...table.rows.map((row) => row.map((cell: Cell) => field(exactCell(cell))))]
-    .map((cells) => cells.join(",") + "\n")
-    .join("")
+/** The CSV a line at a time, for streaming a large report to the store. */
+export function* csvPieces(table: Table): Iterable<string> {
+  yield table.columns.map((column) => field(column.name)).join(",") + "\n"
+  for (const row of table.rows()) yield row.map((cell) => field(exactCell(cell))).join(",") + "\n"
+}
+
+export const renderCsv = (table: Table): string => [...csvPieces(table)].join("")

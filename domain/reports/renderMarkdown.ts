@@ -5,20 +5,21 @@ import { displayCell, isNumeric, reportTables, type Table } from "./reportTables
 
 const escape = (text: string) => text.replaceAll("|", "\\|")
 
-const renderTable = (table: Table): string =>
-  [
-    `## ${table.title}`,
-    "",
-    `| ${table.columns.map((column) => escape(column.name)).join(" | ")} |`,
-    `|${table.columns.map((column) => (isNumeric(column.kind) ? " --: " : " :-- ")).join("|")}|`,
-    ...table.rows.map((row) =>
-      `| ${row.map((cell, i) => escape(displayCell(cell, table.columns[i]!.kind))).join(" | ")} |`
-    )
-  ].join("\n")
+function* tablePieces(table: Table): Iterable<string> {
+  yield `\n## ${table.title}\n\n`
+  if (table.rowCount === 0) return yield "None.\n"
+  yield `| ${table.columns.map((column) => escape(column.name)).join(" | ")} |\n`
+  yield `|${table.columns.map((column) => (isNumeric(column.kind) ? " --: " : " :-- ")).join("|")}|\n`
+  for (const row of table.rows()) {
+    yield `| ${row.map((cell, i) => escape(displayCell(cell, table.columns[i]!.kind))).join(" | ")} |\n`
+  }
+}
 
-export const renderMarkdown = (doc: ReportDocument): string =>
-  [
-    "# BLS productivity and US population reports",
-    inputsSummary(doc).split("\n").map((line) => `- ${line}`).join("\n"),
-    ...reportTables(doc).map((table) => table.rows.length === 0 ? `## ${table.title}\n\nNone.` : renderTable(table))
-  ].join("\n\n") + "\n"
+/** The Markdown a line at a time, for streaming a large report to the store. */
+export function* markdownPieces(doc: ReportDocument): Iterable<string> {
+  yield "# BLS productivity and US population reports\n\n"
+  yield inputsSummary(doc).split("\n").map((line) => `- ${line}\n`).join("")
+  for (const table of reportTables(doc)) yield* tablePieces(table)
+}
+
+export const renderMarkdown = (doc: ReportDocument): string => [...markdownPieces(doc)].join("")

@@ -5,15 +5,15 @@ import { displayCell, isNumeric, reportTables, type Table } from "./reportTables
 
 const renderTable = (table: Table): string => {
   const header = table.columns.map((column) => column.name)
-  const body = table.rows.map((row) => row.map((cell, i) => displayCell(cell, table.columns[i]!.kind)))
-  const widths = header.map((name, i) => Math.max(name.length, ...body.map((cells) => cells[i]!.length)))
+  const body = Array.from(table.rows(), (row) => row.map((cell, i) => displayCell(cell, table.columns[i]!.kind)))
+  const widths = header.map((name, i) => body.reduce((width, cells) => Math.max(width, cells[i]!.length), name.length))
   // Text left, numbers right, so digits line up.
   const line = (cells: ReadonlyArray<string>) =>
     cells.map((cell, i) =>
       isNumeric(table.columns[i]!.kind) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)
     ).join("  ").trimEnd()
   return [
-    table.rows.length === 1 ? table.title : `${table.title} — ${table.rows.length} rows`,
+    table.rowCount === 1 ? table.title : `${table.title} — ${table.rowCount} rows`,
     line(header),
     widths.map((width) => "-".repeat(width)).join("  "),
     ...body.map(line)

@@ -63,5 +63,26 @@ export const makeReportDocument = (parts: ReportDocument): ReportDocument => ({
   }
 })
 
-/** `report.json`: two-space indented, newline-terminated. */
-export const renderReportJson = (doc: ReportDocument): string => JSON.stringify(doc, null, 2) + "\n"
+/**
+ * `report.json` a line at a time: each top-level key on its line, arrays one element per line —
+ * readable, diffable, and streamed to the store without building the whole text.
+ */
+export function* reportJsonPieces(doc: ReportDocument): Iterable<string> {
+  const entries = Object.entries(doc)
+  yield "{\n"
+  for (const [i, [key, value]] of entries.entries()) {
+    const comma = i < entries.length - 1 ? "," : ""
+    if (!Array.isArray(value) || value.length === 0) {
+      yield `  ${JSON.stringify(key)}: ${JSON.stringify(value)}${comma}\n`
+      continue
+    }
+    yield `  ${JSON.stringify(key)}: [\n`
+    for (let k = 0; k < value.length; k++) {
+      yield `    ${JSON.stringify(value[k])}${k < value.length - 1 ? "," : ""}\n`
+    }
+    yield `  ]${comma}\n`
+  }
+  yield "}\n"
+}
+
+export const renderReportJson = (doc: ReportDocument): string => [...reportJsonPieces(doc)].join("")

@@ -1,13 +1,14 @@
-/** The files a report run stores: `report.json`, one CSV per table, and `report.md`. */
-import { renderCsv } from "./renderCsv.ts"
-import { renderMarkdown } from "./renderMarkdown.ts"
-import { type ReportDocument, renderReportJson } from "./reportDocument.ts"
+/** The files a report run stores: one CSV per table, `report.md`, and `report.json`. */
+import { csvPieces } from "./renderCsv.ts"
+import { markdownPieces } from "./renderMarkdown.ts"
+import { type ReportDocument, reportJsonPieces } from "./reportDocument.ts"
 import { reportTables } from "./reportTables.ts"
 
 export interface ReportFile {
   readonly name: string
   readonly contentType: string
-  readonly body: string
+  /** The file's text, made piece by piece each time it is called. */
+  readonly pieces: () => Iterable<string>
 }
 
 /** `report.json` comes last: a reader that sees it finds the rest of the set already written. */
@@ -15,8 +16,8 @@ export const reportFiles = (doc: ReportDocument): ReadonlyArray<ReportFile> => [
   ...reportTables(doc).map((table) => ({
     name: `${table.id}.csv`,
     contentType: "text/csv; charset=utf-8",
-    body: renderCsv(table)
+    pieces: () => csvPieces(table)
   })),
-  { name: "report.md", contentType: "text/markdown; charset=utf-8", body: renderMarkdown(doc) },
-  { name: "report.json", contentType: "application/json", body: renderReportJson(doc) }
+  { name: "report.md", contentType: "text/markdown; charset=utf-8", pieces: () => markdownPieces(doc) },
+  { name: "report.json", contentType: "application/json", pieces: () => reportJsonPieces(doc) }
 ]

@@ -20,8 +20,19 @@ export interface Table {
   readonly id: string
   readonly title: string
   readonly columns: ReadonlyArray<Column>
-  readonly rows: ReadonlyArray<ReadonlyArray<Cell>>
+  readonly rowCount: number
+  /** The rows, made as they are read: a large report is never held twice. */
+  readonly rows: () => Iterable<ReadonlyArray<Cell>>
 }
+
+function* mapped<A>(items: ReadonlyArray<A>, f: (item: A) => ReadonlyArray<Cell>): Iterable<ReadonlyArray<Cell>> {
+  for (const item of items) yield f(item)
+}
+
+const rowsOf = <A>(items: ReadonlyArray<A>, f: (item: A) => ReadonlyArray<Cell>) => ({
+  rowCount: items.length,
+  rows: () => mapped(items, f)
+})
 
 export const reportTables = (doc: ReportDocument): ReadonlyArray<Table> => {
   const stats = doc.populationStats
@@ -36,19 +47,19 @@ export const reportTables = (doc: ReportDocument): ReadonlyArray<Table> => {
         { name: "stddev_sample", kind: "decimal" },
         { name: "stddev_population", kind: "decimal" }
       ],
-      rows: [[years, stats.mean, stats.stddevSample, stats.stddevPopulation]]
+      ...rowsOf([stats], (s) => [s.years, s.mean, s.stddevSample, s.stddevPopulation])
     },
     {
       id: "best-year-by-series",
       title: "Best year by series: largest sum of Q01–Q04",
       columns: [{ name: "series_id", kind: "text" }, { name: "year", kind: "year" }, { name: "value", kind: "value" }],
-      rows: doc.bestYearBySeries.map((best) => [best.series_id, best.year, best.value])
+      ...rowsOf(doc.bestYearBySeries, (best) => [best.series_id, best.year, best.value])
     },
     {
       id: "series-without-quarters",
       title: "Series without quarterly rows",
       columns: [{ name: "series_id", kind: "text" }],
-      rows: doc.seriesWithoutQuarters.map((series) => [series])
+      ...rowsOf(doc.seriesWithoutQuarters, (series) => [series])
     },
     {
       id: "prs30006032-q01",
@@ -60,7 +71,7 @@ export const reportTables = (doc: ReportDocument): ReadonlyArray<Table> => {
         { name: "value", kind: "value" },
         { name: "Population", kind: "integer" }
       ],
-      rows: doc.prs30006032Q01.map((row) => [row.series_id, row.year, row.period, row.value, row.Population])
+      ...rowsOf(doc.prs30006032Q01, (row) => [row.series_id, row.year, row.period, row.value, row.Population])
     }
   ]
 }

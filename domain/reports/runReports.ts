@@ -19,13 +19,14 @@ import { makeReportDocument, type ReportDocument } from "./reportDocument.ts"
 import { ReportInputsMissing, StoredPopulationInvalid } from "./reportErrors.ts"
 import { reportFiles } from "./reportFiles.ts"
 import { SeriesPeriodCollector, seriesPopulationJoin } from "./seriesPopulationJoin.ts"
+import { streamedText } from "./streamedText.ts"
 
 export const BLS_DATA_KEY = "bls/pr/pr.data.0.Current"
 export const POPULATION_KEY = "population/population.json"
 export const REPORTS_PREFIX = "reports/"
 
-/** The store keys a run writes its files under, dated folder first, `latest/` last. */
-export const reportFolders = (date: Date): ReadonlyArray<string> => [
+/** The store folders a run writes its files under: the dated one, then `latest/`. */
+export const reportFolders = (date: Date): readonly [string, string] => [
   `${REPORTS_PREFIX}${date.toISOString().slice(0, 10)}/`,
   `${REPORTS_PREFIX}latest/`
 ]
@@ -91,11 +92,13 @@ export const runReports = Effect.fn("runReports")(function*(options?: { readonly
 
   const now = options?.now ?? new Date(yield* Clock.currentTimeMillis)
   const metadata = { "bls-sha256": doc.inputs.bls.sha256, "population-sha256": doc.inputs.population.sha256 }
-  const files = reportFiles(doc)
-  for (const folder of reportFolders(now)) {
-    for (const file of files) {
-      yield* store.put(folder + file.name, file.body, { contentType: file.contentType, metadata })
-    }
+  const [dated, latest] = reportFolders(now)
+  // Written once, streamed (a large report is never one string), then copied to latest/.
+  for (const file of reportFiles(doc)) {
+    const { body, contentLength } = streamedText(file.pieces)
+    const options = { contentType: file.contentType, metadata, contentLength }
+    yield* store.put(dated + file.name, body, options)
+    yield* store.copy(dated + file.name, latest + file.name, options)
   }
   return doc satisfies ReportDocument
 })
