@@ -8,6 +8,7 @@ import tseslint from "typescript-eslint"
 const nodeOnlyGlobals = ["Buffer", "process", "__dirname", "__filename", "require", "global"]
 const webOnly = "domain/ and handlers/ run on Node, Deno and Lambda: use web-standard APIs " +
   "(fetch, streams, TextEncoder, Web Crypto) and reach Node through a service implemented in adapters/."
+const denoOnly = { name: "Deno", message: "Deno's globals belong in deno/ (the Deno entries); elsewhere use web or node: APIs." }
 
 export default defineConfig(
   globalIgnores(["node_modules/", "data/", ".bench/", "test/fixtures/", ".pulumi-build/", "coverage/"]),
@@ -26,6 +27,10 @@ export default defineConfig(
     }
   },
   {
+    ignores: ["deno/**"],
+    rules: { "no-restricted-globals": ["error", denoOnly] }
+  },
+  {
     // CommonJS files (Lambda-side helpers) load modules with require by definition.
     files: ["**/*.cjs"],
     rules: { "@typescript-eslint/no-require-imports": "off" }
@@ -42,7 +47,7 @@ export default defineConfig(
         patterns: [{ group: ["node:*"], message: webOnly }],
         paths: builtinModules.filter((name) => !name.startsWith("_")).map((name) => ({ name, message: webOnly }))
       }],
-      "no-restricted-globals": ["error", ...nodeOnlyGlobals.map((name) => ({ name, message: webOnly }))],
+      "no-restricted-globals": ["error", denoOnly, ...nodeOnlyGlobals.map((name) => ({ name, message: webOnly }))],
       "no-restricted-properties": ["error", ...nodeOnlyGlobals.map((property) => ({
         object: "globalThis",
         property,

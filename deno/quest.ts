@@ -1,0 +1,4 @@
+/** The quest command on Deno (`deno task quest <command>`): the same CLI as on Node. */
+import { runQuest } from "../cli/main.ts"
+
+Deno.exit(await runQuest(Deno.args))
