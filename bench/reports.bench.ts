@@ -1,0 +1,158 @@
+/**
+ * The reports' throughput and peak memory: `runReports` against a local-folder store, on the
+ * fixture BLS file and on a large file generated from its rows (≥ 500 MB by default, every
+ * copy with its own series ids, so the per-series state grows as it would with real data).
+ *
+ * Each case runs in a fresh child process (bench/reportsRun.ts, bundled with esbuild as the
+ * Lambda's code is), so its peak RSS is its own and not the generator's or another case's.
+ * Inputs live in `.bench/` (gitignored) and are reused while their recipe is unchanged.
+ *
+ * Options: `--size-mb N` (default 500) for the generated input.
+ */
+import { execFile } from "node:child_process"
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { promisify } from "node:util"
+import type { BenchCase, Benchmark } from "./run.ts"
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const benchDir = path.join(here, "..", ".bench")
+const fixtures = path.join(here, "..", "test", "fixtures")
+const blsKey = ["bls", "pr", "pr.data.0.Current"]
+const populationKey = ["population", "population.json"]
+
+const MB = 1e6
+const TARGET_MB_PER_S = 150
+const TARGET_RSS_MB = 150
+
+type Hasher = "noble" | "node:crypto" | "idle"
+
+interface ChildResult {
+  readonly bytes: number
+  readonly seconds: number
+  readonly cpuSeconds: number
+  readonly maxRssMB: number
+  readonly rows: number
+  readonly series: number
+}
+
+/** A store folder holding the population fixture and a BLS file written by `writeBls`. */
+const prepareStore = (root: string, recipe: string, writeBls: (file: string) => void) => {
+  const marker = path.join(root, ".recipe.json")
+  const bls = path.join(root, ...blsKey)
+  if (existsSync(marker) && readFileSync(marker, "utf8") === recipe && existsSync(bls)) return root
+  mkdirSync(path.dirname(bls), { recursive: true })
+  mkdirSync(path.join(root, populationKey[0]!), { recursive: true })
+  writeFileSync(
+    path.join(root, ...populationKey),
+    readFileSync(path.join(fixtures, "datausa", "nation-population.tesseract.json"))
+  )
+  const partial = bls + ".partial"
+  writeBls(partial)
+  renameSync(partial, bls)
+  writeFileSync(marker, recipe)
+  return root
+}
+
+/**
+ * Copies of the fixture's rows until `targetBytes`: copy k renames every series
+ * (`PRS30006011` → `PRS30006011X1A`), padded like BLS pads, one copy at a time so the
+ * generator's memory stays at one copy.
+ */
+const generate = (targetBytes: number) => (file: string) => {
+  const text = readFileSync(path.join(fixtures, "bls", "pr", "pr.data.0.Current"), "latin1")
+  const [header, ...lines] = text.split("\n").filter((line) => line !== "")
+  const rows = lines.map((line) => {
+    const tab = line.indexOf("\t")
+    return { id: line.slice(0, tab).trimEnd(), rest: line.slice(tab) }
+  })
+  const fd = openSync(file, "w")
+  try {
+    let written = writeSync(fd, header + "\n")
+    for (let copy = 0; written < targetBytes; copy++) {
+      const suffix = copy === 0 ? "" : "X" + copy.toString(36).toUpperCase()
+      written += writeSync(fd, rows.map((row) => (row.id + suffix).padEnd(17) + row.rest + "\n").join(""), null, "latin1")
+    }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * The child program, bundled with esbuild as the Lambda bundles its handlers: what is
+ * measured is the deployed shape of the code, not TypeScript stripping at load time.
+ */
+const bundleChild = async (): Promise<string> => {
+  const { build } = await import("esbuild")
+  const outfile = path.join(benchDir, "reports-run.mjs")
+  await build({
+    entryPoints: [path.join(here, "reportsRun.ts")],
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "esm",
+    logLevel: "error"
+  })
+  return outfile
+}
+
+const inChild = async (
+  child: string,
+  store: string,
+  hasher: Hasher,
+  nodeFlags: ReadonlyArray<string> = []
+): Promise<ChildResult> => {
+  const { stdout } = await promisify(execFile)(process.execPath, [...nodeFlags, child, store, hasher], {
+    maxBuffer: 1 << 20
+  })
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as ChildResult
+}
+
+const toCase = (label: string, r: ChildResult): BenchCase => ({
+  case: label,
+  measurements: [
+    { name: "input", value: r.bytes / MB, unit: "MB" },
+    { name: "series", value: r.series, unit: "", decimals: 0 },
+    { name: "time", value: r.seconds, unit: "s", decimals: 2 },
+    { name: "throughput", value: r.bytes / MB / r.seconds, unit: "MB/s", target: { atLeast: TARGET_MB_PER_S } },
+    { name: "per CPU second", value: r.bytes / MB / r.cpuSeconds, unit: "MB/s" },
+    { name: "peak RSS", value: r.maxRssMB, unit: "MB", target: { below: TARGET_RSS_MB } }
+  ]
+})
+
+const benchmark: Benchmark = {
+  name: "reports",
+  run: async (args) => {
+    const sizeMB = args.includes("--size-mb") ? Number(args[args.indexOf("--size-mb") + 1]) : 500
+    const fixtureStore = prepareStore(path.join(benchDir, "reports-fixture"), "fixture v1", (file) =>
+      writeFileSync(file, readFileSync(path.join(fixtures, "bls", "pr", "pr.data.0.Current"))))
+    console.error(`  generating ≥ ${sizeMB} MB from the fixture rows in ${benchDir} (once)…`)
+    const largeStore = prepareStore(path.join(benchDir, "reports-large"), `large v1 ${sizeMB}`, generate(sizeMB * MB))
+    const child = await bundleChild()
+    const idle = await inChild(child, fixtureStore, "idle")
+    const cases: Array<BenchCase> = [{
+      case: "idle: the child loaded, running nothing",
+      measurements: [{ name: "peak RSS", value: idle.maxRssMB, unit: "MB" }]
+    }]
+    // The InputHasher default (noble, pure JS) and node:crypto as a Node edge can provide it;
+    // the last case shows V8's young generation capped, as NODE_OPTIONS can set it.
+    const semiSpace = "--max-semi-space-size=4"
+    for (
+      const [label, store, hasher, flags] of [
+        ["fixture, sha256 noble", fixtureStore, "noble", []],
+        ["generated, sha256 noble", largeStore, "noble", []],
+        ["generated, sha256 node:crypto", largeStore, "node:crypto", []],
+        [`generated, sha256 node:crypto, ${semiSpace}`, largeStore, "node:crypto", [semiSpace]]
+      ] as const
+    ) {
+      console.error(`  ${label}…`)
+      cases.push(toCase(label, await inChild(child, store, hasher, flags)))
+    }
+    return cases
+  }
+}
+
+export default benchmark
+

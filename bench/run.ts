@@ -1,0 +1,92 @@
+/**
+ * `npm run bench`: runs every `bench/*.bench.ts` and prints one table of what they measured.
+ *
+ * A benchmark file default-exports a {@link Benchmark}. Each one decides how it measures
+ * (the reports run every case in a fresh child process, so peak memory is that case's own).
+ * Adding a benchmark is adding a file; nothing here changes.
+ *
+ * Options: `--only NAME` runs the benchmarks whose name contains NAME; `--check` exits 1
+ * when a measurement misses its target (the default only reports it).
+ * Other options are passed to the benchmarks (e.g. the reports' `--size-mb 500`).
+ */
+import { readdirSync } from "node:fs"
+import { fileURLToPath, pathToFileURL } from "node:url"
+import * as path from "node:path"
+
+export interface Measurement {
+  readonly name: string
+  readonly value: number
+  readonly unit: string
+  readonly decimals?: number
+  /** The value must be at least / below this to meet the target. */
+  readonly target?: { readonly atLeast: number } | { readonly below: number }
+}
+
+export interface BenchCase {
+  readonly case: string
+  readonly measurements: ReadonlyArray<Measurement>
+}
+
+export interface Benchmark {
+  readonly name: string
+  readonly run: (args: ReadonlyArray<string>) => Promise<ReadonlyArray<BenchCase>>
+}
+
+const meets = (m: Measurement): boolean | undefined =>
+  m.target === undefined ? undefined : "atLeast" in m.target ? m.value >= m.target.atLeast : m.value < m.target.below
+
+const targetText = (m: Measurement) =>
+  m.target === undefined ? undefined : "atLeast" in m.target ? `≥ ${m.target.atLeast} ${m.unit}` : `< ${m.target.below} ${m.unit}`
+
+/** One table per benchmark: a row per case, a column per measure; ✗ marks a missed target. */
+export const renderResults = (results: ReadonlyArray<{ benchmark: string; cases: ReadonlyArray<BenchCase> }>) =>
+  results.map(({ benchmark, cases }) => {
+    // Columns in the order of the case that measures most.
+    const fullest = [...cases].sort((a, b) => b.measurements.length - a.measurements.length)
+    const names = [...new Set(fullest.flatMap((c) => c.measurements.map((m) => m.name)))]
+    const rows = [
+      [benchmark, ...names],
+      ...cases.map((c) => [
+        c.case,
+        ...names.map((name) => {
+          const m = c.measurements.find((candidate) => candidate.name === name)
+          if (m === undefined) return ""
+          return `${m.value.toFixed(m.decimals ?? 1)} ${m.unit}${meets(m) === false ? " ✗" : "  "}`
+        })
+      ])
+    ]
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)))
+    const line = (row: ReadonlyArray<string>) =>
+      row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ").trimEnd()
+    const targets = [
+      ...new Map(cases.flatMap((c) => c.measurements).flatMap((m) => {
+        const text = targetText(m)
+        return text === undefined ? [] : [[m.name, `${m.name} ${text}`] as const]
+      })).values()
+    ]
+    return [
+      line(rows[0]!),
+      widths.map((w) => "-".repeat(w)).join("  "),
+      ...rows.slice(1).map(line),
+      ...(targets.length > 0 ? [`targets: ${targets.join(", ")}; ✗ = missed`] : [])
+    ].join("\n")
+  }).join("\n\n")
+
+const main = async () => {
+  const args = process.argv.slice(2)
+  const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined
+  const here = path.dirname(fileURLToPath(import.meta.url))
+  const files = readdirSync(here).filter((name) => name.endsWith(".bench.ts")).sort()
+  const results: Array<{ benchmark: string; cases: ReadonlyArray<BenchCase> }> = []
+  for (const file of files) {
+    const benchmark = (await import(pathToFileURL(path.join(here, file)).href) as { default: Benchmark }).default
+    if (only !== undefined && !benchmark.name.includes(only)) continue
+    console.error(`· ${benchmark.name} (${file})`)
+    results.push({ benchmark: benchmark.name, cases: await benchmark.run(args) })
+  }
+  console.log("\n" + renderResults(results))
+  const missed = results.flatMap((r) => r.cases.flatMap((c) => c.measurements)).filter((m) => meets(m) === false)
+  if (missed.length > 0 && args.includes("--check")) process.exitCode = 1
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main()
