@@ -11,6 +11,7 @@
 import { Cause, Effect, Exit } from "effect"
 import { POPULATION_KEY, runReports } from "../domain/reports/runReports.ts"
 import { loadSettings } from "../domain/settings.ts"
+import { lambdaLogging } from "./lambdaLogging.ts"
 import { lambdaStoreLayer } from "./lambdaStore.ts"
 import { LogEvent } from "./logEvents.ts"
 import { judgeRecord, type SqsEvent } from "./s3Notifications.ts"
@@ -22,7 +23,7 @@ export interface SqsBatchResponse {
 const reports = Effect.gen(function*() {
   const settings = yield* loadSettings
   return yield* runReports().pipe(Effect.provide(lambdaStoreLayer(settings.store)))
-})
+}).pipe(Effect.provide(lambdaLogging))
 
 export const handler = async (event: SqsEvent): Promise<SqsBatchResponse> => {
   const verdicts = event.Records.map((record) => judgeRecord(record, POPULATION_KEY))

@@ -10,6 +10,7 @@ import { Cause, Effect, Exit, Layer } from "effect"
 import { sourceLayer } from "../adapters/liveLayer.ts"
 import { ingest, type IngestSummary } from "../domain/ingest.ts"
 import { loadSettings } from "../domain/settings.ts"
+import { lambdaLogging } from "./lambdaLogging.ts"
 import { lambdaStoreLayer } from "./lambdaStore.ts"
 import { LogEvent } from "./logEvents.ts"
 
@@ -23,7 +24,7 @@ export interface ScheduledEvent {
 const run = Effect.gen(function*() {
   const settings = yield* loadSettings
   return yield* ingest(settings).pipe(Effect.provide(Layer.mergeAll(lambdaStoreLayer(settings.store), sourceLayer(settings))))
-})
+}).pipe(Effect.provide(lambdaLogging))
 
 export const handler = async (event: ScheduledEvent): Promise<IngestSummary> => {
   const trigger = { id: event.id, time: event.time, rule: event.resources?.[0] }

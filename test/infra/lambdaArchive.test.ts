@@ -160,6 +160,8 @@ describeWithMoto("the function archives Pulumi would upload", (moto) => {
     expect(await population.Body!.transformToByteArray()).toEqual(populationFixture())
     expectRequestsAllowed("ingest")
 
+    // Every line structured, the domain's own included: queryable field by field.
+    expect(invocation.logs.filter((line) => typeof line.message !== "object")).toEqual([])
     const succeeded = events(invocation, "ingest.succeeded")
     expect(succeeded).toHaveLength(1)
     expect(succeeded[0]!.message.summary.sync).toMatchObject({ added: blsFixtureFiles().length, deleted: 0 })
