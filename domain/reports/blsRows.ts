@@ -75,7 +75,6 @@ const PLUS = 43
 const MINUS = 45
 const DOT = 46
 const ZERO = 48
-const NINE = 57
 
 const decoder = new TextDecoder()
 
