@@ -110,13 +110,23 @@ const inChild = async (
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as ChildResult
 }
 
-const toCase = (label: string, r: ChildResult): BenchCase => ({
+/**
+ * The throughput target is a sustained rate: it applies to the generated input. On the
+ * 1.6 MB fixture a run lasts a fraction of a second, mostly fixed costs (loading, compiling,
+ * writing twelve report files), so its rate is shown without a target.
+ */
+const toCase = (label: string, r: ChildResult, sustained: boolean): BenchCase => ({
   case: label,
   measurements: [
     { name: "input", value: r.bytes / MB, unit: "MB" },
     { name: "series", value: r.series, unit: "", decimals: 0 },
     { name: "time", value: r.seconds, unit: "s", decimals: 2 },
-    { name: "throughput", value: r.bytes / MB / r.seconds, unit: "MB/s", target: { atLeast: TARGET_MB_PER_S } },
+    {
+      name: "throughput",
+      value: r.bytes / MB / r.seconds,
+      unit: "MB/s",
+      ...(sustained ? { target: { atLeast: TARGET_MB_PER_S } } : {})
+    },
     { name: "per CPU second", value: r.bytes / MB / r.cpuSeconds, unit: "MB/s" },
     { name: "peak RSS", value: r.maxRssMB, unit: "MB", target: { below: TARGET_RSS_MB } }
   ]
@@ -148,7 +158,7 @@ const benchmark: Benchmark = {
       ] as const
     ) {
       console.error(`  ${label}…`)
-      cases.push(toCase(label, await inChild(child, store, hasher, flags)))
+      cases.push(toCase(label, await inChild(child, store, hasher, flags), store === largeStore))
     }
     return cases
   }
