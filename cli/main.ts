@@ -8,17 +8,28 @@
  */
 import process from "node:process"
 import { Cause, ConfigProvider, Effect, Exit, Option, Schema } from "effect"
-import { ofetchHttpLayer } from "../adapters/ofetchHttp.ts"
-import { loadSettings, settingSpecs } from "../domain/settings.ts"
+import { loadSettings, type Settings, settingSpecs } from "../domain/settings.ts"
 import { parseArgs } from "./args.ts"
-import { commandProgram } from "./commands.ts"
 import type { CommandName, SettingKey, Switches } from "./commandTable.ts"
 import { helpText } from "./help.ts"
 import { withCliLogging } from "./logging.ts"
-import { startOffline } from "./offline.ts"
-import { progressHttpLayer } from "./progress.ts"
 import { doneText } from "./summaries.ts"
 import { processTerminal, type Terminal } from "./terminal.ts"
+
+/** What running a command needs (the AWS SDK, msw, the domain): loaded only then, so help and usage answer fast. */
+const loadRunner = () =>
+  Effect.promise(async () => {
+    const [commands, progress, ofetchHttp] = await Promise.all([
+      import("./commands.ts"),
+      import("./progress.ts"),
+      import("../adapters/ofetchHttp.ts")
+    ])
+    return { ...commands, ...progress, ...ofetchHttp }
+  })
+
+/** --offline: the fake upstreams (msw and the fixtures), loaded only when asked for. */
+const goOffline = (settings: Settings, rateGiven: boolean) =>
+  Effect.promise(() => import("./offline.ts")).pipe(Effect.map(({ startOffline }) => startOffline(settings, rateGiven)))
 
 export const EXIT = { done: 0, failed: 1, usage: 2, interrupted: 130 } as const
 
@@ -43,8 +54,9 @@ const settingsEnv = (flags: Partial<Record<SettingKey, string>>) => {
 const program = (command: CommandName, switches: Switches, env: Record<string, string>, terminal: Terminal, human: boolean) =>
   Effect.gen(function*() {
     const loaded = yield* loadSettings
+    const { commandProgram, progressHttpLayer, ofetchHttpLayer } = yield* loadRunner()
     const offline = switches.offline
-      ? startOffline(loaded, env[settingSpecs.requestsPerSecond.env] !== undefined)
+      ? yield* goOffline(loaded, env[settingSpecs.requestsPerSecond.env] !== undefined)
       : undefined
     if (offline?.ok === false) return yield* new UsageProblem({ detail: offline.problem })
     if (offline !== undefined) yield* Effect.addFinalizer(() => Effect.sync(offline.stop))

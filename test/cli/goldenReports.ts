@@ -1,0 +1,43 @@
+/**
+ * The golden reports (test/fixtures/expected, from an independent implementation) in the
+ * shape the quest command prints, so a printed document can be compared value by value.
+ * The golden files name their fields their own way; test/reports/reportsGolden.test.ts
+ * shows the same mapping.
+ */
+import { expect } from "vitest"
+import type { ReportDocument } from "../../domain/reports/reportDocument.ts"
+import { fixtureBytes } from "./questProcess.ts"
+
+interface Golden {
+  readonly rows: number
+  readonly population_stats: {
+    readonly years: ReadonlyArray<number>
+    readonly mean: number
+    readonly stddev_sample: number
+    readonly stddev_population: number
+  }
+  readonly best_year: ReadonlyArray<unknown>
+  readonly series_without_quarters: ReadonlyArray<string>
+  readonly prs30006032_q01: ReadonlyArray<{ readonly population: number | null }>
+}
+
+/** Asserts that `printed` (the JSON a run printed) holds the golden reports' values. */
+export const expectGoldenReports = (printed: string, file = "reports.json") => {
+  const golden: Golden = JSON.parse(fixtureBytes(`expected/${file}`).toString("utf8"))
+  const doc: ReportDocument = JSON.parse(printed)
+  const closeTo = (wanted: number) => expect.closeTo(wanted, 4)
+  expect(doc).toMatchObject({
+    populationStats: {
+      years: golden.population_stats.years,
+      mean: golden.population_stats.mean,
+      stddevSample: closeTo(golden.population_stats.stddev_sample),
+      stddevPopulation: closeTo(golden.population_stats.stddev_population)
+    },
+    inputs: { bls: { rows: golden.rows, rejected: 0 } }
+  })
+  expect(doc.bestYearBySeries).toEqual(golden.best_year)
+  expect(doc.seriesWithoutQuarters).toEqual(golden.series_without_quarters)
+  expect(doc.prs30006032Q01.map(({ Population, ...row }) => ({ ...row, population: Population }))).toEqual(
+    golden.prs30006032_q01
+  )
+}

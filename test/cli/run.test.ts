@@ -1,0 +1,72 @@
+/**
+ * `quest run` and `quest report` in a child process: the reports a user gets, offline
+ * (msw inside the CLI) and against the fixture server, equal the golden ones.
+ */
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { expectGoldenReports } from "./goldenReports.ts"
+import { useLocalUpstream } from "./localUpstream.ts"
+import { runQuest, snapshot } from "./questProcess.ts"
+
+const { upstream, server, storePath, env } = useLocalUpstream()
+
+describe("quest run", () => {
+  it("--offline --json prints the golden reports with no network and no contact, and stores them", async () => {
+    const { code, stdout, stderr } = await runQuest(["run", "--offline", "--json"], { QUEST_STORE: storePath() })
+    expect(code, stderr).toBe(0)
+    expectGoldenReports(stdout)
+    expect(stderr).toContain("offline-demo@example.com")
+    const stored = readFileSync(join(storePath(), "reports/latest/report.json"), "utf8")
+    expect(JSON.parse(stored)).toEqual(JSON.parse(stdout))
+    expect(upstream.log.count()).toBe(0) // the fixture server was not asked: msw answered in-process
+  })
+
+  it("--json against local servers prints the golden reports; the legacy population shape gives the legacy ones", async () => {
+    const current = await runQuest(["run", "--json"], env())
+    expect(current.code, current.stderr).toBe(0)
+    expectGoldenReports(current.stdout)
+    expect(upstream.log.count({ route: "population" })).toBe(1)
+
+    const legacy = await runQuest(["run", "--json"], { ...env(), POPULATION_URL: server().legacyPopulationUrl })
+    expect(legacy.code, legacy.stderr).toBe(0)
+    expectGoldenReports(legacy.stdout, "reports.legacy.json")
+  })
+
+  it("prints the summaries and the reports as aligned tables", async () => {
+    const { code, stdout } = await runQuest(["run"], env())
+    expect(code).toBe(0)
+    expect(stdout).toMatch(/^BLS sync: 12 added/)
+    expect(stdout).toContain("Population: written (new) → population/population.json")
+    expect(stdout).toMatch(/PRS30006011 +2022 +16\.4\n/)
+    expect(stdout).toMatch(/Reports stored under reports\/\d{4}-\d\d-\d\d\/ and reports\/latest\//)
+    expect(stdout).toMatch(/Done in [\d.]+ m?s\.\n$/)
+  })
+
+  it("--dry-run on an empty store changes nothing and says the reports wait for their inputs", async () => {
+    const { code, stdout } = await runQuest(["run", "--dry-run"], env())
+    expect(code).toBe(0)
+    expect(stdout).toContain("BLS sync (dry run, nothing changed): would be 12 added")
+    expect(stdout).toContain("Reports: not computed")
+    expect(snapshot(storePath())).toEqual({})
+    expect(upstream.log.count({ route: "bls-file" })).toBe(0)
+  })
+})
+
+describe("quest report", () => {
+  it("before any sync, fails with exit 1 and names the commands to run first", async () => {
+    const { code, stderr } = await runQuest(["report"], { QUEST_STORE: storePath() })
+    expect(code).toBe(1)
+    expect(stderr).toContain("`quest sync` and `quest population` first")
+  })
+
+  it("--dry-run computes and prints the reports but stores nothing", async () => {
+    expect((await runQuest(["sync"], env())).code).toBe(0)
+    expect((await runQuest(["population"], env())).code).toBe(0)
+    const before = snapshot(storePath())
+    const { code, stdout } = await runQuest(["report", "--json", "--dry-run"], { QUEST_STORE: storePath() })
+    expect(code).toBe(0)
+    expectGoldenReports(stdout)
+    expect(snapshot(storePath())).toEqual(before)
+  })
+})

@@ -1,0 +1,100 @@
+/**
+ * `quest sync` in a child process against the fixture server (real HTTP on loopback) into
+ * a local folder: what lands in the folder, and what the server was asked.
+ */
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { delay } from "../support/upstream/faults.ts"
+import { useLocalUpstream } from "./localUpstream.ts"
+import { fixtureBytes, runQuest, snapshot, startQuest } from "./questProcess.ts"
+
+const { upstream, server, storePath, env } = useLocalUpstream()
+
+const fixtureNames = () => upstream.bls.files().map((file) => file.name)
+const stored = (name: string) => readFileSync(join(storePath(), "bls/pr", name))
+
+describe("quest sync", () => {
+  it("mirrors every file byte for byte; a second run makes one request and writes nothing", async () => {
+    const first = await runQuest(["sync", "--json"], env())
+    expect(first.code, first.stderr).toBe(0)
+    for (const name of fixtureNames()) expect(stored(name).equals(fixtureBytes(`bls/pr/${name}`)), name).toBe(true)
+    expect(JSON.parse(first.stdout)).toMatchObject({ event: "bls-sync", added: fixtureNames().length, deleted: 0 })
+
+    const before = snapshot(storePath())
+    upstream.log.clear()
+    const second = await runQuest(["sync", "--json"], env())
+    expect(second.code, second.stderr).toBe(0)
+    expect(upstream.log.entries().map((entry) => entry.route)).toEqual(["bls-listing"])
+    expect(snapshot(storePath())).toEqual(before)
+    expect(JSON.parse(second.stdout)).toMatchObject({ added: 0, updated: 0, deleted: 0, requests: 1 })
+  })
+
+  it("prints a summary for people, and JSON log lines on stderr off a terminal", async () => {
+    upstream.bls.remove("pr.txt")
+    const { code, stdout, stderr } = await runQuest(["sync"], env())
+    expect(code).toBe(0)
+    expect(stdout).toContain(`BLS sync: ${fixtureNames().length} added, 0 updated, 0 deleted, 0 unchanged`)
+    expect(stdout).toMatch(/\+ pr\.data\.0\.Current\n/)
+    expect(stdout).toMatch(/Done in \d/)
+    const logged = stderr.trim().split("\n").map((line) => JSON.parse(line))
+    expect(logged).toContainEqual(expect.objectContaining({ level: "INFO", message: expect.objectContaining({ event: "bls-sync" }) }))
+  })
+
+  it("--dry-run lists the plan and writes nothing", async () => {
+    await runQuest(["sync"], env())
+    upstream.bls.put("pr.new", "new file\n")
+    upstream.bls.remove("pr.txt")
+    const before = snapshot(storePath())
+    const { code, stdout } = await runQuest(["sync", "--dry-run"], env())
+    expect(code).toBe(0)
+    expect(stdout).toContain("dry run, nothing changed")
+    expect(stdout).toContain("+ pr.new (would be added)")
+    expect(stdout).toContain("- bls/pr/pr.txt (would be deleted)")
+    expect(snapshot(storePath())).toEqual(before)
+    expect(upstream.log.count({ route: "bls-file", path: "pr.new" })).toBe(0)
+  })
+
+  it("without a contact, refuses before any request, says how to set one, and exits 1", async () => {
+    const { QUEST_CONTACT: _, ...noContact } = env()
+    const { code, stderr } = await runQuest(["sync"], noContact)
+    expect(code).toBe(1)
+    expect(stderr).toContain("QUEST_CONTACT=you@example.com")
+    expect(stderr).not.toMatch(/\n\s+at /) // no stack trace without --verbose
+    expect(upstream.log.count()).toBe(0)
+    expect(snapshot(storePath())).toEqual({})
+  })
+
+  it("with --verbose, adds the trace to the error", async () => {
+    const { QUEST_CONTACT: _, ...noContact } = env()
+    const { code, stderr } = await runQuest(["sync", "--verbose"], noContact)
+    expect(code).toBe(1)
+    expect(stderr).toContain("ContactRequired")
+    expect(stderr).toMatch(/\n\s+at /)
+  })
+
+  it("a flag wins over its environment variable", async () => {
+    const { code } = await runQuest(["sync", "--bls-base-url", server().blsBaseUrl], { ...env(), BLS_BASE_URL: "http://127.0.0.1:9/nowhere/" })
+    expect(code).toBe(0)
+    expect(stored("pr.series").equals(fixtureBytes("bls/pr/pr.series"))).toBe(true)
+  })
+
+  it("stops cleanly on Ctrl-C: exit 130, no partial or temporary file left", async () => {
+    upstream.failNext("pr.data.1.AllData", [delay(30_000)])
+    const quest = startQuest(["sync"], env())
+    for (let i = 0; i < 200 && upstream.log.count({ path: "pr.data.1.AllData" }) === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(upstream.log.count({ path: "pr.data.1.AllData" })).toBe(1)
+    quest.signal("SIGINT")
+    const { code, stderr } = await quest.done
+    expect(code).toBe(130)
+    expect(stderr).toContain("Stopped")
+    const files = Object.keys(snapshot(storePath()))
+    expect(files.filter((file) => file.includes(".quest-tmp"))).toEqual([])
+    expect(files).not.toContain("bls/pr/pr.data.1.AllData")
+    for (const file of files.filter((f) => f.startsWith("bls/pr/"))) {
+      expect(readFileSync(join(storePath(), file)).equals(fixtureBytes(file)), file).toBe(true)
+    }
+  })
+})
