@@ -26,7 +26,7 @@ const benchmark: Benchmark = {
       const sandbox = await unpackArchive(declared.inputs["code"])
       try {
         const zipped = zipFolder(sandbox.taskRoot).byteLength / 1024
-        const load = await coldLoadMs(sandbox, declared.inputs["handler"], runs)
+        const load = await coldLoadMs(sandbox, declared.inputs["handler"], { runs })
         cases.push({
           case: name,
           measurements: [

@@ -9,7 +9,8 @@
  *   node lambdaRuntime.cjs <task root> <module.export> [--load-only] 3> result.json
  *
  * The event comes on stdin; the outcome goes to file descriptor 3 as
- * `{"loadMs", "result"}` or `{"loadMs", "error": {"errorType", "errorMessage"}}`.
+ * `{"loadMs", "result"}` or `{"loadMs", "error": {"errorType", "errorMessage"}}`; with
+ * `--load-only`, `{"loadMs", "loadCpuMs"}` (the CPU time the load took, all threads).
  * It uses nothing but Node itself: the test copies it next to the archive and runs it
  * under Node's permission model, so the only files the function can read are its own.
  */
@@ -54,11 +55,14 @@ console.error = jsonLine("ERROR")
 const main = async () => {
   const [moduleName, exportName] = handlerName.split(".")
   const started = performance.now()
+  const cpuBefore = process.cpuUsage()
   const loaded = require(path.join(taskRoot, `${moduleName}.js`))
   const loadMs = performance.now() - started
+  const cpu = process.cpuUsage(cpuBefore)
+  const loadCpuMs = (cpu.user + cpu.system) / 1000
   const handler = loaded[exportName]
   if (typeof handler !== "function") throw new Error(`${handlerName} is not a function`)
-  if (mode === "--load-only") return report({ loadMs })
+  if (mode === "--load-only") return report({ loadMs, loadCpuMs })
 
   const event = JSON.parse(fs.readFileSync(0, "utf8"))
   const deadline = Date.now() + Number(process.env.AWS_LAMBDA_FUNCTION_TIMEOUT ?? "900") * 1000
