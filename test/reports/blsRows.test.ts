@@ -67,6 +67,11 @@ describe("reading BLS rows", () => {
     const { rows, summary } = await read(text)
     expect(rows.map((r) => [r.series_id, r.period, r.value])).toEqual([["A", "Q01", 1], ["A", "Q02", 2.5]])
     expect(summary).toMatchObject({ rows: 2, rejected: 0 })
+
+    // The line end right after a field that is read (no footnote column).
+    const bare = await read("series_id\tyear\tperiod\tvalue\r\nA\t2000\tQ01\t1.5\r\nA\t2000\tQ02\t-2\r\n")
+    expect(bare.rows.map((r) => r.value)).toEqual([1.5, -2])
+    expect(bare.summary.rejected).toBe(0)
   })
 
   it("counts lines that are not rows, keeps the first few with their line numbers, and reads on", async () => {
