@@ -1,0 +1,70 @@
+/**
+ * The same pipeline on Deno: `deno task quest …` (only the permissions the launcher
+ * grants) against the fixture server, into a local folder and into S3 (moto), prints the
+ * same report document as the CLI under Node.
+ */
+import { CreateBucketCommand } from "@aws-sdk/client-s3"
+import { describe, expect, it } from "vitest"
+import { describeWithMoto } from "../support/moto.ts"
+import { expectGoldenReports } from "../cli/goldenReports.ts"
+import { useLocalUpstream } from "../cli/localUpstream.ts"
+import { runQuest, tempStore } from "../cli/questProcess.ts"
+
+const { upstream, storePath, env } = useLocalUpstream()
+
+/** The document the CLI prints under Node for the same upstream, in a store of its own. */
+const nodeDocument = async (vars: Record<string, string>) => {
+  const store = tempStore()
+  try {
+    const { code, stdout, stderr } = await runQuest(["run", "--json"], { ...vars, QUEST_STORE: store.path })
+    expect(code, stderr).toBe(0)
+    return JSON.parse(stdout)
+  } finally {
+    store.remove()
+  }
+}
+
+describe("deno task quest", () => {
+  it("run --json against the fixture server and a local store prints what Node prints", async () => {
+    const deno = await runQuest(["run", "--json"], env(), "deno")
+    expect(deno.code, deno.stderr).toBe(0)
+    expectGoldenReports(deno.stdout)
+    expect(upstream.log.count({ route: "bls-file" })).toBe(upstream.bls.files().length)
+    expect(JSON.parse(deno.stdout)).toEqual(await nodeDocument(env()))
+  })
+
+  it("run --offline --json needs no server and prints the golden reports", async () => {
+    const deno = await runQuest(["run", "--offline", "--json"], { QUEST_STORE: storePath() }, "deno")
+    expect(deno.code, deno.stderr).toBe(0)
+    expectGoldenReports(deno.stdout)
+    expect(upstream.log.count()).toBe(0)
+  })
+
+  it("keeps the same exit codes and messages", async () => {
+    const usage = await runQuest(["sync", "--fast"], {}, "deno")
+    expect(usage.code).toBe(2)
+    expect(usage.stderr).toContain("Unknown flag --fast")
+    const { QUEST_CONTACT: _, ...noContact } = env()
+    const refused = await runQuest(["sync"], noContact, "deno")
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain("QUEST_CONTACT=you@example.com")
+  })
+})
+
+describeWithMoto("deno task quest with an S3 store (moto)", (moto) => {
+  it("run --json stores in S3 and prints what Node prints", async () => {
+    await moto().s3Client().send(new CreateBucketCommand({ Bucket: "quest-deno" }))
+    const s3 = { ...env(), ...moto().env, QUEST_STORE: "s3://quest-deno/mirror" }
+    const deno = await runQuest(["run", "--json"], s3, "deno")
+    expect(deno.code, deno.stderr).toBe(0)
+    expectGoldenReports(deno.stdout)
+    expect(JSON.parse(deno.stdout)).toEqual(await nodeDocument(env()))
+
+    // The second run reads the mirror back from S3: one listing request, nothing transferred.
+    upstream.log.clear()
+    const again = await runQuest(["sync", "--json"], s3, "deno")
+    expect(again.code, again.stderr).toBe(0)
+    expect(JSON.parse(again.stdout)).toMatchObject({ added: 0, updated: 0, deleted: 0, requests: 1 })
+    expect(upstream.log.count()).toBe(1)
+  })
+})
