@@ -2,11 +2,17 @@
  * A Lambda function whose code is an esbuild bundle of one handler (handlerBundle.ts),
  * declared as an `aws.lambda.CallbackFunction` so Pulumi packages and uploads it.
  *
- * What Pulumi serializes is only the factory below: `() => require(modulePath).handler`.
- * `require` is a Node module global, which the serializer leaves as a free name, and the
- * one captured value is a string, so the generated `__index.js` is three lines that load
- * the bundle when Lambda loads the module. Under vitest too, a `require()` inside a
- * `callbackFactory` is the one form that survives serialization (see issue 4).
+ * How @pulumi/aws and @pulumi/pulumi build the archive (lambda/lambdaMixins.js,
+ * runtime/closure/*.js in node_modules), and what that asks of this file:
+ * - `serializeFunction` writes the callback into `__index.js` and sets the handler to
+ *   `__index.handler`; with `callbackFactory` the module exports what the factory returns.
+ *   The factory below is `() => require(modulePath).handler`: `require` is one of the Node
+ *   module globals the serializer leaves free, and the one captured value is a string, so
+ *   `__index.js` is a few lines that load the bundle when Lambda loads the module. (Under
+ *   vitest too, a `require()` inside a `callbackFactory` is the form that survives; see issue 4.)
+ * - `computeCodePaths` adds every package in package.json `dependencies` (and what they
+ *   depend on) under node_modules/, minus `extraExcludePackages` and @pulumi/*, plus each
+ *   `extraIncludePaths` entry at the same relative path it is read from.
  */
 import * as aws from "@pulumi/aws"
 import type * as pulumi from "@pulumi/pulumi"
