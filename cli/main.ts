@@ -8,7 +8,7 @@
  */
 import process from "node:process"
 import { Cause, ConfigProvider, Effect, Exit, Option, Schema } from "effect"
-import { loadSettings, type Settings, settingSpecs } from "../domain/settings.ts"
+import { loadSettings, type Settings, SettingsError, settingSpecs } from "../domain/settings.ts"
 import { parseArgs } from "./args.ts"
 import type { CommandName, SettingKey, Switches } from "./commandTable.ts"
 import { helpText } from "./help.ts"
@@ -40,8 +40,8 @@ class UsageProblem extends Schema.TaggedError<UsageProblem>()("UsageProblem", { 
   }
 }
 
-const isUsageError = (error: unknown) =>
-  error instanceof UsageProblem || (error instanceof Error && "_tag" in error && error._tag === "SettingsError")
+/** A setting with an invalid value is a usage mistake too: the command never started its work. */
+const isUsageError = (error: unknown) => error instanceof UsageProblem || error instanceof SettingsError
 
 /** The environment with the flags laid over it, as the settings read it. */
 const settingsEnv = (flags: Partial<Record<SettingKey, string>>) => {
