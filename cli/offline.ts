@@ -4,7 +4,7 @@
  * (a local fixture server, moto) pass through; any other host is refused, so an offline
  * run never reaches the internet.
  */
-import type { Settings } from "../domain/settings.ts"
+import { type Settings, settingSpecs } from "../domain/settings.ts"
 import { createUpstream } from "../test/support/upstream/index.ts"
 import { startMswUpstream } from "../test/support/upstream/msw.ts"
 
@@ -25,8 +25,8 @@ export const startOffline = (settings: Settings, rateGiven: boolean): OfflineSta
   const upstream = createUpstream()
   const reachable = (url: string) => URL.canParse(url) && (upstream.serves(url) || isLoopback(url))
   const unserved = [
-    ["BLS_BASE_URL", settings.blsBaseUrl],
-    ["POPULATION_URL", settings.populationUrl]
+    [settingSpecs.blsBaseUrl.env, settings.blsBaseUrl],
+    [settingSpecs.populationUrl.env, settings.populationUrl]
   ].filter(([, url]) => !reachable(url!))
   if (unserved.length > 0) {
     return {
@@ -47,8 +47,8 @@ export const startOffline = (settings: Settings, rateGiven: boolean): OfflineSta
     },
     notes: [
       "Offline: BLS and DataUSA are served from the bundled fixtures (test/fixtures); nothing goes to the internet.",
-      ...(defaulted ? [`Offline: no contact set, so the demo contact ${OFFLINE_CONTACT} is used (QUEST_CONTACT sets yours).`] : []),
-      ...(rateGiven ? [] : [`Offline: requests to the fixtures are not rate-limited (QUEST_REQUESTS_PER_SECOND sets a limit).`])
+      ...(defaulted ? [`Offline: no contact set, so the demo contact ${OFFLINE_CONTACT} is used (${settingSpecs.contact.env} sets yours).`] : []),
+      ...(rateGiven ? [] : [`Offline: requests to the fixtures are not rate-limited (${settingSpecs.requestsPerSecond.env} sets a limit).`])
     ],
     stop: close
   }

@@ -52,4 +52,11 @@ describe.concurrent("bad usage exits with 2 and says what to do", () => {
     expect(stderr).toMatch(/--help/)
     expect(stdout).toBe("")
   })
+
+  it("--offline with an upstream URL it cannot serve", async () => {
+    const { code, stderr } = await runQuest(["sync", "--offline", "--bls-base-url", "https://example.org/pr/"])
+    expect(code).toBe(2)
+    expect(stderr).toContain("--offline serves the fixtures at the default URLs only")
+    expect(stderr).toContain("unset BLS_BASE_URL, or drop --offline")
+  })
 })
