@@ -137,7 +137,12 @@ describeWithMoto("the function archives Pulumi would upload", (moto) => {
         maxRuns: MAX_LOAD_RUNS,
         enough: (least) => least <= MAX_LOAD_MS
       })
-      expect(load.least, `${name} module load, least of ${load.runs}`).toBeLessThanOrEqual(MAX_LOAD_MS)
+      // When parallel work kept the machine busy through every run, the load's CPU time
+      // stands for its cost: other processes hardly inflate it, and on a quiet machine
+      // the wall time is below it (V8's helper threads add CPU time, not wall time).
+      const within = load.least <= MAX_LOAD_MS || load.leastCpu <= MAX_LOAD_MS
+      expect(within, `${name}: least of ${load.runs} loads ${load.least.toFixed(1)} ms, CPU ${load.leastCpu.toFixed(1)} ms`)
+        .toBe(true)
     }
   }, 120_000)
 
