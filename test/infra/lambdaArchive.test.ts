@@ -27,7 +27,8 @@ import {
 } from "@aws-sdk/client-sqs"
 import { createHash } from "node:crypto"
 import { readFileSync } from "node:fs"
-import { afterAll, beforeAll, expect, it } from "vitest"
+import * as pulumi from "@pulumi/pulumi"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type FixtureServer, startFixtureServer } from "../support/fixtureServer.ts"
 import { describeWithMoto, MOTO_REGION } from "../support/moto.ts"
 import { blsFixtureFiles, populationFixture } from "../support/upstream/fixtureData.ts"
@@ -241,6 +242,32 @@ describeWithMoto("the function archives Pulumi would upload", (moto) => {
     expect(events(invocation, "ingest.succeeded")).toEqual([])
     expect(events(invocation, "ingest.failed")).toHaveLength(1)
   }, 60_000)
+})
+
+describe("the sandbox a function archive runs in", () => {
+  it("resolves modules from the archive only and reads no file outside it", async () => {
+    const probe = `exports.handler = async (event) => {
+      const tries = {}
+      for (const [name, load] of Object.entries({
+        package: () => require(event.package),
+        file: () => require("node:fs").readFileSync(event.file, "utf8")
+      })) {
+        try { load(); tries[name] = "read" } catch (error) { tries[name] = error.code }
+      }
+      return tries
+    }`
+    const sandbox = await unpackArchive(new pulumi.asset.AssetArchive({ "__index.js": new pulumi.asset.StringAsset(probe) }))
+    try {
+      const invocation = await invoke(sandbox, {
+        handler: "__index.handler",
+        environment: {},
+        event: { package: "effect", file: new URL("../../package.json", import.meta.url).pathname }
+      })
+      expect(invocation.result).toEqual({ package: "MODULE_NOT_FOUND", file: "ERR_ACCESS_DENIED" })
+    } finally {
+      sandbox.remove()
+    }
+  })
 })
 
 /** Creates on moto what the stack declares: the bucket, the queues, their policies, the notification. */

@@ -134,7 +134,7 @@ export const invoke = (sandbox: LambdaSandbox, options: InvokeOptions): Promise<
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [
       "--permission",
-      `--allow-fs-read=${sandbox.root}/*`,
+      `--allow-fs-read=${sandbox.root}`,
       join(sandbox.root, "runtime.cjs"),
       sandbox.taskRoot,
       options.handler,
