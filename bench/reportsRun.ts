@@ -1,34 +1,39 @@
 /**
- * One measured report run, the child side of reports.bench.ts: `reportsRun STORE HASHER`
+ * One measured report run, the child side of reports.bench.ts: `reportsRun STORE MODE`
  * runs `runReports` against the local-folder store at STORE and prints one JSON line.
- * HASHER is `noble` (the default InputHasher), `node:crypto`, or `idle` (load everything,
- * run nothing: the floor under every peak RSS).
+ * MODE is `recorded` (the BLS file as the mirror leaves it, its sha256 in its metadata),
+ * `unrecorded` (the same file seen without that record, so the run hashes it while reading)
+ * or `idle` (load everything, run nothing: the floor under every peak RSS).
  */
-import { createHash } from "node:crypto"
 import { statSync } from "node:fs"
 import * as path from "node:path"
-import { Effect } from "effect"
-import { localStoreLayer } from "../adapters/localStore.ts"
-import { InputHasher } from "../domain/reports/inputHasher.ts"
+import { Effect, Layer } from "effect"
+import { makeLocalStore } from "../adapters/localStore.ts"
+import { ObjectStore, type StoredObject } from "../domain/store/ObjectStore.ts"
 import { BLS_DATA_KEY, runReports } from "../domain/reports/runReports.ts"
 
 const MB = 1e6
-const [store, hasher] = process.argv.slice(2) as [string, "noble" | "node:crypto" | "idle"]
+const [root, mode] = process.argv.slice(2) as [string, "recorded" | "unrecorded" | "idle"]
 
-const nodeHasher = {
-  sha256: () => {
-    const hash = createHash("sha256")
-    return { update: (chunk: Uint8Array) => void hash.update(chunk), digestHex: () => hash.digest("hex") }
-  }
+const local = makeLocalStore(root)
+const withoutRecord = (object: StoredObject): StoredObject => {
+  const { sha256: _recorded, ...metadata } = object.metadata
+  return { ...object, metadata }
 }
-
-const program = hasher === "node:crypto" ? runReports().pipe(Effect.provideService(InputHasher, nodeHasher)) : runReports()
+const store = mode === "unrecorded"
+  ? {
+    ...local,
+    get: (key: string) =>
+      Effect.map(local.get(key), (found) => found && { ...found, object: withoutRecord(found.object) })
+  }
+  : local
+const program = runReports().pipe(Effect.provide(Layer.succeed(ObjectStore, store)))
 const started = performance.now()
 const cpu = process.cpuUsage()
-const doc = hasher === "idle" ? undefined : await Effect.runPromise(program.pipe(Effect.provide(localStoreLayer(store))))
+const doc = mode === "idle" ? undefined : await Effect.runPromise(program)
 const used = process.cpuUsage(cpu)
 console.log(JSON.stringify({
-  bytes: statSync(path.join(store, ...BLS_DATA_KEY.split("/"))).size,
+  bytes: statSync(path.join(root, ...BLS_DATA_KEY.split("/"))).size,
   seconds: (performance.now() - started) / 1000,
   cpuSeconds: (used.user + used.system) / 1e6,
   // maxRSS: the process's peak resident set, in KiB.

@@ -92,6 +92,20 @@ describe("running the reports", () => {
     expect(valueOf(exit).inputs.bls.sha256).toBe("node:" + sha256(blsFixture))
   })
 
+  it("names the sha256 the mirror recorded with the BLS file instead of hashing it again", async () => {
+    const store = await seededStore()
+    const recorded = "0".repeat(64) // not the bytes' hash: proves the record is what is reported
+    await Effect.runPromise(store.copy(BLS_DATA_KEY, BLS_DATA_KEY, { metadata: { sha256: recorded } }))
+    let hashed = 0
+    const countingHasher = {
+      sha256: () => ({ update: (chunk: Uint8Array) => void (hashed += chunk.byteLength), digestHex: () => "x" })
+    }
+    const exit = await reportsAt(store, undefined, runReports().pipe(Effect.provideService(InputHasher, countingHasher)))
+    expect(valueOf(exit).inputs.bls.sha256).toBe(recorded)
+    // Only the small population file went through the hasher.
+    expect(hashed).toBe(populationFixture("tesseract").byteLength)
+  })
+
   it("counts malformed BLS lines in the document and still reports", async () => {
     const bls = blsFile([
       row("PRS30006032", 2018, "Q01", "0.5"),
