@@ -10,7 +10,8 @@ import * as path from "node:path"
 import { Effect, Layer } from "effect"
 import { makeLocalStore } from "../adapters/localStore.ts"
 import { ObjectStore, type StoredObject } from "../domain/store/ObjectStore.ts"
-import { BLS_DATA_KEY, runReports } from "../domain/reports/runReports.ts"
+import { runReports } from "../domain/reports/runReports.ts"
+import { BLS_DATA_KEY } from "../domain/storeKeys.ts"
 
 const MB = 1e6
 const [root, mode] = process.argv.slice(2) as [string, "recorded" | "unrecorded" | "idle"]

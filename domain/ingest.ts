@@ -6,7 +6,8 @@
  */
 import { Cause, Effect, Exit, Schema } from "effect"
 import { defaultSyncOptions, type SyncSummary, syncMirror } from "./bls/syncMirror.ts"
-import { fetchPopulation, POPULATION_KEY, type PopulationRunSummary } from "./population/fetchPopulation.ts"
+import { fetchPopulation, type PopulationRunSummary } from "./population/fetchPopulation.ts"
+import { POPULATION_KEY } from "./storeKeys.ts"
 import type { Settings } from "./settings.ts"
 
 export interface IngestOptions {

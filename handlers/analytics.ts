@@ -9,7 +9,8 @@
  * batch response: only the records that failed are retried.
  */
 import { Cause, Effect, Exit } from "effect"
-import { POPULATION_KEY, runReports } from "../domain/reports/runReports.ts"
+import { runReports } from "../domain/reports/runReports.ts"
+import { POPULATION_KEY } from "../domain/storeKeys.ts"
 import { loadSettings } from "../domain/settings.ts"
 import { lambdaLogging } from "./lambdaLogging.ts"
 import { lambdaStoreLayer } from "./lambdaStore.ts"

@@ -9,15 +9,10 @@
  *
  * The keys come from the domain code that writes them, so a policy cannot drift from them.
  */
-import { defaultSyncOptions } from "../domain/bls/syncMirror.ts"
-import { BLS_DATA_KEY, POPULATION_KEY, REPORTS_PREFIX } from "../domain/reports/runReports.ts"
+import { BLS_DATA_KEY, MIRROR_PREFIX, POPULATION_KEY, REPORTS_PREFIX, STAGING_PREFIX } from "../domain/storeKeys.ts"
 
-/** The two inputs of the reports, and where they write. */
-export { BLS_DATA_KEY, POPULATION_KEY, REPORTS_PREFIX }
-export const MIRROR_PREFIX = defaultSyncOptions.prefix
+export { BLS_DATA_KEY, MIRROR_PREFIX, POPULATION_KEY, REPORTS_PREFIX, STAGING_PREFIX }
 export const POPULATION_PREFIX = POPULATION_KEY.slice(0, POPULATION_KEY.lastIndexOf("/") + 1)
-/** syncMirror stages large downloads under `_staging/<mirror prefix>`. */
-export const STAGING_PREFIX = "_staging/"
 
 /** Creating an object that matches both filters puts a message on the analytics queue. */
 export const NOTIFICATION_FILTER = { prefix: POPULATION_PREFIX, suffix: ".json" } as const

@@ -7,6 +7,7 @@
 import { Cause, Clock, Effect, Exit, Schema } from "effect"
 import { SourceHttp } from "../http/SourceHttp.ts"
 import { ObjectStore, type StoredObject } from "../store/ObjectStore.ts"
+import { MIRROR_PREFIX, STAGING_PREFIX } from "../storeKeys.ts"
 import { parseDirectoryListing, requireFiles } from "./directoryListing.ts"
 import { planSync, type SyncPlan } from "./syncPlan.ts"
 import { transferFile, type TransferOutcome } from "./transferFile.ts"
@@ -26,7 +27,7 @@ export interface SyncOptions {
 }
 
 export const defaultSyncOptions = {
-  prefix: "bls/pr/",
+  prefix: MIRROR_PREFIX,
   concurrency: 4,
   maxDeleteShare: 0.5,
   force: false,
@@ -126,7 +127,7 @@ export const syncMirror = (options: SyncOptions) =>
     const startedAt = yield* Clock.currentTimeMillis
     const requestsBefore = source.requestsMade()
     const keyOf = (name: string) => `${options.prefix}${name}`
-    const stagingPrefix = `_staging/${options.prefix}`
+    const stagingPrefix = `${STAGING_PREFIX}${options.prefix}`
 
     const page = yield* source.get(options.baseUrl)
     const listing = parseDirectoryListing(yield* readText(page.body), options.baseUrl)

@@ -11,9 +11,9 @@ import { readAll, TooManyBytes } from "../bytes/readAll.ts"
 import { SourceHttp } from "../http/SourceHttp.ts"
 import { TransientSourceFailure } from "../http/sourceErrors.ts"
 import { ObjectStore } from "../store/ObjectStore.ts"
+import { POPULATION_KEY } from "../storeKeys.ts"
 import { decodePopulation, summarizePopulation } from "./decodePopulation.ts"
 
-export const POPULATION_KEY = "population/population.json"
 
 /** DataUSA answers a few KB; anything far larger is not the response we asked for. */
 const MAX_RESPONSE_BYTES = 5 * 1024 * 1024

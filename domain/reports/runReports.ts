@@ -9,6 +9,7 @@
  * Effect's Clock unless given) only chooses the dated folder.
  */
 import { Clock, Effect } from "effect"
+import { BLS_DATA_KEY, POPULATION_KEY, REPORTS_PREFIX } from "../storeKeys.ts"
 import { ObjectStore, getBytes } from "../store/ObjectStore.ts"
 import { decodePopulation } from "../population/decodePopulation.ts"
 import { BestYearAccumulator } from "./bestYearBySeries.ts"
@@ -21,9 +22,6 @@ import { reportFiles } from "./reportFiles.ts"
 import { SeriesPeriodCollector, seriesPopulationJoin } from "./seriesPopulationJoin.ts"
 import { streamedText } from "./streamedText.ts"
 
-export const BLS_DATA_KEY = "bls/pr/pr.data.0.Current"
-export const POPULATION_KEY = "population/population.json"
-export const REPORTS_PREFIX = "reports/"
 
 /** The store folders a run writes its files under: the dated one, then `latest/`. */
 export const reportFolders = (date: Date): readonly [string, string] => [
