@@ -11,7 +11,6 @@ import { readAll, TooManyBytes } from "../bytes/readAll.ts"
 import { SourceHttp } from "../http/SourceHttp.ts"
 import { TransientSourceFailure } from "../http/sourceErrors.ts"
 import { ObjectStore } from "../store/ObjectStore.ts"
-import { POPULATION_KEY } from "../storeKeys.ts"
 import { decodePopulation, summarizePopulation } from "./decodePopulation.ts"
 
 
