@@ -3,16 +3,16 @@
  * folder worth keeping data in, so any other location is refused rather than written to
  * the sandbox's /tmp — and no file-system store code ships in the bundle.
  */
-import { Effect, Layer } from "effect"
+import type { Layer } from "effect"
+import { refusedStore } from "../adapters/refusedStore.ts"
+import { parseS3Location } from "../adapters/s3Location.ts"
 import { s3StoreLayer } from "../adapters/s3Store.ts"
-import { ObjectStore, StoreError } from "../domain/store/ObjectStore.ts"
+import type { ObjectStore, StoreError } from "../domain/store/ObjectStore.ts"
 
 export const lambdaStoreLayer = (location: string): Layer.Layer<ObjectStore, StoreError> => {
-  const s3 = /^s3:\/\/([^/]+)\/?(.*)$/.exec(location)
-  if (s3 === null) {
-    const detail = "a Lambda function stores its data in S3: set QUEST_STORE to s3://bucket or s3://bucket/prefix"
-    return Layer.effect(ObjectStore, Effect.fail(new StoreError({ operation: "open", key: "", location, detail })))
+  const s3 = parseS3Location(location)
+  if (s3 === undefined) {
+    return refusedStore(location, "a Lambda function stores its data in S3: set QUEST_STORE to s3://bucket or s3://bucket/prefix")
   }
-  const [, bucket = "", prefix = ""] = s3
-  return s3StoreLayer({ bucket, prefix })
+  return "invalid" in s3 ? refusedStore(location, s3.invalid) : s3StoreLayer(s3)
 }

@@ -1,0 +1,19 @@
+/** Reads `s3://bucket/prefix`, the form QUEST_STORE names an S3 store in. */
+
+/** S3's bucket naming rules, in short: 3–63 of a-z, 0-9, `.`, `-`, starting and ending alphanumeric. */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/
+
+export type S3Location =
+  | { readonly bucket: string; readonly prefix: string }
+  /** The location is an s3:// URL, but not a usable one. */
+  | { readonly invalid: string }
+
+/** Undefined when `location` is not an s3:// URL at all. */
+export const parseS3Location = (location: string): S3Location | undefined => {
+  const match = /^s3:\/\/([^/]*)\/?(.*)$/.exec(location)
+  if (match === null) return undefined
+  const [, bucket = "", prefix = ""] = match
+  return BUCKET_NAME.test(bucket)
+    ? { bucket, prefix }
+    : { invalid: `"${bucket}" is not an S3 bucket name; write the store as s3://bucket or s3://bucket/prefix` }
+}
