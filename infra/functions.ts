@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws"
 import * as pulumi from "@pulumi/pulumi"
+import { settingSpecs } from "../domain/settings.ts"
 import { analyticsPolicy, assumedByLambda, ingestPolicy, type PolicyDocument } from "./accessPolicies.ts"
 import { bundledFunction, type BundledFunctionArgs } from "./bundledFunction.ts"
 import { bundleHandler } from "./handlerBundle.ts"
@@ -72,14 +73,15 @@ export const functions = (settings: StackSettings, bucket: aws.s3.Bucket, queue:
     entry: "handlers/ingest.ts",
     description: "Mirrors the BLS pr directory and fetches the DataUSA population into the data bucket",
     sizing: settings.ingest,
+    // Named from the domain's settings table, so a renamed variable cannot be missed here.
     environment: {
-      QUEST_STORE: store,
-      QUEST_CONTACT: settings.contact,
-      BLS_BASE_URL: settings.blsBaseUrl,
-      POPULATION_URL: settings.populationUrl,
-      QUEST_REQUESTS_PER_SECOND: String(settings.requestsPerSecond),
-      QUEST_CONCURRENCY: String(settings.concurrency),
-      QUEST_MAX_DELETE_SHARE: String(settings.maxDeleteShare)
+      [settingSpecs.store.env]: store,
+      [settingSpecs.contact.env]: settings.contact,
+      [settingSpecs.blsBaseUrl.env]: settings.blsBaseUrl,
+      [settingSpecs.populationUrl.env]: settings.populationUrl,
+      [settingSpecs.requestsPerSecond.env]: String(settings.requestsPerSecond),
+      [settingSpecs.concurrency.env]: String(settings.concurrency),
+      [settingSpecs.maxDeleteShare.env]: String(settings.maxDeleteShare)
     },
     policy: (logGroupArn) =>
       bucket.arn.apply((bucketArn) => ingestPolicy({ bucketArn, logGroupArn, kmsKeyArn: settings.kmsKeyArn })),
@@ -92,7 +94,7 @@ export const functions = (settings: StackSettings, bucket: aws.s3.Bucket, queue:
     description: "Computes the reports from the mirror and the population, logs and stores them",
     sizing: settings.analytics,
     // The reports read and write the store only: no upstream, so no contact.
-    environment: { QUEST_STORE: store },
+    environment: { [settingSpecs.store.env]: store },
     policy: (logGroupArn) =>
       pulumi.all([bucket.arn, queue.arn]).apply(([bucketArn, queueArn]) =>
         analyticsPolicy({ bucketArn, logGroupArn, queueArn, kmsKeyArn: settings.kmsKeyArn })

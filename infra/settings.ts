@@ -8,6 +8,7 @@
  * here, so a bad value fails `pulumi preview` with a message instead of a failed deploy.
  */
 import * as pulumi from "@pulumi/pulumi"
+import type { Settings } from "../domain/settings.ts"
 
 /** The retention periods CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS = [
@@ -28,17 +29,13 @@ export interface FunctionSettings {
   readonly memoryMb: number
 }
 
-export interface StackSettings {
+/** The domain's own settings the stack passes to the ingest (as its QUEST_* environment). */
+export interface StackSettings extends
+  Pick<Settings, "contact" | "blsBaseUrl" | "populationUrl" | "requestsPerSecond" | "concurrency" | "maxDeleteShare">
+{
   /** Prefix of every resource name: `<project>-<stack>`. */
   readonly namePrefix: string
   readonly region: string
-  readonly contact: string
-  readonly blsBaseUrl: string
-  readonly populationUrl: string
-  readonly requestsPerSecond: number
-  readonly concurrency: number
-  /** A fraction in [0, 1], as QUEST_MAX_DELETE_SHARE expects it. */
-  readonly maxDeleteShare: number
   readonly schedule: string
   readonly ingest: FunctionSettings
   readonly analytics: FunctionSettings
