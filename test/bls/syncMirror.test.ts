@@ -9,7 +9,7 @@ import { defaultSyncOptions, syncMirror, type SyncOptions } from "../../domain/b
 import { getBytes } from "../../domain/store/ObjectStore.ts"
 import { Effect } from "effect"
 import { makeMemoryStore, type MemoryStore } from "../support/memoryStore.ts"
-import { failureOf, runWith, valueOf } from "../support/pipelineLayer.ts"
+import { failureOf, runWith, runWithLogs, valueOf } from "../support/pipelineLayer.ts"
 import { dropMidBody, shortBody, status } from "../support/upstream/index.ts"
 import { useUpstream } from "../support/upstream/vitest.ts"
 
@@ -66,6 +66,13 @@ describe("a first sync", () => {
     // Every file was asked for once, identifying the operator.
     expect(fileRequests()).toHaveLength(files.length)
     expect(upstream.log.entries().every((e) => e.userAgent?.includes("quest-tests@example.com"))).toBe(true)
+  })
+
+  it("logs one structured summary line, the value it returns", async () => {
+    const { exit, logs } = await runWithLogs(syncMirror(options()), makeMemoryStore())
+    const summary = valueOf(exit)
+    expect(logs).toEqual([{ level: "Info", message: [summary] }])
+    expect(JSON.parse(JSON.stringify(summary))).toEqual(summary)
   })
 
   it("stores nothing on a dry run and says what it would do", async () => {

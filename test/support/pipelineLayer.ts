@@ -2,7 +2,7 @@
  * The layers a domain test runs against: the real ofetch client (intercepted by msw),
  * the real SourceHttp policy with short backoffs, and an in-memory store.
  */
-import { Effect, Exit, Layer } from "effect"
+import { Effect, Exit, Layer, Logger, type LogLevel } from "effect"
 import { ofetchHttpLayer } from "../../adapters/ofetchHttp.ts"
 import { sourceHttpLayer, type SourcePolicy } from "../../domain/http/SourceHttp.ts"
 import { ObjectStore } from "../../domain/store/ObjectStore.ts"
@@ -23,12 +23,38 @@ export const pipelineLayer = (store: MemoryStore, policy: Partial<SourcePolicy> 
     sourceHttpLayer({ ...testPolicy, ...policy }).pipe(Layer.provide(ofetchHttpLayer))
   )
 
-/** Runs a program against `store`, returning its Exit so tests can assert on failures too. */
-export const runWith = <A, E>(
+export interface LoggedLine {
+  readonly level: LogLevel.LogLevel
+  /** The values passed to Effect.log*, e.g. `[summary]`. */
+  readonly message: ReadonlyArray<unknown>
+}
+
+/** Collects what the domain logs instead of printing it: tests assert on it, CI output stays readable. */
+const capturing = (lines: Array<LoggedLine>) =>
+  Logger.layer([
+    Logger.make(({ logLevel, message }) =>
+      void lines.push({ level: logLevel, message: Array.isArray(message) ? message : [message] }))
+  ])
+
+/** Runs a program against `store`, returning its Exit and its log lines. */
+export const runWithLogs = async <A, E>(
   program: Effect.Effect<A, E, ObjectStore | SourceHttp>,
   store: MemoryStore = makeMemoryStore(),
   policy: Partial<SourcePolicy> = {}
-): Promise<Exit.Exit<A, E | ContactRequired>> => Effect.runPromiseExit(program.pipe(Effect.provide(pipelineLayer(store, policy))))
+): Promise<{ readonly exit: Exit.Exit<A, E | ContactRequired>; readonly logs: ReadonlyArray<LoggedLine> }> => {
+  const logs: Array<LoggedLine> = []
+  const exit = await Effect.runPromiseExit(
+    program.pipe(Effect.provide(pipelineLayer(store, policy)), Effect.provide(capturing(logs)))
+  )
+  return { exit, logs }
+}
+
+/** Runs a program against `store`, returning its Exit so tests can assert on failures too. */
+export const runWith = async <A, E>(
+  program: Effect.Effect<A, E, ObjectStore | SourceHttp>,
+  store: MemoryStore = makeMemoryStore(),
+  policy: Partial<SourcePolicy> = {}
+): Promise<Exit.Exit<A, E | ContactRequired>> => (await runWithLogs(program, store, policy)).exit
 
 /** The typed error of a failed Exit (fails the test when it succeeded or died). */
 export const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
