@@ -5,14 +5,10 @@
  */
 import { Layer } from "effect"
 import { HttpClient } from "../domain/http/HttpClient.ts"
-import { sourceHttpLayer } from "../domain/http/SourceHttp.ts"
-import { sourcePolicyOf, type Settings } from "../domain/settings.ts"
+import type { Settings } from "../domain/settings.ts"
 import { objectStoreLayerFor } from "./objectStoreFromUrl.ts"
 import { ofetchHttpLayer } from "./ofetchHttp.ts"
-
-/** The upstream client alone (SourceHttp); fails with ContactRequired when no contact is set. */
-export const sourceLayer = (settings: Settings, http: Layer.Layer<HttpClient> = ofetchHttpLayer) =>
-  sourceHttpLayer(sourcePolicyOf(settings)).pipe(Layer.provide(http))
+import { sourceLayer } from "./sourceLayer.ts"
 
 /** ObjectStore + SourceHttp, as the ingest needs them. */
 export const liveLayer = (settings: Settings, http: Layer.Layer<HttpClient> = ofetchHttpLayer) =>

@@ -5,7 +5,7 @@
  */
 import { Effect, Layer } from "effect"
 import { objectStoreLayerFor } from "../adapters/objectStoreFromUrl.ts"
-import { sourceLayer } from "../adapters/liveLayer.ts"
+import { sourceLayer } from "../adapters/sourceLayer.ts"
 import { syncMirror } from "../domain/bls/syncMirror.ts"
 import type { HttpClient } from "../domain/http/HttpClient.ts"
 import { ingest, populationOptionsOf, syncOptionsOf } from "../domain/ingest.ts"

@@ -7,7 +7,7 @@
  * a structured error line and a thrown error on failure, so Lambda counts an error.
  */
 import { Cause, Effect, Exit, Layer } from "effect"
-import { sourceLayer } from "../adapters/liveLayer.ts"
+import { sourceLayer } from "../adapters/sourceLayer.ts"
 import { ingest, type IngestSummary } from "../domain/ingest.ts"
 import { loadSettings } from "../domain/settings.ts"
 import { lambdaLogging } from "./lambdaLogging.ts"

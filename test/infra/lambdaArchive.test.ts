@@ -27,6 +27,7 @@ import {
 } from "@aws-sdk/client-sqs"
 import { createHash } from "node:crypto"
 import { readFileSync } from "node:fs"
+import * as path from "node:path"
 import * as pulumi from "@pulumi/pulumi"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type FixtureServer, startFixtureServer } from "../support/fixtureServer.ts"
@@ -128,6 +129,17 @@ describeWithMoto("the function archives Pulumi would upload", (moto) => {
       expect(files.filter((file) => bundle.test(file)).map((file) => file.replace(bundle, ""))).toContain("handler.cjs")
       expect(files.filter((file) => file !== "__index.js" && !bundle.test(file))).toEqual([])
       expect(zipFolder(sandboxes.get(name)!.taskRoot).byteLength).toBeLessThanOrEqual(MAX_ZIPPED_BYTES)
+    }
+  })
+
+  it("ship no local-folder store code: a function's data lives in S3", () => {
+    for (const name of FUNCTIONS) {
+      const root = sandboxes.get(name)!.taskRoot
+      const code = filesIn(root).filter((file) => file.endsWith(".cjs") || file.endsWith(".js"))
+        .map((file) => readFileSync(path.join(root, file), "utf8")).join("\n")
+      // The local store's reserved name prefix: present in its code, nowhere else.
+      expect(code).not.toContain(".quest-")
+      expect(code).toContain("PutObject")
     }
   })
 
