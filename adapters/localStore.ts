@@ -17,6 +17,7 @@ import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import { Effect, Layer } from "effect"
 import type { Body, ListedObject, Metadata, ObjectStoreShape, PutOptions, StoredObject } from "../domain/store/ObjectStore.ts"
+import { enforceMetadataRules } from "../domain/store/metadataRules.ts"
 import { ObjectStore, StoreError } from "../domain/store/ObjectStore.ts"
 
 const reservedPrefix = ".quest-"
@@ -375,7 +376,7 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     }
   }
 
-  return {
+  return enforceMetadataRules({
     location,
     list: (prefix) => run("list", prefix, () => list(prefix)),
     head: (key) => run("head", key, () => head(key)),
@@ -383,7 +384,7 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     put: (key, body, options = {}) => run("put", key, (signal) => put(key, body, options, signal)),
     copy: (from, to, options) => run("copy", `${from} → ${to}`, () => copy(from, to, options)),
     delete: (key) => run("delete", key, () => remove(key))
-  }
+  })
 }
 
 export const localStoreLayer = (root: string): Layer.Layer<ObjectStore> =>

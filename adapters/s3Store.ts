@@ -21,6 +21,7 @@ import {
 } from "@aws-sdk/client-s3"
 import { Effect, Layer } from "effect"
 import type { Body, ListedObject, ObjectStoreShape, PutOptions, StoredObject } from "../domain/store/ObjectStore.ts"
+import { enforceMetadataRules } from "../domain/store/metadataRules.ts"
 import { ObjectStore, StoreError } from "../domain/store/ObjectStore.ts"
 
 export interface S3StoreOptions {
@@ -262,7 +263,7 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
     }
   }
 
-  return {
+  return enforceMetadataRules({
     location,
     list: (listPrefix) => run("list", listPrefix, `${location}/${listPrefix}`, (signal) => list(listPrefix, signal)),
     head: (key) => run("head", key, objectUrl(key), (signal) => head(key, signal)),
@@ -274,7 +275,7 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
       run("delete", key, objectUrl(key), async (abortSignal) => {
         await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: s3Key(key) }), { abortSignal })
       })
-  }
+  })
 }
 
 export const s3StoreLayer = (options: S3StoreOptions): Layer.Layer<ObjectStore> =>

@@ -226,6 +226,24 @@ export const storeContract = (makeStore: StoreFactory) => {
     expect(await run(store.list(""))).toEqual([])
   })
 
+  it("refuses metadata S3 would refuse or mangle, writing nothing", async () => {
+    const store = await makeStore()
+    await run(store.put("population/population.json", "{}", { metadata: { sha256: "old" } }))
+    const refused: ReadonlyArray<[Record<string, string>, RegExp]> = [
+      [{ "source-etag": "W/\"caf\u00e9\"" }, /printable ASCII/],
+      [{ "Source-Url": "https://example.com/" }, /lower-case/],
+      [{ big: "x".repeat(2100) }, /more than S3's 2048/]
+    ]
+    for (const [metadata, problem] of refused) {
+      expect((await failureOf(store.put("population/population.json", "new", { metadata }))).message).toMatch(problem)
+      expect((await failureOf(store.copy("population/population.json", "population/copy.json", { metadata }))).message)
+        .toMatch(problem)
+    }
+    const kept = await run(store.head("population/population.json"))
+    expect(kept?.metadata).toEqual({ sha256: "old" })
+    expect((await run(store.list(""))).map((o) => o.key)).toEqual(["population/population.json"])
+  })
+
   it("deletes an object, and deleting a missing key succeeds", async () => {
     const store = await makeStore()
     await run(store.put("bls/pr/pr.series", fixture("pr.series"), { metadata: { "origin": "bls" } }))

@@ -5,6 +5,7 @@
  */
 import { Effect, Layer } from "effect"
 import type { Body, Metadata, ObjectStoreShape, PutOptions, StoredObject } from "../../domain/store/ObjectStore.ts"
+import { enforceMetadataRules } from "../../domain/store/metadataRules.ts"
 import { ObjectStore, StoreError } from "../../domain/store/ObjectStore.ts"
 
 export type StoreWrite =
@@ -79,7 +80,7 @@ export const makeMemoryStore = (location = "memory://test"): MemoryStore => {
   const store = (key: string, bytes: Uint8Array, options: PutOptions) =>
     objects.set(key, { bytes, contentType: options.contentType, metadata: { ...options.metadata }, lastModified: new Date() })
 
-  return {
+  const memory: MemoryStore = {
     location,
     get writes() {
       return [...writes]
@@ -133,6 +134,9 @@ export const makeMemoryStore = (location = "memory://test"): MemoryStore => {
         writes.push({ operation: "delete", key })
       })
   }
+  // The same metadata rules as the real stores (S3 would refuse what breaks them).
+  const { put, copy } = enforceMetadataRules(memory)
+  return Object.assign(memory, { put, copy })
 }
 
 export const memoryStoreLayer = (store: MemoryStore = makeMemoryStore()): Layer.Layer<ObjectStore> =>

@@ -1,0 +1,38 @@
+/**
+ * S3's rules for user metadata, enforced for every store: a local run must refuse what
+ * S3 would refuse (or silently mangle), so moving a store to S3 changes nothing.
+ */
+import { Effect } from "effect"
+import { type Metadata, type ObjectStoreShape, type PutOptions, StoreError } from "./ObjectStore.ts"
+
+/** S3 allows 2 KB of user metadata per object, names and values counted together. */
+export const MAX_METADATA_BYTES = 2048
+const NAME = /^[a-z0-9][a-z0-9-]*$/
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/
+
+/** What is wrong with `metadata`, or undefined when S3 would store it as given. */
+export const metadataProblem = (metadata: Metadata): string | undefined => {
+  let bytes = 0
+  for (const [name, value] of Object.entries(metadata)) {
+    if (!NAME.test(name)) return `metadata name "${name}" is not lower-case letters, digits and dashes`
+    if (!PRINTABLE_ASCII.test(value)) return `metadata "${name}" holds characters other than printable ASCII`
+    bytes += name.length + value.length
+  }
+  return bytes > MAX_METADATA_BYTES ? `metadata takes ${bytes} bytes, more than S3's ${MAX_METADATA_BYTES}` : undefined
+}
+
+/** `store` with its writes refused, before any I/O, when their metadata breaks S3's rules. */
+export const enforceMetadataRules = (store: ObjectStoreShape): ObjectStoreShape => {
+  const checked = (operation: string, key: string, options: PutOptions | undefined) => {
+    const problem = options?.metadata === undefined ? undefined : metadataProblem(options.metadata)
+    return problem === undefined
+      ? Effect.void
+      : Effect.fail(new StoreError({ operation, key, location: store.location, detail: problem }))
+  }
+  const { put, copy } = store
+  return {
+    ...store,
+    put: (key, body, options) => Effect.andThen(checked("put", key, options), put(key, body, options)),
+    copy: (from, to, options) => Effect.andThen(checked("copy", to, options), copy(from, to, options))
+  }
+}
