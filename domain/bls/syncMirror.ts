@@ -75,8 +75,8 @@ export class SyncIncomplete extends Schema.TaggedError<SyncIncomplete>()("SyncIn
   }
 }
 
-const readText = (body: ReadableStream<Uint8Array> | null) =>
-  Effect.promise(() => (body === null ? Promise.resolve("") : new Response(body).text()))
+/** BLS's page is about 1.3 KB; a listing this large is not a directory page. */
+const MAX_LISTING_BYTES = 8 * 1024 * 1024
 
 /** The objects directly under the mirror prefix, by file name, with their metadata. */
 const storedFiles = (prefix: string, concurrency: number) =>
@@ -129,8 +129,8 @@ export const syncMirror = (options: SyncOptions) =>
     const keyOf = (name: string) => `${options.prefix}${name}`
     const stagingPrefix = `${STAGING_PREFIX}${options.prefix}`
 
-    const page = yield* source.get(options.baseUrl)
-    const listing = parseDirectoryListing(yield* readText(page.body), options.baseUrl)
+    const page = yield* source.getBytes(options.baseUrl, MAX_LISTING_BYTES)
+    const listing = parseDirectoryListing(new TextDecoder().decode(page), options.baseUrl)
     const empty = requireFiles(listing, options.baseUrl)
     if (empty !== undefined) return yield* empty
 

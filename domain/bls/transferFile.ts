@@ -10,9 +10,9 @@
  */
 import { Effect } from "effect"
 import { digestBody, type Digest } from "../bytes/digestingStream.ts"
-import { readAll } from "../bytes/readAll.ts"
+import { readAll, TooManyBytes } from "../bytes/readAll.ts"
 import { SourceHttp } from "../http/SourceHttp.ts"
-import { TransientSourceFailure } from "../http/sourceErrors.ts"
+import { SourceTooLarge, TransientSourceFailure } from "../http/sourceErrors.ts"
 import { ObjectStore, StoreError } from "../store/ObjectStore.ts"
 import { type MirrorRecord, toMetadata } from "./mirrorMetadata.ts"
 import type { FileToFetch } from "./syncPlan.ts"
@@ -32,9 +32,11 @@ export interface TransferContext {
 
 const CONTENT_TYPE = "text/plain; charset=utf-8"
 
-const conditionalHeaders = (file: FileToFetch): Record<string, string> => {
+const requestHeaders = (file: FileToFetch): Record<string, string> => {
   const record = file.current?.record
-  const headers: Record<string, string> = {}
+  // A mirror keeps the bytes as served: no transfer encoding to undo, and a
+  // Content-Length that counts the bytes we store.
+  const headers: Record<string, string> = { "accept-encoding": "identity" }
   if (record?.sourceEtag !== undefined) headers["if-none-match"] = record.sourceEtag
   if (record?.sourceLastModified !== undefined) headers["if-modified-since"] = record.sourceLastModified
   return headers
@@ -55,11 +57,14 @@ const download = (file: FileToFetch, context: TransferContext, staging: { used: 
   Effect.gen(function*() {
     const source = yield* SourceHttp
     const store = yield* ObjectStore
-    const response = yield* source.attempt(file.entry.url, conditionalHeaders(file))
+    const response = yield* source.attempt(file.entry.url, requestHeaders(file))
     const etag = response.headers.get("etag") ?? undefined
     const lastModified = response.headers.get("last-modified") ?? undefined
     if (response.status === 304) return { etag, lastModified, digest: undefined, spooled: undefined } as Downloaded
-    const announced = response.headers.get("content-length")
+    // A server may compress anyway; fetch then decodes it and Content-Length counts the
+    // encoded bytes, so it says nothing about the body we read.
+    const encoded = (response.headers.get("content-encoding") ?? "identity").toLowerCase() !== "identity"
+    const announced = encoded ? null : response.headers.get("content-length")
     const expected = announced !== null && /^\d+$/.test(announced) ? Number(announced) : undefined
     const body = digestBody(response.body ?? new ReadableStream({ start: (c) => c.close() }), expected)
     const broken = (cause: unknown) => {
@@ -68,11 +73,15 @@ const download = (file: FileToFetch, context: TransferContext, staging: { used: 
     }
 
     let spooled: Uint8Array | undefined
-    if (expected !== undefined && expected <= context.spoolLimitBytes) {
+    // A body of unknown size is held in memory too (S3 needs a length to stream a put),
+    // up to the same limit.
+    if (expected === undefined || expected <= context.spoolLimitBytes) {
       spooled = yield* Effect.tryPromise({
-        try: () => readAll(body.body),
-        catch: (cause) => broken(new TransientSourceFailure({ url: file.entry.url, reason: String(cause) })) as
-          TransientSourceFailure
+        try: () => readAll(body.body, context.spoolLimitBytes),
+        catch: (cause) =>
+          cause instanceof TooManyBytes
+            ? new SourceTooLarge({ url: file.entry.url, limit: context.spoolLimitBytes })
+            : broken(new TransientSourceFailure({ url: file.entry.url, reason: String(cause) })) as TransientSourceFailure
       })
     } else {
       staging.used = true

@@ -59,14 +59,18 @@ export const digestBody = (body: ReadableStream<Uint8Array>, expectedBytes?: num
   const reader = body.getReader()
   const source = new ReadableStream<Uint8Array>({
     async pull(controller) {
+      let chunk: ReadableStreamReadResult<Uint8Array>
       try {
-        const { done, value } = await reader.read()
-        if (done) controller.close()
-        else controller.enqueue(value)
+        chunk = await reader.read()
       } catch (error) {
         upstreamError = `connection broke mid-body (${error instanceof Error ? error.message : String(error)})`
         controller.error(error)
+        return
       }
+      // Only the source's own failure is recorded: a consumer that gave up (a store that
+      // refused the put) cancels this stream, and that is the consumer's error to report.
+      if (chunk.done) controller.close()
+      else controller.enqueue(chunk.value)
     },
     cancel: (reason) => reader.cancel(reason)
   })

@@ -13,8 +13,10 @@ import {
   SourceForbidden,
   SourceNotFound,
   SourceStatusError,
+  SourceTooLarge,
   TransientSourceFailure
 } from "./sourceErrors.ts"
+import { readAll, TooManyBytes } from "../bytes/readAll.ts"
 import { isContact, userAgentFor } from "./userAgent.ts"
 
 export interface SourcePolicy {
@@ -28,16 +30,16 @@ export interface SourceHttpShape {
   readonly userAgent: string
   /** Requests sent so far, retries included: run summaries report the difference. */
   readonly requestsMade: () => number
-  /**
-   * One request, rate-limited, classified, retried while transient. Use `attempt` +
-   * `retry` instead when the body must be read inside the retried unit (downloads).
-   */
-  readonly get: (url: string, headers?: Record<string, string>) => Effect.Effect<HttpResponse, SourceError>
   /** One rate-limited, classified attempt; transient failures are left to the caller. */
   readonly attempt: (
     url: string,
     headers?: Record<string, string>
   ) => Effect.Effect<HttpResponse, SourceError | TransientSourceFailure>
+  /**
+   * A whole (small) answer as bytes: request and body read are retried together, so a
+   * connection dropped mid-body is retried like a 503. More than `maxBytes` is an error.
+   */
+  readonly getBytes: (url: string, maxBytes: number) => Effect.Effect<Uint8Array, SourceError | SourceTooLarge>
   /** Retries a unit of work (request + body) under this source's retry policy. */
   readonly retry: <A, E, R>(
     effect: Effect.Effect<A, E | TransientSourceFailure, R>
@@ -107,12 +109,21 @@ export const makeSourceHttp = (policy: SourcePolicy) =>
     }
 
     const retry = retryTransient(policy.retry)
+    const getBytes = (url: string, maxBytes: number) =>
+      retry(Effect.flatMap(attempt(url), (response) =>
+        Effect.tryPromise({
+          try: () => readAll(response.body, maxBytes),
+          catch: (error) =>
+            error instanceof TooManyBytes
+              ? new SourceTooLarge({ url, limit: maxBytes })
+              : new TransientSourceFailure({ url, reason: `connection broke mid-body (${String(error)})` })
+        })))
     return SourceHttp.of({
+      getBytes,
       userAgent,
       requestsMade: () => requests,
       attempt,
-      retry: retry as SourceHttpShape["retry"],
-      get: (url, headers) => retry(attempt(url, headers))
+      retry: retry as SourceHttpShape["retry"]
     })
   })
 

@@ -36,26 +36,42 @@ const schedule = (policy: RetryPolicy) =>
     Schedule.modifyDelay(({ duration, input }: Schedule.Metadata<Duration.Duration, TransientSourceFailure>) => {
       const backoff = Math.min(Duration.toMillis(duration), policy.maxDelayMs)
       const told = input.retryAfterMs
-      return Effect.succeed(Duration.millis(told === undefined ? backoff : Math.min(told, policy.maxRetryAfterMs)))
+      return Effect.succeed(Duration.millis(told ?? backoff))
     }),
     Schedule.upTo({ times: policy.maxRetries })
   )
 
+/** A server asking for a longer pause than a run should sit through is not retried. */
+const worthRetrying = (policy: RetryPolicy) => (error: unknown) =>
+  error instanceof TransientSourceFailure &&
+  (error.retryAfterMs === undefined || error.retryAfterMs <= policy.maxRetryAfterMs)
+
 /**
  * Retries `effect` while it fails with TransientSourceFailure; when the budget is spent
- * the last failure becomes SourceUnavailable. Other errors pass through untouched.
+ * (or the server asks to wait longer than `maxRetryAfterMs`) the last failure becomes
+ * SourceUnavailable. Other errors pass through untouched.
  */
 export const retryTransient = (policy: RetryPolicy) =>
 <A, E, R>(effect: Effect.Effect<A, E | TransientSourceFailure, R>): Effect.Effect<A, E | SourceUnavailable, R> =>
-  Effect.retry(effect, {
-    while: (error) => error instanceof TransientSourceFailure,
-    schedule: schedule(policy) as Schedule.Schedule<unknown, E | TransientSourceFailure>
-  }).pipe(
-    Effect.catchIf(
-      (error): error is TransientSourceFailure => error instanceof TransientSourceFailure,
-      (last) =>
-        Effect.fail(
-          new SourceUnavailable({ url: last.url, attempts: policy.maxRetries + 1, lastReason: last.reason })
-        )
+  Effect.suspend(() => {
+    let attempts = 0
+    const counted = Effect.suspend(() => {
+      attempts += 1
+      return effect
+    })
+    return Effect.retry(counted, {
+      while: worthRetrying(policy),
+      schedule: schedule(policy) as Schedule.Schedule<unknown, E | TransientSourceFailure>
+    }).pipe(
+      Effect.catchIf(
+        (error): error is TransientSourceFailure => error instanceof TransientSourceFailure,
+        (last) => {
+          const wait = last.retryAfterMs
+          const reason = wait !== undefined && wait > policy.maxRetryAfterMs
+            ? `${last.reason}, asked to retry after ${Math.round(wait / 1000)} s, longer than a run waits`
+            : last.reason
+          return Effect.fail(new SourceUnavailable({ url: last.url, attempts, lastReason: reason }))
+        }
+      )
     )
-  )
+  })

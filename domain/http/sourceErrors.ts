@@ -61,4 +61,14 @@ export class SourceUnavailable extends Schema.TaggedError<SourceUnavailable>()("
   }
 }
 
+export class SourceTooLarge extends Schema.TaggedError<SourceTooLarge>()("SourceTooLarge", {
+  url: Schema.String,
+  limit: Schema.Number
+}) {
+  override get message() {
+    return `${this.url} sent more than ${this.limit} bytes, more than the pipeline accepts for this answer ` +
+      `(or holds in memory for a body of unknown size). Check the configured URL; nothing was written.`
+  }
+}
+
 export type SourceError = SourceForbidden | SourceNotFound | SourceStatusError | SourceUnavailable

@@ -4,12 +4,10 @@
  * so it is written only when it validated and when the reports' inputs changed: new
  * population bytes, or a BLS sync that changed the mirror.
  */
-import { Clock, Effect, Schema } from "effect"
+import { Clock, Effect } from "effect"
 import { sha256 } from "@noble/hashes/sha2.js"
 import { bytesToHex } from "@noble/hashes/utils.js"
-import { readAll, TooManyBytes } from "../bytes/readAll.ts"
 import { SourceHttp } from "../http/SourceHttp.ts"
-import { TransientSourceFailure } from "../http/sourceErrors.ts"
 import { ObjectStore } from "../store/ObjectStore.ts"
 import { decodePopulation, summarizePopulation } from "./decodePopulation.ts"
 
@@ -42,25 +40,6 @@ export interface PopulationRunSummary {
   readonly durationMs: number
 }
 
-export class PopulationTooLarge extends Schema.TaggedError<PopulationTooLarge>()("PopulationTooLarge", {
-  url: Schema.String,
-  limit: Schema.Number
-}) {
-  override get message() {
-    return `${this.url} sent more than ${this.limit} bytes, far more than a population table. ` +
-      `Check POPULATION_URL; nothing was written.`
-  }
-}
-
-const readCapped = (body: ReadableStream<Uint8Array> | null, url: string) =>
-  Effect.tryPromise({
-    try: () => readAll(body, MAX_RESPONSE_BYTES),
-    catch: (error) =>
-      error instanceof TooManyBytes
-        ? new PopulationTooLarge({ url, limit: MAX_RESPONSE_BYTES })
-        : new TransientSourceFailure({ url, reason: `body broke: ${String(error)}` })
-  })
-
 export const fetchPopulation = (options: PopulationOptions) =>
   Effect.gen(function*() {
     const source = yield* SourceHttp
@@ -68,11 +47,7 @@ export const fetchPopulation = (options: PopulationOptions) =>
     const startedAt = yield* Clock.currentTimeMillis
     const requestsBefore = source.requestsMade()
 
-    // The body is read inside the retried unit: a connection dropped mid-body is retried too.
-    const bytes = yield* source.retry(
-      Effect.flatMap(source.attempt(options.url), (response) =>
-        readCapped(response.body, options.url))
-    )
+    const bytes = yield* source.getBytes(options.url, MAX_RESPONSE_BYTES)
     const figures = yield* decodePopulation(bytes)
     const summary = summarizePopulation(figures)
     const digest = bytesToHex(sha256(bytes))

@@ -6,7 +6,7 @@ import { sha256 } from "@noble/hashes/sha2.js"
 import { bytesToHex } from "@noble/hashes/utils.js"
 import { describe, expect, it } from "vitest"
 import { defaultSyncOptions, syncMirror, type SyncOptions } from "../../domain/bls/syncMirror.ts"
-import { getBytes } from "../../domain/store/ObjectStore.ts"
+import { type Body, getBytes, type PutOptions, StoreError } from "../../domain/store/ObjectStore.ts"
 import { Effect } from "effect"
 import { makeMemoryStore, type MemoryStore } from "../support/memoryStore.ts"
 import { failureOf, runWith, runWithLogs, valueOf } from "../support/pipelineLayer.ts"
@@ -192,6 +192,36 @@ describe("a flaky source", () => {
     // A failed run deletes nothing, even what upstream removed.
     expect(await Effect.runPromise(store.head("bls/pr/pr.footnote"))).toBeDefined()
     expect(store.writes).toEqual([])
+  })
+
+  it("retries a listing whose connection drops mid-page", async () => {
+    upstream.failNext(upstream.bls.baseUrl, [dropMidBody(200)])
+    const summary = valueOf(await sync(makeMemoryStore()))
+    expect(upstream.log.entries({ route: "bls-listing" }).map((e) => e.fault)).toEqual(["dropMidBody", undefined])
+    expect(summary.added).toBe(upstream.bls.files().length)
+  })
+
+  it("does not sit through a Retry-After longer than a run waits", async () => {
+    upstream.failNext(upstream.bls.baseUrl, [status(503, { retryAfter: 3600 })])
+    const started = Date.now()
+    const error = failureOf(await sync(makeMemoryStore()))
+    expect(error._tag).toBe("SourceUnavailable")
+    expect(error.message).toMatch(/1 attempts.*retry after 3600 s/)
+    expect(Date.now() - started).toBeLessThan(3000)
+  })
+
+  it("reports a store that refuses the staging write as the store's failure, without retrying the source", async () => {
+    const memory = makeMemoryStore()
+    const refusing: MemoryStore = Object.assign(Object.create(memory) as MemoryStore, {
+      put: (key: string, body: Body, options?: PutOptions) =>
+        key.startsWith("_staging/")
+          ? Effect.fail(new StoreError({ operation: "put", key, location: memory.location, detail: "AccessDenied" }))
+          : memory.put(key, body, options)
+    })
+    const error = failureOf(await sync(refusing, { spoolLimitBytes: 1_000 }))
+    expect(error.message).toMatch(/AccessDenied/)
+    expect(error.message).not.toMatch(/mid-body|attempts/)
+    expect(upstream.log.count({ path: "pr.data.1.AllData" })).toBe(1)
   })
 
   it("gives up on a 503 that never ends with a message that says so", async () => {
