@@ -1,13 +1,15 @@
 /**
  * The daily ingest: mirror BLS, then fetch the population. The population is written
- * (and so the analytics triggered) when it changed or when the sync changed the mirror.
- * Both steps run even if one fails, and the run fails if either did: a failed step
- * leaves its previous data in place.
+ * (and so the analytics triggered) when it changed or when the BLS file the reports read
+ * is not the one it was last written with (see fetchPopulation). Both steps run even if
+ * one fails, and the run fails if either did: a failed step leaves its previous data in
+ * place.
  */
 import { Cause, Effect, Exit, Schema } from "effect"
 import { defaultSyncOptions, type SyncSummary, syncMirror } from "./bls/syncMirror.ts"
 import { fetchPopulation, type PopulationRunSummary } from "./population/fetchPopulation.ts"
-import { POPULATION_KEY } from "./storeKeys.ts"
+import { ObjectStore } from "./store/ObjectStore.ts"
+import { BLS_DATA_KEY, POPULATION_KEY } from "./storeKeys.ts"
 import type { Settings } from "./settings.ts"
 
 export interface IngestOptions {
@@ -43,20 +45,20 @@ export const syncOptionsOf = (settings: Settings, options: IngestOptions = {}) =
   dryRun: options.dryRun ?? false
 })
 
-export const populationOptionsOf = (settings: Settings, options: IngestOptions & { rewriteUnchanged?: boolean } = {}) => ({
+export const populationOptionsOf = (settings: Settings, options: IngestOptions = {}) => ({
   url: settings.populationUrl,
   key: POPULATION_KEY,
-  rewriteUnchanged: options.rewriteUnchanged ?? false,
   dryRun: options.dryRun ?? false
 })
 
 export const ingest = (settings: Settings, options: IngestOptions = {}) =>
   Effect.gen(function*() {
+    const store = yield* ObjectStore
     const sync = yield* Effect.exit(syncMirror(syncOptionsOf(settings, options)))
-    const mirrorChanged = Exit.isSuccess(sync) &&
-      sync.value.added + sync.value.updated + sync.value.deleted > 0
+    // Whatever the sync managed: the BLS file the reports would read now.
+    const blsData = yield* store.head(BLS_DATA_KEY)
     const population = yield* Effect.exit(
-      fetchPopulation(populationOptionsOf(settings, { ...options, rewriteUnchanged: mirrorChanged }))
+      fetchPopulation({ ...populationOptionsOf(settings, options), reportInputs: { blsSha256: blsData?.metadata["sha256"] } })
     )
     if (Exit.isSuccess(sync) && Exit.isSuccess(population)) {
       return { event: "ingest", sync: sync.value, population: population.value } satisfies IngestSummary

@@ -104,13 +104,13 @@ export class SettingsError extends Schema.TaggedError<SettingsError>()("Settings
 
 const raw = (spec: SettingSpec) => Config.String(spec.env).pipe(Config.withDefault(spec.default ?? ""))
 
-const numeric = (spec: SettingSpec, value: string, options: { integer?: boolean; max?: number } = {}) => {
+const numeric = (spec: SettingSpec, value: string, options: { integer?: boolean; max?: number; zero?: boolean } = {}) => {
   const parsed = Number(value)
-  const valid = value.trim() !== "" && Number.isFinite(parsed) && parsed > 0 &&
+  const valid = value.trim() !== "" && Number.isFinite(parsed) && (parsed > 0 || (options.zero === true && parsed === 0)) &&
     (options.integer !== true || Number.isInteger(parsed)) && (options.max === undefined || parsed <= options.max)
   return valid
     ? Effect.succeed(parsed)
-    : Effect.fail(new SettingsError({ detail: `${spec.env}=${JSON.stringify(value)} must be a number above 0` +
+    : Effect.fail(new SettingsError({ detail: `${spec.env}=${JSON.stringify(value)} must be a number ${options.zero === true ? "from" : "above"} 0` +
       (options.integer === true ? ", whole" : "") + (options.max === undefined ? "" : `, at most ${options.max}`) }))
 }
 
@@ -136,9 +136,9 @@ export const loadSettings: Effect.Effect<Settings, SettingsError> = Effect.gen(f
     populationUrl: values.populationUrl,
     requestsPerSecond: yield* numeric(s.requestsPerSecond, values.requestsPerSecond),
     concurrency: yield* numeric(s.concurrency, values.concurrency, { integer: true }),
-    maxDeleteShare: yield* numeric(s.maxDeleteShare, values.maxDeleteShare, { max: 1 }),
-    // Zero retries is a legitimate choice.
-    maxRetries: values.maxRetries === "0" ? 0 : yield* numeric(s.maxRetries, values.maxRetries, { integer: true }),
+    // 0 is a legitimate choice for both: never delete without --force; never retry.
+    maxDeleteShare: yield* numeric(s.maxDeleteShare, values.maxDeleteShare, { max: 1, zero: true }),
+    maxRetries: yield* numeric(s.maxRetries, values.maxRetries, { integer: true, zero: true }),
     retryBaseMs: yield* numeric(s.retryBaseMs, values.retryBaseMs),
     timeoutMs: yield* numeric(s.timeoutMs, values.timeoutMs)
   }

@@ -4,6 +4,7 @@ import { ingest } from "../domain/ingest.ts"
 import type { Settings } from "../domain/settings.ts"
 import { makeMemoryStore } from "./support/memoryStore.ts"
 import { failureOf, runWith, valueOf } from "./support/pipelineLayer.ts"
+import { populationFixture } from "./support/upstream/fixtureData.ts"
 import { status } from "./support/upstream/index.ts"
 import { useUpstream } from "./support/upstream/vitest.ts"
 
@@ -30,26 +31,53 @@ describe("the ingest", () => {
     expect(summary.population).toMatchObject({ written: true, reason: "new" })
   })
 
-  it("rewrites an unchanged population when the mirror changed, and only then", async () => {
+  const currentData = () => upstream.bls.file("pr.data.0.Current")!.bytes
+  const changedData = () => new TextDecoder().decode(currentData()).replace("\t         2.6\t", "\t         2.7\t")
+
+  it("rewrites an unchanged population when the BLS file the reports read changed, and only then", async () => {
     const store = makeMemoryStore()
     valueOf(await runWith(ingest(settings()), store))
 
-    const quiet = valueOf(await runWith(ingest(settings()), store))
-    expect(quiet.population).toMatchObject({ written: false, reason: "unchanged" })
-
     upstream.bls.put("pr.series", "series_id\nPRS1\n")
-    const changed = valueOf(await runWith(ingest(settings()), store))
-    expect(changed.sync.updated).toBe(1)
-    expect(changed.population).toMatchObject({ written: true, reason: "rewritten: inputs changed" })
+    const otherFile = valueOf(await runWith(ingest(settings()), store))
+    expect(otherFile.sync.updated).toBe(1)
+    expect(otherFile.population).toMatchObject({ written: false, reason: "unchanged" })
+
+    upstream.bls.put("pr.data.0.Current", changedData())
+    const dataFile = valueOf(await runWith(ingest(settings()), store))
+    expect(dataFile.population).toMatchObject({ written: true, reason: "rewritten: BLS data changed" })
+  })
+
+  it("catches up on a run whose population step failed after the mirror changed", async () => {
+    const store = makeMemoryStore()
+    valueOf(await runWith(ingest(settings()), store))
+    upstream.bls.put("pr.data.0.Current", changedData())
+    // The test policy (pipelineLayer) allows 3 retries.
+    upstream.failNext(upstream.population.url, Array.from({ length: 4 }, () => status(503)))
+    expect(failureOf(await runWith(ingest(settings()), store)).message).toMatch(/^population: /)
+
+    const next = valueOf(await runWith(ingest(settings()), store))
+    expect(next.sync).toMatchObject({ added: 0, updated: 0, deleted: 0 })
+    expect(next.population).toMatchObject({ written: true, reason: "rewritten: BLS data changed" })
   })
 
   it("still fetches the population when the sync fails, then reports the sync's failure", async () => {
-    // The test policy (pipelineLayer) allows 3 retries.
-    upstream.failNext(upstream.bls.baseUrl, Array.from({ length: 4 }, () => status(503)))
     const store = makeMemoryStore()
+    valueOf(await runWith(ingest(settings()), store))
+    // DataUSA revised a figure: the population changed, whatever the sync does.
+    upstream.population.setBody("tesseract", new TextDecoder().decode(populationFixture()).replace("340110990.0", "340110991.0"))
+    store.clearWrites()
+    upstream.failNext(upstream.bls.baseUrl, Array.from({ length: 4 }, () => status(503)))
     const error = failureOf(await runWith(ingest(settings()), store))
     expect(error._tag).toBe("IngestFailed")
     expect(error.message).toMatch(/^BLS sync: .*kept failing after 4 attempts/)
     expect(store.writes.map((w) => w.key)).toEqual(["population/population.json"])
+  })
+
+  it("holds the population back on a first run whose sync failed: there is nothing to report on", async () => {
+    upstream.failNext(upstream.bls.baseUrl, Array.from({ length: 4 }, () => status(503)))
+    const store = makeMemoryStore()
+    expect(failureOf(await runWith(ingest(settings()), store))._tag).toBe("IngestFailed")
+    expect(store.writes).toEqual([])
   })
 })

@@ -1,14 +1,18 @@
 /**
  * Fetches US population by year from DataUSA, validates it, and stores the response as
  * fetched. Writing `population/population.json` is what triggers the analytics in AWS,
- * so it is written only when it validated and when the reports' inputs changed: new
- * population bytes, or a BLS sync that changed the mirror.
+ * so it is written only when it validated (including the years the reports need) and
+ * when the reports' inputs changed: new population bytes, or — for the ingest — a BLS
+ * data file other than the one the population was last written with. That is read from
+ * the store, not from what one run did, so a run that failed half-way is caught up by
+ * the next one.
  */
 import { Clock, Effect } from "effect"
 import { sha256 } from "@noble/hashes/sha2.js"
 import { bytesToHex } from "@noble/hashes/utils.js"
 import { SourceHttp } from "../http/SourceHttp.ts"
 import { ObjectStore } from "../store/ObjectStore.ts"
+import { populationStats } from "../reports/populationStats.ts"
 import { decodePopulation, summarizePopulation } from "./decodePopulation.ts"
 
 
@@ -18,9 +22,14 @@ const MAX_RESPONSE_BYTES = 5 * 1024 * 1024
 export interface PopulationOptions {
   readonly url: string
   readonly key: string
-  /** Rewrite even identical bytes, so the analytics run on inputs that changed elsewhere. */
-  readonly rewriteUnchanged: boolean
   readonly dryRun: boolean
+  /**
+   * For the ingest: the sha256 the mirror recorded for the reports' BLS file (undefined
+   * while the store holds none). The population is rewritten when it differs from the one
+   * recorded with the stored population, and held back while there is no BLS data to
+   * report on. Without this option the population is written whenever its bytes change.
+   */
+  readonly reportInputs?: { readonly blsSha256: string | undefined }
 }
 
 export interface PopulationRunSummary {
@@ -30,7 +39,13 @@ export interface PopulationRunSummary {
   readonly store: string
   readonly dryRun: boolean
   readonly written: boolean
-  readonly reason: "new" | "changed" | "unchanged" | "rewritten: inputs changed" | "dry run"
+  readonly reason:
+    | "new"
+    | "changed"
+    | "unchanged"
+    | "rewritten: BLS data changed"
+    | "held: no BLS data to report on yet"
+    | "dry run"
   readonly rows: number
   readonly firstYear: number
   readonly lastYear: number
@@ -49,20 +64,25 @@ export const fetchPopulation = (options: PopulationOptions) =>
 
     const bytes = yield* source.getBytes(options.url, MAX_RESPONSE_BYTES)
     const figures = yield* decodePopulation(bytes)
+    // A well-formed answer without the years the reports need must not replace a good one.
+    yield* populationStats(figures)
     const summary = summarizePopulation(figures)
     const digest = bytesToHex(sha256(bytes))
 
     const current = yield* store.head(options.key)
+    const blsSha256 = options.reportInputs?.blsSha256
     const reason: PopulationRunSummary["reason"] = options.dryRun
       ? "dry run"
+      : options.reportInputs !== undefined && blsSha256 === undefined
+      ? "held: no BLS data to report on yet"
       : current === undefined
       ? "new"
       : current.metadata["sha256"] !== digest
       ? "changed"
-      : options.rewriteUnchanged
-      ? "rewritten: inputs changed"
+      : blsSha256 !== undefined && current.metadata["bls-sha256"] !== blsSha256
+      ? "rewritten: BLS data changed"
       : "unchanged"
-    const written = reason !== "dry run" && reason !== "unchanged"
+    const written = reason === "new" || reason === "changed" || reason === "rewritten: BLS data changed"
     if (written) {
       yield* store.put(options.key, bytes, {
         contentType: "application/json",
@@ -71,7 +91,8 @@ export const fetchPopulation = (options: PopulationOptions) =>
           "fetched-at": new Date(startedAt).toISOString(),
           "sha256": digest,
           "rows": String(summary.rows),
-          "years": `${summary.firstYear}-${summary.lastYear}`
+          "years": `${summary.firstYear}-${summary.lastYear}`,
+          ...(blsSha256 === undefined ? {} : { "bls-sha256": blsSha256 })
         }
       })
     }

@@ -17,7 +17,7 @@ const fixture = (name: string) => readFileSync(new URL(`../fixtures/datausa/${na
 
 const run = (store: MemoryStore, overrides: Partial<PopulationOptions> = {}) =>
   runWith(
-    fetchPopulation({ url: upstream.population.url, key: POPULATION_KEY, rewriteUnchanged: false, dryRun: false, ...overrides }),
+    fetchPopulation({ url: upstream.population.url, key: POPULATION_KEY, dryRun: false, ...overrides }),
     store
   )
 
@@ -57,9 +57,25 @@ describe("fetching the population", () => {
     store.clearWrites()
     expect(valueOf(await run(store))).toMatchObject({ written: false, reason: "unchanged" })
     expect(store.writes).toEqual([])
-    // ...unless the other inputs of the reports changed.
-    expect(valueOf(await run(store, { rewriteUnchanged: true }))).toMatchObject({ written: true })
-    expect(store.writes).toHaveLength(1)
+  })
+
+  it("for the ingest, rewrites it when the BLS file it was written with is no longer the mirrored one", async () => {
+    const store = makeMemoryStore()
+    const withBls = (blsSha256: string | undefined) => run(store, { reportInputs: { blsSha256 } })
+    expect(valueOf(await withBls("aaa"))).toMatchObject({ written: true, reason: "new" })
+    expect((await stored(store))?.object.metadata["bls-sha256"]).toBe("aaa")
+    store.clearWrites()
+    expect(valueOf(await withBls("aaa"))).toMatchObject({ written: false, reason: "unchanged" })
+    expect(store.writes).toEqual([])
+    expect(valueOf(await withBls("bbb"))).toMatchObject({ written: true, reason: "rewritten: BLS data changed" })
+    expect((await stored(store))?.object.metadata["bls-sha256"]).toBe("bbb")
+  })
+
+  it("for the ingest, holds it back while the store has no BLS data to report on", async () => {
+    const store = makeMemoryStore()
+    expect(valueOf(await run(store, { reportInputs: { blsSha256: undefined } })))
+      .toMatchObject({ written: false, reason: "held: no BLS data to report on yet", rows: 11 })
+    expect(store.writes).toEqual([])
   })
 
   it("retries a server error and a dropped body under the same policy as the sync", async () => {
@@ -79,7 +95,12 @@ describe("fetching the population", () => {
   const rejections: ReadonlyArray<[string, string | object, string]> = [
     ["not JSON", "<html>Service Unavailable</html>", "PopulationNotJson"],
     ["the wrong shape", { rows: [] }, "PopulationWrongShape"],
-    ["no rows", { data: [] }, "PopulationNoRows"]
+    ["no rows", { data: [] }, "PopulationNoRows"],
+    [
+      "a table without the years the reports need",
+      { data: [{ "Nation ID": "01000US", "Nation": "United States", "Year": 2023, "Population": 334914896 }] },
+      "PopulationYearsMissing"
+    ]
   ]
   for (const [what, body, tag] of rejections) {
     it(`refuses ${what} and keeps the previous file`, async () => {

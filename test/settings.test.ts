@@ -1,0 +1,38 @@
+/** Reading the settings: defaults, the environment, and values refused with a clear message. */
+import { ConfigProvider, Effect } from "effect"
+import { describe, expect, it } from "vitest"
+import { loadSettings, settingSpecs } from "../domain/settings.ts"
+
+const load = (env: Record<string, string>) =>
+  Effect.runPromiseExit(loadSettings.pipe(Effect.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env })))))
+
+describe("the settings", () => {
+  it("take every default from the settings table", async () => {
+    const exit = await load({})
+    expect(exit._tag).toBe("Success")
+    if (exit._tag !== "Success") return
+    for (const [name, spec] of Object.entries(settingSpecs)) {
+      const value = (exit.value as unknown as Record<string, unknown>)[name]
+      // Numbers come back parsed; every default is written in its canonical form.
+      expect(String(value)).toBe(spec.default ?? "")
+    }
+  })
+
+  it("read the environment, and accept 0 where it means 'never'", async () => {
+    const exit = await load({ QUEST_STORE: "s3://b/p", QUEST_MAX_DELETE_SHARE: "0", QUEST_MAX_RETRIES: "0", QUEST_REQUESTS_PER_SECOND: "0.5" })
+    expect(exit._tag === "Success" && exit.value).toMatchObject({ store: "s3://b/p", maxDeleteShare: 0, maxRetries: 0, requestsPerSecond: 0.5 })
+  })
+
+  for (const [env, value, problem] of [
+    ["QUEST_CONCURRENCY", "0", /QUEST_CONCURRENCY="0" must be a number above 0, whole/],
+    ["QUEST_CONCURRENCY", "2.5", /whole/],
+    ["QUEST_MAX_DELETE_SHARE", "1.5", /at most 1/],
+    ["QUEST_REQUESTS_PER_SECOND", "fast", /QUEST_REQUESTS_PER_SECOND="fast"/]
+  ] as const) {
+    it(`refuse ${env}=${value}, saying why`, async () => {
+      const exit = await load({ [env]: value })
+      expect(exit._tag).toBe("Failure")
+      expect(String(exit._tag === "Failure" ? exit.cause.reasons.map((r) => r._tag === "Fail" ? r.error.message : "") : "")).toMatch(problem)
+    })
+  }
+})
