@@ -130,12 +130,23 @@ export const syncMirror = (options: SyncOptions) =>
     const stagingPrefix = `${STAGING_PREFIX}${options.prefix}`
 
     const page = yield* source.getBytes(options.baseUrl, MAX_LISTING_BYTES)
-    const listing = parseDirectoryListing(new TextDecoder().decode(page), options.baseUrl)
+    const html = new TextDecoder().decode(page)
+    const listing = parseDirectoryListing(html, options.baseUrl)
     const empty = requireFiles(listing, options.baseUrl)
     if (empty !== undefined) return yield* empty
 
     const stored = yield* storedFiles(options.prefix, options.concurrency)
-    const plan = planSync(listing, stored, keyOf)
+    const planned = planSync(listing, stored, keyOf)
+    // A page cut off without a Content-Length to betray it still parses — as fewer files.
+    // Absence from such a page proves nothing, so it deletes nothing.
+    const truncated = !/<\/html>\s*$/i.test(html)
+    if (truncated && planned.delete.length > 0) {
+      yield* Effect.logWarning(
+        `${options.baseUrl} did not end like a complete page (no closing </html>); ` +
+          `${planned.delete.length} deletion(s) are left for a run that reads the whole page`
+      )
+    }
+    const plan = truncated ? { ...planned, delete: [] } : planned
     if (!options.force && stored.size > 0 && plan.delete.length / stored.size > options.maxDeleteShare) {
       return yield* new DeleteGuardTripped({
         wouldDelete: plan.delete.length,

@@ -255,6 +255,19 @@ describe("refusals", () => {
     expect(store.writes).toEqual([])
   })
 
+  it("deletes nothing on the word of a page that was cut off", async () => {
+    const store = await mirrored()
+    const page = await (await fetch(upstream.bls.baseUrl, { headers: { "user-agent": "x (t@example.com)" } })).text()
+    upstream.log.clear()
+    // Cut after the third file's link, closed cleanly: nothing but the missing end tells.
+    const cut = page.slice(0, page.indexOf("pr.data.1.AllData</A>") + "pr.data.1.AllData</A>".length)
+    upstream.bls.setListing({ html: cut })
+    const { exit, logs } = await runWithLogs(syncMirror(options()), store)
+    expect(valueOf(exit)).toMatchObject({ deleted: 0 })
+    expect(store.writes).toEqual([])
+    expect(logs.find((line) => line.level === "Warn")?.message.join(" ")).toMatch(/complete page.*8 deletion/)
+  })
+
   it("refuses a run that would delete more than the allowed share, unless forced", async () => {
     const store = await mirrored()
     const names = upstream.bls.files().map((f) => f.name)
