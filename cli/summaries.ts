@@ -25,16 +25,14 @@ export const syncText = (s: SyncSummary): string => {
   return [head, ...fileLines(s.files, s.dryRun)].join("\n") + "\n"
 }
 
-const populationOutcome = (s: PopulationRunSummary) => {
-  switch (s.reason) {
-    case "dry run":
-      return "dry run, nothing written"
-    case "unchanged":
-      return "unchanged, not rewritten"
-    default:
-      return `written (${s.reason})`
-  }
-}
+const populationOutcome = (s: PopulationRunSummary) =>
+  s.reason === "dry run"
+    ? "dry run, nothing written"
+    : s.reason === "unchanged"
+    ? "unchanged, not rewritten"
+    : s.written
+    ? `written (${s.reason})`
+    : `not written (${s.reason})`
 
 export const populationText = (s: PopulationRunSummary): string =>
   `Population: ${populationOutcome(s)} → ${s.key}  (${plural(s.rows, "year")} ${s.firstYear}–${s.lastYear}; ` +
