@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
+// (A 4 MB young generation keeps a large report run under 150 MB of RSS at no cost in
+// speed: `npm run bench` shows both with and without it.)
 // The `quest` command for npm (`npx quest`, `npm start`): runs cli/main.ts as TypeScript.
 // Node >= 22.18 strips types by itself; 22.12-22.17 need --experimental-strip-types, so
 // there the launcher runs itself again with the flag.
@@ -12,7 +14,7 @@ if (process.features.typescript) {
 } else {
   const child = spawn(
     process.execPath,
-    ["--experimental-strip-types", "--disable-warning=ExperimentalWarning", fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    ["--max-semi-space-size=4", "--experimental-strip-types", "--disable-warning=ExperimentalWarning", fileURLToPath(import.meta.url), ...process.argv.slice(2)],
     { stdio: "inherit" }
   )
   // Ctrl-C reaches the child too (same process group); it stops cleanly and exits.

@@ -94,7 +94,12 @@ export const functions = (settings: StackSettings, bucket: aws.s3.Bucket, queue:
     description: "Computes the reports from the mirror and the population, logs and stores them",
     sizing: settings.analytics,
     // The reports read and write the store only: no upstream, so no contact.
-    environment: { [settingSpecs.store.env]: store },
+    environment: {
+      [settingSpecs.store.env]: store,
+      // A 4 MB young generation keeps a large report run well under its memory at no cost
+      // in speed (`npm run bench` measures the report run with and without it).
+      NODE_OPTIONS: "--max-semi-space-size=4"
+    },
     policy: (logGroupArn) =>
       pulumi.all([bucket.arn, queue.arn]).apply(([bucketArn, queueArn]) =>
         analyticsPolicy({ bucketArn, logGroupArn, queueArn, kmsKeyArn: settings.kmsKeyArn })

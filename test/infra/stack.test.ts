@@ -228,7 +228,9 @@ describe("the dev stack", () => {
       const analytics = stack.one(T.function, "analytics")
       expect(analytics.inputs).toMatchObject({ timeout: 120, memorySize: 1024 })
       expect(analytics.inputs["reservedConcurrentExecutions"]).toBeUndefined()
-      expect(analytics.inputs["environment"]).toEqual({ variables: { QUEST_STORE: `s3://${BUCKET}` } })
+      expect(analytics.inputs["environment"]).toEqual({
+        variables: { QUEST_STORE: `s3://${BUCKET}`, NODE_OPTIONS: "--max-semi-space-size=4" }
+      })
       const mapping = stack.one(T.mapping)
       expect(mapping.inputs).toMatchObject({
         eventSourceArn: QUEUE_ARN,
