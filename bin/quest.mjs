@@ -8,6 +8,12 @@ import { spawn } from "node:child_process"
 import process from "node:process"
 import { fileURLToPath } from "node:url"
 
+const [major, minor] = process.versions.node.split(".").map(Number)
+if (major < 22 || (major === 22 && minor < 12)) {
+  console.error(`quest needs Node >= 22.12 (this is ${process.version}); see .nvmrc.`)
+  process.exit(1)
+}
+
 if (process.features.typescript) {
   const { runQuest } = await import("../cli/main.ts")
   process.exit(await runQuest(process.argv.slice(2)))
