@@ -33,20 +33,20 @@ export const runReports = Effect.fn("runReports")(function*(options?: { readonly
   const store = yield* ObjectStore
   const hasher = yield* InputHasher
 
-  // Both inputs are checked up front, so one message names everything that is missing.
-  const [bls, population] = yield* Effect.all([store.head(BLS_DATA_KEY), store.head(POPULATION_KEY)])
-  const missing = [
-    ...(bls === undefined ? [{ key: BLS_DATA_KEY, command: "quest sync" }] : []),
-    ...(population === undefined ? [{ key: POPULATION_KEY, command: "quest population" }] : [])
-  ]
-  if (missing.length > 0) return yield* new ReportInputsMissing({ location: store.location, missing })
+  const missing = (keys: ReadonlyArray<string>) =>
+    new ReportInputsMissing({
+      location: store.location,
+      missing: [
+        ...(keys.includes(BLS_DATA_KEY) ? [{ key: BLS_DATA_KEY, command: "quest sync" }] : []),
+        ...(keys.includes(POPULATION_KEY) ? [{ key: POPULATION_KEY, command: "quest population" }] : [])
+      ]
+    })
 
   const populationObject = yield* getBytes(POPULATION_KEY)
   if (populationObject === undefined) {
-    return yield* new ReportInputsMissing({
-      location: store.location,
-      missing: [{ key: POPULATION_KEY, command: "quest population" }]
-    })
+    // One message names everything that is missing, so look for the other input too.
+    const bls = yield* store.head(BLS_DATA_KEY)
+    return yield* missing(bls === undefined ? [BLS_DATA_KEY, POPULATION_KEY] : [POPULATION_KEY])
   }
   const figures = yield* decodePopulation(populationObject.bytes).pipe(
     Effect.mapError((error) => new StoredPopulationInvalid({ key: POPULATION_KEY, detail: error.message }))
@@ -56,12 +56,7 @@ export const runReports = Effect.fn("runReports")(function*(options?: { readonly
   populationHash.update(populationObject.bytes)
 
   const blsObject = yield* store.get(BLS_DATA_KEY)
-  if (blsObject === undefined) {
-    return yield* new ReportInputsMissing({
-      location: store.location,
-      missing: [{ key: BLS_DATA_KEY, command: "quest sync" }]
-    })
-  }
+  if (blsObject === undefined) return yield* missing([BLS_DATA_KEY])
   // The mirror verified and recorded the file's sha256 when it wrote it (atomically with
   // the bytes), so hashing it again would only cost time: it is hashed while read only
   // when no such record exists (a file put there by other means).
