@@ -7,9 +7,10 @@
  *
  * PORT chooses the port (default 8000; 0 picks a free one, printed when listening).
  */
-import { Cause, Effect, Exit, Logger } from "effect"
+import { Effect, Exit, Logger } from "effect"
 import { liveLayer } from "../adapters/liveLayer.ts"
 import { objectStoreLayerFor } from "../adapters/objectStoreFromUrl.ts"
+import { causeMessage } from "../domain/causeMessage.ts"
 import { ingest } from "../domain/ingest.ts"
 import { reportFolders, runReports } from "../domain/reports/runReports.ts"
 import { loadSettings, type Settings, settingSpecs } from "../domain/settings.ts"
@@ -22,18 +23,13 @@ const LATEST_REPORT_KEY = `${reportFolders(new Date())[1]}report.json`
 const logged = <A, E>(program: Effect.Effect<A, E>) =>
   Effect.runPromiseExit(program.pipe(Effect.provide(Logger.layer([Logger.consoleJson]))))
 
-const messageOf = (cause: Cause.Cause<unknown>) => {
-  const error = Cause.squash(cause)
-  return error instanceof Error ? error.message : String(error)
-}
-
 const exitWith = (message: string): never => {
   console.error(JSON.stringify({ level: "ERROR", event: "serve-start-failed", message }))
   return Deno.exit(1)
 }
 
 const loaded = await Effect.runPromiseExit(loadSettings)
-const settings: Settings = Exit.isSuccess(loaded) ? loaded.value : exitWith(messageOf(loaded.cause))
+const settings: Settings = Exit.isSuccess(loaded) ? loaded.value : exitWith(causeMessage(loaded.cause))
 
 /** The daily job: mirror and population, then the reports over what the store now holds. */
 const dailyJob = Effect.gen(function*() {
@@ -51,7 +47,7 @@ const json = (status: number, body: unknown) =>
 const latestReport = async (): Promise<Response> => {
   const exit = await logged(getBytes(LATEST_REPORT_KEY).pipe(Effect.provide(objectStoreLayerFor(settings.store))))
   if (Exit.isFailure(exit)) {
-    const message = messageOf(exit.cause)
+    const message = causeMessage(exit.cause)
     console.error(JSON.stringify({ level: "ERROR", event: "report-read-failed", message }))
     return json(503, { error: "The report could not be read from the store.", detail: message })
   }
@@ -84,7 +80,7 @@ if (settings.contact === "") {
 
 Deno.cron("quest daily job", DAILY, async () => {
   const exit = await logged(dailyJob)
-  if (Exit.isFailure(exit)) console.error(JSON.stringify({ level: "ERROR", event: "daily-job-failed", message: messageOf(exit.cause) }))
+  if (Exit.isFailure(exit)) console.error(JSON.stringify({ level: "ERROR", event: "daily-job-failed", message: causeMessage(exit.cause) }))
 })
 
 Deno.serve({

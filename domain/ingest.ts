@@ -5,7 +5,8 @@
  * one fails, and the run fails if either did: a failed step leaves its previous data in
  * place.
  */
-import { Cause, Effect, Exit, Schema } from "effect"
+import { Effect, Exit, Schema } from "effect"
+import { causeMessage } from "./causeMessage.ts"
 import { defaultSyncOptions, type SyncSummary, syncMirror } from "./bls/syncMirror.ts"
 import { fetchPopulation, type PopulationRunSummary } from "./population/fetchPopulation.ts"
 import { ObjectStore } from "./store/ObjectStore.ts"
@@ -29,11 +30,6 @@ export class IngestFailed extends Schema.TaggedError<IngestFailed>()("IngestFail
   override get message() {
     return this.failures.map((failure) => `${failure.step}: ${failure.message}`).join(" ")
   }
-}
-
-const messageOf = (cause: Cause.Cause<unknown>) => {
-  const error = Cause.squash(cause)
-  return error instanceof Error ? error.message : String(error)
 }
 
 export const syncOptionsOf = (settings: Settings, options: IngestOptions = {}) => ({
@@ -64,8 +60,8 @@ export const ingest = (settings: Settings, options: IngestOptions = {}) =>
       return { event: "ingest", sync: sync.value, population: population.value } satisfies IngestSummary
     }
     const failures = [
-      ...(Exit.isFailure(sync) ? [{ step: "BLS sync", message: messageOf(sync.cause) }] : []),
-      ...(Exit.isFailure(population) ? [{ step: "population", message: messageOf(population.cause) }] : [])
+      ...(Exit.isFailure(sync) ? [{ step: "BLS sync", message: causeMessage(sync.cause) }] : []),
+      ...(Exit.isFailure(population) ? [{ step: "population", message: causeMessage(population.cause) }] : [])
     ]
     return yield* new IngestFailed({ failures })
   })

@@ -9,6 +9,7 @@
  * batch response: only the records that failed are retried.
  */
 import { Cause, Effect, Exit } from "effect"
+import { causeMessage } from "../domain/causeMessage.ts"
 import { runReports } from "../domain/reports/runReports.ts"
 import { POPULATION_KEY } from "../domain/storeKeys.ts"
 import { loadSettings } from "../domain/settings.ts"
@@ -44,8 +45,7 @@ export const handler = async (event: SqsEvent): Promise<SqsBatchResponse> => {
     if (Exit.isSuccess(exit)) {
       console.info({ event: LogEvent.reportsStored, messages, objects: triggers.flatMap((t) => t.objects), reports: exit.value })
     } else {
-      const error = Cause.squash(exit.cause)
-      const message = error instanceof Error ? error.message : String(error)
+      const message = causeMessage(exit.cause)
       console.error({ event: LogEvent.recordFailed, messages, error: message, cause: Cause.pretty(exit.cause) })
       failed.push(...messages)
     }

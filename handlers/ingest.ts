@@ -8,6 +8,7 @@
  */
 import { Cause, Effect, Exit, Layer } from "effect"
 import { sourceLayer } from "../adapters/sourceLayer.ts"
+import { causeMessage } from "../domain/causeMessage.ts"
 import { ingest, type IngestSummary } from "../domain/ingest.ts"
 import { loadSettings } from "../domain/settings.ts"
 import { lambdaLogging } from "./lambdaLogging.ts"
@@ -33,8 +34,7 @@ export const handler = async (event: ScheduledEvent): Promise<IngestSummary> => 
     console.info({ event: LogEvent.ingestSucceeded, trigger, summary: exit.value })
     return exit.value
   }
-  const error = Cause.squash(exit.cause)
-  const message = error instanceof Error ? error.message : String(error)
+  const message = causeMessage(exit.cause)
   console.error({ event: LogEvent.ingestFailed, trigger, error: message, cause: Cause.pretty(exit.cause) })
   throw new Error(message)
 }

@@ -4,7 +4,8 @@
  * A run that cannot finish every transfer deletes nothing, so a failure never costs
  * data the previous run stored.
  */
-import { Cause, Clock, Effect, Exit, Schema } from "effect"
+import { Clock, Effect, Exit, Schema } from "effect"
+import { causeMessage } from "../causeMessage.ts"
 import { SourceHttp } from "../http/SourceHttp.ts"
 import { ObjectStore, type StoredObject } from "../store/ObjectStore.ts"
 import { MIRROR_PREFIX, STAGING_PREFIX } from "../storeKeys.ts"
@@ -191,7 +192,7 @@ export const syncMirror = (options: SyncOptions) =>
     )
     const outcomes = exits.filter(Exit.isSuccess).map((exit) => exit.value)
     const failures = exits.flatMap((exit, index) =>
-      Exit.isFailure(exit) ? [{ name: plan.fetch[index]!.entry.name, message: messageOf(exit.cause) }] : []
+      Exit.isFailure(exit) ? [{ name: plan.fetch[index]!.entry.name, message: causeMessage(exit.cause) }] : []
     )
     if (failures.length > 0) return yield* new SyncIncomplete({ failures, completed: outcomes.length })
 
@@ -199,7 +200,3 @@ export const syncMirror = (options: SyncOptions) =>
     return yield* finish(outcomes, plan.delete)
   })
 
-const messageOf = (cause: Cause.Cause<unknown>): string => {
-  const error = Cause.squash(cause)
-  return error instanceof Error ? error.message : String(error)
-}
