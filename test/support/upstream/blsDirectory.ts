@@ -5,13 +5,14 @@
  */
 import { sha256 } from "@noble/hashes/sha2.js"
 import { bytesToHex } from "@noble/hashes/utils.js"
+import { DEFAULT_BLS_BASE_URL } from "../../../domain/settings.ts"
 import { chunkedStream } from "./bodyStreams.ts"
 import { renderListing, type ListingStyle } from "./directoryListing.ts"
 import { blsFixtureFiles } from "./fixtureData.ts"
 import { parseListingTime } from "./listingTime.ts"
 import { lastSegment } from "./target.ts"
 
-export const DEFAULT_BLS_BASE_URL = "https://download.bls.gov/pub/time.series/pr/"
+export { DEFAULT_BLS_BASE_URL }
 
 export interface BlsFile {
   readonly name: string

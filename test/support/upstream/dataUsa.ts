@@ -3,11 +3,12 @@
  * `/api/data` one, each serving its fixture (matched on path; the query is ignored)
  * until a test replaces the body.
  */
+import { DEFAULT_POPULATION_URL } from "../../../domain/settings.ts"
 import { chunkedStream } from "./bodyStreams.ts"
 import { legacyPopulationFixture, populationFixture } from "./fixtureData.ts"
 
-export const DEFAULT_POPULATION_URL =
-  "https://honolulu-api.datausa.io/tesseract/data.jsonrecords?cube=acs_yg_total_population_1&drilldowns=Year%2CNation&locale=en&measures=Population"
+// The fakes answer at the product's own defaults, so `--offline` intercepts exactly what a real run asks.
+export { DEFAULT_POPULATION_URL }
 export const DEFAULT_LEGACY_POPULATION_URL = "https://datausa.io/api/data?drilldowns=Nation&measures=Population"
 
 export type PopulationEndpoint = "tesseract" | "legacy"
