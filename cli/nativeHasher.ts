@@ -1,7 +1,7 @@
 /**
- * The reports hash their inputs while streaming them, the main cost of a report run; the
- * runtime's native sha256 (node:crypto, which Deno provides too) is several times faster
- * than the portable default the domain falls back to.
+ * For a BLS file without the sha256 the mirror records, the reports hash it while reading;
+ * the runtime's native sha256 (node:crypto, which Deno provides too) is several times
+ * faster at that than the portable default.
  */
 import { createHash } from "node:crypto"
 import type { InputHasherShape } from "../domain/reports/inputHasher.ts"

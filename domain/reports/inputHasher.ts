@@ -1,10 +1,11 @@
 /**
- * The sha256 the reports compute over their inputs while streaming them (recorded in
- * `inputs.*.sha256`, so a report names exactly the bytes it was computed from).
+ * The sha256 the reports compute over their inputs (recorded in `inputs.*.sha256`, so a
+ * report names exactly the bytes it was computed from): the small population file always,
+ * the BLS file only when the mirror recorded no sha256 for it (a file stored by other means).
  *
  * The default is @noble/hashes: plain JavaScript, runs wherever the domain runs (Node, Deno,
- * Lambda). It hashes at roughly 150–240 MB/s on a small machine — the main cost of a report
- * run — so an edge that has a native hash (node:crypto) may provide a faster one:
+ * Lambda), at roughly 60 MB/s inside a report run on a small machine, so an edge that has a
+ * native hash (node:crypto) may provide a faster one:
  * `Effect.provideService(InputHasher, nodeHasher)`. Any implementation must give the
  * standard sha256 digest in lower-case hex.
  */
