@@ -8,6 +8,7 @@
  * here, so a bad value fails `pulumi preview` with a message instead of a failed deploy.
  */
 import * as pulumi from "@pulumi/pulumi"
+import { checkContact } from "../domain/contact.ts"
 import type { Settings } from "../domain/settings.ts"
 
 /** The retention periods CloudWatch Logs accepts. */
@@ -49,8 +50,23 @@ export interface StackSettings extends
   readonly alarmEmail: string | undefined
 }
 
-const fail = (key: string, problem: string): never => {
-  throw new pulumi.RunError(`Config ${key}: ${problem}. Set it with \`pulumi config set ${key} <value>\`.`)
+/** Stops the program with the setting's full name and the command that sets it. */
+const fail = (key: string, problem: string, value = "<value>"): never => {
+  const name = `${pulumi.getProject()}:${key}`
+  throw new pulumi.RunError(`Config ${name}: ${problem}. Set it with \`pulumi config set ${name} ${value}\`.`)
+}
+
+/**
+ * BLS asks every script for a way to reach whoever runs it, and a deployed pipeline runs
+ * unattended: only a real address will do, never a placeholder left from an example.
+ */
+const requireContact = (raw: string) => {
+  const verdict = checkContact(raw)
+  if (verdict.kind === "ok") return verdict.contact
+  const why = verdict.kind === "placeholder"
+    ? `${verdict.problem}; BLS must be able to reach whoever runs this stack`
+    : `${verdict.problem}; BLS asks every script for an e-mail address or http(s) URL to reach whoever runs it`
+  return fail("contact", why, "<your e-mail or URL>")
 }
 
 const inRange = (key: string, value: number, min: number, max: number) =>
@@ -78,8 +94,8 @@ export const readStackSettings = (): StackSettings => {
   if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
     fail("logRetentionDays", `${logRetentionDays} is not one of ${LOG_RETENTION_DAYS.join(", ")}`)
   }
-  const contact = config.require("contact").trim()
-  if (contact === "") fail("contact", "BLS asks every script for an e-mail address or URL to contact")
+  // `get`, not `require`: an unset contact gets the same message and hint as an empty one.
+  const contact = requireContact(config.get("contact") ?? "")
   const kmsKeyArn = optional(config.require("kmsKeyArn"))
   if (kmsKeyArn !== undefined && !kmsKeyArn.startsWith("arn:")) fail("kmsKeyArn", "expected a key ARN")
 

@@ -99,10 +99,10 @@ let declarations = 0
 const settled = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve))
 
 /**
- * Declares the stack `stack` (its Pulumi.<stack>.yaml) with `overrides` on top. Each call
+ * Declares the stack `stack` (its Pulumi.<stack>.yaml, plus the tests' contact) with `overrides` on top. Each call
  * evaluates index.ts afresh, so one test file may declare several variants.
  */
-export const declareStack = async (stack = "dev", overrides: Record<string, string> = {}): Promise<DeclaredStack> => {
+export const declareStack = async (stack = "dev", overrides: Record<string, string | undefined> = {}): Promise<DeclaredStack> => {
   const resources: Array<DeclaredResource> = []
   const dependsOn = new Map<string, ReadonlyArray<string>>()
   pulumi.runtime.setAllConfig(stackConfig(stack, overrides))

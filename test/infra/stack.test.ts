@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest"
 import { settingSpecs } from "../../domain/settings.ts"
 import { ACCOUNT_ID, type DeclaredResource, type DeclaredStack, declareStack, REGION } from "./mockStack.ts"
-import { readProjectFile } from "./stackConfig.ts"
+import { readProjectFile, readStackFile, TEST_CONTACT } from "./stackConfig.ts"
 
 const BUCKET = "bls-quest-dev-data-0a1b2c3"
 const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`
@@ -214,7 +214,7 @@ describe("the dev stack", () => {
       expect(ingest.inputs["environment"]).toEqual({
         variables: {
           QUEST_STORE: `s3://${BUCKET}`,
-          QUEST_CONTACT: "bls-quest-dev@example.com",
+          QUEST_CONTACT: TEST_CONTACT,
           BLS_BASE_URL: "https://download.bls.gov/pub/time.series/pr/",
           POPULATION_URL: settingSpecs.populationUrl.default,
           QUEST_REQUESTS_PER_SECOND: "2",
@@ -442,9 +442,27 @@ describe("a stack configured otherwise", () => {
   })
 })
 
+describe("the contact BLS sees", () => {
+  it("is not committed in Pulumi.dev.yaml", () => {
+    expect(Object.keys(readStackFile("dev")).filter((key) => key.endsWith(":contact"))).toEqual([])
+  })
+
+  const hint = "Set it with `pulumi config set bls-quest:contact <your e-mail or URL>`."
+  it.each([
+    [undefined, "no contact is set"],
+    [" ", "no contact is set"],
+    ["the data team", `"the data team" is neither an e-mail address nor an http(s) URL`],
+    ["you@example.com", `"you@example.com" is on example.com, a domain reserved for examples`],
+    ["https://www.example.org/team", `"https://www.example.org/team" is on example.org, a domain reserved for examples`]
+  ])("refuses %j, saying what to run", async (contact, problem) => {
+    const refusal = declareStack("dev", { contact })
+    await expect(refusal).rejects.toThrow(`Config bls-quest:contact: ${problem}`)
+    await expect(refusal).rejects.toThrow(hint)
+  })
+})
+
 describe("settings the stack refuses", () => {
   it.each([
-    [{ contact: " " }, /contact/],
     [{ logRetentionDays: "10" }, /logRetentionDays: 10 is not one of/],
     [{ requestsPerSecond: "fast" }, /requestsPerSecond: "fast" is not a number/],
     [{ ingestTimeoutSeconds: "1200" }, /ingestTimeoutSeconds: 1200 is outside 1\.\.900/],

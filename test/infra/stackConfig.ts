@@ -27,13 +27,20 @@ export const readStackFile = (stack: string) =>
 /** `key` or `project:key` → `project:key`, as the CLI names project settings. */
 const qualified = (project: string, key: string) => (key.includes(":") ? key : `${project}:${key}`)
 
-export const stackConfig = (stack: string, overrides: Record<string, string> = {}): Record<string, string> => {
+/** What `pulumi config set` gave each stack in the tests: Pulumi.dev.yaml commits no contact. */
+export const TEST_CONTACT = "pipeline-tests@quest-ci.dev"
+
+/** An override of `undefined` removes the key, as `pulumi config rm` would. */
+export const stackConfig = (stack: string, overrides: Record<string, string | undefined> = {}): Record<string, string> => {
   const project = readProjectFile()
   const config: Record<string, string> = {}
   for (const [key, entry] of Object.entries(project.config)) {
     if (entry.default !== undefined) config[qualified(project.name, key)] = String(entry.default)
   }
   for (const [key, value] of Object.entries(readStackFile(stack))) config[qualified(project.name, key)] = String(value)
-  for (const [key, value] of Object.entries(overrides)) config[qualified(project.name, key)] = value
+  for (const [key, value] of Object.entries({ contact: TEST_CONTACT, ...overrides })) {
+    if (value === undefined) delete config[qualified(project.name, key)]
+    else config[qualified(project.name, key)] = value
+  }
   return config
 }
