@@ -1,29 +1,24 @@
 /**
- * The stack, in the order of the pipeline (see the README's diagram):
- * settings → storage → messaging → functions → schedule → monitoring → outputs.
+ * The stack: its settings, and one Pipeline (infra/pipeline.ts) named after the project and
+ * stack — storage → messaging → functions → schedule → monitoring — then its outputs.
  *
  * Pulumi runs this file as an ES module with Node's own type stripping (Pulumi.yaml:
  * `typescript: false`, so no ts-node), exactly as `node index.ts` would.
  */
-import { functions } from "./infra/functions.ts"
-import { messaging } from "./infra/messaging.ts"
-import { monitoring } from "./infra/monitoring.ts"
-import { schedule } from "./infra/schedule.ts"
+import * as pulumi from "@pulumi/pulumi"
+import { Pipeline } from "./infra/pipeline.ts"
+import { pipelineName } from "./infra/resourceNames.ts"
 import { readStackSettings } from "./infra/settings.ts"
-import { storage } from "./infra/storage.ts"
 
 const settings = readStackSettings()
-const { bucket } = storage(settings)
-const { queue, deadLetterQueue } = messaging(settings, bucket)
-const { ingest, analytics } = functions(settings, bucket, queue)
-const { rule } = schedule(settings, ingest.function)
-const { topic, dashboardUrl } = monitoring(settings, { queue, deadLetterQueue, ingest, analytics })
+const pipeline = new Pipeline(pipelineName(pulumi.getProject(), pulumi.getStack()), settings)
+const { storage, messaging, functions, monitoring } = pipeline
 
-export const bucketName = bucket.bucket
-export const queueUrl = queue.url
-export const deadLetterQueueUrl = deadLetterQueue.url
-export const ingestFunctionName = ingest.function.name
-export const analyticsFunctionName = analytics.function.name
-export const scheduleRuleName = rule.name
-export const alarmTopicArn = topic.arn
-export { dashboardUrl }
+export const bucketName = storage.bucket.bucket
+export const queueUrl = messaging.queue.url
+export const deadLetterQueueUrl = messaging.deadLetterQueue.url
+export const ingestFunctionName = functions.ingest.function.name
+export const analyticsFunctionName = functions.analytics.function.name
+export const scheduleRuleName = functions.rule.name
+export const alarmTopicArn = monitoring.topic.arn
+export const dashboardUrl = monitoring.dashboardUrl

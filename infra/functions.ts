@@ -9,16 +9,12 @@ import { settingSpecs } from "../domain/settings.ts"
 import { analyticsPolicy, assumedByLambda, ingestPolicy, type PolicyDocument } from "./accessPolicies.ts"
 import { bundledFunction, type BundledFunctionArgs } from "./bundledFunction.ts"
 import { bundleHandler } from "./handlerBundle.ts"
+import { schedule } from "./schedule.ts"
 import type { FunctionSettings, StackSettings } from "./settings.ts"
 
 export interface DeployedFunction {
   readonly function: aws.lambda.Function
   readonly logGroup: aws.cloudwatch.LogGroup
-}
-
-export interface Functions {
-  readonly ingest: DeployedFunction
-  readonly analytics: DeployedFunction
 }
 
 /** Runs never overlap: two syncs of one mirror would race on the same objects. */
@@ -34,20 +30,24 @@ interface FunctionParts {
   readonly extra?: Partial<BundledFunctionArgs>
 }
 
-const declareFunction = (settings: StackSettings, parts: FunctionParts) => {
-  const name = `${settings.namePrefix}-${parts.name}`
+type Parent = { readonly parent: pulumi.Resource }
+
+const declareFunction = (prefix: string, settings: StackSettings, parts: FunctionParts, opts: Parent) => {
+  // Named, not auto-named: the function's name is the one its log group is named after.
+  const name = `${prefix}-${parts.name}`
   // The function logs to a group declared here (retention set, deleted with the stack),
   // not to the one Lambda would create on first run and keep forever.
   const logGroup = new aws.cloudwatch.LogGroup(name, {
     name: `/aws/lambda/${name}`,
     retentionInDays: settings.logRetentionDays
-  })
-  const role = new aws.iam.Role(name, { assumeRolePolicy: JSON.stringify(assumedByLambda) })
+  }, opts)
+  const role = new aws.iam.Role(name, { assumeRolePolicy: JSON.stringify(assumedByLambda) }, opts)
   const rolePolicy = new aws.iam.RolePolicy(name, {
     role: role.id,
     policy: pulumi.jsonStringify(logGroup.arn.apply(parts.policy))
-  })
+  }, opts)
   const fn = bundledFunction(name, bundleHandler(parts.name, parts.entry), {
+    name,
     description: parts.description,
     role: role.arn,
     timeout: parts.sizing.timeoutSeconds,
@@ -61,14 +61,39 @@ const declareFunction = (settings: StackSettings, parts: FunctionParts) => {
       systemLogLevel: "WARN"
     },
     ...parts.extra
-  }, { dependsOn: [rolePolicy, logGroup] })
+  }, { ...opts, dependsOn: [rolePolicy, logGroup] })
   return { function: fn, logGroup, rolePolicy }
 }
 
-export const functions = (settings: StackSettings, bucket: aws.s3.Bucket, queue: aws.sqs.Queue): Functions => {
+export class Functions extends pulumi.ComponentResource {
+  readonly ingest: DeployedFunction
+  readonly analytics: DeployedFunction
+  /** The EventBridge rule that starts the ingest. */
+  readonly rule: aws.cloudwatch.EventRule
+
+  constructor(
+    prefix: string,
+    settings: StackSettings,
+    { bucket, queue }: { bucket: aws.s3.Bucket; queue: aws.sqs.Queue },
+    opts?: pulumi.ComponentResourceOptions
+  ) {
+    super("bls-quest:pipeline:Functions", `${prefix}-functions`, {}, opts)
+    const declared = declareFunctions(prefix, settings, bucket, queue, { parent: this })
+    this.ingest = declared.ingest
+    this.analytics = declared.analytics
+    this.rule = schedule(prefix, settings, this.ingest.function, { parent: this }).rule
+    this.registerOutputs({
+      ingestFunctionName: this.ingest.function.name,
+      analyticsFunctionName: this.analytics.function.name,
+      scheduleRuleName: this.rule.name
+    })
+  }
+}
+
+const declareFunctions = (prefix: string, settings: StackSettings, bucket: aws.s3.Bucket, queue: aws.sqs.Queue, opts: Parent) => {
   const store = pulumi.interpolate`s3://${bucket.bucket}`
 
-  const ingest = declareFunction(settings, {
+  const ingest = declareFunction(prefix, settings, {
     name: "ingest",
     entry: "handlers/ingest.ts",
     description: "Mirrors the BLS pr directory and fetches the DataUSA population into the data bucket",
@@ -86,9 +111,9 @@ export const functions = (settings: StackSettings, bucket: aws.s3.Bucket, queue:
     policy: (logGroupArn) =>
       bucket.arn.apply((bucketArn) => ingestPolicy({ bucketArn, logGroupArn, kmsKeyArn: settings.kmsKeyArn })),
     extra: { reservedConcurrentExecutions: INGEST_CONCURRENCY }
-  })
+  }, opts)
 
-  const analytics = declareFunction(settings, {
+  const analytics = declareFunction(prefix, settings, {
     name: "analytics",
     entry: "handlers/analytics.ts",
     description: "Computes the reports from the mirror and the population, logs and stores them",
@@ -104,15 +129,15 @@ export const functions = (settings: StackSettings, bucket: aws.s3.Bucket, queue:
       pulumi.all([bucket.arn, queue.arn]).apply(([bucketArn, queueArn]) =>
         analyticsPolicy({ bucketArn, logGroupArn, queueArn, kmsKeyArn: settings.kmsKeyArn })
       )
-  })
+  }, opts)
 
   // Lambda checks the role may read the queue when the mapping is created.
-  new aws.lambda.EventSourceMapping(`${settings.namePrefix}-analytics`, {
+  new aws.lambda.EventSourceMapping(`${prefix}-analytics`, {
     eventSourceArn: queue.arn,
     functionName: analytics.function.arn,
     batchSize: settings.analyticsBatchSize,
     functionResponseTypes: ["ReportBatchItemFailures"]
-  }, { dependsOn: [analytics.rolePolicy] })
+  }, { ...opts, dependsOn: [analytics.rolePolicy] })
 
   return { ingest, analytics }
 }

@@ -10,11 +10,6 @@ import * as pulumi from "@pulumi/pulumi"
 import { type StackSettings, VISIBILITY_TIMEOUT_FACTOR } from "./settings.ts"
 import { NOTIFICATION_FILTER } from "./storeLayout.ts"
 
-export interface Messaging {
-  readonly queue: aws.sqs.Queue
-  readonly deadLetterQueue: aws.sqs.Queue
-  readonly notification: aws.s3.BucketNotification
-}
 
 /** The longest SQS keeps a message: time to look at a failure before it is gone. */
 export const RETENTION_SECONDS = 14 * 24 * 60 * 60
@@ -35,13 +30,26 @@ export const queuePolicyDocument = (queueArn: string, bucketArn: string, account
   }]
 })
 
-export const messaging = (settings: StackSettings, bucket: aws.s3.Bucket): Messaging => {
-  const name = `${settings.namePrefix}-analytics`
+export class Messaging extends pulumi.ComponentResource {
+  readonly queue: aws.sqs.Queue
+  readonly deadLetterQueue: aws.sqs.Queue
+  readonly notification: aws.s3.BucketNotification
 
+  constructor(prefix: string, settings: StackSettings, bucket: aws.s3.Bucket, opts?: pulumi.ComponentResourceOptions) {
+    super("bls-quest:pipeline:Messaging", `${prefix}-messaging`, {}, opts)
+    const declared = declareQueues(`${prefix}-analytics`, settings, bucket, { parent: this })
+    this.queue = declared.queue
+    this.deadLetterQueue = declared.deadLetterQueue
+    this.notification = declared.notification
+    this.registerOutputs({ queueUrl: this.queue.url, deadLetterQueueUrl: this.deadLetterQueue.url })
+  }
+}
+
+const declareQueues = (name: string, settings: StackSettings, bucket: aws.s3.Bucket, opts: { parent: pulumi.Resource }) => {
   const deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, {
     messageRetentionSeconds: RETENTION_SECONDS,
     sqsManagedSseEnabled: true
-  })
+  }, opts)
 
   const queue = new aws.sqs.Queue(name, {
     messageRetentionSeconds: RETENTION_SECONDS,
@@ -51,21 +59,21 @@ export const messaging = (settings: StackSettings, bucket: aws.s3.Bucket): Messa
       deadLetterTargetArn: deadLetterQueue.arn,
       maxReceiveCount: settings.maxReceiveCount
     })
-  })
+  }, opts)
 
   // Only the analytics queue may use the dead-letter queue.
   new aws.sqs.RedriveAllowPolicy(`${name}-dlq`, {
     queueUrl: deadLetterQueue.url,
     redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [queue.arn] })
-  })
+  }, opts)
 
-  const accountId = aws.getCallerIdentityOutput().accountId
+  const accountId = aws.getCallerIdentityOutput({}, opts).accountId
   const queuePolicy = new aws.sqs.QueuePolicy(name, {
     queueUrl: queue.url,
     policy: pulumi.all([queue.arn, bucket.arn, accountId]).apply(([queueArn, bucketArn, account]) =>
       JSON.stringify(queuePolicyDocument(queueArn, bucketArn, account))
     )
-  })
+  }, opts)
 
   // S3 checks that it may send when the notification is created: declare it after the policy.
   const notification = new aws.s3.BucketNotification(name, {
@@ -77,7 +85,7 @@ export const messaging = (settings: StackSettings, bucket: aws.s3.Bucket): Messa
       filterPrefix: NOTIFICATION_FILTER.prefix,
       filterSuffix: NOTIFICATION_FILTER.suffix
     }]
-  }, { dependsOn: [queuePolicy] })
+  }, { ...opts, dependsOn: [queuePolicy] })
 
   return { queue, deadLetterQueue, notification }
 }

@@ -23,32 +23,48 @@ const HOUR = 3600
 const ERROR_PERIOD_SECONDS = 300
 
 /** The custom metric: one per successful ingest, from the handler's success log line. */
-export const ingestSucceededMetric = (settings: StackSettings) => ({
-  namespace: `BlsQuest/${settings.namePrefix}`,
+export const ingestSucceededMetric = (prefix: string) => ({
+  namespace: `BlsQuest/${prefix}`,
   name: "IngestSucceeded"
 })
 
 /** CloudWatch Logs filter syntax for the success line (see handlers/logEvents.ts). */
 export const ingestSucceededPattern = `{ $.message.event = "${LogEvent.ingestSucceeded}" }`
 
-export const monitoring = (settings: StackSettings, pipeline: MonitoredPipeline) => {
-  const name = settings.namePrefix
-  const topic = new aws.sns.Topic(`${name}-alarms`)
+export class Monitoring extends pulumi.ComponentResource {
+  readonly topic: aws.sns.Topic
+  readonly alarms: ReadonlyArray<aws.cloudwatch.MetricAlarm>
+  readonly dashboard: aws.cloudwatch.Dashboard
+  readonly dashboardUrl: pulumi.Output<string>
+
+  constructor(prefix: string, settings: StackSettings, pipeline: MonitoredPipeline, opts?: pulumi.ComponentResourceOptions) {
+    super("bls-quest:pipeline:Monitoring", `${prefix}-monitoring`, {}, opts)
+    const declared = declareMonitoring(prefix, settings, pipeline, { parent: this })
+    this.topic = declared.topic
+    this.alarms = declared.alarms
+    this.dashboard = declared.dashboard
+    this.dashboardUrl = declared.dashboardUrl
+    this.registerOutputs({ alarmTopicArn: this.topic.arn, dashboardUrl: this.dashboardUrl })
+  }
+}
+
+const declareMonitoring = (name: string, settings: StackSettings, pipeline: MonitoredPipeline, opts: { parent: pulumi.Resource }) => {
+  const topic = new aws.sns.Topic(`${name}-alarms`, {}, opts)
   if (settings.alarmEmail !== undefined) {
     new aws.sns.TopicSubscription(`${name}-alarms-email`, {
       topic: topic.arn,
       protocol: "email",
       endpoint: settings.alarmEmail
-    })
+    }, opts)
   }
   const notify = { alarmActions: [topic.arn], okActions: [topic.arn] }
 
-  const succeeded = ingestSucceededMetric(settings)
+  const succeeded = ingestSucceededMetric(name)
   new aws.cloudwatch.LogMetricFilter(`${name}-ingest-succeeded`, {
     logGroupName: pipeline.ingest.logGroup.name,
     pattern: ingestSucceededPattern,
     metricTransformation: { namespace: succeeded.namespace, name: succeeded.name, value: "1", unit: "Count" }
-  })
+  }, opts)
 
   /** Fires as soon as a five-minute window holds one occurrence. */
   const anyOccurrence = (
@@ -65,7 +81,7 @@ export const monitoring = (settings: StackSettings, pipeline: MonitoredPipeline)
       comparisonOperator: "GreaterThanOrEqualToThreshold",
       treatMissingData: "notBreaching",
       ...notify
-    })
+    }, opts)
 
   const alarms = [
     anyOccurrence("dead-letters", "A population notification failed analytics repeatedly and sits in the dead-letter queue", {
@@ -96,13 +112,13 @@ export const monitoring = (settings: StackSettings, pipeline: MonitoredPipeline)
       comparisonOperator: "LessThanThreshold",
       treatMissingData: "breaching",
       ...notify
-    })
+    }, opts)
   ]
 
   const dashboard = new aws.cloudwatch.Dashboard(`${name}-pipeline`, {
     dashboardName: `${name}-pipeline`,
-    dashboardBody: pulumi.jsonStringify(dashboardBody(settings, pipeline, alarms.map((alarm) => alarm.arn)))
-  })
+    dashboardBody: pulumi.jsonStringify(dashboardBody(name, settings, pipeline, alarms.map((alarm) => alarm.arn)))
+  }, opts)
   const dashboardUrl = pulumi.interpolate`https://${settings.region}.console.aws.amazon.com/cloudwatch/home?region=${settings.region}#dashboards:name=${dashboard.dashboardName}`
 
   return { topic, alarms, dashboard, dashboardUrl }
@@ -122,12 +138,13 @@ const metricWidget = (
 })
 
 const dashboardBody = (
+  prefix: string,
   settings: StackSettings,
   { queue, deadLetterQueue, ingest, analytics }: MonitoredPipeline,
   alarmArns: ReadonlyArray<pulumi.Output<string>>
 ) => {
   const region = settings.region
-  const metric = ingestSucceededMetric(settings)
+  const metric = ingestSucceededMetric(prefix)
   const lambda = (metricName: string, stat: string) =>
     [ingest, analytics].map(({ function: fn }) => ["AWS/Lambda", metricName, "FunctionName", fn.name, { stat }])
   return {

@@ -34,8 +34,6 @@ export interface FunctionSettings {
 export interface StackSettings extends
   Pick<Settings, "contact" | "blsBaseUrl" | "populationUrl" | "requestsPerSecond" | "concurrency" | "maxDeleteShare">
 {
-  /** Prefix of every resource name: `<project>-<stack>`. */
-  readonly namePrefix: string
   readonly region: string
   readonly schedule: string
   readonly ingest: FunctionSettings
@@ -100,7 +98,6 @@ export const readStackSettings = (): StackSettings => {
   if (kmsKeyArn !== undefined && !kmsKeyArn.startsWith("arn:")) fail("kmsKeyArn", "expected a key ARN")
 
   return {
-    namePrefix: `${pulumi.getProject()}-${pulumi.getStack()}`,
     region,
     contact,
     blsBaseUrl: config.require("blsBaseUrl"),

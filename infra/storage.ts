@@ -4,12 +4,9 @@
  * old versions and abandoned staging objects expiring on their own.
  */
 import * as aws from "@pulumi/aws"
+import * as pulumi from "@pulumi/pulumi"
 import type { StackSettings } from "./settings.ts"
 import { STAGING_PREFIX } from "./storeLayout.ts"
-
-export interface Storage {
-  readonly bucket: aws.s3.Bucket
-}
 
 /** Staging objects are copied into place within one run; a day-old one is debris. */
 const STAGING_EXPIRY_DAYS = 1
@@ -26,9 +23,18 @@ export const denyInsecureTransport = (bucketArn: string) => ({
   }]
 })
 
-export const storage = (settings: StackSettings): Storage => {
-  const name = `${settings.namePrefix}-data`
-  const bucket = new aws.s3.Bucket(name, { forceDestroy: false })
+export class Storage extends pulumi.ComponentResource {
+  readonly bucket: aws.s3.Bucket
+
+  constructor(prefix: string, settings: StackSettings, opts?: pulumi.ComponentResourceOptions) {
+    super("bls-quest:pipeline:Storage", `${prefix}-storage`, {}, opts)
+    this.bucket = declareBucket(`${prefix}-data`, settings, { parent: this })
+    this.registerOutputs({ bucketName: this.bucket.bucket })
+  }
+}
+
+const declareBucket = (name: string, settings: StackSettings, opts: { parent: pulumi.Resource }) => {
+  const bucket = new aws.s3.Bucket(name, { forceDestroy: false }, opts)
 
   new aws.s3.BucketServerSideEncryptionConfiguration(name, {
     bucket: bucket.id,
@@ -39,12 +45,12 @@ export const storage = (settings: StackSettings): Storage => {
       // With KMS, a bucket key cuts the KMS requests (and their cost) of every sync.
       bucketKeyEnabled: settings.kmsKeyArn !== undefined
     }]
-  })
+  }, opts)
 
   const versioning = new aws.s3.BucketVersioning(name, {
     bucket: bucket.id,
     versioningConfiguration: { status: "Enabled" }
-  })
+  }, opts)
 
   const publicAccess = new aws.s3.BucketPublicAccessBlock(name, {
     bucket: bucket.id,
@@ -52,18 +58,18 @@ export const storage = (settings: StackSettings): Storage => {
     blockPublicPolicy: true,
     ignorePublicAcls: true,
     restrictPublicBuckets: true
-  })
+  }, opts)
 
   new aws.s3.BucketOwnershipControls(name, {
     bucket: bucket.id,
     rule: { objectOwnership: "BucketOwnerEnforced" }
-  })
+  }, opts)
 
   // S3 rejects a bucket policy while the public-access block is still being applied.
   new aws.s3.BucketPolicy(name, {
     bucket: bucket.id,
     policy: bucket.arn.apply((arn) => JSON.stringify(denyInsecureTransport(arn)))
-  }, { dependsOn: [publicAccess] })
+  }, { ...opts, dependsOn: [publicAccess] })
 
   new aws.s3.BucketLifecycleConfiguration(name, {
     bucket: bucket.id,
@@ -81,10 +87,13 @@ export const storage = (settings: StackSettings): Storage => {
         id: "expire-staging",
         status: "Enabled",
         filter: { prefix: STAGING_PREFIX },
-        expiration: { days: STAGING_EXPIRY_DAYS }
+        expiration: { days: STAGING_EXPIRY_DAYS },
+        // The bucket is versioned: expiring a staging copy only hides it. Its bytes go a
+        // day later, not after the data's `noncurrentVersionDays`.
+        noncurrentVersionExpiration: { noncurrentDays: STAGING_EXPIRY_DAYS }
       }
     ]
-  }, { dependsOn: [versioning] })
+  }, { ...opts, dependsOn: [versioning] })
 
-  return { bucket }
+  return bucket
 }

@@ -19,10 +19,14 @@ export interface DeclaredResource {
   readonly state: Record<string, any>
   /** `type::name` of each resource named in the `dependsOn` option. */
   readonly dependsOn: ReadonlyArray<string>
+  /** False for a component (a group of resources, not one in AWS). */
+  readonly custom: boolean
 }
 
 export interface DeclaredStack {
   readonly resources: ReadonlyArray<DeclaredResource>
+  /** The URN of every registration, in order: the engine refuses a program that repeats one. */
+  readonly urns: ReadonlyArray<string>
   readonly outputs: Record<string, unknown>
   /** Every resource of a type (`aws:sqs/queue:Queue`). */
   readonly ofType: (type: string) => ReadonlyArray<DeclaredResource>
@@ -82,15 +86,18 @@ interface RegisterRequest {
  * are the resources named in `dependsOn` plus those its inputs come from, so the ones no
  * input comes from were named in `dependsOn`.
  */
-const recordExplicitDependencies = (into: Map<string, ReadonlyArray<string>>) => {
+const recordRegistrations = (into: Map<string, ReadonlyArray<string>>, urns: Array<string>) => {
   const monitor = (pulumi.runtime as unknown as { getMonitor(): any }).getMonitor()
   const register = monitor.registerResource.bind(monitor)
-  monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
+  monitor.registerResource = (req: RegisterRequest, callback: (error: unknown, response?: { getUrn(): string }) => void) => {
     const fromInputs = new Set<string>()
     req.getPropertydependenciesMap().forEach((deps) => deps.getUrnsList().forEach((urn) => fromInputs.add(urn)))
     const explicit = req.getDependenciesList().filter((urn) => !fromInputs.has(urn)).map(nameOf)
     into.set(`${req.getType()}::${req.getName()}`, explicit)
-    return register(req, callback)
+    return register(req, (error: unknown, response?: { getUrn(): string }) => {
+      if (response !== undefined) urns.push(response.getUrn())
+      callback(error, response)
+    })
   }
 }
 
@@ -100,16 +107,21 @@ const settled = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => out
 
 /**
  * Declares the stack `stack` (its Pulumi.<stack>.yaml, plus the tests' contact) with `overrides` on top. Each call
- * evaluates index.ts afresh, so one test file may declare several variants.
+ * evaluates the program (index.ts unless told) afresh, so one test file may declare several variants.
  */
-export const declareStack = async (stack = "dev", overrides: Record<string, string | undefined> = {}): Promise<DeclaredStack> => {
+export const declareStack = async (
+  stack = "dev",
+  overrides: Record<string, string | undefined> = {},
+  program = new URL("../../index.ts", import.meta.url)
+): Promise<DeclaredStack> => {
   const resources: Array<DeclaredResource> = []
+  const urns: Array<string> = []
   const dependsOn = new Map<string, ReadonlyArray<string>>()
   pulumi.runtime.setAllConfig(stackConfig(stack, overrides))
   await pulumi.runtime.setMocks({
-    newResource: ({ type, name, inputs }) => {
+    newResource: ({ type, name, inputs, custom }) => {
       const state = { ...inputs, ...computedState(type, name, inputs) }
-      resources.push({ type, name, inputs, state, dependsOn: dependsOn.get(`${type}::${name}`) ?? [] })
+      resources.push({ type, name, inputs, state, custom: custom ?? true, dependsOn: dependsOn.get(`${type}::${name}`) ?? [] })
       // As AWS names them: a bucket by its name, a queue by its URL, a role by its name.
       return { id: state["bucket"] ?? state["url"] ?? (type === "aws:iam/role:Role" ? state["name"] : `${name}-id`), state }
     },
@@ -118,13 +130,13 @@ export const declareStack = async (stack = "dev", overrides: Record<string, stri
         ? { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/tester`, userId: "AIDATESTER", id: ACCOUNT_ID }
         : inputs
   }, "bls-quest", stack, false)
-  recordExplicitDependencies(dependsOn)
+  recordRegistrations(dependsOn, urns)
 
   // A query makes a new instance of the program module, so each call runs it afresh.
-  const entry = `${new URL("../../index.ts", import.meta.url).href}?declaration=${++declarations}`
-  const program = await import(/* @vite-ignore */ entry) as Record<string, unknown>
+  const entry = `${program.href}?declaration=${++declarations}`
+  const exports = await import(/* @vite-ignore */ entry) as Record<string, unknown>
   const outputs: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(program)) {
+  for (const [key, value] of Object.entries(exports)) {
     outputs[key] = pulumi.Output.isInstance(value) ? await settled(value) : value
   }
   // Registrations (and the serialization of the Lambda code) finish after the module ran.
@@ -138,5 +150,5 @@ export const declareStack = async (stack = "dev", overrides: Record<string, stri
     }
     return found[0]!
   }
-  return { resources, outputs, ofType, one }
+  return { resources, urns, outputs, ofType, one }
 }

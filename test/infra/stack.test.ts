@@ -234,7 +234,7 @@ describe("the dev stack", () => {
       const mapping = stack.one(T.mapping)
       expect(mapping.inputs).toMatchObject({
         eventSourceArn: QUEUE_ARN,
-        functionName: `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:bls-quest-dev-analytics-0a1b2c3`,
+        functionName: `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:bls-quest-dev-analytics`,
         batchSize: 10,
         functionResponseTypes: ["ReportBatchItemFailures"]
       })
@@ -320,11 +320,11 @@ describe("the dev stack", () => {
     it("starts the ingest daily at 06:00 UTC, with EventBridge allowed to invoke it", () => {
       const rule = stack.one(T.rule)
       expect(rule.inputs["scheduleExpression"]).toBe("cron(0 6 * * ? *)")
-      const ingestArn = `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:bls-quest-dev-ingest-0a1b2c3`
+      const ingestArn = `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:bls-quest-dev-ingest`
       expect(stack.one(T.target).inputs).toMatchObject({ rule: rule.state["name"], arn: ingestArn })
       expect(stack.one(T.permission).inputs).toMatchObject({
         action: "lambda:InvokeFunction",
-        function: "bls-quest-dev-ingest-0a1b2c3",
+        function: "bls-quest-dev-ingest",
         principal: "events.amazonaws.com",
         sourceArn: rule.state["arn"]
       })
@@ -356,7 +356,7 @@ describe("the dev stack", () => {
         expect(alarm(`${name}-errors`)).toMatchObject({
           namespace: "AWS/Lambda",
           metricName: "Errors",
-          dimensions: { FunctionName: `bls-quest-dev-${name}-0a1b2c3` },
+          dimensions: { FunctionName: `bls-quest-dev-${name}` },
           statistic: "Sum",
           threshold: 1,
           comparisonOperator: "GreaterThanOrEqualToThreshold"
@@ -384,7 +384,8 @@ describe("the dev stack", () => {
     it("draws a dashboard of both functions, both queues, the ingest metric and the alarms", () => {
       const body = JSON.stringify(json(stack.one(T.dashboard), "dashboardBody"))
       for (const name of [
-        "bls-quest-dev-ingest-0a1b2c3",
+        `"bls-quest-dev-ingest"`,
+        `"bls-quest-dev-analytics"`,
         "bls-quest-dev-analytics-0a1b2c3",
         "bls-quest-dev-analytics-dlq-0a1b2c3",
         "IngestSucceeded",
@@ -398,8 +399,8 @@ describe("the dev stack", () => {
       bucketName: BUCKET,
       queueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/bls-quest-dev-analytics-0a1b2c3`,
       deadLetterQueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/bls-quest-dev-analytics-dlq-0a1b2c3`,
-      ingestFunctionName: "bls-quest-dev-ingest-0a1b2c3",
-      analyticsFunctionName: "bls-quest-dev-analytics-0a1b2c3",
+      ingestFunctionName: "bls-quest-dev-ingest",
+      analyticsFunctionName: "bls-quest-dev-analytics",
       dashboardUrl: `https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#dashboards:name=bls-quest-dev-pipeline`
     })
   })

@@ -4,7 +4,7 @@
  * test's overrides — all as strings, as the CLI passes them.
  */
 import { load } from "js-yaml"
-import { readFileSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
 
 interface SchemaEntry {
   readonly type: "string" | "integer" | "boolean" | "array"
@@ -21,8 +21,11 @@ interface ProjectFile {
 
 export const readProjectFile = () => load(readFileSync("Pulumi.yaml", "utf8")) as ProjectFile
 
-export const readStackFile = (stack: string) =>
-  (load(readFileSync(`Pulumi.${stack}.yaml`, "utf8")) as { config: Record<string, unknown> }).config
+/** A stack's own settings; a stack without a file (a new one) has none. */
+export const readStackFile = (stack: string): Record<string, unknown> =>
+  existsSync(`Pulumi.${stack}.yaml`)
+    ? (load(readFileSync(`Pulumi.${stack}.yaml`, "utf8")) as { config?: Record<string, unknown> }).config ?? {}
+    : {}
 
 /** `key` or `project:key` → `project:key`, as the CLI names project settings. */
 const qualified = (project: string, key: string) => (key.includes(":") ? key : `${project}:${key}`)
