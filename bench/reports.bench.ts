@@ -10,22 +10,13 @@
  * Options: `--size-mb N` (default 500) for the generated input.
  */
 import { execFile } from "node:child_process"
-import { createHash } from "node:crypto"
-import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
-import { Effect } from "effect"
-import { makeLocalStore } from "../adapters/localStore.ts"
+import { benchDir, copiesStore, fixtureStore, MB } from "./inputs.ts"
 import type { BenchCase, Benchmark } from "./run.ts"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const benchDir = path.join(here, "..", ".bench")
-const fixtures = path.join(here, "..", "test", "fixtures")
-const blsKey = ["bls", "pr", "pr.data.0.Current"]
-const populationKey = ["population", "population.json"]
-
-const MB = 1e6
 const TARGET_MB_PER_S = 150
 const TARGET_RSS_MB = 150
 
@@ -39,55 +30,6 @@ interface ChildResult {
   readonly maxRssMB: number
   readonly rows: number
   readonly series: number
-}
-
-/**
- * A store folder holding the population fixture and a BLS file written by `writeBls`, as
- * the mirror leaves it: its sha256 recorded in its metadata. Reused while `recipe` holds.
- */
-const prepare = async (root: string, recipe: string, writeBls: (file: string) => void) => {
-  const marker = path.join(root, ".recipe.json")
-  if (existsSync(marker) && readFileSync(marker, "utf8") === recipe) return root
-  const bls = path.join(root, ...blsKey)
-  mkdirSync(path.dirname(bls), { recursive: true })
-  mkdirSync(path.join(root, populationKey[0]!), { recursive: true })
-  writeFileSync(
-    path.join(root, ...populationKey),
-    readFileSync(path.join(fixtures, "datausa", "nation-population.tesseract.json"))
-  )
-  const partial = bls + ".partial"
-  writeBls(partial)
-  renameSync(partial, bls)
-  const hash = createHash("sha256")
-  for await (const chunk of createReadStream(bls)) hash.update(chunk as Uint8Array)
-  const key = blsKey.join("/")
-  await Effect.runPromise(makeLocalStore(root).copy(key, key, { metadata: { sha256: hash.digest("hex") } }))
-  writeFileSync(marker, recipe)
-  return root
-}
-
-/**
- * Copies of the fixture's rows until `targetBytes`: copy k renames every series
- * (`PRS30006011` → `PRS30006011X1A`), padded like BLS pads, one copy at a time so the
- * generator's memory stays at one copy.
- */
-const generate = (targetBytes: number) => (file: string) => {
-  const text = readFileSync(path.join(fixtures, "bls", "pr", "pr.data.0.Current"), "latin1")
-  const [header, ...lines] = text.split("\n").filter((line) => line !== "")
-  const rows = lines.map((line) => {
-    const tab = line.indexOf("\t")
-    return { id: line.slice(0, tab).trimEnd(), rest: line.slice(tab) }
-  })
-  const fd = openSync(file, "w")
-  try {
-    let written = writeSync(fd, header + "\n")
-    for (let copy = 0; written < targetBytes; copy++) {
-      const suffix = copy === 0 ? "" : "X" + copy.toString(36).toUpperCase()
-      written += writeSync(fd, rows.map((row) => (row.id + suffix).padEnd(17) + row.rest + "\n").join(""), null, "latin1")
-    }
-  } finally {
-    closeSync(fd)
-  }
 }
 
 /**
@@ -147,12 +89,11 @@ const benchmark: Benchmark = {
   name: "reports",
   run: async (args) => {
     const sizeMB = args.includes("--size-mb") ? Number(args[args.indexOf("--size-mb") + 1]) : 500
-    const fixtureStore = await prepare(path.join(benchDir, "reports-fixture"), "fixture v2", (file) =>
-      writeFileSync(file, readFileSync(path.join(fixtures, "bls", "pr", "pr.data.0.Current"))))
+    const smallStore = await fixtureStore()
     console.error(`  generating ≥ ${sizeMB} MB from the fixture rows in ${benchDir} (once)…`)
-    const largeStore = await prepare(path.join(benchDir, "reports-large"), `large v2 ${sizeMB}`, generate(sizeMB * MB))
+    const largeStore = await copiesStore(sizeMB)
     const child = await bundleChild()
-    const idle = await inChild(child, fixtureStore, "idle")
+    const idle = await inChild(child, smallStore, "idle")
     const cases: Array<BenchCase> = [{
       case: "idle: the child loaded, running nothing",
       measurements: [{ name: "peak RSS", value: idle.maxRssMB, unit: "MB" }]
@@ -164,7 +105,7 @@ const benchmark: Benchmark = {
     const semiSpace = "--max-semi-space-size=4"
     for (
       const [label, store, mode, flags] of [
-        [`fixture, as shipped (${semiSpace})`, fixtureStore, "recorded", [semiSpace]],
+        [`fixture, as shipped (${semiSpace})`, smallStore, "recorded", [semiSpace]],
         [`generated, as shipped (${semiSpace})`, largeStore, "recorded", [semiSpace]],
         ["generated, default V8 heap", largeStore, "recorded", []],
         [`generated, no recorded sha256 (hashed while read), ${semiSpace}`, largeStore, "unrecorded", [semiSpace]]

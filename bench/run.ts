@@ -18,8 +18,11 @@ export interface Measurement {
   readonly value: number
   readonly unit: string
   readonly decimals?: number
-  /** The value must be at least / below this to meet the target. */
-  readonly target?: { readonly atLeast: number } | { readonly below: number }
+  /**
+   * The goal: the value must be at least / below this. `why` says where a relative goal
+   * comes from (`3 × node -e ""`), printed beside it.
+   */
+  readonly target?: ({ readonly atLeast: number } | { readonly below: number }) & { readonly why?: string }
 }
 
 export interface BenchCase {
@@ -30,17 +33,31 @@ export interface BenchCase {
 export interface Benchmark {
   readonly name: string
   readonly run: (args: ReadonlyArray<string>) => Promise<ReadonlyArray<BenchCase>>
+  /** Lines printed under the table: how it was measured, what was skipped and why. */
+  readonly notes?: () => ReadonlyArray<string>
 }
 
 const meets = (m: Measurement): boolean | undefined =>
   m.target === undefined ? undefined : "atLeast" in m.target ? m.value >= m.target.atLeast : m.value < m.target.below
 
-const targetText = (m: Measurement) =>
-  m.target === undefined ? undefined : "atLeast" in m.target ? `≥ ${m.target.atLeast} ${m.unit}` : `< ${m.target.below} ${m.unit}`
+const formatted = (m: Measurement, value = m.value) => `${value.toFixed(m.decimals ?? 1)} ${m.unit}`.trimEnd()
 
-/** One table per benchmark: a row per case, a column per measure; ✗ marks a missed target. */
-export const renderResults = (results: ReadonlyArray<{ benchmark: string; cases: ReadonlyArray<BenchCase> }>) =>
-  results.map(({ benchmark, cases }) => {
+const goalText = (m: Measurement) => {
+  if (m.target === undefined) return undefined
+  const bound = "atLeast" in m.target ? `≥ ${formatted(m, m.target.atLeast)}` : `< ${formatted(m, m.target.below)}`
+  return m.target.why === undefined ? bound : `${bound} (${m.target.why})`
+}
+
+const mark = (m: Measurement) => (meets(m) === undefined ? "  " : meets(m) ? " ✓" : " ✗")
+
+/**
+ * One table per benchmark: a row per case, a column per measure, ✓/✗ on every figure that
+ * has a goal; under it, each of those figures beside its goal.
+ */
+export const renderResults = (
+  results: ReadonlyArray<{ benchmark: string; cases: ReadonlyArray<BenchCase>; notes?: ReadonlyArray<string> }>
+) =>
+  results.map(({ benchmark, cases, notes }) => {
     // Columns in the order of the case that measures most.
     const fullest = [...cases].sort((a, b) => b.measurements.length - a.measurements.length)
     const names = [...new Set(fullest.flatMap((c) => c.measurements.map((m) => m.name)))]
@@ -50,25 +67,24 @@ export const renderResults = (results: ReadonlyArray<{ benchmark: string; cases:
         c.case,
         ...names.map((name) => {
           const m = c.measurements.find((candidate) => candidate.name === name)
-          if (m === undefined) return ""
-          return `${m.value.toFixed(m.decimals ?? 1)} ${m.unit}${meets(m) === false ? " ✗" : "  "}`
+          return m === undefined ? "" : formatted(m) + mark(m)
         })
       ])
     ]
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)))
     const line = (row: ReadonlyArray<string>) =>
       row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ").trimEnd()
-    const targets = [
-      ...new Map(cases.flatMap((c) => c.measurements).flatMap((m) => {
-        const text = targetText(m)
-        return text === undefined ? [] : [[m.name, `${m.name} ${text}`] as const]
-      })).values()
-    ]
+    const goals = cases.flatMap((c) =>
+      c.measurements.flatMap((m) =>
+        m.target === undefined ? [] : [`  ${mark(m).trim()} ${c.case} · ${m.name}: ${formatted(m)}, goal ${goalText(m)}`]
+      )
+    )
     return [
       line(rows[0]!),
       widths.map((w) => "-".repeat(w)).join("  "),
       ...rows.slice(1).map(line),
-      ...(targets.length > 0 ? [`targets: ${targets.join(", ")}; ✗ = missed`] : [])
+      ...(goals.length > 0 ? ["goals (✓ met, ✗ missed):", ...goals] : []),
+      ...(notes ?? []).map((note) => `note: ${note}`)
     ].join("\n")
   }).join("\n\n")
 
@@ -77,12 +93,13 @@ const main = async () => {
   const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined
   const here = path.dirname(fileURLToPath(import.meta.url))
   const files = readdirSync(here).filter((name) => name.endsWith(".bench.ts")).sort()
-  const results: Array<{ benchmark: string; cases: ReadonlyArray<BenchCase> }> = []
+  const results: Array<{ benchmark: string; cases: ReadonlyArray<BenchCase>; notes: ReadonlyArray<string> }> = []
   for (const file of files) {
     const benchmark = (await import(pathToFileURL(path.join(here, file)).href) as { default: Benchmark }).default
     if (only !== undefined && !benchmark.name.includes(only)) continue
     console.error(`· ${benchmark.name} (${file})`)
-    results.push({ benchmark: benchmark.name, cases: await benchmark.run(args) })
+    const cases = await benchmark.run(args)
+    results.push({ benchmark: benchmark.name, cases, notes: benchmark.notes?.() ?? [] })
   }
   console.log("\n" + renderResults(results))
   const missed = results.flatMap((r) => r.cases.flatMap((c) => c.measurements)).filter((m) => meets(m) === false)

@@ -3,7 +3,7 @@
  * given as flags, a request for help, or a usage mistake (exit code 2). Flags take
  * `--flag value` or `--flag=value`; settings not given here fall back to the environment.
  */
-import { settingSpecs } from "../domain/settings.ts"
+import { settingSpecs } from "../domain/settingSpecs.ts"
 import { type CommandName, commandSpec, type SettingKey, type SwitchKey, type Switches, switchSpecs } from "./commandTable.ts"
 
 export type Invocation =

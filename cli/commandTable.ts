@@ -3,7 +3,7 @@
  * settings (domain/settings.ts, the one table of settings) each reads. The parser and the
  * help are both read from here.
  */
-import { settingSpecs } from "../domain/settings.ts"
+import { settingSpecs } from "../domain/settingSpecs.ts"
 
 export type SettingKey = keyof typeof settingSpecs
 export type CommandName = "run" | "sync" | "population" | "report"

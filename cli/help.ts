@@ -2,7 +2,7 @@
  * `quest --help` and `quest <command> --help`, written from the command table and the
  * settings table, so every flag shows with its environment variable and default.
  */
-import { type SettingSpec, settingSpecs } from "../domain/settings.ts"
+import { type SettingSpec, settingSpecs } from "../domain/settingSpecs.ts"
 import { type CommandName, commandSpec, commandSpecs, type SettingKey, type SwitchKey, switchSpecs } from "./commandTable.ts"
 
 const indent = (width: number, text: string) => `${text}${" ".repeat(Math.max(1, width - text.length))}`

@@ -9,7 +9,7 @@
  *
  * Usage: deno run --allow-env --allow-read --allow-run deno/launch.ts <entry.ts> [args…]
  */
-import { settingSpecs } from "../domain/settings.ts"
+import { settingSpecs } from "../domain/settingSpecs.ts"
 
 const [entry, ...args] = Deno.args
 if (entry === undefined) {

@@ -1,85 +1,13 @@
 /**
- * Every setting of the pipeline in one table: its environment variable, CLI flag,
- * default and meaning. The CLI's --help, the README and the Lambda environment are all
- * read from here, so they cannot drift apart.
+ * The settings' values, read through Effect's Config from the table in settingSpecs.ts
+ * (the environment, or the CLI's flags laid over it), and checked.
  */
 import { Config, Effect, Schema } from "effect"
 import { defaultRetryPolicy } from "./http/retryPolicy.ts"
 import type { SourcePolicy } from "./http/SourceHttp.ts"
+import { type SettingSpec, settingSpecs } from "./settingSpecs.ts"
 
-export const DEFAULT_BLS_BASE_URL = "https://download.bls.gov/pub/time.series/pr/"
-export const DEFAULT_POPULATION_URL =
-  "https://honolulu-api.datausa.io/tesseract/data.jsonrecords?cube=acs_yg_total_population_1&drilldowns=Year%2CNation&locale=en&measures=Population"
-
-export interface SettingSpec {
-  readonly env: string
-  readonly flag: string
-  readonly default: string | undefined
-  readonly description: string
-}
-
-export const settingSpecs = {
-  store: {
-    env: "QUEST_STORE",
-    flag: "--store",
-    default: "./data",
-    description: "Where data lives: a local folder, or s3://bucket/prefix (uses the standard AWS environment)"
-  },
-  contact: {
-    env: "QUEST_CONTACT",
-    flag: "--contact",
-    default: undefined,
-    description: "Your e-mail or URL, sent in the User-Agent as BLS requires; required for sync and population"
-  },
-  blsBaseUrl: {
-    env: "BLS_BASE_URL",
-    flag: "--bls-base-url",
-    default: DEFAULT_BLS_BASE_URL,
-    description: "The BLS directory page to mirror"
-  },
-  populationUrl: {
-    env: "POPULATION_URL",
-    flag: "--population-url",
-    default: DEFAULT_POPULATION_URL,
-    description: "The DataUSA population API (current tesseract or retired /api/data shape)"
-  },
-  requestsPerSecond: {
-    env: "QUEST_REQUESTS_PER_SECOND",
-    flag: "--requests-per-second",
-    default: "2",
-    description: "Most requests per second sent upstream (may be fractional, e.g. 0.5)"
-  },
-  concurrency: {
-    env: "QUEST_CONCURRENCY",
-    flag: "--concurrency",
-    default: "4",
-    description: "Most downloads and store operations in flight at once"
-  },
-  maxDeleteShare: {
-    env: "QUEST_MAX_DELETE_SHARE",
-    flag: "--max-delete-share",
-    default: "0.5",
-    description: "Largest share (0-1) of the mirror one sync may delete without --force"
-  },
-  maxRetries: {
-    env: "QUEST_MAX_RETRIES",
-    flag: "--max-retries",
-    default: "5",
-    description: "Retries of a failed request (429, 5xx, timeouts, dropped connections)"
-  },
-  retryBaseMs: {
-    env: "QUEST_RETRY_BASE_MS",
-    flag: "--retry-base-ms",
-    default: "500",
-    description: "First backoff delay in ms; doubles per retry with jitter, Retry-After wins"
-  },
-  timeoutMs: {
-    env: "QUEST_TIMEOUT_MS",
-    flag: "--timeout-ms",
-    default: "30000",
-    description: "Time allowed for a response's headers to arrive, in ms"
-  }
-} as const satisfies Record<string, SettingSpec>
+export { DEFAULT_BLS_BASE_URL, DEFAULT_POPULATION_URL, type SettingSpec, settingSpecs } from "./settingSpecs.ts"
 
 export interface Settings {
   readonly store: string

@@ -1,0 +1,120 @@
+// The quest CLI as one esbuild bundle (split so that each command loads only its chunks),
+// built on first use and again whenever a source file or a dependency changed, kept in
+// node_modules/.cache/quest/. Why: Node strips types and resolves ~250 modules one at a
+// time when it runs cli/main.ts from source; the bundle is a handful of files that
+// V8's compile cache (enabled by bin/quest.mjs) keeps compiled between runs, so `quest
+// --help` starts about as fast as Node does. `npm run bench` measures both.
+//
+// Plain JavaScript: it runs before Node knows how to load TypeScript.
+import { randomUUID } from "node:crypto"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
+
+const projectRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), "..")
+const cacheRoot = path.join(projectRoot, "node_modules", ".cache", "quest")
+const current = path.join(cacheRoot, "current.json")
+// Any npm install or update rewrites it: the dependencies in the bundle may have changed.
+const lockfile = path.join(projectRoot, "node_modules", ".package-lock.json")
+
+const mtimeOf = (file) => {
+  try {
+    return fs.statSync(file).mtimeMs
+  } catch {
+    return -1
+  }
+}
+
+/** The recorded build, if none of its inputs changed since (one stat per source file). */
+const freshBuild = () => {
+  let manifest
+  try {
+    manifest = JSON.parse(fs.readFileSync(current, "utf8"))
+  } catch {
+    return undefined
+  }
+  if (manifest.lockfile !== mtimeOf(lockfile)) return undefined
+  for (const [file, mtime] of Object.entries(manifest.inputs)) {
+    if (mtimeOf(path.join(projectRoot, file)) !== mtime) return undefined
+  }
+  return path.join(cacheRoot, manifest.folder, "main.mjs")
+}
+
+/**
+ * Project modules that find files beside them (the fixtures --offline serves) keep their
+ * own `import.meta.url`, not the bundle's.
+ */
+const sourceUrls = {
+  name: "source-urls",
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, async (args) => {
+      if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined
+      const text = await fs.promises.readFile(args.path, "utf8")
+      if (!text.includes("import.meta.url")) return undefined
+      return { contents: text.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)), loader: "ts" }
+    })
+  }
+}
+
+/**
+ * Builds into a folder of its own, then points current.json at it by a rename, so runs
+ * that start at the same time never see a half-written bundle.
+ */
+const build = async () => {
+  const { build: esbuild } = await import("esbuild")
+  const folder = `build-${randomUUID()}`
+  const lockMtime = mtimeOf(lockfile)
+  const result = await esbuild({
+    entryPoints: { main: path.join(projectRoot, "cli", "main.ts") },
+    outdir: path.join(cacheRoot, folder),
+    outExtension: { ".js": ".mjs" },
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node22",
+    // The same choice as the Lambda bundles (infra/handlerBundle.ts): module builds first.
+    mainFields: ["module", "main"],
+    // Some dependencies are CommonJS and call require(): give the ESM bundle one.
+    banner: { js: "import { createRequire as __questRequire } from 'node:module'; const require = __questRequire(import.meta.url);" },
+    // --offline's fake upstreams: msw's interceptors read files beside their own modules,
+    // and a demo mode need not start fast. Loaded from node_modules as they are.
+    external: ["msw", "msw/*", "@mswjs/interceptors", "@mswjs/interceptors/*"],
+    plugins: [sourceUrls],
+    metafile: true,
+    logLevel: "silent"
+  })
+  // This file too: a change to how the bundle is built calls for a new one.
+  const inputs = { [path.relative(projectRoot, fileURLToPath(import.meta.url))]: mtimeOf(fileURLToPath(import.meta.url)) }
+  for (const file of Object.keys(result.metafile.inputs)) {
+    if (file.includes("node_modules/")) continue
+    inputs[file] = mtimeOf(path.join(projectRoot, file))
+  }
+  const temp = `${current}.${randomUUID()}`
+  fs.writeFileSync(temp, JSON.stringify({ folder, lockfile: lockMtime, inputs }))
+  fs.renameSync(temp, current)
+  removeOldBuilds(folder)
+  return path.join(cacheRoot, folder, "main.mjs")
+}
+
+/** Keeps the newest few builds: a run that started on an older one may still load its chunks. */
+const removeOldBuilds = (keep) => {
+  const builds = fs.readdirSync(cacheRoot, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name.startsWith("build-") && entry.name !== keep)
+    .map((entry) => ({ name: entry.name, mtime: mtimeOf(path.join(cacheRoot, entry.name)) }))
+    .sort((a, b) => b.mtime - a.mtime)
+  for (const old of builds.slice(2)) fs.rmSync(path.join(cacheRoot, old.name), { recursive: true, force: true })
+}
+
+/**
+ * The URL of the CLI's entry module: the bundle when it is current or can be built, else
+ * undefined (no esbuild, a read-only install): then the caller runs cli/main.ts itself.
+ */
+export const cliBundle = async () => {
+  try {
+    const entry = freshBuild() ?? await build()
+    return pathToFileURL(entry).href
+  } catch {
+    return undefined
+  }
+}
