@@ -45,7 +45,7 @@ export interface CommandSpec {
   readonly settings: ReadonlyArray<SettingKey>
 }
 
-const upstreamPolicy: ReadonlyArray<SettingKey> = ["requestsPerSecond", "maxRetries", "retryBaseMs", "timeoutMs"]
+const upstreamPolicy: ReadonlyArray<SettingKey> = ["requestsPerSecond", "maxRetries", "retryBaseMs", "timeoutMs", "transferTimeoutMs"]
 const syncSettings: ReadonlyArray<SettingKey> = ["blsBaseUrl", "concurrency", "maxDeleteShare"]
 
 export const commandSpecs: ReadonlyArray<CommandSpec> = [

@@ -74,6 +74,12 @@ export const settingSpecs = {
     env: "QUEST_TIMEOUT_MS",
     flag: "--timeout-ms",
     default: "30000",
-    description: "Time allowed for a response's headers to arrive, in ms"
+    description: "Time allowed without progress, in ms: for a response's headers, and between body chunks; a stalled transfer is retried"
+  },
+  transferTimeoutMs: {
+    env: "QUEST_TRANSFER_TIMEOUT_MS",
+    flag: "--transfer-timeout-ms",
+    default: "600000",
+    description: "Time allowed for one whole download (headers and body), in ms; a transfer past it is retried"
   }
 } as const satisfies Record<string, SettingSpec>

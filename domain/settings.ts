@@ -20,6 +20,7 @@ export interface Settings {
   readonly maxRetries: number
   readonly retryBaseMs: number
   readonly timeoutMs: number
+  readonly transferTimeoutMs: number
 }
 
 export class SettingsError extends Schema.TaggedError<SettingsError>()("SettingsError", {
@@ -55,7 +56,8 @@ export const loadSettings: Effect.Effect<Settings, SettingsError> = Effect.gen(f
     maxDeleteShare: raw(s.maxDeleteShare),
     maxRetries: raw(s.maxRetries),
     retryBaseMs: raw(s.retryBaseMs),
-    timeoutMs: raw(s.timeoutMs)
+    timeoutMs: raw(s.timeoutMs),
+    transferTimeoutMs: raw(s.transferTimeoutMs)
   }).pipe(Effect.mapError((error) => new SettingsError({ detail: error.message })))
   return {
     store: values.store,
@@ -68,7 +70,8 @@ export const loadSettings: Effect.Effect<Settings, SettingsError> = Effect.gen(f
     maxDeleteShare: yield* numeric(s.maxDeleteShare, values.maxDeleteShare, { max: 1, zero: true }),
     maxRetries: yield* numeric(s.maxRetries, values.maxRetries, { integer: true, zero: true }),
     retryBaseMs: yield* numeric(s.retryBaseMs, values.retryBaseMs),
-    timeoutMs: yield* numeric(s.timeoutMs, values.timeoutMs)
+    timeoutMs: yield* numeric(s.timeoutMs, values.timeoutMs),
+    transferTimeoutMs: yield* numeric(s.transferTimeoutMs, values.transferTimeoutMs)
   }
 })
 
@@ -77,5 +80,6 @@ export const sourcePolicyOf = (settings: Settings): SourcePolicy => ({
   contact: settings.contact,
   requestsPerSecond: settings.requestsPerSecond,
   timeoutMs: settings.timeoutMs,
+  transferTimeoutMs: settings.transferTimeoutMs,
   retry: { ...defaultRetryPolicy, maxRetries: settings.maxRetries, baseDelayMs: settings.retryBaseMs }
 })

@@ -20,7 +20,8 @@ const settings = (): Settings => ({
   maxDeleteShare: 0.5,
   maxRetries: 3,
   retryBaseMs: 5,
-  timeoutMs: 5000
+  timeoutMs: 5000,
+  transferTimeoutMs: 60_000
 })
 
 describe("the ingest", () => {

@@ -6,6 +6,7 @@
  */
 import { Clock, Effect, Exit, Schema } from "effect"
 import { causeMessage } from "../causeMessage.ts"
+import { printable } from "../printable.ts"
 import { SourceHttp } from "../http/SourceHttp.ts"
 import { ObjectStore, type StoredObject } from "../store/ObjectStore.ts"
 import { MIRROR_PREFIX, STAGING_PREFIX } from "../storeKeys.ts"
@@ -72,7 +73,7 @@ export class SyncIncomplete extends Schema.TaggedError<SyncIncomplete>()("SyncIn
   override get message() {
     const first = this.failures[0]
     return `${this.failures.length} file(s) could not be synced (${this.completed} others were); the previous ` +
-      `copies are untouched and no file was deleted. First: ${first?.name}: ${first?.message}`
+      `copies are untouched and no file was deleted. First: ${printable(first?.name ?? "")}: ${first?.message}`
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { sha256 } from "@noble/hashes/sha2.js"
 import { bytesToHex } from "@noble/hashes/utils.js"
+import { bodyFailureReason } from "../http/bodyFailure.ts"
 
 export interface Digest {
   readonly bytes: number
@@ -63,7 +64,7 @@ export const digestBody = (body: ReadableStream<Uint8Array>, expectedBytes?: num
       try {
         chunk = await reader.read()
       } catch (error) {
-        upstreamError = `connection broke mid-body (${error instanceof Error ? error.message : String(error)})`
+        upstreamError = bodyFailureReason(error)
         controller.error(error)
         return
       }

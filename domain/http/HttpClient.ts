@@ -1,34 +1,48 @@
 /**
- * The raw HTTP transport: one request, one response, no policy. Politeness, retries and
- * status handling live in SourceHttp; this seam exists so tests and runtimes can swap
- * the implementation (adapters/ofetchHttp.ts in production).
+ * The raw HTTP transport: one request, one response, no policy. Politeness, retries,
+ * redirects and status handling live in SourceHttp; this seam exists so tests and
+ * runtimes can swap the implementation (adapters/ofetchHttp.ts in production).
+ *
+ * Every wait is bounded here: the response headers and each body chunk must arrive within
+ * `timeoutMs` of asking, and the whole transfer (headers and body) within `deadlineMs`.
+ * A body that stalls past either bound errors with a `TransferTimeout`.
  */
 import { Context, Effect, Schema } from "effect"
+import { printable } from "../printable.ts"
 
 export interface HttpRequest {
   readonly url: string
   readonly method?: "GET" | "HEAD"
   readonly headers?: Readonly<Record<string, string>>
-  /** Time allowed until the response headers arrive. */
+  /** Time allowed without progress: until the response headers, and between body chunks. */
   readonly timeoutMs?: number
+  /** Time allowed for the whole transfer, headers and body. */
+  readonly deadlineMs?: number
 }
 
 export interface HttpResponse {
   readonly url: string
   readonly status: number
   readonly headers: Headers
-  /** Null for HEAD, 304 and other bodiless answers. */
+  /** Null for HEAD, 304 and other bodiless answers. Redirects are returned, never followed. */
   readonly body: ReadableStream<Uint8Array> | null
 }
 
-/** The request never produced a response: DNS, refused or reset connection, timeout. */
+/** What a body stream errors with when the source stops sending or the transfer runs too long. */
+export class TransferTimeout extends Error {
+  override readonly name = "TimeoutError"
+}
+
+/** The request never produced a response: DNS, refused or reset connection, certificate, timeout. */
 export class HttpTransportError extends Schema.TaggedError<HttpTransportError>()("HttpTransportError", {
   url: Schema.String,
   detail: Schema.String,
-  timedOut: Schema.Boolean
+  timedOut: Schema.Boolean,
+  /** The system error's code at the root of the failure (`ENOTFOUND`, `CERT_HAS_EXPIRED`), when known. */
+  code: Schema.optional(Schema.String)
 }) {
   override get message() {
-    return `${this.timedOut ? "Timed out requesting" : "Could not reach"} ${this.url}: ${this.detail}. ` +
+    return `${this.timedOut ? "Timed out requesting" : "Could not reach"} ${this.url}: ${printable(this.detail)}. ` +
       `Check the network and the URL, then run again.`
   }
 }

@@ -2,6 +2,10 @@
  * The polite client every upstream request goes through: identifies the operator in
  * the User-Agent, keeps to a request rate, retries transient failures with backoff, and
  * turns HTTP statuses into typed errors. Callers get only 2xx and 304 responses.
+ *
+ * Redirects are followed only within the origin asked for: another host's bytes never
+ * pass for the source's, and the operator's contact never goes to a host they did not
+ * configure.
  */
 import { Context, Effect, Layer } from "effect"
 import { RateLimiter } from "effect/persistence"
@@ -12,19 +16,31 @@ import {
   type SourceError,
   SourceForbidden,
   SourceNotFound,
+  SourceRedirectRefused,
   SourceStatusError,
   SourceTooLarge,
+  SourceUnreachable,
   TransientSourceFailure
 } from "./sourceErrors.ts"
 import { readAll, TooManyBytes } from "../bytes/readAll.ts"
+import { bodyFailureReason } from "./bodyFailure.ts"
+import { transportFailureKind } from "./transportFailure.ts"
 import { isContact, userAgentFor } from "./userAgent.ts"
 
 export interface SourcePolicy {
   readonly contact: string
   readonly requestsPerSecond: number
+  /** Time allowed without progress: for the response headers, and between body chunks. */
   readonly timeoutMs: number
+  /** Time allowed for one whole transfer (one attempt), headers and body. */
+  readonly transferTimeoutMs: number
   readonly retry: RetryPolicy
 }
+
+/** More hops than this within the origin is a loop, not a move. */
+export const MAX_REDIRECTS = 5
+
+const isRedirect = (status: number) => status === 301 || status === 302 || status === 303 || status === 307 || status === 308
 
 export interface SourceHttpShape {
   readonly userAgent: string
@@ -50,6 +66,9 @@ export class SourceHttp extends Context.Service<SourceHttp, SourceHttpShape>()("
 
 const isTransientStatus = (status: number) => status === 408 || status === 425 || status === 429 || status >= 500
 
+const release = (response: HttpResponse) =>
+  Effect.promise(() => response.body?.cancel().catch(() => undefined) ?? Promise.resolve())
+
 const classify = (
   response: HttpResponse,
   userAgent: string
@@ -57,7 +76,7 @@ const classify = (
   const { status, url } = response
   if ((status >= 200 && status < 300) || status === 304) return Effect.succeed(response)
   // The body of an error page is never read; release the connection.
-  const drop = Effect.promise(() => response.body?.cancel().catch(() => undefined) ?? Promise.resolve())
+  const drop = release(response)
   const failure = (): SourceError | TransientSourceFailure => {
     if (status === 403) return new SourceForbidden({ url, userAgent })
     if (status === 404 || status === 410) return new SourceNotFound({ url })
@@ -84,12 +103,13 @@ export const makeSourceHttp = (policy: SourcePolicy) =>
     const windowMs = (limit / policy.requestsPerSecond) * 1000
     let requests = 0
 
-    const attempt = (url: string, headers: Record<string, string> = {}) => {
+    const send = (url: string, headers: Record<string, string>) => {
       const request: HttpRequest = {
         url,
         method: "GET",
         headers: { ...headers, "user-agent": userAgent },
-        timeoutMs: policy.timeoutMs
+        timeoutMs: policy.timeoutMs,
+        deadlineMs: policy.transferTimeoutMs
       }
       return RateLimiter.sleep(limiter, {
         algorithm: "token-bucket",
@@ -102,11 +122,40 @@ export const makeSourceHttp = (policy: SourcePolicy) =>
           requests += 1
           return client.send(request)
         })),
-        Effect.catchTag("HttpTransportError", (error: HttpTransportError) =>
-          Effect.fail(new TransientSourceFailure({ url, reason: error.detail }))),
-        Effect.flatMap((response) => classify(response, userAgent))
+        Effect.catchTag("HttpTransportError", (error: HttpTransportError) => {
+          const kind = transportFailureKind(error.code)
+          const code = error.code === undefined || error.detail.includes(error.code) ? "" : ` (${error.code})`
+          const failure: SourceUnreachable | TransientSourceFailure = kind.permanent
+            ? new SourceUnreachable({ url, what: kind.what, detail: error.detail, code: error.code })
+            : new TransientSourceFailure({ url, reason: `${error.detail}${code}` })
+          return Effect.fail(failure)
+        })
       )
     }
+
+    /** Follows redirects that stay on the origin first asked; refuses any other. */
+    const attempt = (url: string, headers: Record<string, string> = {}) =>
+      Effect.gen(function*() {
+        const origin = new URL(url).origin
+        let current = url
+        for (let hops = 0; ; hops += 1) {
+          const response = yield* send(current, headers)
+          const location = response.headers.get("location")
+          if (!isRedirect(response.status) || location === null) return yield* classify(response, userAgent)
+          yield* release(response)
+          let target: URL | undefined
+          try {
+            target = new URL(location, current)
+          } catch {
+            target = undefined
+          }
+          const refuse = (detail: string) => new SourceRedirectRefused({ url: current, location, detail })
+          if (target === undefined) return yield* refuse("is not a URL")
+          if (target.origin !== origin) return yield* refuse(`leaves ${origin}`)
+          if (hops >= MAX_REDIRECTS) return yield* refuse(`is more than ${MAX_REDIRECTS} redirects from ${url}`)
+          current = target.href
+        }
+      })
 
     const retry = retryTransient(policy.retry)
     const getBytes = (url: string, maxBytes: number) =>
@@ -116,7 +165,7 @@ export const makeSourceHttp = (policy: SourcePolicy) =>
           catch: (error) =>
             error instanceof TooManyBytes
               ? new SourceTooLarge({ url, limit: maxBytes })
-              : new TransientSourceFailure({ url, reason: `connection broke mid-body (${String(error)})` })
+              : new TransientSourceFailure({ url, reason: bodyFailureReason(error) })
         })))
     return SourceHttp.of({
       getBytes,

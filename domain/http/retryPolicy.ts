@@ -3,6 +3,7 @@
  * server's Retry-After, within a bounded number of attempts.
  */
 import { Duration, Effect, Schedule } from "effect"
+import { printable } from "../printable.ts"
 import { SourceUnavailable, TransientSourceFailure } from "./sourceErrors.ts"
 
 export interface RetryPolicy {
@@ -30,21 +31,38 @@ export const parseRetryAfter = (value: string | null, nowMs: number): number | u
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs)
 }
 
-const schedule = (policy: RetryPolicy) =>
-  Schedule.exponential(Duration.millis(policy.baseDelayMs)).pipe(
-    Schedule.jittered,
-    Schedule.modifyDelay(({ duration, input }: Schedule.Metadata<Duration.Duration, TransientSourceFailure>) => {
-      const backoff = Math.min(Duration.toMillis(duration), policy.maxDelayMs)
-      const told = input.retryAfterMs
-      return Effect.succeed(Duration.millis(told ?? backoff))
-    }),
-    Schedule.upTo({ times: policy.maxRetries })
-  )
-
 /** A server asking for a longer pause than a run should sit through is not retried. */
 const worthRetrying = (policy: RetryPolicy) => (error: unknown) =>
   error instanceof TransientSourceFailure &&
   (error.retryAfterMs === undefined || error.retryAfterMs <= policy.maxRetryAfterMs)
+
+/** The WARN record of one retry: what failed, which attempt of how many, and the wait before the next. */
+export const retryLogRecord = (failure: TransientSourceFailure, attempt: number, of: number, waitMs: number) => ({
+  event: "source.retry",
+  message: `${failure.message}; attempt ${attempt} of ${of} failed, retrying in ${(waitMs / 1000).toFixed(1)} s`,
+  url: failure.url,
+  attempt,
+  of,
+  reason: printable(failure.reason),
+  waitMs
+})
+
+const schedule = (policy: RetryPolicy, attempts: () => number) =>
+  Schedule.exponential(Duration.millis(policy.baseDelayMs)).pipe(
+    Schedule.jittered,
+    Schedule.modifyDelay(({ duration, input }: Schedule.Metadata<Duration.Duration, TransientSourceFailure>) => {
+      const backoff = Math.min(Duration.toMillis(duration), policy.maxDelayMs)
+      const waitMs = Math.round(input.retryAfterMs ?? backoff)
+      const attempt = attempts()
+      // Logged only when another attempt follows (the schedule is also stepped for failures
+      // `while` then refuses); the last failure is the caller's to report.
+      const log = attempt <= policy.maxRetries && worthRetrying(policy)(input)
+        ? Effect.logWarning(retryLogRecord(input, attempt, policy.maxRetries + 1, waitMs))
+        : Effect.void
+      return Effect.as(log, Duration.millis(waitMs))
+    }),
+    Schedule.upTo({ times: policy.maxRetries })
+  )
 
 /**
  * Retries `effect` while it fails with TransientSourceFailure; when the budget is spent
@@ -61,7 +79,7 @@ export const retryTransient = (policy: RetryPolicy) =>
     })
     return Effect.retry(counted, {
       while: worthRetrying(policy),
-      schedule: schedule(policy) as Schedule.Schedule<unknown, E | TransientSourceFailure>
+      schedule: schedule(policy, () => attempts) as Schedule.Schedule<unknown, E | TransientSourceFailure>
     }).pipe(
       Effect.catchIf(
         (error): error is TransientSourceFailure => error instanceof TransientSourceFailure,

@@ -1,5 +1,6 @@
 /** What can go wrong talking to an upstream source (BLS, DataUSA), as typed values. */
 import { Schema } from "effect"
+import { printable } from "../printable.ts"
 
 export class ContactRequired extends Schema.TaggedError<ContactRequired>()("ContactRequired", {}) {
   override get message() {
@@ -46,7 +47,7 @@ export class TransientSourceFailure extends Schema.TaggedError<TransientSourceFa
   retryAfterMs: Schema.optional(Schema.Number)
 }) {
   override get message() {
-    return `${this.url}: ${this.reason}`
+    return `${this.url}: ${printable(this.reason)}`
   }
 }
 
@@ -56,8 +57,37 @@ export class SourceUnavailable extends Schema.TaggedError<SourceUnavailable>()("
   lastReason: Schema.String
 }) {
   override get message() {
-    return `${this.url} kept failing after ${this.attempts} attempts (last: ${this.lastReason}). ` +
-      `The source may be overloaded; nothing was changed for it in the store. Run again later.`
+    // Only an HTTP answer says the server is busy; a refused or reset connection may be the network.
+    const cause = /^HTTP (429|5\d\d)/.test(this.lastReason) ? "The source may be overloaded; n" : "N"
+    return `${this.url} kept failing after ${this.attempts} attempts (last: ${printable(this.lastReason)}). ` +
+      `${cause}othing was changed for it in the store. Run again later.`
+  }
+}
+
+/** A failure that retrying cannot heal within a run: an unknown host, a refused certificate. */
+export class SourceUnreachable extends Schema.TaggedError<SourceUnreachable>()("SourceUnreachable", {
+  url: Schema.String,
+  what: Schema.String,
+  detail: Schema.String,
+  code: Schema.optional(Schema.String)
+}) {
+  override get message() {
+    const code = this.code === undefined ? "" : `${this.code}: `
+    return `Could not reach ${this.url}: ${this.what} (${code}${printable(this.detail)}). Not retried, since ` +
+      `waiting cannot fix it: check the configured URL (BLS_BASE_URL / POPULATION_URL) and the network.`
+  }
+}
+
+/** A redirect away from the configured origin, or an endless chain of them. */
+export class SourceRedirectRefused extends Schema.TaggedError<SourceRedirectRefused>()("SourceRedirectRefused", {
+  url: Schema.String,
+  location: Schema.String,
+  detail: Schema.String
+}) {
+  override get message() {
+    return `${this.url} redirected to ${printable(this.location)}, which ${this.detail}. Nothing was stored from it: ` +
+      `only redirects within the configured origin are followed. If the source really moved, set the new ` +
+      `URL (BLS_BASE_URL / POPULATION_URL).`
   }
 }
 
@@ -71,4 +101,10 @@ export class SourceTooLarge extends Schema.TaggedError<SourceTooLarge>()("Source
   }
 }
 
-export type SourceError = SourceForbidden | SourceNotFound | SourceStatusError | SourceUnavailable
+export type SourceError =
+  | SourceForbidden
+  | SourceNotFound
+  | SourceStatusError
+  | SourceUnavailable
+  | SourceUnreachable
+  | SourceRedirectRefused

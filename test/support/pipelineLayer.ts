@@ -14,6 +14,7 @@ export const testPolicy: SourcePolicy = {
   contact: "quest-tests@example.com",
   requestsPerSecond: 1000,
   timeoutMs: 5_000,
+  transferTimeoutMs: 60_000,
   retry: { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 5_000 }
 }
 

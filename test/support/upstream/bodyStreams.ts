@@ -77,3 +77,68 @@ export const counted = (
       },
     }),
   )
+
+/** Passes the first `limit` bytes of `source`, then never another byte nor an end (until cancelled). */
+export const stallAfter = (source: ReadableStream<Uint8Array>, limit: number): ReadableStream<Uint8Array> => {
+  const reader = source.getReader()
+  let passed = 0
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (passed >= limit) return new Promise<void>(() => {})
+      const { done, value } = await reader.read()
+      if (done) return new Promise<void>(() => {})
+      const part = value.subarray(0, limit - passed)
+      passed += part.byteLength
+      controller.enqueue(part)
+    },
+    cancel(reason) {
+      return reader.cancel(reason)
+    },
+  })
+}
+
+/** Re-chunks `source` into pieces of `bytes`, one every `everyMs`. */
+export const trickled = (source: ReadableStream<Uint8Array>, bytes: number, everyMs: number): ReadableStream<Uint8Array> => {
+  const reader = source.getReader()
+  let pending = new Uint8Array(0)
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      await new Promise((resolve) => setTimeout(resolve, everyMs))
+      while (pending.byteLength < bytes) {
+        const { done, value } = await reader.read()
+        if (done) break
+        const joined = new Uint8Array(pending.byteLength + value.byteLength)
+        joined.set(pending)
+        joined.set(value, pending.byteLength)
+        pending = joined
+      }
+      if (pending.byteLength === 0) return controller.close()
+      controller.enqueue(pending.slice(0, bytes))
+      pending = pending.subarray(bytes)
+    },
+    cancel(reason) {
+      return reader.cancel(reason)
+    },
+  })
+}
+
+/** The first `limit` bytes of `source`, then a clean end: what a client that trusts a short Content-Length reads. */
+export const firstBytes = (source: ReadableStream<Uint8Array>, limit: number): ReadableStream<Uint8Array> => {
+  const reader = source.getReader()
+  let passed = 0
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = passed >= limit ? { done: true as const, value: undefined } : await reader.read()
+      if (done) {
+        void reader.cancel().catch(() => {})
+        return controller.close()
+      }
+      const part = value.subarray(0, limit - passed)
+      passed += part.byteLength
+      controller.enqueue(part)
+    },
+    cancel(reason) {
+      return reader.cancel(reason)
+    },
+  })
+}

@@ -17,6 +17,20 @@ export type Fault =
   | { readonly kind: "shortBody"; readonly bytes: number }
   /** Wait `ms` before answering normally (aborted with the request). */
   | { readonly kind: "delay"; readonly ms: number }
+  /** Send the real headers and the first `afterBytes` body bytes, then nothing more, never closing. */
+  | { readonly kind: "stall"; readonly afterBytes: number }
+  /** Send the body in pieces of `bytes` every `everyMs`: never idle long, yet slow to finish. */
+  | { readonly kind: "trickle"; readonly bytes: number; readonly everyMs: number }
+  /**
+   * Announce this Content-Length instead of the real one. Smaller: only that many bytes are
+   * sent, as a client that trusts the header would read them (the rest of the copy is lost).
+   * Larger: the real bytes are sent and the connection closes, short of the announced length.
+   */
+  | { readonly kind: "contentLength"; readonly bytes: number }
+  /** Answer `status` (default 302) with this Location instead of the real response. */
+  | { readonly kind: "redirect"; readonly location: string; readonly status: number }
+  /** The real response with these headers added or replaced (e.g. an ETag no metadata can hold). */
+  | { readonly kind: "headers"; readonly headers: Readonly<Record<string, string>> }
 
 export const status = (code: number, options: { readonly retryAfter?: number } = {}): Fault =>
   options.retryAfter === undefined
@@ -25,6 +39,11 @@ export const status = (code: number, options: { readonly retryAfter?: number } =
 export const dropMidBody = (afterBytes: number): Fault => ({ kind: "dropMidBody", afterBytes })
 export const shortBody = (bytes: number): Fault => ({ kind: "shortBody", bytes })
 export const delay = (ms: number): Fault => ({ kind: "delay", ms })
+export const stall = (afterBytes: number): Fault => ({ kind: "stall", afterBytes })
+export const trickle = (bytes: number, everyMs: number): Fault => ({ kind: "trickle", bytes, everyMs })
+export const contentLength = (bytes: number): Fault => ({ kind: "contentLength", bytes })
+export const redirect = (location: string, code = 302): Fault => ({ kind: "redirect", location, status: code })
+export const headers = (values: Readonly<Record<string, string>>): Fault => ({ kind: "headers", headers: values })
 
 export interface FaultQueue {
   readonly add: (target: Target, faults: ReadonlyArray<Fault>) => void

@@ -8,7 +8,18 @@ export {
   type PopulationBody,
   type PopulationEndpoint,
 } from "./dataUsa.ts"
-export { delay, dropMidBody, shortBody, status, type Fault } from "./faults.ts"
+export {
+  contentLength,
+  delay,
+  dropMidBody,
+  headers,
+  redirect,
+  shortBody,
+  stall,
+  status,
+  trickle,
+  type Fault,
+} from "./faults.ts"
 export type { LoggedRequest, LogQuery, RequestLog, Route } from "./requestLog.ts"
 export type { Target } from "./target.ts"
 export type { ListingStyle } from "./directoryListing.ts"

@@ -5,7 +5,7 @@
  * are two thin front ends over it.
  */
 import { makeBlsDirectory, type BlsDirectory } from "./blsDirectory.ts"
-import { counted, cutAfter } from "./bodyStreams.ts"
+import { counted, cutAfter, firstBytes, stallAfter, trickled } from "./bodyStreams.ts"
 import { makeDataUsa, type DataUsaPopulation } from "./dataUsa.ts"
 import { makeFaultQueue, type Fault } from "./faults.ts"
 import { makeRequestLog, type RequestLog, type Route } from "./requestLog.ts"
@@ -106,16 +106,29 @@ export const createUpstream = (options: UpstreamOptions = {}): VirtualUpstream =
     if (fault?.kind === "delay") await sleep(fault.ms, request.signal)
     // Nobody is listening any more: a network error, which front ends drop quietly.
     if (request.signal.aborted) return Response.error()
-    const response = fault?.kind === "status" ? statusResponse(fault) : answer(request, url, route)
+    const response = fault?.kind === "status"
+      ? statusResponse(fault)
+      : fault?.kind === "redirect"
+      ? new Response(null, { status: fault.status, headers: { location: fault.location } })
+      : answer(request, url, route)
     entry.answered(response.status)
-    if (!response.body) return response
+    const headers = new Headers(response.headers)
+    if (fault?.kind === "headers") for (const [name, value] of Object.entries(fault.headers)) headers.set(name, value)
+    if (!response.body) return new Response(null, { status: response.status, statusText: response.statusText, headers })
     let body: ReadableStream<Uint8Array> = response.body
     if (fault?.kind === "dropMidBody") body = cutAfter(body, fault.afterBytes, "reset")
     if (fault?.kind === "shortBody") body = cutAfter(body, fault.bytes, "close")
+    if (fault?.kind === "stall") body = stallAfter(body, fault.afterBytes)
+    if (fault?.kind === "trickle") body = trickled(body, fault.bytes, fault.everyMs)
+    if (fault?.kind === "contentLength") {
+      const real = Number(headers.get("content-length"))
+      headers.set("content-length", String(fault.bytes))
+      if (fault.bytes < real) body = firstBytes(body, fault.bytes)
+    }
     return new Response(counted(body, entry.sent), {
       status: response.status,
       statusText: response.statusText,
-      headers: response.headers,
+      headers,
     })
   }
 
