@@ -13,11 +13,8 @@ import { fileURLToPath } from "node:url"
 // Before anything else is loaded, so every module after it is cached (Node >= 22.1).
 module.enableCompileCache?.()
 
-const [major, minor] = process.versions.node.split(".").map(Number)
-if (major < 22 || (major === 22 && minor < 12)) {
-  console.error(`quest needs Node >= 22.12 (this is ${process.version}); see .nvmrc.`)
-  process.exit(1)
-}
+// An older Node stops here with one line (package.json "engines"), as npm start and npm test do.
+await import("./requireNode.mjs")
 
 const { cliBundle } = await import("./cliBundle.mjs")
 const entry = await cliBundle() ?? (process.features.typescript ? "../cli/main.ts" : undefined)

@@ -4,10 +4,20 @@
  * `--flag value` or `--flag=value`; settings not given here fall back to the environment.
  */
 import { settingSpecs } from "../domain/settingSpecs.ts"
-import { type CommandName, commandSpec, type SettingKey, type SwitchKey, type Switches, switchSpecs } from "./commandTable.ts"
+import {
+  type CommandName,
+  commandSpec,
+  commandSpecs,
+  type SettingKey,
+  type SwitchKey,
+  type Switches,
+  switchSpecs
+} from "./commandTable.ts"
+import { didYouMean } from "./didYouMean.ts"
 
 export type Invocation =
   | { readonly kind: "help"; readonly command: CommandName | undefined }
+  | { readonly kind: "version" }
   | { readonly kind: "usage"; readonly message: string; readonly command: CommandName | undefined }
   | {
     readonly kind: "command"
@@ -17,7 +27,7 @@ export type Invocation =
     readonly settings: Partial<Record<SettingKey, string>>
   }
 
-const noSwitches: Switches = { json: false, dryRun: false, force: false, offline: false, verbose: false }
+const noSwitches: Switches = { json: false, dryRun: false, force: false, offline: false, verbose: false, all: false }
 
 const settingByFlag = new Map<string, SettingKey>(
   (Object.keys(settingSpecs) as Array<SettingKey>).map((key) => [settingSpecs[key].flag, key] as const)
@@ -30,21 +40,28 @@ const switchByFlag = new Map<string, SwitchKey>(
 )
 
 const isHelp = (arg: string) => arg === "--help" || arg === "-h"
+const isVersion = (arg: string) => arg === "--version" || arg === "-V"
+
+const commandNames = commandSpecs.map((spec) => spec.name)
+const allFlags = [...settingByFlag.keys(), ...switchByFlag.keys()].filter((flag) => flag.startsWith("--"))
 
 export const parseArgs = (argv: ReadonlyArray<string>): Invocation => {
   const [first, ...rest] = argv
   if (first === undefined) return { kind: "usage", message: "Which command? Choose one of those below.", command: undefined }
   if (isHelp(first)) return { kind: "help", command: undefined }
+  if (isVersion(first)) return { kind: "version" }
   if (first === "help") {
     const topic = rest[0] === undefined ? undefined : commandSpec(rest[0])
     if (rest[0] !== undefined && topic === undefined) {
-      return { kind: "usage", message: `There is no command "${rest[0]}".`, command: undefined }
+      return { kind: "usage", message: `There is no command "${rest[0]}".${didYouMean(rest[0], commandNames)}`, command: undefined }
     }
     return { kind: "help", command: topic?.name }
   }
   const spec = commandSpec(first)
   if (spec === undefined) {
-    const hint = first.startsWith("-") ? "Put the command first, e.g. `quest run --offline`." : `There is no command "${first}".`
+    const hint = first.startsWith("-")
+      ? "Put the command first, e.g. `quest run --offline`."
+      : `There is no command "${first}".${didYouMean(first, commandNames)}`
     return { kind: "usage", message: hint, command: undefined }
   }
 
@@ -66,7 +83,12 @@ export const parseArgs = (argv: ReadonlyArray<string>): Invocation => {
       continue
     }
     const settingKey = settingByFlag.get(flag)
-    if (settingKey === undefined) return usage(`Unknown flag ${flag}.`)
+    if (settingKey === undefined) {
+      // The command's own flags first: `quest report --stor` means --store, whatever else is close.
+      const own = [...spec.settings.map((key) => settingSpecs[key].flag), ...spec.switches.map((key) => switchSpecs[key].flag)]
+      const hint = didYouMean(flag, own) || didYouMean(flag, allFlags)
+      return usage(`Unknown flag ${flag}.${hint}`)
+    }
     if (!spec.settings.includes(settingKey)) {
       return usage(`\`quest ${spec.name}\` does not use ${flag} (${settingSpecs[settingKey].env}).`)
     }

@@ -6,7 +6,7 @@
 import { settingSpecs } from "../domain/settingSpecs.ts"
 
 export type SettingKey = keyof typeof settingSpecs
-export type CommandName = "run" | "sync" | "population" | "report"
+export type CommandName = "run" | "sync" | "population" | "report" | "show"
 
 export interface Switches {
   readonly json: boolean
@@ -14,6 +14,7 @@ export interface Switches {
   readonly force: boolean
   readonly offline: boolean
   readonly verbose: boolean
+  readonly all: boolean
 }
 
 export type SwitchKey = keyof Switches
@@ -35,7 +36,8 @@ export const switchSpecs: Readonly<Record<SwitchKey, SwitchSpec>> = {
     flag: "--offline",
     description: "Serve the bundled fixtures in place of BLS and DataUSA (no network needed; a demo contact if none is set)"
   },
-  verbose: { flag: "--verbose", short: "-v", description: "Debug logs, and a stack trace with any error" }
+  verbose: { flag: "--verbose", short: "-v", description: "Debug logs, and a stack trace with any error" },
+  all: { flag: "--all", description: "Print every row of long tables and every file of a sync (a terminal shows the first rows)" }
 }
 
 export interface CommandSpec {
@@ -52,13 +54,13 @@ export const commandSpecs: ReadonlyArray<CommandSpec> = [
   {
     name: "run",
     summary: "The main job: sync BLS, fetch the population, then compute, store and print the reports",
-    switches: ["json", "dryRun", "force", "offline", "verbose"],
+    switches: ["json", "dryRun", "force", "offline", "verbose", "all"],
     settings: ["store", "contact", ...syncSettings, "populationUrl", ...upstreamPolicy]
   },
   {
     name: "sync",
     summary: "Mirror the BLS directory into the store, transferring only what changed",
-    switches: ["json", "dryRun", "force", "offline", "verbose"],
+    switches: ["json", "dryRun", "force", "offline", "verbose", "all"],
     settings: ["store", "contact", ...syncSettings, ...upstreamPolicy]
   },
   {
@@ -70,7 +72,13 @@ export const commandSpecs: ReadonlyArray<CommandSpec> = [
   {
     name: "report",
     summary: "Compute the three reports from the store, store them, and print them",
-    switches: ["json", "dryRun", "verbose"],
+    switches: ["json", "dryRun", "verbose", "all"],
+    settings: ["store"]
+  },
+  {
+    name: "show",
+    summary: "Print the latest stored reports (reports/latest/report.json) without recomputing or writing anything",
+    switches: ["json", "verbose", "all"],
     settings: ["store"]
   }
 ]

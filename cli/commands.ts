@@ -17,6 +17,7 @@ import { reportFolders, runReports } from "../domain/reports/runReports.ts"
 import type { Settings } from "../domain/settings.ts"
 import type { CommandName, Switches } from "./commandTable.ts"
 import { readOnlyLayer } from "./dryRunStore.ts"
+import { latestStoredReport } from "./latestReport.ts"
 import { nativeInputHasher } from "./nativeHasher.ts"
 import { populationText, reportsStoredText, syncText } from "./summaries.ts"
 
@@ -34,6 +35,8 @@ export interface CommandContext {
   readonly http: Layer.Layer<HttpClient>
   /** The run's date: it names the dated reports folder. */
   readonly now: Date
+  /** Rows of a long table to print (undefined: all). */
+  readonly maxRows: number | undefined
 }
 
 const storeLayer = (context: CommandContext) => {
@@ -53,7 +56,7 @@ const reportsText = (doc: ReportDocument | undefined, context: CommandContext) =
   const stored = context.switches.dryRun
     ? "Reports: dry run, nothing stored.\n"
     : reportsStoredText(reportFolders(context.now), context.settings.store)
-  return `\n${renderTables(doc)}\n${stored}`
+  return `\n${renderTables(doc, { maxRows: context.maxRows })}\n${stored}`
 }
 
 /** The reports; in a dry run, no document (rather than an error) while the store has no inputs yet. */
@@ -68,7 +71,7 @@ const reports = (context: CommandContext) =>
 const programs = {
   sync: (context: CommandContext) =>
     syncMirror(syncOptionsOf(context.settings, options(context.switches))).pipe(
-      Effect.map((summary): CommandOutput => ({ json: summary, text: syncText(summary) })),
+      Effect.map((summary): CommandOutput => ({ json: summary, text: syncText(summary, context.maxRows) })),
       Effect.provide(upstreamLayer(context))
     ),
   population: (context: CommandContext) =>
@@ -78,6 +81,14 @@ const programs = {
     ),
   report: (context: CommandContext) =>
     Effect.map(reports(context), (doc): CommandOutput => ({ json: doc ?? null, text: reportsText(doc, context) })),
+  show: (context: CommandContext) =>
+    latestStoredReport.pipe(
+      Effect.map(({ doc, key }): CommandOutput => ({
+        json: doc,
+        text: `\n${renderTables(doc, { maxRows: context.maxRows })}\nReports read from ${key} in ${context.settings.store} (not recomputed).\n`
+      })),
+      Effect.provide(objectStoreLayerFor(context.settings.store))
+    ),
   run: (context: CommandContext) =>
     Effect.gen(function*() {
       const ingested = yield* ingest(context.settings, options(context.switches)).pipe(
@@ -86,7 +97,7 @@ const programs = {
       const doc = yield* reports(context)
       return {
         json: doc ?? null,
-        text: syncText(ingested.sync) + populationText(ingested.population) + reportsText(doc, context)
+        text: syncText(ingested.sync, context.maxRows) + populationText(ingested.population) + reportsText(doc, context)
       } satisfies CommandOutput
     })
 } satisfies Record<CommandName, (context: CommandContext) => Effect.Effect<CommandOutput, unknown>>

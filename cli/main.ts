@@ -3,13 +3,17 @@
  * exit code (0 done, 1 the work failed, 2 bad usage, 130 stopped). Runs on Node
  * (bin/quest.mjs) and on Deno (deno/quest.ts) alike.
  *
- * This module reads the command line and answers help and usage mistakes itself, with
- * nothing loaded but the command and settings tables; a command runs in runCommand.ts.
+ * This module reads the command line and answers help, --version and usage mistakes
+ * itself, with nothing loaded but the command and settings tables; a command runs in
+ * runCommand.ts.
  */
 import { parseArgs } from "./args.ts"
+import { makeCliLog } from "./cliLog.ts"
 import { EXIT } from "./exitCodes.ts"
 import { helpText } from "./help.ts"
 import { processTerminal, type Terminal } from "./terminal.ts"
+import { usage } from "./usage.ts"
+import { versionText } from "./version.ts"
 
 export { EXIT } from "./exitCodes.ts"
 
@@ -20,15 +24,23 @@ export const runQuest = async (argv: ReadonlyArray<string>, terminal: Terminal =
     terminal.out(helpText(invocation.command))
     return EXIT.done
   }
+  if (invocation.kind === "version") {
+    terminal.out(versionText())
+    return EXIT.done
+  }
+  // Off a terminal (or with --json) stderr carries log records only: a usage mistake is one too.
+  const log = makeCliLog({
+    human: terminal.interactive && !argv.includes("--json"),
+    verbose: argv.includes("--verbose") || argv.includes("-v")
+  }, terminal)
   if (invocation.kind === "usage") {
-    const more = invocation.command === undefined ? "quest --help" : `quest ${invocation.command} --help`
-    terminal.err(`quest: ${invocation.message}\nSee \`${more}\` for the commands, flags and settings.\n`)
-    if (argv.length === 0) terminal.err(`\n${helpText(undefined)}`)
-    return EXIT.usage
+    const code = usage(log, terminal, invocation.message, invocation.command)
+    if (argv.length === 0 && log.mode.human) terminal.err(`\n${helpText(undefined)}`)
+    return code
   }
 
   // A command needs Effect, the domain and its adapters: loaded only now, so help and
   // usage mistakes answer in the time Node takes to start.
   const { runCommand } = await import("./runCommand.ts")
-  return runCommand(invocation, terminal)
+  return runCommand(invocation, terminal, log)
 }

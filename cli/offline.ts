@@ -37,7 +37,10 @@ export const startOffline = (settings: Settings, rateGiven: boolean): OfflineSta
     }
   }
   const defaulted = settings.contact === ""
-  const { close } = startMswUpstream(upstream)
+  const { close } = startMswUpstream(
+    upstream,
+    (url) => new Error(`--offline answers only for BLS, DataUSA and this machine, so the request to ${url} was refused`)
+  )
   return {
     ok: true,
     settings: {

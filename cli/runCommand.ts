@@ -11,11 +11,14 @@ import process from "node:process"
 import { Cause, ConfigProvider, Effect, Exit, Option, Schema } from "effect"
 import { loadSettings, type Settings, SettingsError, settingSpecs } from "../domain/settings.ts"
 import type { Invocation } from "./args.ts"
-import type { CommandName, SettingKey, Switches } from "./commandTable.ts"
+import type { CliLog } from "./cliLog.ts"
+import { type CommandName, commandSpec, type SettingKey, type Switches } from "./commandTable.ts"
 import { EXIT } from "./exitCodes.ts"
 import { withCliLogging } from "./logging.ts"
+import { checkSettings, settingsErrorText } from "./settingsCheck.ts"
 import { doneText } from "./summaries.ts"
 import type { Terminal } from "./terminal.ts"
+import { usage } from "./usage.ts"
 
 /** What running a command needs (the AWS SDK, msw, the domain): loaded only then, so help and usage answer fast. */
 const loadRunner = () =>
@@ -31,6 +34,9 @@ const loadRunner = () =>
 /** --offline: the fake upstreams (msw and the fixtures), loaded only when asked for. */
 const goOffline = (settings: Settings, rateGiven: boolean) =>
   Effect.promise(() => import("./offline.ts")).pipe(Effect.map(({ startOffline }) => startOffline(settings, rateGiven)))
+
+/** Rows of a long table shown on a terminal without --all. */
+const TERMINAL_TABLE_ROWS = 20
 
 /** A request the command cannot carry out as given (exit code 2). */
 class UsageProblem extends Schema.TaggedError<UsageProblem>()("UsageProblem", { detail: Schema.String }) {
@@ -50,9 +56,24 @@ const settingsEnv = (flags: Partial<Record<SettingKey, string>>) => {
   return env
 }
 
-const program = (command: CommandName, switches: Switches, env: Record<string, string>, terminal: Terminal, human: boolean) =>
+interface Run {
+  readonly command: CommandName
+  readonly switches: Switches
+  readonly flagged: Partial<Record<SettingKey, string>>
+  readonly env: Record<string, string>
+  readonly terminal: Terminal
+  readonly log: CliLog
+}
+
+const program = ({ command, switches, flagged, env, terminal, log }: Run) =>
   Effect.gen(function*() {
-    const loaded = yield* loadSettings
+    const loaded = yield* loadSettings.pipe(
+      Effect.mapError((error) => new UsageProblem({ detail: settingsErrorText(error, flagged) }))
+    )
+    const verdict = checkSettings(loaded, commandSpec(command)!, flagged, { offline: switches.offline })
+    if (verdict.problem !== undefined) return yield* new UsageProblem({ detail: verdict.problem })
+    for (const warning of verdict.warnings) log.say("WARN", "settings.warning", warning)
+
     const { commandProgram, progressHttpLayer, ofetchHttpLayer } = yield* loadRunner()
     const offline = switches.offline
       ? yield* goOffline(loaded, env[settingSpecs.requestsPerSecond.env] !== undefined)
@@ -60,10 +81,16 @@ const program = (command: CommandName, switches: Switches, env: Record<string, s
     if (offline?.ok === false) return yield* new UsageProblem({ detail: offline.problem })
     if (offline !== undefined) yield* Effect.addFinalizer(() => Effect.sync(offline.stop))
     const settings = offline?.settings ?? loaded
-    for (const note of offline?.notes ?? []) yield* human ? Effect.sync(() => terminal.err(`${note}\n`)) : Effect.logInfo(note)
+    // Notes are news to a person on a terminal; in a log they are context, at info.
+    for (const note of offline?.notes ?? []) {
+      if (log.mode.human) terminal.err(`${note}\n`)
+      else log.say("INFO", "offline", note)
+    }
 
-    const http = human ? progressHttpLayer(terminal, ofetchHttpLayer) : ofetchHttpLayer
-    return yield* commandProgram(command, { settings, switches, http, now: new Date() }).pipe(
+    const http = log.mode.human ? progressHttpLayer(terminal, ofetchHttpLayer) : ofetchHttpLayer
+    // Long tables on a terminal show their first rows, as duckdb does; a pipe or --all gets them all.
+    const maxRows = terminal.outInteractive && !switches.all ? TERMINAL_TABLE_ROWS : undefined
+    return yield* commandProgram(command, { settings, switches, http, now: new Date(), maxRows }).pipe(
       Effect.ensuring(Effect.sync(() => terminal.status(undefined)))
     )
   }).pipe(Effect.scoped)
@@ -79,13 +106,13 @@ const errorReport = (cause: Cause.Cause<unknown>, verbose: boolean) => {
 
 const flushed = () => new Promise<void>((resolve) => process.stdout.write("", () => resolve()))
 
-/** Runs a command the command line asked for, returning the exit code. */
+/** Runs a command the command line asked for, returning the exit code; `log` says everything on stderr. */
 export const runCommand = async (
   invocation: Extract<Invocation, { readonly kind: "command" }>,
-  terminal: Terminal
+  terminal: Terminal,
+  log: CliLog
 ): Promise<number> => {
   const { command, switches } = invocation
-  const human = terminal.interactive && !switches.json
   const started = performance.now()
 
   // Ctrl-C interrupts the program: transfers stop, finalizers run, and the store's atomic
@@ -94,7 +121,8 @@ export const runCommand = async (
   const onSignal = () => {
     if (stop.signal.aborted) process.exit(EXIT.interrupted)
     terminal.status(undefined)
-    terminal.err("\nStopping… (Ctrl-C again to quit at once)\n")
+    if (log.mode.human) terminal.err("\nStopping… (Ctrl-C again to quit at once)\n")
+    else log.say("WARN", "stopping", "Stopping on a signal: work in flight is discarded.")
     stop.abort()
   }
   process.on("SIGINT", onSignal)
@@ -102,9 +130,9 @@ export const runCommand = async (
 
   const env = settingsEnv(invocation.settings)
   const exit = await Effect.runPromiseExit(
-    program(command, switches, env, terminal, human).pipe(
+    program({ command, switches, flagged: invocation.settings, env, terminal, log }).pipe(
       Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env })),
-      withCliLogging({ human, verbose: switches.verbose }, terminal)
+      withCliLogging(log)
     ),
     { signal: stop.signal }
   )
@@ -118,12 +146,23 @@ export const runCommand = async (
     return EXIT.done
   }
   if (Cause.hasInterruptsOnly(exit.cause)) {
-    terminal.err("Stopped. Work in progress was discarded (nothing partial is left in the store); run again to finish.\n")
+    const stopped = "Stopped. Work in progress was discarded (nothing partial is left in the store); run again to finish."
+    if (log.mode.human) terminal.err(`${stopped}\n`)
+    else log.say("WARN", "stopped", stopped, { command, exitCode: EXIT.interrupted })
     return EXIT.interrupted
   }
   const report = errorReport(exit.cause, switches.verbose)
-  if (human || isUsageError(report.error)) terminal.err(`quest ${command}: ${report.message}\n`)
-  else terminal.err(`${JSON.stringify({ level: "ERROR", command, error: report.tag, message: report.message })}\n`)
-  if (switches.verbose) terminal.err(`${Cause.pretty(exit.cause)}\n`)
-  return isUsageError(report.error) ? EXIT.usage : EXIT.failed
+  if (isUsageError(report.error)) return usage(log, terminal, report.message, command)
+  if (log.mode.human) {
+    terminal.err(`quest ${command}: ${report.message}\n`)
+    if (switches.verbose) terminal.err(`${Cause.pretty(exit.cause)}\n`)
+  } else {
+    log.say("ERROR", "failed", report.message, {
+      command,
+      errorTag: report.tag,
+      exitCode: EXIT.failed,
+      ...(switches.verbose ? { cause: Cause.pretty(exit.cause) } : {})
+    })
+  }
+  return EXIT.failed
 }

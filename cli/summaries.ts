@@ -3,26 +3,26 @@ import type { SyncSummary } from "../domain/bls/syncMirror.ts"
 import type { PopulationRunSummary } from "../domain/population/fetchPopulation.ts"
 import { formatBytes, formatDuration, plural } from "./sizes.ts"
 
-const MAX_FILES_LISTED = 20
-
 const marks: Readonly<Record<string, string>> = { added: "+", updated: "~", deleted: "-", unchanged: "=" }
 
-const fileLines = (files: SyncSummary["files"], dryRun: boolean) => {
-  const shown = files.slice(0, MAX_FILES_LISTED).map((file) =>
+const fileLines = (files: SyncSummary["files"], dryRun: boolean, maxRows: number) => {
+  const shown = files.slice(0, maxRows).map((file) =>
     `  ${marks[file.action] ?? "?"} ${file.name}${dryRun ? ` (would be ${file.action})` : ""}`
   )
   const more = files.length - shown.length
-  return more > 0 ? [...shown, `  … and ${more} more (--json lists them all)`] : shown
+  return more > 0 ? [...shown, `  … and ${more} more (--all or --json lists them all)`] : shown
 }
 
-export const syncText = (s: SyncSummary): string => {
+/** The sync's summary; `maxRows` files at most (a terminal), all when undefined. */
+export const syncText = (s: SyncSummary, maxRows?: number): string => {
   const counts = `${s.added} added, ${s.updated} updated, ${s.deleted} deleted, ${s.unchanged} unchanged`
   const traffic = `${plural(s.listed, "file")} listed; ${formatBytes(s.bytesDownloaded)} downloaded in ` +
     `${plural(s.requests, "request")}; ${formatDuration(s.durationMs)}`
   const head = s.dryRun
     ? `BLS sync (dry run, nothing changed): would be ${counts}  (${traffic})`
     : `BLS sync: ${counts}  (${traffic})`
-  return [head, ...fileLines(s.files, s.dryRun)].join("\n") + "\n"
+  const refused = s.deleteGuardWouldRefuse === undefined ? [] : [`  A real run would be refused: ${s.deleteGuardWouldRefuse}`]
+  return [head, ...refused, ...fileLines(s.files, s.dryRun, maxRows ?? Infinity)].join("\n") + "\n"
 }
 
 const populationOutcome = (s: PopulationRunSummary) =>

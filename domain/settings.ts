@@ -24,7 +24,12 @@ export interface Settings {
 }
 
 export class SettingsError extends Schema.TaggedError<SettingsError>()("SettingsError", {
-  detail: Schema.String
+  detail: Schema.String,
+  /** The variable whose value is invalid and the value, so an edge can name what its user typed. */
+  env: Schema.optional(Schema.String),
+  value: Schema.optional(Schema.String),
+  /** What the value must be, e.g. "a whole number above 0". */
+  rule: Schema.optional(Schema.String)
 }) {
   override get message() {
     return `A setting is invalid: ${this.detail}. See \`quest --help\` for every setting and its default.`
@@ -37,10 +42,11 @@ const numeric = (spec: SettingSpec, value: string, options: { integer?: boolean;
   const parsed = Number(value)
   const valid = value.trim() !== "" && Number.isFinite(parsed) && (parsed > 0 || (options.zero === true && parsed === 0)) &&
     (options.integer !== true || Number.isInteger(parsed)) && (options.max === undefined || parsed <= options.max)
+  const rule = `a ${options.integer === true ? "whole " : ""}number ${options.zero === true ? "from" : "above"} 0` +
+    (options.max === undefined ? "" : ` to ${options.max}`)
   return valid
     ? Effect.succeed(parsed)
-    : Effect.fail(new SettingsError({ detail: `${spec.env}=${JSON.stringify(value)} must be a number ${options.zero === true ? "from" : "above"} 0` +
-      (options.integer === true ? ", whole" : "") + (options.max === undefined ? "" : `, at most ${options.max}`) }))
+    : Effect.fail(new SettingsError({ detail: `${spec.env}=${JSON.stringify(value)} must be ${rule}`, env: spec.env, value, rule }))
 }
 
 /** Reads the settings from the current ConfigProvider (the environment by default). */

@@ -24,9 +24,9 @@ describe("the settings", () => {
   })
 
   for (const [env, value, problem] of [
-    ["QUEST_CONCURRENCY", "0", /QUEST_CONCURRENCY="0" must be a number above 0, whole/],
+    ["QUEST_CONCURRENCY", "0", /QUEST_CONCURRENCY="0" must be a whole number above 0/],
     ["QUEST_CONCURRENCY", "2.5", /whole/],
-    ["QUEST_MAX_DELETE_SHARE", "1.5", /at most 1/],
+    ["QUEST_MAX_DELETE_SHARE", "1.5", /a number from 0 to 1/],
     ["QUEST_REQUESTS_PER_SECOND", "fast", /QUEST_REQUESTS_PER_SECOND="fast"/]
   ] as const) {
     it(`refuse ${env}=${value}, saying why`, async () => {

@@ -4,7 +4,7 @@
  * A run that cannot finish every transfer deletes nothing, so a failure never costs
  * data the previous run stored.
  */
-import { Clock, Effect, Exit, Schema } from "effect"
+import { Cause, Clock, Effect, Exit, Schema } from "effect"
 import { causeMessage } from "../causeMessage.ts"
 import { printable } from "../printable.ts"
 import { SourceHttp } from "../http/SourceHttp.ts"
@@ -50,8 +50,10 @@ export interface SyncSummary {
   readonly bytesDownloaded: number
   readonly requests: number
   readonly durationMs: number
-  /** What happened to each file that needed work (nothing for unchanged files). */
+  /** What happened to each file that needed work (nothing for unchanged files), by its name in the listing. */
   readonly files: ReadonlyArray<{ readonly name: string; readonly action: string }>
+  /** A dry run only: the delete guard would refuse the real run, in its own words. */
+  readonly deleteGuardWouldRefuse?: string
 }
 
 export class DeleteGuardTripped extends Schema.TaggedError<DeleteGuardTripped>()("DeleteGuardTripped", {
@@ -109,10 +111,15 @@ const summarise = (
     bytesDownloaded: outcomes.reduce((sum, o) => sum + o.bytes, 0),
     files: [
       ...outcomes.map((o) => ({ name: o.name, action: o.result })),
-      ...deleted.map((key) => ({ name: key, action: "deleted" }))
+      ...deleted.map((name) => ({ name, action: "deleted" }))
     ]
   }
 }
+
+/** The summary's one sentence, for the log line. */
+const summarySentence = (s: SyncSummary) =>
+  `BLS sync${s.dryRun ? " (dry run)" : ""}: ${s.added} added, ${s.updated} updated, ${s.deleted} deleted, ` +
+  `${s.unchanged} unchanged of ${s.listed} listed`
 
 const dryRunSummary = (plan: SyncPlan): ReadonlyArray<TransferOutcome> =>
   plan.fetch.map((file) => ({
@@ -122,7 +129,42 @@ const dryRunSummary = (plan: SyncPlan): ReadonlyArray<TransferOutcome> =>
     bytes: 0
   }))
 
+/** What a run got done, for the summary line of a run that fails or is stopped. */
+interface RunState {
+  listed: number | undefined
+  outcomes: ReadonlyArray<TransferOutcome>
+}
+
+/**
+ * One summary line per run, whatever its end: a run that fails or is stopped logs what it
+ * did before (the README promises the line; an operator reads it to know what is left).
+ */
 export const syncMirror = (options: SyncOptions) =>
+  Effect.suspend(() => {
+    const state: RunState = { listed: undefined, outcomes: [] }
+    return runSync(options, state).pipe(
+      Effect.onError((cause) => {
+        const stopped = Cause.hasInterruptsOnly(cause)
+        const count = (result: TransferOutcome["result"]) => state.outcomes.filter((o) => o.result === result).length
+        const fields = {
+          event: "bls-sync",
+          outcome: stopped ? "stopped" : "failed",
+          source: options.baseUrl,
+          dryRun: options.dryRun,
+          listed: state.listed,
+          added: count("added"),
+          updated: count("updated"),
+          deleted: 0,
+          bytesDownloaded: state.outcomes.reduce((sum, o) => sum + o.bytes, 0)
+        }
+        return stopped
+          ? Effect.logWarning({ ...fields, message: "BLS sync stopped before it finished; nothing was deleted" })
+          : Effect.logError({ ...fields, message: `BLS sync failed: ${causeMessage(cause)}` })
+      })
+    )
+  })
+
+const runSync = (options: SyncOptions, state: RunState) =>
   Effect.gen(function*() {
     const source = yield* SourceHttp
     const store = yield* ObjectStore
@@ -149,13 +191,12 @@ export const syncMirror = (options: SyncOptions) =>
       )
     }
     const plan = truncated ? { ...planned, delete: [] } : planned
-    if (!options.force && stored.size > 0 && plan.delete.length / stored.size > options.maxDeleteShare) {
-      return yield* new DeleteGuardTripped({
-        wouldDelete: plan.delete.length,
-        mirrored: stored.size,
-        maxShare: options.maxDeleteShare
-      })
-    }
+    state.listed = listing.length
+    const guard = !options.force && stored.size > 0 && plan.delete.length / stored.size > options.maxDeleteShare
+      ? new DeleteGuardTripped({ wouldDelete: plan.delete.length, mirrored: stored.size, maxShare: options.maxDeleteShare })
+      : undefined
+    // A dry run shows the whole plan even so, and says the real run would be refused.
+    if (guard !== undefined && !options.dryRun) return yield* guard
 
     const finish = (outcomes: ReadonlyArray<TransferOutcome>, deleted: ReadonlyArray<string>) =>
       Effect.map(Clock.currentTimeMillis, (now) =>
@@ -170,8 +211,12 @@ export const syncMirror = (options: SyncOptions) =>
           },
           plan,
           outcomes,
-          deleted
-        )).pipe(Effect.tap((summary) => Effect.logInfo(summary)))
+          deleted.map((key) => key.slice(options.prefix.length))
+        )).pipe(
+          Effect.map((summary): SyncSummary =>
+            guard === undefined ? summary : { ...summary, deleteGuardWouldRefuse: guard.message }),
+          Effect.tap((summary) => Effect.logInfo({ message: summarySentence(summary), ...summary }))
+        )
 
     if (options.dryRun) return yield* finish(dryRunSummary(plan), plan.delete)
 
@@ -192,6 +237,7 @@ export const syncMirror = (options: SyncOptions) =>
       { concurrency: options.concurrency }
     )
     const outcomes = exits.filter(Exit.isSuccess).map((exit) => exit.value)
+    state.outcomes = outcomes
     const failures = exits.flatMap((exit, index) =>
       Exit.isFailure(exit) ? [{ name: plan.fetch[index]!.entry.name, message: causeMessage(exit.cause) }] : []
     )

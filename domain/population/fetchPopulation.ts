@@ -113,6 +113,10 @@ export const fetchPopulation = (options: PopulationOptions) =>
       requests: source.requestsMade() - requestsBefore,
       durationMs: finishedAt - startedAt
     }
-    yield* Effect.logInfo(result)
+    yield* Effect.logInfo({
+      message: `Population ${written ? "written" : "not written"} (${reason}): ${summary.rows} years ` +
+        `${summary.firstYear}–${summary.lastYear} → ${options.key}`,
+      ...result
+    })
     return result
   })

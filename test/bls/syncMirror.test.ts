@@ -71,7 +71,10 @@ describe("a first sync", () => {
   it("logs one structured summary line, the value it returns", async () => {
     const { exit, logs } = await runWithLogs(syncMirror(options()), makeMemoryStore())
     const summary = valueOf(exit)
-    expect(logs).toEqual([{ level: "Info", message: [summary] }])
+    expect(logs).toEqual([{
+      level: "Info",
+      message: [{ message: `BLS sync: ${summary.added} added, 0 updated, 0 deleted, 0 unchanged of ${summary.listed} listed`, ...summary }]
+    }])
     expect(JSON.parse(JSON.stringify(summary))).toEqual(summary)
   })
 

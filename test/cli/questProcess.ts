@@ -75,3 +75,32 @@ export const snapshot = (root: string): Record<string, string> => {
 }
 
 export const fixtureBytes = (path: string) => readFileSync(join(projectRoot, "test/fixtures", path))
+
+/** A log line as the CLI writes it off a terminal. */
+export interface LoggedRecord {
+  readonly time: string
+  readonly level: string
+  readonly event: string
+  readonly message: string
+  readonly [field: string]: unknown
+}
+
+/**
+ * Every stderr line, each parsed as one flat log record — it fails on any line that is not
+ * one JSON object starting with time, level, event and message (plain text, Effect's
+ * envelope, a library's own print).
+ */
+export const logRecords = (stderr: string): Array<LoggedRecord> =>
+  stderr.split("\n").filter((line) => line !== "").map((line) => {
+    let record: unknown
+    try {
+      record = JSON.parse(line)
+    } catch {
+      throw new Error(`stderr line is not JSON: ${line}`)
+    }
+    if (typeof record !== "object" || record === null || Array.isArray(record)) throw new Error(`not an object: ${line}`)
+    const keys = Object.keys(record).slice(0, 4)
+    if (keys.join() !== "time,level,event,message") throw new Error(`not a flat log record: ${line}`)
+    if (typeof (record as LoggedRecord).message !== "string") throw new Error(`message is not a sentence: ${line}`)
+    return record as LoggedRecord
+  })

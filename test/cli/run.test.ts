@@ -7,7 +7,7 @@ import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { expectGoldenReports } from "./goldenReports.ts"
 import { useLocalUpstream } from "./localUpstream.ts"
-import { runQuest, snapshot } from "./questProcess.ts"
+import { logRecords, runQuest, snapshot } from "./questProcess.ts"
 
 const { upstream, server, storePath, env } = useLocalUpstream()
 
@@ -16,7 +16,10 @@ describe("quest run", () => {
     const { code, stdout, stderr } = await runQuest(["run", "--offline", "--json"], { QUEST_STORE: storePath() })
     expect(code, stderr).toBe(0)
     expectGoldenReports(stdout)
-    expect(stderr).toContain("offline-demo@example.com")
+    // Off a terminal every stderr line is one flat record: the offline notes, then each step's summary.
+    const logged = logRecords(stderr)
+    expect(logged.map((record) => record.event)).toEqual(["offline", "offline", "offline", "bls-sync", "population"])
+    expect(logged[1]!.message).toContain("offline-demo@example.com")
     const stored = readFileSync(join(storePath(), "reports/latest/report.json"), "utf8")
     expect(JSON.parse(stored)).toEqual(JSON.parse(stdout))
     expect(upstream.log.count()).toBe(0) // the fixture server was not asked: msw answered in-process
@@ -57,7 +60,10 @@ describe("quest report", () => {
   it("before any sync, fails with exit 1 and names the commands to run first", async () => {
     const { code, stderr } = await runQuest(["report"], { QUEST_STORE: storePath() })
     expect(code).toBe(1)
-    expect(stderr).toContain("`quest sync` and `quest population` first")
+    const [failed, ...more] = logRecords(stderr)
+    expect(more).toEqual([])
+    expect(failed).toMatchObject({ level: "ERROR", event: "failed", errorTag: "ReportInputsMissing", exitCode: 1 })
+    expect(failed!.message).toContain("`quest sync` and `quest population` first")
   })
 
   it("--dry-run computes and prints the reports but stores nothing", async () => {
@@ -67,6 +73,24 @@ describe("quest report", () => {
     const { code, stdout } = await runQuest(["report", "--json", "--dry-run"], { QUEST_STORE: storePath() })
     expect(code).toBe(0)
     expectGoldenReports(stdout)
+    expect(snapshot(storePath())).toEqual(before)
+  })
+})
+
+describe("quest show", () => {
+  it("prints the latest stored reports without recomputing or writing anything", async () => {
+    const none = await runQuest(["show"], { QUEST_STORE: storePath() })
+    expect(none.code).toBe(1)
+    expect(logRecords(none.stderr)[0]).toMatchObject({ errorTag: "NoStoredReport", message: expect.stringContaining("quest run") })
+
+    expect((await runQuest(["run", "--offline"], { QUEST_STORE: storePath() })).code).toBe(0)
+    const before = snapshot(storePath())
+    const json = await runQuest(["show", "--json"], { QUEST_STORE: storePath() })
+    expect(json.code, json.stderr).toBe(0)
+    expectGoldenReports(json.stdout)
+    const text = await runQuest(["show"], { QUEST_STORE: storePath() })
+    expect(text.stdout).toMatch(/PRS30006011 +2022 +16\.4\n/)
+    expect(text.stdout).toContain("Reports read from reports/latest/report.json")
     expect(snapshot(storePath())).toEqual(before)
   })
 })

@@ -5,9 +5,9 @@
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { delay } from "../support/upstream/faults.ts"
+import { delay, status } from "../support/upstream/faults.ts"
 import { useLocalUpstream } from "./localUpstream.ts"
-import { fixtureBytes, runQuest, snapshot, startQuest } from "./questProcess.ts"
+import { fixtureBytes, logRecords, runQuest, snapshot, startQuest } from "./questProcess.ts"
 
 const { upstream, server, storePath, env } = useLocalUpstream()
 
@@ -37,8 +37,26 @@ describe("quest sync", () => {
     expect(stdout).toContain(`BLS sync: ${fixtureNames().length} added, 0 updated, 0 deleted, 0 unchanged`)
     expect(stdout).toMatch(/\+ pr\.data\.0\.Current\n/)
     expect(stdout).toMatch(/Done in \d/)
-    const logged = stderr.trim().split("\n").map((line) => JSON.parse(line))
-    expect(logged).toContainEqual(expect.objectContaining({ level: "INFO", message: expect.objectContaining({ event: "bls-sync" }) }))
+    const logged = logRecords(stderr)
+    expect(logged).toContainEqual(expect.objectContaining({
+      level: "INFO",
+      event: "bls-sync",
+      message: `BLS sync: ${fixtureNames().length} added, 0 updated, 0 deleted, 0 unchanged of ${fixtureNames().length} listed`,
+      added: fixtureNames().length
+    }))
+    // The test contact is at example.com: a placeholder, said once as a warning.
+    expect(logged.filter((record) => record.level === "WARN").map((record) => record.event)).toEqual(["settings.warning"])
+  })
+
+  it("a failed sync still logs its summary line, then the error, each one flat JSON record", async () => {
+    upstream.failNext("pr.class", [status(500), status(500)])
+    const { code, stderr } = await runQuest(["sync", "--max-retries", "1", "--retry-base-ms", "1"], env())
+    expect(code).toBe(1)
+    const logged = logRecords(stderr)
+    const summary = logged.find((record) => record.event === "bls-sync")
+    expect(summary).toMatchObject({ level: "ERROR", outcome: "failed", listed: fixtureNames().length, added: fixtureNames().length - 1 })
+    expect(summary!.message).toMatch(/^BLS sync failed: 1 file\(s\) could not be synced/)
+    expect(logged.at(-1)).toMatchObject({ level: "ERROR", event: "failed", command: "sync", exitCode: 1, errorTag: "SyncIncomplete" })
   })
 
   it("--dry-run lists the plan and writes nothing", async () => {
@@ -50,9 +68,26 @@ describe("quest sync", () => {
     expect(code).toBe(0)
     expect(stdout).toContain("dry run, nothing changed")
     expect(stdout).toContain("+ pr.new (would be added)")
-    expect(stdout).toContain("- bls/pr/pr.txt (would be deleted)")
+    // Every file by its name in the listing, whether added or deleted.
+    expect(stdout).toContain("- pr.txt (would be deleted)")
     expect(snapshot(storePath())).toEqual(before)
     expect(upstream.log.count({ route: "bls-file", path: "pr.new" })).toBe(0)
+  })
+
+  it("--dry-run shows the whole plan even when the delete guard would refuse it, and says so", async () => {
+    await runQuest(["sync"], env())
+    for (const name of fixtureNames().slice(0, 8)) upstream.bls.remove(name)
+    const before = snapshot(storePath())
+    const dry = await runQuest(["sync", "--dry-run", "--all"], env())
+    expect(dry.code).toBe(0)
+    expect(dry.stdout).toContain("would be 0 added, 0 updated, 8 deleted")
+    expect(dry.stdout).toContain("A real run would be refused: This sync would delete 8 of the 12 mirrored files")
+    expect(dry.stdout.match(/^ {2}- /gm)).toHaveLength(8)
+    expect(snapshot(storePath())).toEqual(before)
+    const real = await runQuest(["sync"], env())
+    expect(real.code).toBe(1)
+    expect(logRecords(real.stderr).at(-1)).toMatchObject({ errorTag: "DeleteGuardTripped" })
+    expect(snapshot(storePath())).toEqual(before)
   })
 
   it("without a contact, refuses before any request, says how to set one, and exits 1", async () => {
@@ -69,8 +104,9 @@ describe("quest sync", () => {
     const { QUEST_CONTACT: _, ...noContact } = env()
     const { code, stderr } = await runQuest(["sync", "--verbose"], noContact)
     expect(code).toBe(1)
-    expect(stderr).toContain("ContactRequired")
-    expect(stderr).toMatch(/\n\s+at /)
+    const failed = logRecords(stderr).at(-1)!
+    expect(failed).toMatchObject({ event: "failed", errorTag: "ContactRequired" })
+    expect(failed["cause"]).toMatch(/\n\s+at /)
   })
 
   it("a flag wins over its environment variable", async () => {
@@ -89,7 +125,9 @@ describe("quest sync", () => {
     quest.signal("SIGINT")
     const { code, stderr } = await quest.done
     expect(code).toBe(130)
-    expect(stderr).toContain("Stopped")
+    const logged = logRecords(stderr)
+    expect(logged.find((record) => record.event === "bls-sync")).toMatchObject({ level: "WARN", outcome: "stopped" })
+    expect(logged.at(-1)).toMatchObject({ event: "stopped", exitCode: 130, message: expect.stringContaining("Stopped") })
     const files = Object.keys(snapshot(storePath()))
     expect(files.filter((file) => file.includes(".quest-tmp"))).toEqual([])
     expect(files).not.toContain("bls/pr/pr.data.1.AllData")

@@ -2,7 +2,10 @@
 import { describe, expect, it } from "vitest"
 import { settingSpecs } from "../../domain/settings.ts"
 import { commandSpecs, switchSpecs } from "../../cli/commandTable.ts"
-import { runQuest } from "./questProcess.ts"
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { QUEST_VERSION } from "../../cli/version.ts"
+import { logRecords, projectRoot, runQuest } from "./questProcess.ts"
 
 const settings = Object.values(settingSpecs)
 
@@ -43,20 +46,63 @@ describe.concurrent("bad usage exits with 2 and says what to do", () => {
     ["a setting the command does not use", ["report", "--contact", "me@example.com"], "does not use --contact"],
     ["a setting without its value", ["sync", "--store"], "--store needs a value"],
     ["an argument", ["sync", "now"], 'takes no argument "now"'],
-    ["a setting out of range", ["sync", "--max-delete-share", "2"], "QUEST_MAX_DELETE_SHARE"]
+    ["a setting out of range", ["sync", "--max-delete-share", "2"], "--max-delete-share=\"2\" is not valid: it must be a number from 0 to 1"]
   ]
   it.each(cases)("%s", async (_, args, said) => {
-    const { code, stderr, stdout } = await runQuest(args, { QUEST_CONTACT: "me@example.com" })
+    const { code, stderr, stdout } = await runQuest(args, { QUEST_CONTACT: "me@example.org" })
     expect(code).toBe(2)
-    expect(stderr).toContain(said)
-    expect(stderr).toMatch(/--help/)
+    // Off a terminal: one flat log record, the sentence in `message`, where to look in `hint`.
+    const [record, ...more] = logRecords(stderr)
+    expect(more).toEqual([])
+    expect(record).toMatchObject({ level: "ERROR", event: "usage", exitCode: 2 })
+    expect(record!.message).toContain(said)
+    expect(record!["hint"]).toMatch(/--help/)
     expect(stdout).toBe("")
+  })
+
+  const typed: ReadonlyArray<readonly [string, ReadonlyArray<string>, Record<string, string>, string]> = [
+    ["a flag's invalid number names the flag", ["sync", "--concurrency=abc"], {}, '--concurrency="abc" is not valid: it must be a whole number above 0.'],
+    ["a variable's invalid number names the variable", ["sync"], { QUEST_CONCURRENCY: "abc" }, 'QUEST_CONCURRENCY="abc" is not valid'],
+    ["an s3:// store without a bucket", ["report", "--store", "s3://"], {}, '--store="s3://" is not a store: "" is not an S3 bucket name'],
+    ["an s3:// store with an invalid bucket", ["report"], { QUEST_STORE: "s3://My_Bucket/x" }, 'QUEST_STORE="s3://My_Bucket/x" is not a store: "My_Bucket"'],
+    ["a store of another scheme", ["show", "--store=gs://b"], {}, "only a local folder or s3://bucket/prefix"],
+    ["a contact that is neither an e-mail nor a URL", ["sync", "--contact", "me"], {}, '--contact="me" is neither an e-mail address nor an http(s) URL'],
+    ["a contact variable likewise", ["population"], { QUEST_CONTACT: "call me" }, 'QUEST_CONTACT="call me" is neither'],
+    ["a mistyped command", ["syn"], {}, "Did you mean `sync`?"],
+    ["a mistyped flag", ["sync", "--concurency", "2"], {}, "Unknown flag --concurency. Did you mean `--concurrency`?"],
+    ["a mistyped switch", ["run", "--dryrun"], {}, "Did you mean `--dry-run`?"]
+  ]
+  it.each(typed)("%s", async (_, args, env, said) => {
+    const { code, stderr, stdout } = await runQuest(args, env)
+    expect(code).toBe(2)
+    const [record, ...more] = logRecords(stderr)
+    expect(more).toEqual([])
+    expect(record).toMatchObject({ level: "ERROR", event: "usage" })
+    expect(record!.message).toContain(said)
+    expect(stdout).toBe("")
+  })
+
+  it("a word far from every command gets no guess", async () => {
+    const [record] = logRecords((await runQuest(["mirror"])).stderr)
+    expect(record!.message).toBe('There is no command "mirror".')
   })
 
   it("--offline with an upstream URL it cannot serve", async () => {
     const { code, stderr } = await runQuest(["sync", "--offline", "--bls-base-url", "https://example.org/pr/"])
     expect(code).toBe(2)
-    expect(stderr).toContain("--offline serves the fixtures at the default URLs only")
-    expect(stderr).toContain("unset BLS_BASE_URL, or drop --offline")
+    const [record] = logRecords(stderr)
+    expect(record!.message).toContain("--offline serves the fixtures at the default URLs only")
+    expect(record!.message).toContain("unset BLS_BASE_URL, or drop --offline")
+  })
+})
+
+describe("quest --version", () => {
+  it("answers with the package's version and the runtime", async () => {
+    const { code, stdout, stderr } = await runQuest(["--version"])
+    expect(code).toBe(0)
+    expect(stderr).toBe("")
+    const pkg = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { version: string }
+    expect(QUEST_VERSION).toBe(pkg.version)
+    expect(stdout).toBe(`quest ${pkg.version} (node ${process.version}, ${process.platform}-${process.arch})\n`)
   })
 })

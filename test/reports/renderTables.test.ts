@@ -38,3 +38,16 @@ describe("the terminal tables", () => {
     expect(blocks.find((block) => block.startsWith("US population"))).toMatch(/2013–2018\s+322,069,808\.00\s+4,158,441\.04\s+3,796,119\.94/)
   })
 })
+
+describe("a long table on a terminal", () => {
+  it("shows its first rows and says how many there are", async () => {
+    const doc = await documentOf(await seededStore())
+    const best = renderTables(doc, { maxRows: 5 }).split("\n\n").find((block) => block.startsWith("Best year by series"))!
+    const lines = best.split("\n")
+    expect(lines.slice(3, 8).map((line) => line.split(/\s+/)[0])).toEqual(doc.bestYearBySeries.slice(0, 5).map((b) => b.series_id))
+    expect(lines[8]).toBe(`… 5 of ${doc.bestYearBySeries.length} rows shown (--all prints them all, --json the whole document)`)
+    expect(lines).toHaveLength(9)
+    // A table that fits is printed whole, with no note.
+    expect(renderTables(doc, { maxRows: 5 })).toMatch(/US population, 2013–2018\n.*\n.*\n.*2013–2018.*\n\n/)
+  })
+})

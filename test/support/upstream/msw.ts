@@ -24,15 +24,29 @@ export interface MswUpstream {
   readonly close: () => void
 }
 
+/** What to do with a request no handler serves: msw's own (printed) error, or a quiet refusal with our sentence. */
+type Unhandled = "error" | ((url: string) => Error)
+
+const unhandledFrame = (unhandled: Unhandled) =>
+  unhandled === "error"
+    ? "error" as const
+    : ({ frame }: { readonly frame: { readonly data: unknown } }) => {
+      const request = (frame.data as { readonly request?: Request }).request
+      // Thrown, the error fails the request (nothing is printed, nothing bypasses).
+      throw unhandled(request?.url ?? "an unknown address")
+    }
+
 /**
  * Starts intercepting now, outside vitest (the CLI's `--offline`), on Node or Deno;
- * `close` stops.
+ * `close` stops. `unhandled` says how a request to any other host fails: by default as
+ * msw reports it (for tests); the CLI gives its own sentence so msw's internals never print.
  */
-export const startMswUpstream = (upstream: VirtualUpstream = createUpstream()): MswUpstream => {
+export const startMswUpstream = (upstream: VirtualUpstream = createUpstream(), unhandled: Unhandled = "error"): MswUpstream => {
   const handlers = upstreamHandlers(upstream)
+  const onUnhandledFrame = unhandledFrame(unhandled)
   if (!("Deno" in globalThis)) {
     const server = setupServer(...handlers)
-    server.listen({ onUnhandledFrame: "error" })
+    server.listen({ onUnhandledFrame })
     return { upstream, close: () => server.close() }
   }
   // Deno's fetch never goes through node:net, where msw/node listens: patch fetch itself.
@@ -41,7 +55,7 @@ export const startMswUpstream = (upstream: VirtualUpstream = createUpstream()): 
   const network = defineNetwork({
     sources: [new InterceptorSource({ interceptors: [interceptor] })],
     handlers,
-    onUnhandledFrame: "error",
+    onUnhandledFrame,
     context: { quiet: true },
   })
   void network.enable()

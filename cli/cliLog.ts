@@ -1,0 +1,62 @@
+/**
+ * Everything the command says on stderr goes through here, in the ONE log shape
+ * (domain/logging/logRecord.ts): the domain's Effect logs (through logging.ts), progress,
+ * notes, errors and usage errors alike. On a terminal a person reads short lines (warnings
+ * and errors; every level with --verbose), since the command prints its own summary on
+ * stdout. Anywhere else (CI, pipes, --json): one flat JSON object per line, info and up,
+ * as the Lambda functions log — so `jq` and a log pipeline never meet a second shape.
+ *
+ * Free of Effect, so a usage mistake is answered without loading the runtime.
+ */
+import type { LogRecord, LogRecordLevel } from "../domain/logging/logRecord.ts"
+import type { Terminal } from "./terminal.ts"
+
+export interface LogMode {
+  /** Human lines (a terminal, no --json) rather than JSON lines. */
+  readonly human: boolean
+  readonly verbose: boolean
+}
+
+export interface CliLog {
+  readonly mode: LogMode
+  /** Writes one record as the mode asks (a line for a person, or a JSON line). */
+  readonly write: (record: LogRecord) => void
+  /** Makes and writes a record now. */
+  readonly say: (level: LogRecordLevel, event: string, message: string, fields?: Record<string, unknown>) => void
+}
+
+const rank: Record<LogRecordLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4, FATAL: 5 }
+
+export const minimumLevel = (mode: LogMode): LogRecordLevel => mode.verbose ? "DEBUG" : mode.human ? "WARN" : "INFO"
+
+const prefixes: Partial<Record<LogRecordLevel, string>> = { WARN: "warning: ", ERROR: "error: ", FATAL: "error: " }
+
+/** Fields a person reads beside the message: short values only (the full record is one --json away). */
+const humanFields = (record: LogRecord): string => {
+  const { time: _t, level: _l, event: _e, message: _m, cause: _c, error: _x, ...fields } = record
+  return Object.entries(fields)
+    .filter(([, value]) => value !== undefined && (typeof value !== "object" || value === null))
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(" ")
+}
+
+/** A record as a person reads it on a terminal: `warning: message (key=value …)`. */
+export const humanLine = (record: LogRecord, verbose: boolean): string => {
+  const fields = verbose ? humanFields(record) : ""
+  const error = typeof record["error"] === "string" && !record.message.includes(record["error"]) ? `: ${record["error"]}` : ""
+  return `${prefixes[record.level] ?? ""}${record.message}${error}${fields === "" ? "" : `  (${fields})`}`
+}
+
+export const makeCliLog = (mode: LogMode, terminal: Terminal, now: () => Date = () => new Date()): CliLog => {
+  const least = rank[minimumLevel(mode)]
+  const write = (record: LogRecord) => {
+    if (rank[record.level] < least) return
+    terminal.err(`${mode.human ? humanLine(record, mode.verbose) : JSON.stringify(record)}\n`)
+  }
+  return {
+    mode,
+    write,
+    say: (level, event, message, fields = {}) => write({ time: now().toISOString(), level, event, message, ...fields })
+  }
+}
+

@@ -1,0 +1,67 @@
+/**
+ * The settings a command is about to use, checked before any work starts, so a value the
+ * user typed wrong is bad usage (exit 2) and the message names what they typed: the flag
+ * when a flag was given, the environment variable otherwise.
+ */
+import { parseS3Location } from "../adapters/s3Location.ts"
+import { checkContact } from "../domain/contact.ts"
+import { type Settings, SettingsError, settingSpecs } from "../domain/settings.ts"
+import type { CommandSpec, SettingKey } from "./commandTable.ts"
+
+export interface SettingsVerdict {
+  /** Why the command cannot start, naming the flag or variable; undefined when it can. */
+  readonly problem: string | undefined
+  readonly warnings: ReadonlyArray<string>
+}
+
+/** How the user gave `key`: as its flag (when `flagged` holds it), else as its variable. */
+export const typedName = (key: SettingKey, flagged: Partial<Record<SettingKey, string>>): string =>
+  flagged[key] !== undefined ? settingSpecs[key].flag : settingSpecs[key].env
+
+const keyOfEnv = (env: string): SettingKey | undefined =>
+  (Object.keys(settingSpecs) as Array<SettingKey>).find((key) => settingSpecs[key].env === env)
+
+/** A SettingsError in the words of the command line: `--concurrency="abc" must be a whole number above 0.` */
+export const settingsErrorText = (error: SettingsError, flagged: Partial<Record<SettingKey, string>>): string => {
+  const key = error.env === undefined ? undefined : keyOfEnv(error.env)
+  if (key === undefined || error.rule === undefined) return error.message
+  return `${typedName(key, flagged)}=${JSON.stringify(error.value ?? "")} is not valid: it must be ${error.rule}.`
+}
+
+const storeProblem = (store: string): string | undefined => {
+  const s3 = parseS3Location(store)
+  if (s3 !== undefined) return "invalid" in s3 ? s3.invalid : undefined
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(store)) return "only a local folder or s3://bucket/prefix can be a store"
+  return store.trim() === "" ? "it is empty; give a folder or s3://bucket/prefix" : undefined
+}
+
+export const checkSettings = (
+  settings: Settings,
+  command: CommandSpec,
+  flagged: Partial<Record<SettingKey, string>>,
+  options: { readonly offline: boolean }
+): SettingsVerdict => {
+  const named = (key: SettingKey, value: string) => `${typedName(key, flagged)}=${JSON.stringify(value)}`
+  const problems: Array<string> = []
+  const warnings: Array<string> = []
+  if (command.settings.includes("store")) {
+    const problem = storeProblem(settings.store)
+    if (problem !== undefined) problems.push(`${named("store", settings.store)} is not a store: ${problem}.`)
+  }
+  // An empty contact is left to the command (it says how to set one, exit 1); a wrong one is bad usage.
+  if (command.settings.includes("contact") && settings.contact !== "") {
+    const contact = checkContact(settings.contact)
+    if (contact.kind === "invalid") {
+      problems.push(
+        `${named("contact", settings.contact)} is neither an e-mail address nor an http(s) URL; ` +
+          `BLS needs one it can reach you at, e.g. ${settingSpecs.contact.flag} you@your-domain.org.`
+      )
+    } else if (contact.kind === "placeholder" && !options.offline) {
+      warnings.push(
+        `${named("contact", settings.contact)} is on ${contact.domain}, a domain reserved for examples: ` +
+          `a placeholder BLS may block. Use an address you read.`
+      )
+    }
+  }
+  return { problem: problems.length === 0 ? undefined : problems.join(" "), warnings }
+}
