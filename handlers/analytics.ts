@@ -4,16 +4,18 @@
  * Thin: s3Notifications.ts reads the records; the reports run once per batch that holds
  * at least one population notification — they read the current inputs, not the object
  * version in the event, so one run answers every notification in the batch, and a
- * duplicate delivery only writes the same reports again. The result goes to the log as
- * structured JSON (the reports themselves included) and back to Lambda as a partial
- * batch response: only the records that failed are retried.
+ * duplicate delivery only writes the same reports again. The result goes to the log as a
+ * record (the reports themselves included) and back to Lambda as a partial batch
+ * response: only the records that failed are retried. A failed record is logged at ERROR
+ * as `analytics.record-failed`, the line the "report failed" alarm counts (the function
+ * itself does not fail, so Lambda's Errors metric never sees it).
  */
-import { Cause, Effect, Exit } from "effect"
+import { Cause, Exit } from "effect"
 import { causeMessage } from "../domain/causeMessage.ts"
 import { runReports } from "../domain/reports/runReports.ts"
 import { POPULATION_KEY } from "../domain/storeKeys.ts"
-import { loadSettings } from "../domain/settings.ts"
-import { lambdaLogging } from "./lambdaLogging.ts"
+import { logEvent } from "./lambdaLogging.ts"
+import { lambdaRuntime } from "./lambdaRuntime.ts"
 import { lambdaStoreLayer } from "./lambdaStore.ts"
 import { LogEvent } from "./logEvents.ts"
 import { judgeRecord, type SqsEvent } from "./s3Notifications.ts"
@@ -22,31 +24,34 @@ export interface SqsBatchResponse {
   readonly batchItemFailures: ReadonlyArray<{ readonly itemIdentifier: string }>
 }
 
-const reports = Effect.gen(function*() {
-  const settings = yield* loadSettings
-  return yield* runReports().pipe(Effect.provide(lambdaStoreLayer(settings.store)))
-}).pipe(Effect.provide(lambdaLogging))
+const runtime = lambdaRuntime((settings) => lambdaStoreLayer(settings.store))
 
 export const handler = async (event: SqsEvent): Promise<SqsBatchResponse> => {
   const verdicts = event.Records.map((record) => judgeRecord(record, POPULATION_KEY))
   const failed: Array<string> = []
   const triggers: Array<{ messageId: string; objects: ReadonlyArray<string> }> = []
   for (const verdict of verdicts) {
-    if (verdict.verdict === "skip") console.info({ event: LogEvent.recordSkipped, ...verdict })
+    if (verdict.verdict === "skip") {
+      logEvent("INFO", LogEvent.recordSkipped, `Skipped message ${verdict.messageId}: ${verdict.reason}.`, verdict)
+    }
     if (verdict.verdict === "unreadable") {
-      console.error({ event: LogEvent.recordFailed, ...verdict })
+      logEvent("ERROR", LogEvent.recordFailed, `Message ${verdict.messageId} is unreadable: ${verdict.reason}.`, verdict)
       failed.push(verdict.messageId)
     }
     if (verdict.verdict === "report") triggers.push(verdict)
   }
   if (triggers.length > 0) {
     const messages = triggers.map((trigger) => trigger.messageId)
-    const exit = await Effect.runPromiseExit(reports)
+    const exit = await runtime.runPromiseExit(runReports())
     if (Exit.isSuccess(exit)) {
-      console.info({ event: LogEvent.reportsStored, messages, objects: triggers.flatMap((t) => t.objects), reports: exit.value })
+      logEvent("INFO", LogEvent.reportsStored, "The reports are stored.", {
+        messages,
+        objects: triggers.flatMap((t) => t.objects),
+        reports: exit.value
+      })
     } else {
       const message = causeMessage(exit.cause)
-      console.error({ event: LogEvent.recordFailed, messages, error: message, cause: Cause.pretty(exit.cause) })
+      logEvent("ERROR", LogEvent.recordFailed, message, { messages, error: message, cause: Cause.pretty(exit.cause) })
       failed.push(...messages)
     }
   }

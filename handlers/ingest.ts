@@ -1,17 +1,18 @@
 /**
  * Lambda entry of the daily ingest (EventBridge schedule → BLS sync + population fetch).
  *
- * Thin: settings from the environment (Effect Config), the live layers, the domain's
- * `ingest`, and its result turned into what Lambda and the alarms understand — one
- * structured summary line on success (the "no successful ingest" metric is read from it),
- * a structured error line and a thrown error on failure, so Lambda counts an error.
+ * Thin: the runtime (settings, S3 store, polite upstream client, logger) is built once per
+ * container; each invocation runs the domain's `ingest` on it and turns the result into
+ * what Lambda and the alarms understand — one summary record on success (the "no
+ * successful ingest" metric is read from it), an error record and a thrown error on
+ * failure, so Lambda counts an error and sends the event to the on-failure destination.
  */
 import { Cause, Effect, Exit, Layer } from "effect"
 import { sourceLayer } from "../adapters/sourceLayer.ts"
 import { causeMessage } from "../domain/causeMessage.ts"
 import { ingest, type IngestSummary } from "../domain/ingest.ts"
-import { loadSettings } from "../domain/settings.ts"
-import { lambdaLogging } from "./lambdaLogging.ts"
+import { logEvent } from "./lambdaLogging.ts"
+import { FunctionSettings, lambdaRuntime } from "./lambdaRuntime.ts"
 import { lambdaStoreLayer } from "./lambdaStore.ts"
 import { LogEvent } from "./logEvents.ts"
 
@@ -22,19 +23,20 @@ export interface ScheduledEvent {
   readonly resources?: ReadonlyArray<string>
 }
 
+const runtime = lambdaRuntime((settings) => Layer.mergeAll(lambdaStoreLayer(settings.store), sourceLayer(settings)))
+
 const run = Effect.gen(function*() {
-  const settings = yield* loadSettings
-  return yield* ingest(settings).pipe(Effect.provide(Layer.mergeAll(lambdaStoreLayer(settings.store), sourceLayer(settings))))
-}).pipe(Effect.provide(lambdaLogging))
+  return yield* ingest(yield* FunctionSettings)
+})
 
 export const handler = async (event: ScheduledEvent): Promise<IngestSummary> => {
   const trigger = { id: event.id, time: event.time, rule: event.resources?.[0] }
-  const exit = await Effect.runPromiseExit(run)
+  const exit = await runtime.runPromiseExit(run)
   if (Exit.isSuccess(exit)) {
-    console.info({ event: LogEvent.ingestSucceeded, trigger, summary: exit.value })
+    logEvent("INFO", LogEvent.ingestSucceeded, "The ingest mirrored BLS and stored the population.", { trigger, summary: exit.value })
     return exit.value
   }
   const message = causeMessage(exit.cause)
-  console.error({ event: LogEvent.ingestFailed, trigger, error: message, cause: Cause.pretty(exit.cause) })
+  logEvent("ERROR", LogEvent.ingestFailed, message, { trigger, error: message, cause: Cause.pretty(exit.cause) })
   throw new Error(message)
 }

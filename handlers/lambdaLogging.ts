@@ -1,8 +1,29 @@
 /**
- * The domain's own log lines (Effect.log*), as objects: with the functions' JSON log
- * format Lambda writes each as `{"level", "requestId", "message": {…}}`, queryable field
- * by field in CloudWatch Logs Insights, instead of a pretty-printed multi-line string.
+ * Every line a function logs is one flat record (domain/logging/logRecord.ts), written with
+ * the console method of its level: with the functions' JSON log format Lambda stores it as
+ * `{"timestamp", "level", "requestId", "message": {time, level, event, message, …}}`, files
+ * it at that level (a warning as WARN, not INFO), and drops what is below the function's
+ * application log level. The domain's Effect logs and the handlers' own lines alike.
  */
 import { Logger } from "effect"
+import { type LogRecord, type LogRecordLevel, makeLogRecord, recordLogger } from "../domain/logging/logRecord.ts"
+import type { LogEvent } from "./logEvents.ts"
 
-export const lambdaLogging = Logger.layer([Logger.consoleStructured])
+/** Looked up at each call, not bound once, so the console a test captures is the one written to. */
+const consoleMethod: Record<LogRecordLevel, "debug" | "info" | "warn" | "error"> = {
+  TRACE: "debug",
+  DEBUG: "debug",
+  INFO: "info",
+  WARN: "warn",
+  ERROR: "error",
+  FATAL: "error"
+}
+
+export const writeRecord = (record: LogRecord): void => console[consoleMethod[record.level]](record)
+
+/** The domain's Effect logs, as records. */
+export const lambdaLogging = Logger.layer([recordLogger(writeRecord)])
+
+/** A handler's own line: its event, a sentence for people, and the fields for queries. */
+export const logEvent = (level: LogRecordLevel, event: LogEvent, message: string, fields: Record<string, unknown> = {}) =>
+  writeRecord(makeLogRecord(new Date(), level, [{ ...fields, event, message }]))

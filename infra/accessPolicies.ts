@@ -37,14 +37,22 @@ const writeOwnLogs = (logGroupArn: string) =>
 const useBucketKey = (kmsKeyArn: string | undefined) =>
   kmsKeyArn === undefined ? [] : [allow("UseBucketKey", ["kms:Decrypt", "kms:GenerateDataKey"], [kmsKeyArn])]
 
-export interface IngestAccess {
+interface FunctionAccess {
   readonly bucketArn: string
   readonly logGroupArn: string
   readonly kmsKeyArn: string | undefined
 }
 
-/** The sync and the population fetch: read, write and delete their own prefixes only. */
-export const ingestPolicy = ({ bucketArn, logGroupArn, kmsKeyArn }: IngestAccess): PolicyDocument => ({
+export interface IngestAccess extends FunctionAccess {
+  /** The on-failure destination of the ingest's asynchronous invocations. */
+  readonly failedIngestsArn: string
+}
+
+/**
+ * The sync and the population fetch: read, write and delete their own prefixes only; and
+ * what Lambda needs, acting as the function, to put a failed run in its destination queue.
+ */
+export const ingestPolicy = ({ bucketArn, logGroupArn, kmsKeyArn, failedIngestsArn }: IngestAccess): PolicyDocument => ({
   Version: "2012-10-17",
   Statement: [
     allow("ListDataBucket", ["s3:ListBucket"], [bucketArn]),
@@ -53,12 +61,13 @@ export const ingestPolicy = ({ bucketArn, logGroupArn, kmsKeyArn }: IngestAccess
       ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
       [MIRROR_PREFIX, POPULATION_PREFIX, STAGING_PREFIX].map((prefix) => `${bucketArn}/${prefix}*`)
     ),
+    allow("RecordFailedRuns", ["sqs:SendMessage"], [failedIngestsArn]),
     writeOwnLogs(logGroupArn),
     ...useBucketKey(kmsKeyArn)
   ]
 })
 
-export interface AnalyticsAccess extends IngestAccess {
+export interface AnalyticsAccess extends FunctionAccess {
   readonly queueArn: string
 }
 

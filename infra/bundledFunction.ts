@@ -41,7 +41,7 @@ export const bundledFunction = (
 ) =>
   new aws.lambda.CallbackFunction(name, {
     ...args,
-    runtime: aws.lambda.Runtime.NodeJS22dX,
+    runtime: aws.lambda.Runtime.NodeJS24dX,
     callbackFactory: requireHandler(bundle.modulePath),
     codePathOptions: {
       extraIncludePaths: [bundle.folder],

@@ -2,6 +2,12 @@
  * Functions: the daily ingest (BLS sync + population fetch) and the analytics fed by the
  * queue. Each has its own role with the policy from accessPolicies.ts, its own log group
  * (retention, JSON format), and its code bundled from handlers/ while the program runs.
+ *
+ * EventBridge invokes the ingest asynchronously. Left alone, Lambda would retry a failed
+ * run twice on its own — three runs against BLS for one failure — and drop an event that
+ * waited six hours without a trace. Its asynchronous invoke configuration says instead:
+ * at most `ingestRetryAttempts` (0 or 1) retries, events at most an hour old, and every
+ * event that still fails or expires goes to the failed-runs queue, which an alarm watches.
  */
 import * as aws from "@pulumi/aws"
 import * as pulumi from "@pulumi/pulumi"
@@ -9,6 +15,7 @@ import { settingSpecs } from "../domain/settings.ts"
 import { analyticsPolicy, assumedByLambda, ingestPolicy, type PolicyDocument } from "./accessPolicies.ts"
 import { bundledFunction, type BundledFunctionArgs } from "./bundledFunction.ts"
 import { bundleHandler } from "./handlerBundle.ts"
+import { RETENTION_SECONDS } from "./messaging.ts"
 import { schedule } from "./schedule.ts"
 import type { FunctionSettings, StackSettings } from "./settings.ts"
 
@@ -17,8 +24,8 @@ export interface DeployedFunction {
   readonly logGroup: aws.cloudwatch.LogGroup
 }
 
-/** Runs never overlap: two syncs of one mirror would race on the same objects. */
-export const INGEST_CONCURRENCY = 1
+/** A scheduled run that could not start within an hour is stale: the next day's run will do. */
+export const INGEST_MAX_EVENT_AGE_SECONDS = 3600
 
 interface FunctionParts {
   readonly name: string
@@ -68,6 +75,8 @@ const declareFunction = (prefix: string, settings: StackSettings, parts: Functio
 export class Functions extends pulumi.ComponentResource {
   readonly ingest: DeployedFunction
   readonly analytics: DeployedFunction
+  /** Where Lambda puts a scheduled ingest that failed or expired (the on-failure destination). */
+  readonly failedIngests: aws.sqs.Queue
   /** The EventBridge rule that starts the ingest. */
   readonly rule: aws.cloudwatch.EventRule
 
@@ -81,10 +90,12 @@ export class Functions extends pulumi.ComponentResource {
     const declared = declareFunctions(prefix, settings, bucket, queue, { parent: this })
     this.ingest = declared.ingest
     this.analytics = declared.analytics
+    this.failedIngests = declared.failedIngests
     this.rule = schedule(prefix, settings, this.ingest.function, { parent: this }).rule
     this.registerOutputs({
       ingestFunctionName: this.ingest.function.name,
       analyticsFunctionName: this.analytics.function.name,
+      failedIngestsQueueUrl: this.failedIngests.url,
       scheduleRuleName: this.rule.name
     })
   }
@@ -92,6 +103,11 @@ export class Functions extends pulumi.ComponentResource {
 
 const declareFunctions = (prefix: string, settings: StackSettings, bucket: aws.s3.Bucket, queue: aws.sqs.Queue, opts: Parent) => {
   const store = pulumi.interpolate`s3://${bucket.bucket}`
+
+  const failedIngests = new aws.sqs.Queue(`${prefix}-ingest-failures`, {
+    messageRetentionSeconds: RETENTION_SECONDS,
+    sqsManagedSseEnabled: true
+  }, opts)
 
   const ingest = declareFunction(prefix, settings, {
     name: "ingest",
@@ -109,9 +125,21 @@ const declareFunctions = (prefix: string, settings: StackSettings, bucket: aws.s
       [settingSpecs.maxDeleteShare.env]: String(settings.maxDeleteShare)
     },
     policy: (logGroupArn) =>
-      bucket.arn.apply((bucketArn) => ingestPolicy({ bucketArn, logGroupArn, kmsKeyArn: settings.kmsKeyArn })),
-    extra: { reservedConcurrentExecutions: INGEST_CONCURRENCY }
+      pulumi.all([bucket.arn, failedIngests.arn]).apply(([bucketArn, failedIngestsArn]) =>
+        ingestPolicy({ bucketArn, logGroupArn, failedIngestsArn, kmsKeyArn: settings.kmsKeyArn })
+      ),
+    extra: settings.ingest.reservedConcurrency === undefined
+      ? {}
+      : { reservedConcurrentExecutions: settings.ingest.reservedConcurrency }
   }, opts)
+
+  // Lambda sends to the destination with the function's role: declared after its policy.
+  new aws.lambda.FunctionEventInvokeConfig(`${prefix}-ingest`, {
+    functionName: ingest.function.name,
+    maximumRetryAttempts: settings.ingest.retryAttempts,
+    maximumEventAgeInSeconds: INGEST_MAX_EVENT_AGE_SECONDS,
+    destinationConfig: { onFailure: { destination: failedIngests.arn } }
+  }, { ...opts, dependsOn: [ingest.rolePolicy] })
 
   const analytics = declareFunction(prefix, settings, {
     name: "analytics",
@@ -139,5 +167,5 @@ const declareFunctions = (prefix: string, settings: StackSettings, bucket: aws.s
     functionResponseTypes: ["ReportBatchItemFailures"]
   }, { ...opts, dependsOn: [analytics.rolePolicy] })
 
-  return { ingest, analytics }
+  return { ingest, analytics, failedIngests }
 }

@@ -43,13 +43,14 @@ const LAZY_MODULES = [
 const common = {
   bundle: true,
   platform: "node",
-  target: "node22",
+  // The functions' runtime (nodejs24.x).
+  target: "node24",
   format: "cjs",
   minify: true,
   // Module builds before CommonJS ones: esbuild can drop what a module build does not use
   // (the AWS SDK's CommonJS build would bring every S3 command along).
   mainFields: ["module", "main"],
-  // Node 22 has fetch: node-fetch-native's Node entry would ship a node-fetch polyfill
+  // Node has fetch: node-fetch-native's Node entry would ship a node-fetch polyfill
   // (~120 KB) that it never uses there. Its `native` entry is the runtime's fetch.
   alias: {
     "node-fetch-native": "node-fetch-native/native",

@@ -1,7 +1,13 @@
 /**
  * Monitoring: alarms to an SNS topic (e-mail when configured) for a message in the
- * dead-letter queue, errors of either function, and no successful ingest for 26 hours;
- * and one dashboard of the whole pipeline.
+ * dead-letter queue, a scheduled ingest that failed or expired (its on-failure queue),
+ * errors of either function, the first failed report, and no successful ingest for 26
+ * hours; and one dashboard of the whole pipeline.
+ *
+ * The analytics function answers a failed report with a partial batch response, not an
+ * error, so Lambda's Errors metric never sees it; the dead-letter alarm would fire only
+ * after `maxReceiveCount` visibility timeouts (36 minutes by default). The failure is
+ * counted from the log record the handler writes for it instead, at once.
  */
 import * as aws from "@pulumi/aws"
 import * as pulumi from "@pulumi/pulumi"
@@ -12,6 +18,7 @@ import type { StackSettings } from "./settings.ts"
 export interface MonitoredPipeline {
   readonly queue: aws.sqs.Queue
   readonly deadLetterQueue: aws.sqs.Queue
+  readonly failedIngests: aws.sqs.Queue
   readonly ingest: DeployedFunction
   readonly analytics: DeployedFunction
 }
@@ -30,6 +37,11 @@ export const ingestSucceededMetric = (prefix: string) => ({
 
 /** CloudWatch Logs filter syntax for the success line (see handlers/logEvents.ts). */
 export const ingestSucceededPattern = `{ $.message.event = "${LogEvent.ingestSucceeded}" }`
+
+/** The custom metric: one per failed analytics record (a failed report or an unreadable message). */
+export const reportFailedMetric = (prefix: string) => ({ namespace: `BlsQuest/${prefix}`, name: "ReportFailed" })
+
+export const reportFailedPattern = `{ $.message.event = "${LogEvent.recordFailed}" }`
 
 export class Monitoring extends pulumi.ComponentResource {
   readonly topic: aws.sns.Topic
@@ -59,18 +71,23 @@ const declareMonitoring = (name: string, settings: StackSettings, pipeline: Moni
   }
   const notify = { alarmActions: [topic.arn], okActions: [topic.arn] }
 
-  const succeeded = ingestSucceededMetric(name)
-  new aws.cloudwatch.LogMetricFilter(`${name}-ingest-succeeded`, {
-    logGroupName: pipeline.ingest.logGroup.name,
-    pattern: ingestSucceededPattern,
-    metricTransformation: { namespace: succeeded.namespace, name: succeeded.name, value: "1", unit: "Count" }
-  }, opts)
+  /** A metric counting one for each log record the pattern matches. */
+  const countRecords = (filterName: string, fn: DeployedFunction, pattern: string, metric: { namespace: string; name: string }) => {
+    new aws.cloudwatch.LogMetricFilter(`${name}-${filterName}`, {
+      logGroupName: fn.logGroup.name,
+      pattern,
+      metricTransformation: { namespace: metric.namespace, name: metric.name, value: "1", unit: "Count" }
+    }, opts)
+    return metric
+  }
+  const succeeded = countRecords("ingest-succeeded", pipeline.ingest, ingestSucceededPattern, ingestSucceededMetric(name))
+  const reportFailed = countRecords("report-failed", pipeline.analytics, reportFailedPattern, reportFailedMetric(name))
 
   /** Fires as soon as a five-minute window holds one occurrence. */
   const anyOccurrence = (
     alarmName: string,
     alarmDescription: string,
-    metric: { namespace: string; metricName: string; statistic: string; dimensions: Record<string, pulumi.Input<string>> }
+    metric: { namespace: string; metricName: string; statistic: string; dimensions?: Record<string, pulumi.Input<string>> }
   ) =>
     new aws.cloudwatch.MetricAlarm(`${name}-${alarmName}`, {
       alarmDescription,
@@ -89,6 +106,17 @@ const declareMonitoring = (name: string, settings: StackSettings, pipeline: Moni
       metricName: "ApproximateNumberOfMessagesVisible",
       statistic: "Maximum",
       dimensions: { QueueName: pipeline.deadLetterQueue.name }
+    }),
+    anyOccurrence("ingest-failed-runs", "A scheduled ingest failed after its retries, or waited too long to start: see the failed-runs queue", {
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      statistic: "Maximum",
+      dimensions: { QueueName: pipeline.failedIngests.name }
+    }),
+    anyOccurrence("report-failed", "The analytics could not produce the reports for a population notification (it will be retried)", {
+      namespace: reportFailed.namespace,
+      metricName: reportFailed.name,
+      statistic: "Sum"
     }),
     ...([["ingest", pipeline.ingest.function], ["analytics", pipeline.analytics.function]] as const).map(([role, fn]) =>
       anyOccurrence(`${role}-errors`, `The ${role} function failed`, {
@@ -140,20 +168,24 @@ const metricWidget = (
 const dashboardBody = (
   prefix: string,
   settings: StackSettings,
-  { queue, deadLetterQueue, ingest, analytics }: MonitoredPipeline,
+  { queue, deadLetterQueue, failedIngests, ingest, analytics }: MonitoredPipeline,
   alarmArns: ReadonlyArray<pulumi.Output<string>>
 ) => {
   const region = settings.region
   const metric = ingestSucceededMetric(prefix)
+  const failed = reportFailedMetric(prefix)
   const lambda = (metricName: string, stat: string) =>
     [ingest, analytics].map(({ function: fn }) => ["AWS/Lambda", metricName, "FunctionName", fn.name, { stat }])
   return {
     widgets: [
       { type: "alarm", x: 0, y: 0, width: 24, height: 3, properties: { title: "Alarms", alarms: alarmArns } },
-      metricWidget(region, "Successful ingests", [[metric.namespace, metric.name, { stat: "Sum" }]], { x: 0, y: 3 }),
+      metricWidget(region, "Successful ingests, failed reports", [
+        [metric.namespace, metric.name, { stat: "Sum" }],
+        [failed.namespace, failed.name, { stat: "Sum" }]
+      ], { x: 0, y: 3 }),
       metricWidget(region, "Function errors", lambda("Errors", "Sum"), { x: 12, y: 3 }),
       metricWidget(region, "Function duration (max, ms)", lambda("Duration", "Maximum"), { x: 0, y: 9 }),
-      metricWidget(region, "Messages waiting (queue, dead letters)", [queue, deadLetterQueue].map((q) => [
+      metricWidget(region, "Messages waiting (queue, dead letters, failed ingests)", [queue, deadLetterQueue, failedIngests].map((q) => [
         "AWS/SQS",
         "ApproximateNumberOfMessagesVisible",
         "QueueName",

@@ -34,6 +34,7 @@ export class Pipeline extends pulumi.ComponentResource {
     this.monitoring = new Monitoring(name, settings, {
       queue: this.messaging.queue,
       deadLetterQueue: this.messaging.deadLetterQueue,
+      failedIngests: this.functions.failedIngests,
       ingest: this.functions.ingest,
       analytics: this.functions.analytics
     }, parent)

@@ -30,13 +30,27 @@ export interface FunctionSettings {
   readonly memoryMb: number
 }
 
+export interface IngestSettings extends FunctionSettings {
+  /** Concurrency reserved for the ingest; undefined reserves none (the default). */
+  readonly reservedConcurrency: number | undefined
+  /** Lambda's own retries of a failed scheduled run: 0 or 1. */
+  readonly retryAttempts: number
+}
+
+/**
+ * A stack whose name says it is production (`prod`, `Prod`, `team.production`, `Team.Prod_1`,
+ * `prd`, `live`) keeps its data when destroyed unless told otherwise; any other stack's
+ * bucket is emptied and deleted with it.
+ */
+export const isProductionStack = (stack: string) => /(^|[^a-z])(prod|production|prd|live)([^a-z]|$)/i.test(stack)
+
 /** The domain's own settings the stack passes to the ingest (as its QUEST_* environment). */
 export interface StackSettings extends
   Pick<Settings, "contact" | "blsBaseUrl" | "populationUrl" | "requestsPerSecond" | "concurrency" | "maxDeleteShare">
 {
   readonly region: string
   readonly schedule: string
-  readonly ingest: FunctionSettings
+  readonly ingest: IngestSettings
   readonly analytics: FunctionSettings
   readonly analyticsBatchSize: number
   readonly maxReceiveCount: number
@@ -46,6 +60,8 @@ export interface StackSettings extends
   readonly kmsKeyArn: string | undefined
   /** Empty: no e-mail subscription on the alarm topic. */
   readonly alarmEmail: string | undefined
+  /** `pulumi destroy` leaves the bucket, its data and its settings in the account (true), or empties and deletes it. */
+  readonly keepDataOnDestroy: boolean
 }
 
 /** Stops the program with the setting's full name and the command that sets it. */
@@ -70,6 +86,13 @@ const requireContact = (raw: string) => {
 const inRange = (key: string, value: number, min: number, max: number) =>
   value >= min && value <= max ? value : fail(key, `${value} is outside ${min}..${max}`)
 
+const DATA_ON_DESTROY = ["auto", "keep", "delete"]
+
+const keepDataOnDestroy = (value: string) => {
+  if (!DATA_ON_DESTROY.includes(value)) fail("dataOnDestroy", `"${value}" is not one of ${DATA_ON_DESTROY.join(", ")}`, "keep")
+  return value === "keep" || (value === "auto" && isProductionStack(pulumi.getStack()))
+}
+
 /** A string setting that holds a number, for the fractional ones the schema cannot type. */
 const positive = (key: string, value: string) => {
   const parsed = Number(value)
@@ -92,7 +115,8 @@ export const readStackSettings = (): StackSettings => {
   if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
     fail("logRetentionDays", `${logRetentionDays} is not one of ${LOG_RETENTION_DAYS.join(", ")}`)
   }
-  // `get`, not `require`: an unset contact gets the same message and hint as an empty one.
+  // `get`, not `require`: an unset contact (a stack file that removed the default) gets
+  // the same message and hint as an empty one.
   const contact = requireContact(config.get("contact") ?? "")
   const kmsKeyArn = optional(config.require("kmsKeyArn"))
   if (kmsKeyArn !== undefined && !kmsKeyArn.startsWith("arn:")) fail("kmsKeyArn", "expected a key ARN")
@@ -108,7 +132,11 @@ export const readStackSettings = (): StackSettings => {
     schedule: config.require("schedule"),
     ingest: {
       timeoutSeconds: number("ingestTimeoutSeconds", 1, LAMBDA_MAX_TIMEOUT_SECONDS),
-      memoryMb: number("ingestMemoryMb", 128, 10_240)
+      memoryMb: number("ingestMemoryMb", 128, 10_240),
+      // Opt-in: an account's unreserved concurrency may not drop below 10, so on a new
+      // account (often a quota of 10) any reservation fails the deploy.
+      reservedConcurrency: number("ingestReservedConcurrency", 0, 1000) || undefined,
+      retryAttempts: number("ingestRetryAttempts", 0, 1)
     },
     analytics,
     analyticsBatchSize: number("analyticsBatchSize", 1, 10),
@@ -116,6 +144,7 @@ export const readStackSettings = (): StackSettings => {
     noncurrentVersionDays: number("noncurrentVersionDays", 1, 3650),
     logRetentionDays,
     kmsKeyArn,
-    alarmEmail: optional(config.require("alarmEmail"))
+    alarmEmail: optional(config.require("alarmEmail")),
+    keepDataOnDestroy: keepDataOnDestroy(config.require("dataOnDestroy"))
   }
 }

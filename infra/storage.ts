@@ -2,6 +2,12 @@
  * Storage: the data bucket (layout in storeLayout.ts), locked down — encrypted by default,
  * versioned, never public, owned by this account alone, reachable only over TLS — with
  * old versions and abandoned staging objects expiring on their own.
+ *
+ * What `pulumi destroy` does with it is the stack's choice (`dataOnDestroy`): delete — the
+ * provider empties the bucket, every version and delete marker included, then deletes it;
+ * keep — Pulumi forgets the bucket and its settings but leaves them in the account, still
+ * encrypted, versioned, private and TLS-only (a replacement of the bucket keeps the old
+ * one the same way).
  */
 import * as aws from "@pulumi/aws"
 import * as pulumi from "@pulumi/pulumi"
@@ -28,13 +34,15 @@ export class Storage extends pulumi.ComponentResource {
 
   constructor(prefix: string, settings: StackSettings, opts?: pulumi.ComponentResourceOptions) {
     super("bls-quest:pipeline:Storage", `${prefix}-storage`, {}, opts)
-    this.bucket = declareBucket(`${prefix}-data`, settings, { parent: this })
+    const children = settings.keepDataOnDestroy ? { parent: this, retainOnDelete: true } : { parent: this }
+    this.bucket = declareBucket(`${prefix}-data`, settings, children)
     this.registerOutputs({ bucketName: this.bucket.bucket })
   }
 }
 
-const declareBucket = (name: string, settings: StackSettings, opts: { parent: pulumi.Resource }) => {
-  const bucket = new aws.s3.Bucket(name, { forceDestroy: false }, opts)
+const declareBucket = (name: string, settings: StackSettings, opts: pulumi.CustomResourceOptions) => {
+  // forceDestroy takes effect once deployed: switching to delete needs a `pulumi up` first.
+  const bucket = new aws.s3.Bucket(name, { forceDestroy: !settings.keepDataOnDestroy }, opts)
 
   new aws.s3.BucketServerSideEncryptionConfiguration(name, {
     bucket: bucket.id,

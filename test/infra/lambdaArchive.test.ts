@@ -18,11 +18,13 @@ import {
   S3Client
 } from "@aws-sdk/client-s3"
 import {
+  ChangeMessageVisibilityCommand,
   CreateQueueCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
+  SendMessageCommand,
   SQSClient
 } from "@aws-sdk/client-sqs"
 import { createHash } from "node:crypto"
@@ -34,6 +36,7 @@ import { type FixtureServer, startFixtureServer } from "../support/fixtureServer
 import { describeWithMoto, MOTO_REGION } from "../support/moto.ts"
 import { blsFixtureFiles, populationFixture } from "../support/upstream/fixtureData.ts"
 import { coldLoadMs, filesIn, type Invocation, invoke, type LambdaSandbox, unpackArchive, zipFolder } from "./lambdaArchive.ts"
+import { alarmFires, type DeclaredAlarm } from "./alarmState.ts"
 import { metricFilterMatches } from "./metricFilter.ts"
 import { ACCOUNT_ID, type DeclaredResource, type DeclaredStack, declareStack } from "./mockStack.ts"
 import { allows, type S3RequestLog, startS3RequestLog } from "./s3RequestLog.ts"
@@ -46,6 +49,8 @@ const LOAD_RUNS = 5
 const MAX_LOAD_RUNS = 30
 
 const FUNCTION = "aws:lambda/function:Function"
+/** The level Lambda files a line at, by the console method the record's level is written with. */
+const LAMBDA_LEVEL: Record<string, string> = { TRACE: "DEBUG", DEBUG: "DEBUG", INFO: "INFO", WARN: "WARN", ERROR: "ERROR", FATAL: "ERROR" }
 const FUNCTIONS = ["ingest", "analytics"] as const
 type FunctionName = typeof FUNCTIONS[number]
 
@@ -68,6 +73,8 @@ describeWithMoto("the function archives Pulumi would upload", (moto) => {
   let s3: S3Client
   let sqs: SQSClient
   let queueUrl: string
+  let deadLetterQueueUrl: string
+  let failedIngestsUrl: string
   const sandboxes = new Map<FunctionName, LambdaSandbox>()
   const fn = (name: FunctionName) => stack.one(FUNCTION, name)
 
@@ -83,7 +90,7 @@ describeWithMoto("the function archives Pulumi would upload", (moto) => {
       requestsPerSecond: "50"
     })
     for (const name of FUNCTIONS) sandboxes.set(name, await unpackArchive(fn(name).inputs["code"]))
-    queueUrl = await declareOnMoto(stack, s3, sqs)
+    ;({ queueUrl, deadLetterQueueUrl, failedIngestsUrl } = await declareOnMoto(stack, s3, sqs))
   }, 120_000)
 
   afterAll(async () => {
@@ -93,9 +100,9 @@ describeWithMoto("the function archives Pulumi would upload", (moto) => {
   })
 
   /** Invokes a function with its declared settings, its AWS endpoint being moto (through the log). */
-  const run = (name: FunctionName, event: unknown, environment: Record<string, string> = {}): Promise<Invocation> => {
+  const run = async (name: FunctionName, event: unknown, environment: Record<string, string> = {}): Promise<Invocation> => {
     const declared = fn(name)
-    return invoke(sandboxes.get(name)!, {
+    const invocation = await invoke(sandboxes.get(name)!, {
       handler: declared.inputs["handler"],
       event,
       environment: {
@@ -109,6 +116,24 @@ describeWithMoto("the function archives Pulumi would upload", (moto) => {
         ...environment
       }
     })
+    // Every line is one flat record, filed by Lambda at the record's own level.
+    for (const line of invocation.logs) {
+      expect(Object.keys(line.message).slice(0, 4), JSON.stringify(line)).toEqual(["time", "level", "event", "message"])
+      expect(line.level, JSON.stringify(line)).toBe(LAMBDA_LEVEL[line.message.level])
+    }
+    return invocation
+  }
+
+  const alarm = (suffix: string) => stack.one("aws:cloudwatch/metricAlarm:MetricAlarm", suffix).inputs as DeclaredAlarm
+  /** What a metric filter of the stack counts in the lines: the metric's sum for their period. */
+  const counted = (filter: string, invocation: Invocation) => {
+    const pattern = stack.one("aws:cloudwatch/logMetricFilter:LogMetricFilter", filter).inputs["pattern"]
+    return invocation.logs.filter((line) => metricFilterMatches(pattern, line)).length
+  }
+  /** What SQS reports as ApproximateNumberOfMessagesVisible for the queue, as moto sees it. */
+  const visible = async (url: string) => {
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages"] }))
+    return Number(Attributes?.["ApproximateNumberOfMessages"])
   }
 
   const events = (invocation: Invocation, event: string) => invocation.logs.filter((line) => line.message?.event === event)
@@ -189,8 +214,15 @@ describeWithMoto("the function archives Pulumi would upload", (moto) => {
     const succeeded = events(invocation, "ingest.succeeded")
     expect(succeeded).toHaveLength(1)
     expect(succeeded[0]!.message.summary.sync).toMatchObject({ added: blsFixtureFiles().length, deleted: 0 })
-    const pattern = stack.one("aws:cloudwatch/logMetricFilter:LogMetricFilter").inputs["pattern"]
+    const pattern = stack.one("aws:cloudwatch/logMetricFilter:LogMetricFilter", "ingest-succeeded").inputs["pattern"]
     expect(invocation.logs.filter((line) => metricFilterMatches(pattern, line))).toEqual(succeeded)
+
+    // The success metric, one per hour: this run keeps the silence alarm quiet for 26 hours,
+    // and a day and two hours without one fires it. No error: the errors alarm stays quiet.
+    const silent = alarm("ingest-silent")
+    expect(alarmFires(silent, [...Array<undefined>(25).fill(undefined), counted("ingest-succeeded", invocation)])).toBe(false)
+    expect(alarmFires(silent, [counted("ingest-succeeded", invocation), ...Array<undefined>(26).fill(undefined)])).toBe(true)
+    expect(alarmFires(alarm("ingest-errors"), [undefined])).toBe(false)
   }, 120_000)
 
   it("analytics: gets the notification moto queued and stores the golden reports", async () => {
@@ -219,6 +251,8 @@ describeWithMoto("the function archives Pulumi would upload", (moto) => {
 
     const logged = events(invocation, "analytics.reports")
     expect(logged).toHaveLength(1)
+    expect(counted("report-failed", invocation)).toBe(0)
+    expect(alarmFires(alarm("report-failed"), [undefined])).toBe(false)
     expect(logged[0]!.message.reports).toEqual(stored)
     expect(events(invocation, "analytics.record-skipped").map((line) => line.message.reason))
       .toEqual([expect.stringContaining("s3:TestEvent")])
@@ -232,6 +266,7 @@ describeWithMoto("the function archives Pulumi would upload", (moto) => {
       Records: [duplicate, { ...duplicate, messageId: "garbled-2", body: "{not json" }]
     })
     expect(invocation.result).toEqual({ batchItemFailures: [{ itemIdentifier: "garbled-2" }] })
+    expect(counted("report-failed", invocation)).toBe(1)
     const after = await text((await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "reports/latest/report.json" }))).Body)
     expect(after).toBe(before)
   }, 60_000)
@@ -246,6 +281,27 @@ describeWithMoto("the function archives Pulumi would upload", (moto) => {
     )
     expect(invocation.result).toEqual({ batchItemFailures: [{ itemIdentifier: "p-1" }, { itemIdentifier: "p-2" }] })
     expect(events(invocation, "analytics.record-failed")[0]!.message.error).toMatch(/bls\/pr\/pr\.data\.0\.Current/)
+    // The function did not fail, so Lambda's Errors metric stays at 0: the failure line alone
+    // tells, and the report-failed alarm fires in the five minutes it was written in.
+    expect(invocation.error).toBeUndefined()
+    expect(alarmFires(alarm("analytics-errors"), [0])).toBe(false)
+    expect(alarmFires(alarm("report-failed"), [counted("report-failed", invocation)])).toBe(true)
+  }, 60_000)
+
+  it("analytics: a message that keeps failing moves to the dead-letter queue, and its alarm fires", async () => {
+    const sent = await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "{not an S3 notification" }))
+    const maxReceiveCount = JSON.parse(stack.one("aws:sqs/queue:Queue", "analytics").inputs["redrivePolicy"]).maxReceiveCount
+    for (let delivery = 1; delivery <= maxReceiveCount; delivery++) {
+      const batch = await receiveBatch(sqs, queueUrl, (messages) => messages.some((m) => m.MessageId === sent.MessageId))
+      const message = batch.find((m) => m.MessageId === sent.MessageId)!
+      const invocation = await run("analytics", sqsEvent([message], stack))
+      expect(invocation.result).toEqual({ batchItemFailures: [{ itemIdentifier: sent.MessageId }] })
+      // As the event source mapping does with a failed record: back on the queue (at once, here).
+      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }))
+    }
+    // The next receive finds it delivered maxReceiveCount times: SQS moves it to the dead-letter queue.
+    expect(await receiveBatch(sqs, queueUrl, () => false, 2_000)).toEqual([])
+    expect(alarmFires(alarm("dead-letters"), [await visible(deadLetterQueueUrl)])).toBe(true)
   }, 60_000)
 
   it("ingest: a failed run throws, so Lambda counts an error, and logs no success line", async () => {
@@ -253,6 +309,31 @@ describeWithMoto("the function archives Pulumi would upload", (moto) => {
     expect(invocation.error?.errorMessage).toMatch(/BLS sync/)
     expect(events(invocation, "ingest.succeeded")).toEqual([])
     expect(events(invocation, "ingest.failed")).toHaveLength(1)
+    // Lambda counts the thrown error: one in the five-minute period fires the errors alarm.
+    expect(alarmFires(alarm("ingest-errors"), [invocation.error === undefined ? 0 : 1])).toBe(true)
+
+    // With no retry left, Lambda sends the run's record to the on-failure destination the
+    // stack declares (the record Lambda writes, built from this invocation), and the
+    // failed-runs alarm fires on the queue holding it.
+    const destination = stack.one("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").inputs
+    expect(destination["destinationConfig"].onFailure.destination).toBe(stack.one("aws:sqs/queue:Queue", "ingest-failures").state["arn"])
+    await sqs.send(new SendMessageCommand({
+      QueueUrl: failedIngestsUrl,
+      MessageBody: JSON.stringify({
+        version: "1.0",
+        timestamp: new Date().toISOString(),
+        requestContext: {
+          requestId: "8f5d3b52-0e2a-4c8e-9b1e-4a6f2c7d9e01",
+          functionArn: `${fn("ingest").state["arn"]}:$LATEST`,
+          condition: "RetriesExhausted",
+          approximateInvokeCount: destination["maximumRetryAttempts"] + 1
+        },
+        requestPayload: {},
+        responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" },
+        responsePayload: invocation.error
+      })
+    }))
+    expect(alarmFires(alarm("ingest-failed-runs"), [await visible(failedIngestsUrl)])).toBe(true)
   }, 60_000)
 })
 
@@ -283,7 +364,7 @@ describe("the sandbox a function archive runs in", () => {
 })
 
 /** Creates on moto what the stack declares: the bucket, the queues, their policies, the notification. */
-const declareOnMoto = async (stack: DeclaredStack, s3: S3Client, sqs: SQSClient): Promise<string> => {
+const declareOnMoto = async (stack: DeclaredStack, s3: S3Client, sqs: SQSClient) => {
   const bucket = stack.outputs["bucketName"] as string
   await s3.send(new CreateBucketCommand({ Bucket: bucket }))
   const versioning = stack.one("aws:s3/bucketVersioning:BucketVersioning").inputs["versioningConfiguration"]
@@ -302,7 +383,8 @@ const declareOnMoto = async (stack: DeclaredStack, s3: S3Client, sqs: SQSClient)
     expect(Attributes?.["QueueArn"]).toBe(queue.state["arn"])
     return created.QueueUrl!
   }
-  await createQueue(stack.one("aws:sqs/queue:Queue", "analytics-dlq"))
+  const deadLetterQueueUrl = await createQueue(stack.one("aws:sqs/queue:Queue", "analytics-dlq"))
+  const failedIngestsUrl = await createQueue(stack.one("aws:sqs/queue:Queue", "ingest-failures"))
   const queueUrl = await createQueue(stack.one("aws:sqs/queue:Queue", "analytics"), {
     Policy: stack.one("aws:sqs/queuePolicy:QueuePolicy").inputs["policy"]
   })
@@ -321,13 +403,13 @@ const declareOnMoto = async (stack: DeclaredStack, s3: S3Client, sqs: SQSClient)
       }))
     }
   }))
-  return queueUrl
+  return { queueUrl, deadLetterQueueUrl, failedIngestsUrl }
 }
 
-/** Receives until `done` holds for what arrived (or 20 s pass), as a Lambda poller would batch it. */
-const receiveBatch = async (sqs: SQSClient, queueUrl: string, done: (messages: ReadonlyArray<Message>) => boolean) => {
+/** Receives until `done` holds for what arrived (or `waitMs` pass), as a Lambda poller would batch it. */
+const receiveBatch = async (sqs: SQSClient, queueUrl: string, done: (messages: ReadonlyArray<Message>) => boolean, waitMs = 20_000) => {
   const messages: Array<Message> = []
-  const deadline = Date.now() + 20_000
+  const deadline = Date.now() + waitMs
   while (!done(messages) && Date.now() < deadline) {
     const received = await sqs.send(new ReceiveMessageCommand({
       QueueUrl: queueUrl,

@@ -147,7 +147,7 @@ export const invoke = (sandbox: LambdaSandbox, options: InvokeOptions): Promise<
         HOME: join(sandbox.root, "home"),
         TZ: "UTC",
         LAMBDA_TASK_ROOT: sandbox.taskRoot,
-        AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
+        AWS_EXECUTION_ENV: "AWS_Lambda_nodejs24.x",
         AWS_LAMBDA_LOG_FORMAT: "JSON",
         ...options.environment
       },

@@ -21,6 +21,8 @@ export interface DeclaredResource {
   readonly dependsOn: ReadonlyArray<string>
   /** False for a component (a group of resources, not one in AWS). */
   readonly custom: boolean
+  /** The `retainOnDelete` option: `pulumi destroy` forgets the resource but leaves it in AWS. */
+  readonly retainOnDelete: boolean
 }
 
 export interface DeclaredStack {
@@ -77,6 +79,7 @@ const nameOf = (urn: string) => {
 interface RegisterRequest {
   getType(): string
   getName(): string
+  getRetainondelete(): boolean | undefined
   getDependenciesList(): Array<string>
   getPropertydependenciesMap(): { forEach(f: (deps: { getUrnsList(): Array<string> }) => void): void }
 }
@@ -86,14 +89,19 @@ interface RegisterRequest {
  * are the resources named in `dependsOn` plus those its inputs come from, so the ones no
  * input comes from were named in `dependsOn`.
  */
-const recordRegistrations = (into: Map<string, ReadonlyArray<string>>, urns: Array<string>) => {
+interface Registration {
+  readonly dependsOn: ReadonlyArray<string>
+  readonly retainOnDelete: boolean
+}
+
+const recordRegistrations = (into: Map<string, Registration>, urns: Array<string>) => {
   const monitor = (pulumi.runtime as unknown as { getMonitor(): any }).getMonitor()
   const register = monitor.registerResource.bind(monitor)
   monitor.registerResource = (req: RegisterRequest, callback: (error: unknown, response?: { getUrn(): string }) => void) => {
     const fromInputs = new Set<string>()
     req.getPropertydependenciesMap().forEach((deps) => deps.getUrnsList().forEach((urn) => fromInputs.add(urn)))
     const explicit = req.getDependenciesList().filter((urn) => !fromInputs.has(urn)).map(nameOf)
-    into.set(`${req.getType()}::${req.getName()}`, explicit)
+    into.set(`${req.getType()}::${req.getName()}`, { dependsOn: explicit, retainOnDelete: req.getRetainondelete() === true })
     return register(req, (error: unknown, response?: { getUrn(): string }) => {
       if (response !== undefined) urns.push(response.getUrn())
       callback(error, response)
@@ -116,12 +124,13 @@ export const declareStack = async (
 ): Promise<DeclaredStack> => {
   const resources: Array<DeclaredResource> = []
   const urns: Array<string> = []
-  const dependsOn = new Map<string, ReadonlyArray<string>>()
+  const registrations = new Map<string, Registration>()
   pulumi.runtime.setAllConfig(stackConfig(stack, overrides))
   await pulumi.runtime.setMocks({
     newResource: ({ type, name, inputs, custom }) => {
       const state = { ...inputs, ...computedState(type, name, inputs) }
-      resources.push({ type, name, inputs, state, custom: custom ?? true, dependsOn: dependsOn.get(`${type}::${name}`) ?? [] })
+      const { dependsOn = [], retainOnDelete = false } = registrations.get(`${type}::${name}`) ?? {}
+      resources.push({ type, name, inputs, state, custom: custom ?? true, dependsOn, retainOnDelete })
       // As AWS names them: a bucket by its name, a queue by its URL, a role by its name.
       return { id: state["bucket"] ?? state["url"] ?? (type === "aws:iam/role:Role" ? state["name"] : `${name}-id`), state }
     },
@@ -130,7 +139,7 @@ export const declareStack = async (
         ? { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/tester`, userId: "AIDATESTER", id: ACCOUNT_ID }
         : inputs
   }, "bls-quest", stack, false)
-  recordRegistrations(dependsOn, urns)
+  recordRegistrations(registrations, urns)
 
   // A query makes a new instance of the program module, so each call runs it afresh.
   const entry = `${program.href}?declaration=${++declarations}`

@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest"
 import { settingSpecs } from "../../domain/settings.ts"
+import { isProductionStack } from "../../infra/settings.ts"
 import { ACCOUNT_ID, type DeclaredResource, type DeclaredStack, declareStack, REGION } from "./mockStack.ts"
 import { readProjectFile, readStackFile, TEST_CONTACT } from "./stackConfig.ts"
 
@@ -13,6 +14,7 @@ const BUCKET = "bls-quest-dev-data-0a1b2c3"
 const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`
 const QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:bls-quest-dev-analytics-0a1b2c3`
 const DLQ_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:bls-quest-dev-analytics-dlq-0a1b2c3`
+const FAILED_INGESTS_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:bls-quest-dev-ingest-failures-0a1b2c3`
 const logGroupArn = (fn: string) => `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:/aws/lambda/bls-quest-dev-${fn}`
 const KMS_KEY = `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`
 
@@ -34,6 +36,7 @@ const T = {
   attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
   logGroup: "aws:cloudwatch/logGroup:LogGroup",
   mapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
+  invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
   rule: "aws:cloudwatch/eventRule:EventRule",
   target: "aws:cloudwatch/eventTarget:EventTarget",
   permission: "aws:lambda/permission:Permission",
@@ -108,6 +111,11 @@ describe("the dev stack", () => {
       for (const type of [T.encryption, T.versioning, T.ownership, T.bucketPolicy, T.lifecycle]) {
         expect(stack.one(type).inputs["bucket"], type).toBe(BUCKET)
       }
+    })
+
+    it("is emptied and deleted with a stack whose name is not production's", () => {
+      expect(stack.one(T.bucket).inputs["forceDestroy"]).toBe(true)
+      expect(stack.resources.filter((resource) => resource.retainOnDelete)).toEqual([])
     })
 
     it("denies every request made without TLS, once the public-access block is in place", () => {
@@ -194,12 +202,13 @@ describe("the dev stack", () => {
   })
 
   describe("functions", () => {
-    it("runs both on nodejs22.x from the serialized entry, logging JSON to their own groups", () => {
+    it("runs both on nodejs24.x from the serialized entry, named as their log groups, logging JSON there", () => {
       for (const name of ["ingest", "analytics"]) {
         const fn = stack.one(T.function, name)
         expect(fn.inputs).toMatchObject({
-          runtime: "nodejs22.x",
+          runtime: "nodejs24.x",
           handler: "__index.handler",
+          name: `bls-quest-dev-${name}`,
           loggingConfig: { logFormat: "JSON", logGroup: `/aws/lambda/bls-quest-dev-${name}` }
         })
         expect(stack.one(T.logGroup, name).inputs).toEqual({ name: `/aws/lambda/bls-quest-dev-${name}`, retentionInDays: 14 })
@@ -208,9 +217,10 @@ describe("the dev stack", () => {
       }
     })
 
-    it("gives the ingest 15 minutes, one run at a time, and the ingest's settings", () => {
+    it("gives the ingest 15 minutes, no reserved concurrency (new accounts refuse it), and the ingest's settings", () => {
       const ingest = stack.one(T.function, "ingest")
-      expect(ingest.inputs).toMatchObject({ timeout: 900, memorySize: 512, reservedConcurrentExecutions: 1 })
+      expect(ingest.inputs).toMatchObject({ timeout: 900, memorySize: 512 })
+      expect(ingest.inputs["reservedConcurrentExecutions"]).toBeUndefined()
       expect(ingest.inputs["environment"]).toEqual({
         variables: {
           QUEST_STORE: `s3://${BUCKET}`,
@@ -239,6 +249,33 @@ describe("the dev stack", () => {
         functionResponseTypes: ["ReportBatchItemFailures"]
       })
       expect(mapping.dependsOn).toContain(`${T.rolePolicy}::bls-quest-dev-analytics`)
+    })
+  })
+
+  describe("the ingest's asynchronous invocations", () => {
+    it("are retried at most once (none by default), expire after an hour, and land in the failed-runs queue", () => {
+      const config = stack.one(T.invokeConfig)
+      expect(config.inputs).toEqual({
+        functionName: "bls-quest-dev-ingest",
+        maximumRetryAttempts: 0,
+        maximumEventAgeInSeconds: 3600,
+        destinationConfig: { onFailure: { destination: FAILED_INGESTS_ARN } }
+      })
+      // Lambda sends to the destination as the function: its policy must be in place first.
+      expect(config.dependsOn).toContain(`${T.rolePolicy}::bls-quest-dev-ingest`)
+      const failures = stack.one(T.queue, "ingest-failures")
+      expect(failures.inputs).toMatchObject({ messageRetentionSeconds: 1_209_600, sqsManagedSseEnabled: true })
+    })
+
+    it("raise an alarm for any run in the failed-runs queue", () => {
+      expect(stack.one(T.alarm, "ingest-failed-runs").inputs).toMatchObject({
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: "bls-quest-dev-ingest-failures-0a1b2c3" },
+        statistic: "Maximum",
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold"
+      })
     })
   })
 
@@ -271,6 +308,7 @@ describe("the dev stack", () => {
           Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
           Resource: [`${BUCKET_ARN}/_staging/*`, `${BUCKET_ARN}/bls/pr/*`, `${BUCKET_ARN}/population/*`]
         },
+        { Sid: "RecordFailedRuns", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [FAILED_INGESTS_ARN] },
         {
           Sid: "WriteOwnLogs",
           Effect: "Allow",
@@ -336,7 +374,7 @@ describe("the dev stack", () => {
     const topicArn = () => stack.one(T.topic).state["arn"]
 
     it("sends every alarm to the topic, with no e-mail subscription unless configured", () => {
-      expect(stack.ofType(T.alarm)).toHaveLength(4)
+      expect(stack.ofType(T.alarm)).toHaveLength(6)
       for (const { inputs } of stack.ofType(T.alarm)) {
         expect(inputs["alarmActions"]).toEqual([topicArn()])
         expect(inputs["okActions"]).toEqual([topicArn()])
@@ -365,7 +403,7 @@ describe("the dev stack", () => {
     })
 
     it("alarms when 26 hours pass without the ingest's success line", () => {
-      const filter = stack.one(T.metricFilter).inputs
+      const filter = stack.one(T.metricFilter, "ingest-succeeded").inputs
       expect(filter["logGroupName"]).toBe("/aws/lambda/bls-quest-dev-ingest")
       expect(filter["metricTransformation"]).toMatchObject({ value: "1" })
       const silent = alarm("ingest-silent")
@@ -381,6 +419,25 @@ describe("the dev stack", () => {
       expect(silent["datapointsToAlarm"]).toBe(silent["evaluationPeriods"])
     })
 
+    it("alarms on the first failed report, counted from the analytics' failure record", () => {
+      const filter = stack.one(T.metricFilter, "report-failed").inputs
+      expect(filter).toMatchObject({
+        logGroupName: "/aws/lambda/bls-quest-dev-analytics",
+        pattern: `{ $.message.event = "analytics.record-failed" }`,
+        metricTransformation: { namespace: "BlsQuest/bls-quest-dev", name: "ReportFailed", value: "1" }
+      })
+      expect(alarm("report-failed")).toMatchObject({
+        namespace: "BlsQuest/bls-quest-dev",
+        metricName: "ReportFailed",
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching"
+      })
+    })
+
     it("draws a dashboard of both functions, both queues, the ingest metric and the alarms", () => {
       const body = JSON.stringify(json(stack.one(T.dashboard), "dashboardBody"))
       for (const name of [
@@ -388,7 +445,9 @@ describe("the dev stack", () => {
         `"bls-quest-dev-analytics"`,
         "bls-quest-dev-analytics-0a1b2c3",
         "bls-quest-dev-analytics-dlq-0a1b2c3",
+        "bls-quest-dev-ingest-failures-0a1b2c3",
         "IngestSucceeded",
+        "ReportFailed",
         ...stack.ofType(T.alarm).map((a) => a.state["arn"] as string)
       ]) expect(body).toContain(name)
     })
@@ -401,6 +460,9 @@ describe("the dev stack", () => {
       deadLetterQueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/bls-quest-dev-analytics-dlq-0a1b2c3`,
       ingestFunctionName: "bls-quest-dev-ingest",
       analyticsFunctionName: "bls-quest-dev-analytics",
+      ingestLogGroupName: "/aws/lambda/bls-quest-dev-ingest",
+      analyticsLogGroupName: "/aws/lambda/bls-quest-dev-analytics",
+      failedIngestsQueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/bls-quest-dev-ingest-failures-0a1b2c3`,
       dashboardUrl: `https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#dashboards:name=bls-quest-dev-pipeline`
     })
   })
@@ -414,9 +476,25 @@ describe("a stack configured otherwise", () => {
       alarmEmail: "ops@example.com",
       maxReceiveCount: "5",
       schedule: "rate(12 hours)",
-      analyticsTimeoutSeconds: "60"
+      analyticsTimeoutSeconds: "60",
+      ingestReservedConcurrency: "1",
+      ingestRetryAttempts: "1",
+      dataOnDestroy: "keep"
     })
   }, 120_000)
+
+  it("reserves the asked concurrency for the ingest and lets Lambda retry a failed run once", () => {
+    expect(stack.one(T.function, "ingest").inputs["reservedConcurrentExecutions"]).toBe(1)
+    expect(stack.one(T.invokeConfig).inputs["maximumRetryAttempts"]).toBe(1)
+  })
+
+  it("keeps the bucket, its data and every setting that protects it when the stack is destroyed", () => {
+    expect(stack.one(T.bucket).inputs["forceDestroy"]).toBe(false)
+    const kept = stack.resources.filter((resource) => resource.retainOnDelete).map((resource) => resource.type)
+    expect(kept.sort()).toEqual(
+      [T.bucket, T.encryption, T.versioning, T.publicAccess, T.ownership, T.bucketPolicy, T.lifecycle].sort()
+    )
+  })
 
   it("encrypts the bucket with the KMS key, and lets both functions use that key only", () => {
     expect(stack.one(T.encryption).inputs["rules"]).toEqual([
@@ -462,8 +540,26 @@ describe("the contact BLS sees", () => {
   })
 })
 
+describe("what destroy does with the data, by default", () => {
+  it.each([["Prod", true], ["Team.Prod_1", true], ["production-eu", true], ["prd", true], ["live", true], ["dev", false], ["preprod", false], ["products", false]])(
+    "a stack named %j keeps it: %s",
+    (stackName, kept) => expect(isProductionStack(stackName)).toBe(kept)
+  )
+
+  it("keeps it for a production stack unless told", async () => {
+    const stack = await declareStack("Team.Prod_1", { "aws:region": "us-east-1" })
+    expect(stack.one(T.bucket).retainOnDelete).toBe(true)
+    expect(stack.one(T.bucket).inputs["forceDestroy"]).toBe(false)
+    const told = await declareStack("Team.Prod_1", { "aws:region": "us-east-1", dataOnDestroy: "delete" })
+    expect(told.one(T.bucket).retainOnDelete).toBe(false)
+    expect(told.one(T.bucket).inputs["forceDestroy"]).toBe(true)
+  }, 120_000)
+})
+
 describe("settings the stack refuses", () => {
   it.each([
+    [{ dataOnDestroy: "archive" }, /dataOnDestroy: "archive" is not one of auto, keep, delete/],
+    [{ ingestRetryAttempts: "2" }, /ingestRetryAttempts: 2 is outside 0\.\.1/],
     [{ logRetentionDays: "10" }, /logRetentionDays: 10 is not one of/],
     [{ requestsPerSecond: "fast" }, /requestsPerSecond: "fast" is not a number/],
     [{ ingestTimeoutSeconds: "1200" }, /ingestTimeoutSeconds: 1200 is outside 1\.\.900/],
