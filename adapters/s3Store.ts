@@ -4,11 +4,9 @@
  * AWS_ENDPOINT_URL_S3 for an S3-compatible endpoint (moto, MinIO), which gets path-style
  * addressing since `bucket.127.0.0.1` resolves nowhere.
  *
- * S3 makes a PutObject atomic by itself: an upload that fails or is aborted leaves the
- * previous object in place. Metadata is S3 user metadata (`x-amz-meta-*`).
+ * S3 makes a PutObject and a multipart upload atomic by themselves: an upload that fails
+ * or is aborted leaves the previous object in place. Metadata is S3 user metadata (`x-amz-meta-*`).
  */
-// The SDK's Node HTTP handler (also what Deno runs it on) sends only Node streams; see nodeBody.
-import { Readable } from "node:stream"
 import type { GetObjectCommandOutput, HeadObjectCommandOutput, S3ClientConfig } from "@aws-sdk/client-s3"
 import {
   CopyObjectCommand,
@@ -19,6 +17,7 @@ import {
   PutObjectCommand,
   S3Client
 } from "@aws-sdk/client-s3"
+import { Upload } from "@aws-sdk/lib-storage"
 import { Effect, Layer } from "effect"
 import type { Body, ListedObject, ObjectStoreShape, PutOptions, StoredObject } from "../domain/store/ObjectStore.ts"
 import { enforceMetadataRules } from "../domain/store/metadataRules.ts"
@@ -95,41 +94,41 @@ const detailOf = (cause: unknown, operation: string, bucket: string, target: str
 const bytesOf = (body: Uint8Array | string) => typeof body === "string" ? new TextEncoder().encode(body) : body
 
 /**
- * A Node stream over a web stream, for the SDK. It checks the byte count against
- * `contentLength` and never emits 'error' — the SDK leaves that event unhandled on its own
- * wrapper stream, which would crash the process; a failure calls `fail` instead, which
- * aborts the request, so S3 never completes the upload.
+ * The body, checked against `contentLength` as it flows: a short or long body errors the
+ * stream (and so the upload) instead of storing other bytes than were announced.
  */
-const nodeBody = (body: ReadableStream<Uint8Array>, contentLength: number, fail: (failure: StoreFailure) => void) => {
-  const reader = body.getReader()
+const lengthChecked = (body: ReadableStream<Uint8Array>, contentLength: number, fail: (failure: StoreFailure) => void) => {
   let sent = 0
-  const stop = (failure: StoreFailure) => {
-    void reader.cancel(failure).catch(() => undefined)
-    fail(failure)
-  }
-  return new Readable({
-    read() {
-      reader.read().then(
-        (chunk) => {
-          if (chunk.done) {
-            if (sent === contentLength) this.push(null)
-            else fail(new StoreFailure(`the body ended after ${sent} of its ${contentLength} bytes`))
-            return
-          }
-          sent += chunk.value.byteLength
-          if (sent > contentLength) stop(new StoreFailure(`the body is longer than its contentLength of ${contentLength} bytes`))
-          else this.push(chunk.value)
-        },
-        (cause: unknown) =>
-          fail(new StoreFailure(`the body stream failed after ${sent} bytes: ${cause instanceof Error ? cause.message : String(cause)}`, { cause }))
-      )
-    },
-    destroy(_error, callback) {
-      void reader.cancel().catch(() => undefined)
-      callback(null)
-    }
-  })
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        sent += chunk.byteLength
+        if (sent <= contentLength) return controller.enqueue(chunk)
+        const failure = new StoreFailure(`the body is longer than its contentLength of ${contentLength} bytes`)
+        fail(failure)
+        controller.error(failure)
+      },
+      flush(controller) {
+        if (sent === contentLength) return
+        const failure = new StoreFailure(`the body ended after ${sent} of its ${contentLength} bytes`)
+        fail(failure)
+        controller.error(failure)
+      }
+    })
+  )
 }
+
+/**
+ * Streamed bodies go up in parts of this size, at most {@link PART_QUEUE} in flight, so a
+ * put holds about PART_BYTES × PART_QUEUE in memory whatever the object's size. Sized
+ * parts are sent with a plain Content-Length (never the SDK's `aws-chunked` framing),
+ * and S3 makes the object visible only on CompleteMultipartUpload: an upload that fails
+ * is aborted and leaves the previous object in place. A body that fits in one part is
+ * one PutObject. S3 allows 10,000 parts, so parts grow past 80 GB.
+ */
+const PART_BYTES = 8 * 1024 * 1024
+const PART_QUEUE = 4
+const MAX_PARTS = 10_000
 
 /** What HeadObject and GetObject both answer about an object. */
 const storedObject = (key: string, found: HeadObjectCommandOutput | GetObjectCommandOutput): StoredObject => ({
@@ -216,20 +215,26 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
       await body.cancel().catch(() => undefined)
       throw new StoreFailure("S3 needs the length of a streamed body: pass contentLength with it")
     }
-    const request = new AbortController()
     let failure: StoreFailure | undefined
-    const abort = () => request.abort(signal.reason)
-    signal.addEventListener("abort", abort)
-    const stream = nodeBody(body, options.contentLength, (reason) => {
-      failure = reason
-      request.abort(reason)
+    const checked = lengthChecked(body, options.contentLength, (reason) => (failure = reason))
+    const upload = new Upload({
+      client,
+      params: {
+        ...common,
+        Body: checked,
+        ContentLength: options.contentLength
+      },
+      partSize: Math.max(PART_BYTES, Math.ceil(options.contentLength / MAX_PARTS)),
+      queueSize: PART_QUEUE,
+      leavePartsOnError: false
     })
+    const abort = () => void upload.abort()
+    signal.addEventListener("abort", abort)
     try {
-      await client.send(
-        new PutObjectCommand({ ...common, Body: stream, ContentLength: options.contentLength }),
-        { abortSignal: request.signal }
-      )
+      await upload.done()
     } catch (cause) {
+      // The uploader stops reading but does not cancel: release the source (an HTTP body).
+      await checked.cancel(cause).catch(() => undefined)
       throw failure ?? cause
     } finally {
       signal.removeEventListener("abort", abort)

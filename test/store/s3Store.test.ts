@@ -1,8 +1,15 @@
-import { CreateBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3"
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  S3Client
+} from "@aws-sdk/client-s3"
 import { Effect } from "effect"
 import { beforeAll, describe, expect, it } from "vitest"
 import { makeS3Store } from "../../adapters/s3Store.ts"
-import { chunkedStream } from "../support/upstream/bodyStreams.ts"
+import { chunkedStream, ConnectionCut, cutAfter } from "../support/upstream/bodyStreams.ts"
 import { blsFixtureFiles } from "../support/upstream/fixtureData.ts"
 import { describeWithMoto } from "../support/moto.ts"
 import { storeContract } from "./contract.ts"
@@ -42,6 +49,59 @@ describeWithMoto("S3 store on moto, under a prefix", (moto) => {
       ContentLength: series().byteLength,
       ContentType: "text/plain",
       Metadata: { "source-etag": "\"abc\"", "sha256": "00ff" }
+    })
+  })
+
+  describe("a streamed body larger than one part (8 MiB)", () => {
+    // 20 MiB of the real series file, repeated: three parts.
+    const large = () => {
+      const bytes = new Uint8Array(20 * 1024 * 1024 + 123)
+      for (let at = 0; at < bytes.byteLength; at += series().byteLength) bytes.set(series().subarray(0, bytes.byteLength - at), at)
+      return bytes
+    }
+
+    it("goes up as a multipart upload, byte for byte, with its metadata", async () => {
+      const client = moto().s3Client()
+      const store = makeS3Store({ bucket, prefix: "multipart", client })
+      const bytes = large()
+      await Effect.runPromise(store.put("bls/xx/big", chunkedStream(bytes), {
+        contentType: "text/plain",
+        contentLength: bytes.byteLength,
+        metadata: { "sha256": "00ff" }
+      }))
+      const stored = await client.send(new GetObjectCommand({ Bucket: bucket, Key: "multipart/bls/xx/big" }))
+      // A multipart ETag counts its parts.
+      expect(stored.ETag).toMatch(/-3"$/)
+      expect(stored).toMatchObject({ ContentType: "text/plain", Metadata: { "sha256": "00ff" } })
+      expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(Buffer.from(bytes))).toBe(true)
+    })
+
+    it("cut off in its third part keeps the previous object and leaves no upload behind", async () => {
+      const client = moto().s3Client()
+      const store = makeS3Store({ bucket, prefix: "multipart-cut", client })
+      await Effect.runPromise(store.put("bls/xx/big", series(), { contentType: "text/plain" }))
+      const bytes = large()
+      const error = await Effect.runPromise(Effect.flip(store.put("bls/xx/big", cutAfter(chunkedStream(bytes), 17 * 1024 * 1024, "reset"), {
+        contentLength: bytes.byteLength
+      })))
+      expect(error.cause).toBeInstanceOf(ConnectionCut)
+      const stored = await client.send(new GetObjectCommand({ Bucket: bucket, Key: "multipart-cut/bls/xx/big" }))
+      expect(await stored.Body!.transformToString()).toBe(new TextDecoder().decode(series()))
+      const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: "multipart-cut/" }))
+      expect(uploads.Uploads ?? []).toEqual([])
+    })
+
+    it("ending short of its contentLength stores nothing", async () => {
+      const client = moto().s3Client()
+      const store = makeS3Store({ bucket, prefix: "multipart-short", client })
+      const bytes = large()
+      const error = await Effect.runPromise(Effect.flip(store.put("bls/xx/big", chunkedStream(bytes.subarray(0, 17 * 1024 * 1024)), {
+        contentLength: bytes.byteLength
+      })))
+      expect(error.message).toContain(`ended after ${17 * 1024 * 1024} of its ${bytes.byteLength} bytes`)
+      expect(await Effect.runPromise(store.list(""))).toEqual([])
+      const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: "multipart-short/" }))
+      expect(uploads.Uploads ?? []).toEqual([])
     })
   })
 
