@@ -17,11 +17,11 @@ import {
   PutObjectCommand,
   S3Client
 } from "@aws-sdk/client-s3"
-import { Upload } from "@aws-sdk/lib-storage"
 import { Effect, Layer } from "effect"
 import type { Body, ListedObject, ObjectStoreShape, PutOptions, StoredObject } from "../domain/store/ObjectStore.ts"
 import { enforceMetadataRules } from "../domain/store/metadataRules.ts"
 import { ObjectStore, StoreError } from "../domain/store/ObjectStore.ts"
+import { makePartPool, uploadInParts } from "./s3Multipart.ts"
 
 export interface S3StoreOptions {
   readonly bucket: string
@@ -119,16 +119,10 @@ const lengthChecked = (body: ReadableStream<Uint8Array>, contentLength: number, 
 }
 
 /**
- * Streamed bodies go up in parts of this size, at most {@link PART_QUEUE} in flight, so a
- * put holds about PART_BYTES × PART_QUEUE in memory whatever the object's size. Sized
- * parts are sent with a plain Content-Length (never the SDK's `aws-chunked` framing),
- * and S3 makes the object visible only on CompleteMultipartUpload: an upload that fails
- * is aborted and leaves the previous object in place. A body that fits in one part is
- * one PutObject. S3 allows 10,000 parts, so parts grow past 80 GB.
+ * Part buffers one store may hold at once, across all its uploads: 6 × 8 MiB. Four in
+ * flight and two filling keep a single large upload moving as fast as with more.
  */
-const PART_BYTES = 8 * 1024 * 1024
-const PART_QUEUE = 4
-const MAX_PARTS = 10_000
+const PART_BUFFERS = 6
 
 /** What HeadObject and GetObject both answer about an object. */
 const storedObject = (key: string, found: HeadObjectCommandOutput | GetObjectCommandOutput): StoredObject => ({
@@ -148,6 +142,7 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
   const keyPrefix = prefix === "" ? "" : `${prefix}/`
   const location = prefix === "" ? `s3://${bucket}` : `s3://${bucket}/${prefix}`
   const s3Key = (key: string) => keyPrefix + key
+  const parts = makePartPool(PART_BUFFERS)
 
   const run = <A>(operation: string, key: string, target: string, task: (signal: AbortSignal) => Promise<A>) =>
     Effect.tryPromise({
@@ -217,27 +212,10 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
     }
     let failure: StoreFailure | undefined
     const checked = lengthChecked(body, options.contentLength, (reason) => (failure = reason))
-    const upload = new Upload({
-      client,
-      params: {
-        ...common,
-        Body: checked,
-        ContentLength: options.contentLength
-      },
-      partSize: Math.max(PART_BYTES, Math.ceil(options.contentLength / MAX_PARTS)),
-      queueSize: PART_QUEUE,
-      leavePartsOnError: false
-    })
-    const abort = () => void upload.abort()
-    signal.addEventListener("abort", abort)
     try {
-      await upload.done()
+      await uploadInParts(client, common, checked, options.contentLength, parts, signal)
     } catch (cause) {
-      // The uploader stops reading but does not cancel: release the source (an HTTP body).
-      await checked.cancel(cause).catch(() => undefined)
       throw failure ?? cause
-    } finally {
-      signal.removeEventListener("abort", abort)
     }
   }
 

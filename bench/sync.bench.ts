@@ -204,8 +204,9 @@ const motoTarget = (moto: Moto, bucket: string): Target => ({
 })
 
 const questSync = (sourceUrl: string, store: string, env: Record<string, string>) =>
-  timed(process.execPath, [
-    path.join(root, "bin", "quest.mjs"), "sync", "--json",
+  // As a user runs it: the launcher's shebang sets its Node flags.
+  timed(path.join(root, "bin", "quest.mjs"), [
+    "sync", "--json",
     "--store", store, "--bls-base-url", sourceUrl,
     "--contact", "bench@example.com", "--requests-per-second", "10000", "--concurrency", String(CONCURRENCY)
   ], env)
