@@ -65,6 +65,10 @@ const detailOf = (cause: unknown): string => {
   }
 }
 
+/** A file's identity and time: a put renames a new file in, so it changes with every write. */
+const etagOf = (stats: { ino: number; size: number; mtimeMs: number }) =>
+  `"${stats.ino.toString(16)}-${stats.size.toString(16)}-${stats.mtimeMs.toString(16)}"`
+
 const sameFile = (sidecar: Sidecar, stats: { ino: number; size: number; mtimeMs: number }) =>
   sidecar.ino === stats.ino && sidecar.size === stats.size && sidecar.mtimeMs === stats.mtimeMs
 
@@ -195,6 +199,7 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     return {
       key,
       size: stats.size,
+      etag: etagOf(stats),
       contentType: valid?.contentType,
       metadata: { ...valid?.metadata },
       lastModified: stats.mtime
@@ -289,7 +294,8 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
         if (entry.isDirectory()) {
           if ((key + "/").startsWith(prefix)) await walk(full, key + "/")
         } else if (entry.isFile() && key.startsWith(prefix)) {
-          found.push({ key, size: (await fs.stat(full)).size })
+          const stats = await fs.stat(full)
+          found.push({ key, size: stats.size, etag: etagOf(stats) })
         }
       }
     }
@@ -336,6 +342,7 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
       throw cause
     }
     await commit(temp, paths, options)
+    return { etag: etagOf(await fs.stat(paths.data)) }
   }
 
   const copy = async (from: string, to: string, options: PutOptions) => {

@@ -72,7 +72,7 @@ export interface MultipartTarget {
 
 /**
  * Uploads `contentLength` bytes of `body` (which must deliver exactly that many; the
- * caller checks). Rejects after aborting the upload when the body, a part or `signal` fails.
+ * caller checks); resolves to the object's ETag. Rejects after aborting the upload when the body, a part or `signal` fails.
  */
 export const uploadInParts = async (
   client: S3Client,
@@ -81,7 +81,7 @@ export const uploadInParts = async (
   contentLength: number,
   pool: PartPool,
   signal: AbortSignal
-): Promise<void> => {
+): Promise<string> => {
   const partSize = Math.max(PART_BYTES, Math.ceil(contentLength / MAX_PARTS))
   const withChecksum = (await client.config.requestChecksumCalculation()) === "WHEN_SUPPORTED"
   const reader = body.getReader()
@@ -118,11 +118,11 @@ export const uploadInParts = async (
     // Only the end of the body tells a one-part object from a multipart one.
     if (firstBytes < partSize || (await peekEnd())) {
       try {
-        await client.send(new PutObjectCommand({ ...target, Body: first.subarray(0, firstBytes), ContentLength: firstBytes }), { abortSignal: signal })
+        const put = await client.send(new PutObjectCommand({ ...target, Body: first.subarray(0, firstBytes), ContentLength: firstBytes }), { abortSignal: signal })
+        return put.ETag ?? ""
       } finally {
         pool.release(first)
       }
-      return
     }
     const created = await client.send(
       new CreateMultipartUploadCommand({ ...target, ...(withChecksum ? { ChecksumAlgorithm: "CRC32" } : {}) }),
@@ -163,10 +163,11 @@ export const uploadInParts = async (
     await Promise.all(inFlight)
     if (failure !== undefined) throw failure
     parts.sort((a, b) => a.PartNumber! - b.PartNumber!)
-    await client.send(
+    const completed = await client.send(
       new CompleteMultipartUploadCommand({ Bucket: target.Bucket, Key: target.Key, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
       { abortSignal: signal }
     )
+    return completed.ETag ?? ""
   } catch (cause) {
     failure ??= cause
     void reader.cancel(cause).catch(() => undefined)

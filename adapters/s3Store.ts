@@ -18,7 +18,7 @@ import {
   S3Client
 } from "@aws-sdk/client-s3"
 import { Effect, Layer } from "effect"
-import type { Body, ListedObject, ObjectStoreShape, PutOptions, StoredObject } from "../domain/store/ObjectStore.ts"
+import type { Body, ListedObject, ObjectStoreShape, PutOptions, PutResult, StoredObject } from "../domain/store/ObjectStore.ts"
 import { enforceMetadataRules } from "../domain/store/metadataRules.ts"
 import { ObjectStore, StoreError } from "../domain/store/ObjectStore.ts"
 import { makePartPool, uploadInParts } from "./s3Multipart.ts"
@@ -128,6 +128,7 @@ const PART_BUFFERS = 6
 const storedObject = (key: string, found: HeadObjectCommandOutput | GetObjectCommandOutput): StoredObject => ({
   key,
   size: found.ContentLength ?? 0,
+  etag: found.ETag ?? "",
   contentType: found.ContentType,
   metadata: { ...found.Metadata },
   lastModified: found.LastModified
@@ -182,7 +183,7 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
         { abortSignal }
       )
       for (const object of page.Contents ?? []) {
-        if (object.Key !== undefined) found.push({ key: object.Key.slice(keyPrefix.length), size: object.Size ?? 0 })
+        if (object.Key !== undefined) found.push({ key: object.Key.slice(keyPrefix.length), size: object.Size ?? 0, etag: object.ETag ?? "" })
       }
       ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
     } while (ContinuationToken !== undefined)
@@ -196,15 +197,15 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
     return { object: storedObject(key, found), body: found.Body.transformToWebStream() as ReadableStream<Uint8Array> }
   }
 
-  const put = async (key: string, body: Body, options: PutOptions, signal: AbortSignal) => {
+  const put = async (key: string, body: Body, options: PutOptions, signal: AbortSignal): Promise<PutResult> => {
     const common = { Bucket: bucket, Key: s3Key(key), ContentType: options.contentType, Metadata: { ...options.metadata } }
     if (!(body instanceof ReadableStream)) {
       const bytes = bytesOf(body)
       if (options.contentLength !== undefined && bytes.byteLength !== options.contentLength) {
         throw new StoreFailure(`the body has ${bytes.byteLength} bytes but contentLength says ${options.contentLength}`)
       }
-      await client.send(new PutObjectCommand({ ...common, Body: bytes, ContentLength: bytes.byteLength }), { abortSignal: signal })
-      return
+      const written = await client.send(new PutObjectCommand({ ...common, Body: bytes, ContentLength: bytes.byteLength }), { abortSignal: signal })
+      return { etag: written.ETag ?? "" }
     }
     if (options.contentLength === undefined) {
       await body.cancel().catch(() => undefined)
@@ -213,7 +214,7 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
     let failure: StoreFailure | undefined
     const checked = lengthChecked(body, options.contentLength, (reason) => (failure = reason))
     try {
-      await uploadInParts(client, common, checked, options.contentLength, parts, signal)
+      return { etag: await uploadInParts(client, common, checked, options.contentLength, parts, signal) }
     } catch (cause) {
       throw failure ?? cause
     }

@@ -14,7 +14,7 @@ export const readOnly = (store: ObjectStoreShape): ObjectStoreShape => ({
     Effect.andThen(
       // A stream nobody reads must still be released.
       body instanceof ReadableStream ? Effect.promise(() => body.cancel().catch(() => undefined)) : Effect.void,
-      skipped("put", key)
+      Effect.as(skipped("put", key), { etag: "" })
     ),
   copy: (from, to) => skipped("copy", `${from} → ${to}`),
   delete: (key) => skipped("delete", key)

@@ -3,11 +3,26 @@
  * and the IAM policies that allow it (infra/storeLayout.ts) all take it from here.
  */
 
-/** The BLS mirror: `bls/pr/<file name>`, one object per upstream file. */
-export const MIRROR_PREFIX = "bls/pr/"
+/** Every BLS mirror: `bls/<survey>/<file name>`, one object per upstream file. */
+export const BLS_PREFIX = "bls/"
+export const mirrorPrefixOf = (survey: string) => `${BLS_PREFIX}${survey}/`
+/** The survey the reports read. */
+export const REPORTED_SURVEY = "pr"
+export const MIRROR_PREFIX = mirrorPrefixOf(REPORTED_SURVEY)
 /** The BLS file the reports read. */
 export const BLS_DATA_KEY = `${MIRROR_PREFIX}pr.data.0.Current`
-/** Transient copies of bodies too large to verify in memory; never outlive their transfer. */
+/**
+ * What a mirror recorded about its files, one object per mirror (`_state/bls/pr/mirror.json`),
+ * so a sync with nothing to do reads one object instead of one per file. Outside `bls/`, so
+ * it is never taken for a mirrored file (nor deleted as one upstream dropped); outside
+ * `population/`, so writing it triggers no analytics.
+ */
+export const STATE_PREFIX = "_state/"
+export const mirrorStateKeyOf = (mirrorPrefix: string) => `${STATE_PREFIX}${mirrorPrefix}mirror.json`
+/**
+ * Where earlier versions staged bodies too large to verify in memory. Nothing writes here
+ * now (large bodies stream to their key in parts); the bucket's lifecycle rule clears leftovers.
+ */
 export const STAGING_PREFIX = "_staging/"
 /** The DataUSA response as fetched; creating it is what triggers the analytics in AWS. */
 export const POPULATION_KEY = "population/population.json"

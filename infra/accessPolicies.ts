@@ -4,7 +4,7 @@
  * prefix (ingest) or the object (the analytics inputs); the only wildcards are the
  * prefix wildcards `…/bls/pr/*` etc. and the log streams of the function's own group.
  */
-import { BLS_DATA_KEY, MIRROR_PREFIX, POPULATION_KEY, POPULATION_PREFIX, REPORTS_PREFIX, STAGING_PREFIX } from "./storeLayout.ts"
+import { BLS_DATA_KEY, MIRROR_PREFIX, mirrorStateKeyOf, POPULATION_KEY, POPULATION_PREFIX, REPORTS_PREFIX } from "./storeLayout.ts"
 
 interface Statement {
   readonly Sid: string
@@ -59,7 +59,10 @@ export const ingestPolicy = ({ bucketArn, logGroupArn, kmsKeyArn, failedIngestsA
     allow(
       "ManageOwnPrefixes",
       ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-      [MIRROR_PREFIX, POPULATION_PREFIX, STAGING_PREFIX].map((prefix) => `${bucketArn}/${prefix}*`)
+      [
+        ...[MIRROR_PREFIX, POPULATION_PREFIX].map((prefix) => `${bucketArn}/${prefix}*`),
+        `${bucketArn}/${mirrorStateKeyOf(MIRROR_PREFIX)}`
+      ]
     ),
     allow("RecordFailedRuns", ["sqs:SendMessage"], [failedIngestsArn]),
     writeOwnLogs(logGroupArn),

@@ -3,15 +3,22 @@
  * delete what is gone — in rclone's stages (list → plan → transfer → delete → summary).
  * A run that cannot finish every transfer deletes nothing, so a failure never costs
  * data the previous run stored.
+ *
+ * What the store holds is read from its listing (names, sizes, etags) and the mirror's
+ * state object (mirrorState.ts), which vouches for each object the listing shows as it
+ * was stored: a sync with nothing to do makes two store calls, whatever the file count.
+ * Objects the state does not vouch for are read one by one (HEAD), then recorded.
  */
 import { Cause, Clock, Effect, Exit, Schema } from "effect"
 import { causeMessage } from "../causeMessage.ts"
 import { printable } from "../printable.ts"
 import { SourceHttp } from "../http/SourceHttp.ts"
-import { ObjectStore, type StoredObject } from "../store/ObjectStore.ts"
-import { MIRROR_PREFIX, STAGING_PREFIX } from "../storeKeys.ts"
+import { ObjectStore } from "../store/ObjectStore.ts"
+import { MIRROR_PREFIX, mirrorStateKeyOf } from "../storeKeys.ts"
 import { parseDirectoryListing, requireFiles } from "./directoryListing.ts"
-import { planSync, type SyncPlan } from "./syncPlan.ts"
+import { fromStored } from "./mirrorMetadata.ts"
+import { type FileState, fileStateOf, mirrorStateBody, readMirrorState, trustedRecords } from "./mirrorState.ts"
+import { type MirroredFile, planSync, type SyncPlan } from "./syncPlan.ts"
 import { transferFile, type TransferOutcome } from "./transferFile.ts"
 
 export interface SyncOptions {
@@ -24,7 +31,9 @@ export interface SyncOptions {
   readonly maxDeleteShare: number
   readonly force: boolean
   readonly dryRun: boolean
-  /** Bodies up to this size are verified in memory and written once; larger ones go through staging. */
+  /** Bodies up to this size are verified in memory and written once; larger ones stream to the store. */
+  readonly streamAboveBytes: number
+  /** The most a body of unknown size (a compressed answer) may hold in memory. */
   readonly spoolLimitBytes: number
 }
 
@@ -34,6 +43,8 @@ export const defaultSyncOptions = {
   maxDeleteShare: 0.5,
   force: false,
   dryRun: false,
+  // One S3 part: what a streamed body holds in memory anyway.
+  streamAboveBytes: 8 * 1024 * 1024,
   spoolLimitBytes: 64 * 1024 * 1024
 } satisfies Omit<SyncOptions, "baseUrl">
 
@@ -82,22 +93,43 @@ export class SyncIncomplete extends Schema.TaggedError<SyncIncomplete>()("SyncIn
 /** BLS's page is about 1.3 KB; a listing this large is not a directory page. */
 const MAX_LISTING_BYTES = 8 * 1024 * 1024
 
-/** The objects directly under the mirror prefix, by file name, with their metadata. */
-const storedFiles = (prefix: string, concurrency: number) =>
+/**
+ * The objects directly under the mirror prefix, by file name, with what the mirror
+ * recorded about each: from the state where the listing vouches for it, else from the
+ * object's own metadata.
+ */
+const storedFiles = (prefix: string, stateKey: string, concurrency: number) =>
   Effect.gen(function*() {
     const store = yield* ObjectStore
     const listed = yield* store.list(prefix)
     const direct = listed.filter((object) => !object.key.slice(prefix.length).includes("/"))
-    const heads = yield* Effect.forEach(direct, (object) => store.head(object.key), { concurrency })
-    return new Map(
-      heads.filter((head): head is StoredObject => head !== undefined).map((head) => [head.key.slice(prefix.length), head])
-    )
+    const nameOf = (key: string) => key.slice(prefix.length)
+    const state = yield* readMirrorState(store, stateKey)
+    const trusted = trustedRecords(state, direct, nameOf)
+    const unvouched = direct.filter((object) => !trusted.has(nameOf(object.key)))
+    if (state !== undefined && unvouched.length > 0) {
+      yield* Effect.logDebug(`${unvouched.length} mirrored object(s) changed since the mirror recorded them; reading their metadata`)
+    }
+    const heads = yield* Effect.forEach(unvouched, (object) => store.head(object.key), { concurrency })
+    const files = new Map<string, MirroredFile>()
+    for (const object of direct) {
+      const name = nameOf(object.key)
+      const record = trusted.get(name)
+      if (record !== undefined) files.set(name, { object, record })
+    }
+    for (const head of heads) {
+      // Gone since the listing: as if it had not been listed.
+      if (head !== undefined) files.set(nameOf(head.key), { object: head, record: fromStored(head) })
+    }
+    return { files, stateBody: state === undefined ? undefined : mirrorStateBody(state.source, new Map(Object.entries(state.files))) }
   })
+
+type Counted = Pick<TransferOutcome, "name" | "result" | "bytes">
 
 const summarise = (
   base: Pick<SyncSummary, "source" | "store" | "dryRun" | "listed" | "requests" | "durationMs">,
   plan: SyncPlan,
-  outcomes: ReadonlyArray<TransferOutcome>,
+  outcomes: ReadonlyArray<Counted>,
   deleted: ReadonlyArray<string>
 ): SyncSummary => {
   const count = (result: TransferOutcome["result"]) => outcomes.filter((o) => o.result === result).length
@@ -121,7 +153,7 @@ const summarySentence = (s: SyncSummary) =>
   `BLS sync${s.dryRun ? " (dry run)" : ""}: ${s.added} added, ${s.updated} updated, ${s.deleted} deleted, ` +
   `${s.unchanged} unchanged of ${s.listed} listed`
 
-const dryRunSummary = (plan: SyncPlan): ReadonlyArray<TransferOutcome> =>
+const dryRunSummary = (plan: SyncPlan): ReadonlyArray<Counted> =>
   plan.fetch.map((file) => ({
     name: file.entry.name,
     // A dry run cannot know whether a changed listing means changed bytes.
@@ -171,7 +203,7 @@ const runSync = (options: SyncOptions, state: RunState) =>
     const startedAt = yield* Clock.currentTimeMillis
     const requestsBefore = source.requestsMade()
     const keyOf = (name: string) => `${options.prefix}${name}`
-    const stagingPrefix = `${STAGING_PREFIX}${options.prefix}`
+    const stateKey = mirrorStateKeyOf(options.prefix)
 
     const page = yield* source.getBytes(options.baseUrl, MAX_LISTING_BYTES)
     const html = new TextDecoder().decode(page)
@@ -179,7 +211,7 @@ const runSync = (options: SyncOptions, state: RunState) =>
     const empty = requireFiles(listing, options.baseUrl)
     if (empty !== undefined) return yield* empty
 
-    const stored = yield* storedFiles(options.prefix, options.concurrency)
+    const { files: stored, stateBody } = yield* storedFiles(options.prefix, stateKey, options.concurrency)
     const planned = planSync(listing, stored, keyOf)
     // A page cut off without a Content-Length to betray it still parses — as fewer files.
     // Absence from such a page proves nothing, so it deletes nothing.
@@ -198,7 +230,7 @@ const runSync = (options: SyncOptions, state: RunState) =>
     // A dry run shows the whole plan even so, and says the real run would be refused.
     if (guard !== undefined && !options.dryRun) return yield* guard
 
-    const finish = (outcomes: ReadonlyArray<TransferOutcome>, deleted: ReadonlyArray<string>) =>
+    const finish = (outcomes: ReadonlyArray<Counted>, deleted: ReadonlyArray<string>) =>
       Effect.map(Clock.currentTimeMillis, (now) =>
         summarise(
           {
@@ -220,17 +252,13 @@ const runSync = (options: SyncOptions, state: RunState) =>
 
     if (options.dryRun) return yield* finish(dryRunSummary(plan), plan.delete)
 
-    // A run killed mid-transfer (e.g. a Lambda timeout) can leave staging objects behind.
-    const leftovers = yield* store.list(stagingPrefix)
-    yield* Effect.forEach(leftovers, (object) => store.delete(object.key), { concurrency: options.concurrency })
-
     const syncedAt = new Date(startedAt).toISOString()
     const exits = yield* Effect.forEach(
       plan.fetch,
       (file) =>
         Effect.exit(transferFile(file, {
           key: keyOf(file.entry.name),
-          stagingKey: `${stagingPrefix}${file.entry.name}`,
+          streamAboveBytes: options.streamAboveBytes,
           spoolLimitBytes: options.spoolLimitBytes,
           syncedAt
         })),
@@ -241,9 +269,25 @@ const runSync = (options: SyncOptions, state: RunState) =>
     const failures = exits.flatMap((exit, index) =>
       Exit.isFailure(exit) ? [{ name: plan.fetch[index]!.entry.name, message: causeMessage(exit.cause) }] : []
     )
-    if (failures.length > 0) return yield* new SyncIncomplete({ failures, completed: outcomes.length })
+    const deleted = failures.length > 0 ? [] : plan.delete
 
-    yield* Effect.forEach(plan.delete, (key) => store.delete(key), { concurrency: options.concurrency })
-    return yield* finish(outcomes, plan.delete)
+    // What the store holds now, as the mirror knows it. Saved even when some transfers
+    // failed: the others need no second download. Written only when it changed.
+    const known = new Map<string, FileState>()
+    for (const [name, file] of stored) {
+      if (file.record !== undefined) known.set(name, fileStateOf(file.record, file.object.etag))
+    }
+    for (const outcome of outcomes) known.set(outcome.name, fileStateOf(outcome.record, outcome.etag))
+    for (const key of deleted) known.delete(key.slice(options.prefix.length))
+    const nextState = mirrorStateBody(options.baseUrl, known)
+    const saveState = nextState === stateBody ? Effect.void : store.put(stateKey, nextState, { contentType: "application/json" })
+
+    if (failures.length > 0) {
+      yield* saveState
+      return yield* new SyncIncomplete({ failures, completed: outcomes.length })
+    }
+    yield* Effect.forEach(deleted, (key) => store.delete(key), { concurrency: options.concurrency })
+    yield* saveState
+    return yield* finish(outcomes, deleted)
   })
 

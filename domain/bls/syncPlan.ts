@@ -2,21 +2,27 @@
  * Decides, from the listing and the store alone, what a sync must do with each file.
  * No request is spent on a file whose listed size and date match what was recorded.
  */
-import type { StoredObject } from "../store/ObjectStore.ts"
+import type { ListedObject } from "../store/ObjectStore.ts"
 import type { ListingEntry } from "./directoryListing.ts"
-import { fromStored, type MirrorRecord } from "./mirrorMetadata.ts"
+import type { MirrorRecord } from "./mirrorMetadata.ts"
+
+/** An object under the mirror prefix, with what the mirror recorded about it (undefined: it did not write it). */
+export interface MirroredFile {
+  readonly object: ListedObject
+  readonly record: MirrorRecord | undefined
+}
 
 export interface FileToFetch {
   readonly entry: ListingEntry
   /** What the store holds now; undefined for a new file. */
-  readonly current: { readonly object: StoredObject; readonly record: MirrorRecord | undefined } | undefined
+  readonly current: MirroredFile | undefined
   readonly reason: "new" | "listing changed" | "not written by the mirror"
 }
 
 export interface SyncPlan {
   /** Files to download (conditionally, when the store holds a previous copy). */
   readonly fetch: ReadonlyArray<FileToFetch>
-  readonly unchanged: ReadonlyArray<string>
+  readonly unchanged: ReadonlyArray<MirroredFile & { readonly name: string }>
   /** Store keys whose source file is gone. */
   readonly delete: ReadonlyArray<string>
 }
@@ -24,24 +30,21 @@ export interface SyncPlan {
 /** `stored` maps file names to the objects under the mirror prefix. */
 export const planSync = (
   listing: ReadonlyArray<ListingEntry>,
-  stored: ReadonlyMap<string, StoredObject>,
+  stored: ReadonlyMap<string, MirroredFile>,
   keyOf: (name: string) => string
 ): SyncPlan => {
   const fetch: Array<FileToFetch> = []
-  const unchanged: Array<string> = []
+  const unchanged: Array<MirroredFile & { readonly name: string }> = []
   for (const entry of listing) {
-    const object = stored.get(entry.name)
-    if (object === undefined) {
+    const current = stored.get(entry.name)
+    if (current === undefined) {
       fetch.push({ entry, current: undefined, reason: "new" })
-      continue
-    }
-    const record = fromStored(object)
-    if (record === undefined) {
-      fetch.push({ entry, current: { object, record }, reason: "not written by the mirror" })
-    } else if (listedAsRecorded(entry, record)) {
-      unchanged.push(entry.name)
+    } else if (current.record === undefined) {
+      fetch.push({ entry, current, reason: "not written by the mirror" })
+    } else if (listedAsRecorded(entry, current.record)) {
+      unchanged.push({ name: entry.name, ...current })
     } else {
-      fetch.push({ entry, current: { object, record }, reason: "listing changed" })
+      fetch.push({ entry, current, reason: "listing changed" })
     }
   }
   const listed = new Set(listing.map((entry) => entry.name))

@@ -2,11 +2,13 @@
  * Brings one listed file into the store, asking the source conditionally. A body is
  * verified (length, sha256) before it becomes visible, so a short or broken download
  * never replaces the previous object, and bytes the store already holds are never
- * uploaded again:
- * - up to `spoolLimitBytes` (all of BLS's files), the body is held in memory while it
- *   is hashed, then written once with its metadata;
- * - a larger body streams into a staging key and is then copied server-side to the
- *   mirror key, so memory stays bounded whatever the size.
+ * stored again:
+ * - a body up to `streamAboveBytes` (and one of unknown size, up to `spoolLimitBytes`)
+ *   is held in memory while it is hashed, then written once with its metadata;
+ * - a larger one streams to its key (the S3 store sends it in parts, which become the
+ *   object only once all are sent), hashed on the way; if it turns out to be the bytes
+ *   already stored, the stream fails at its end, so the store drops the upload and keeps
+ *   the object it had. Memory stays bounded whatever the size, and no 5 GB copy limit applies.
  */
 import { Effect } from "effect"
 import { digestBody, type Digest } from "../bytes/digestingStream.ts"
@@ -17,16 +19,22 @@ import { ObjectStore, StoreError } from "../store/ObjectStore.ts"
 import { type MirrorRecord, toMetadata } from "./mirrorMetadata.ts"
 import type { FileToFetch } from "./syncPlan.ts"
 
-export type TransferOutcome =
-  /** New bytes stored. */
-  | { readonly name: string; readonly result: "added" | "updated"; readonly bytes: number }
-  /** The source said 304, or served the bytes the store already holds; metadata refreshed. */
-  | { readonly name: string; readonly result: "unchanged"; readonly bytes: number }
+export interface TransferOutcome {
+  readonly name: string
+  /** added/updated: new bytes stored; unchanged: the source said 304, or served the bytes the store holds. */
+  readonly result: "added" | "updated" | "unchanged"
+  readonly bytes: number
+  /** What the mirror now knows of the file, and the store's etag of the object it describes. */
+  readonly record: MirrorRecord
+  readonly etag: string
+}
 
 export interface TransferContext {
   readonly key: string
-  readonly stagingKey: string
   readonly syncedAt: string
+  /** Bodies announced larger than this stream to the store instead of being held in memory. */
+  readonly streamAboveBytes: number
+  /** The most a body of unknown size may hold in memory. */
   readonly spoolLimitBytes: number
 }
 
@@ -47,20 +55,26 @@ interface Downloaded {
   readonly lastModified: string | undefined
   /** Undefined for a 304. */
   readonly digest: Digest | undefined
-  /** The verified body when it was spooled in memory; otherwise it waits at the staging key. */
+  /** The verified body when it was held in memory. */
   readonly spooled: Uint8Array | undefined
+  /** The store's etag when the body streamed to its key; undefined when it proved to be the stored bytes. */
+  readonly streamed: { readonly etag: string | undefined } | undefined
 }
 
+/** Marks the end of a streamed body that is the bytes already stored: the store drops the upload. */
+class SameBytes extends Error {}
 
-/** One attempt: request, then read the whole body (to memory or staging). Retried as a unit. */
-const download = (file: FileToFetch, context: TransferContext, staging: { used: boolean }) =>
+/** One attempt: request, then read the whole body (to memory or to the store). Retried as a unit. */
+const download = (file: FileToFetch, context: TransferContext, recordOf: (validators: Validators, digest: Digest | undefined) => MirrorRecord) =>
   Effect.gen(function*() {
     const source = yield* SourceHttp
     const store = yield* ObjectStore
     const response = yield* source.attempt(file.entry.url, requestHeaders(file))
-    const etag = response.headers.get("etag") ?? undefined
-    const lastModified = response.headers.get("last-modified") ?? undefined
-    if (response.status === 304) return { etag, lastModified, digest: undefined, spooled: undefined } as Downloaded
+    const validators = {
+      etag: response.headers.get("etag") ?? undefined,
+      lastModified: response.headers.get("last-modified") ?? undefined
+    }
+    if (response.status === 304) return { ...validators, digest: undefined, spooled: undefined, streamed: undefined } satisfies Downloaded
     // A server may compress anyway; fetch then decodes it and Content-Length counts the
     // encoded bytes, so it says nothing about the body we read.
     const encoded = (response.headers.get("content-encoding") ?? "identity").toLowerCase() !== "identity"
@@ -73,9 +87,10 @@ const download = (file: FileToFetch, context: TransferContext, staging: { used: 
     }
 
     let spooled: Uint8Array | undefined
+    let streamed: Downloaded["streamed"]
     // A body of unknown size is held in memory too (S3 needs a length to stream a put),
-    // up to the same limit.
-    if (expected === undefined || expected <= context.spoolLimitBytes) {
+    // up to the spool limit.
+    if (expected === undefined || expected <= context.streamAboveBytes) {
       spooled = yield* Effect.tryPromise({
         try: () => readAll(body.body, context.spoolLimitBytes),
         catch: (cause) =>
@@ -84,8 +99,25 @@ const download = (file: FileToFetch, context: TransferContext, staging: { used: 
             : broken(new TransientSourceFailure({ url: file.entry.url, reason: String(cause) })) as TransientSourceFailure
       })
     } else {
-      staging.used = true
-      yield* store.put(context.stagingKey, body.body, { contentType: CONTENT_TYPE, contentLength: expected }).pipe(
+      const storedSha256 = file.current?.record?.sha256
+      let same = false
+      const unlessSame = new TransformStream<Uint8Array, Uint8Array>({
+        // Runs after the digest's own end, which set the digest.
+        flush(controller) {
+          if (storedSha256 !== undefined && body.digest()?.sha256 === storedSha256) {
+            same = true
+            controller.error(new SameBytes("the stored object already holds these bytes"))
+          }
+        }
+      })
+      streamed = yield* store.put(context.key, body.body.pipeThrough(unlessSame), {
+        contentType: CONTENT_TYPE,
+        contentLength: expected,
+        // The hash is not known before the last byte: the state records it.
+        metadata: toMetadata(recordOf(validators, undefined))
+      }).pipe(
+        Effect.map((written) => ({ etag: written.etag })),
+        Effect.catchIf(() => same, () => Effect.succeed({ etag: undefined })),
         Effect.mapError((error: StoreError) => broken(error) as StoreError | TransientSourceFailure)
       )
     }
@@ -93,58 +125,52 @@ const download = (file: FileToFetch, context: TransferContext, staging: { used: 
     if (digest === undefined) {
       return yield* new TransientSourceFailure({ url: file.entry.url, reason: "body was not read to its end" })
     }
-    return { etag, lastModified, digest, spooled } as Downloaded
+    return { ...validators, digest, spooled, streamed } satisfies Downloaded
   })
 
-export const transferFile = (file: FileToFetch, context: TransferContext) => {
-  const staging = { used: false }
-  return Effect.gen(function*() {
+interface Validators {
+  readonly etag: string | undefined
+  readonly lastModified: string | undefined
+}
+
+export const transferFile = (file: FileToFetch, context: TransferContext) =>
+  Effect.gen(function*() {
     const source = yield* SourceHttp
     const store = yield* ObjectStore
-    const downloaded = yield* source.retry(download(file, context, staging))
     const previous = file.current?.record
-    const record = (digest: Digest): MirrorRecord => ({
-      sha256: digest.sha256,
-      size: digest.bytes,
+    const recordOf = (validators: Validators, digest: Digest | undefined): MirrorRecord => ({
+      sha256: digest?.sha256,
+      size: digest?.bytes ?? file.entry.size ?? 0,
       sourceUrl: file.entry.url,
-      sourceEtag: downloaded.etag ?? previous?.sourceEtag,
-      sourceLastModified: downloaded.lastModified ?? previous?.sourceLastModified,
+      sourceEtag: validators.etag ?? previous?.sourceEtag,
+      sourceLastModified: validators.lastModified ?? previous?.sourceLastModified,
       listingDate: file.entry.modified,
       syncedAt: context.syncedAt
     })
+    const downloaded = yield* source.retry(download(file, context, recordOf))
+    const currentEtag = file.current?.object.etag ?? ""
+    const outcome = (result: TransferOutcome["result"], bytes: number, record: MirrorRecord, etag: string): TransferOutcome =>
+      ({ name: file.entry.name, result, bytes, record, etag })
 
     if (downloaded.digest === undefined) {
-      // 304: the bytes are current; remember the new listing date so the next run
-      // needs no request at all. (A 304 is only possible with a previous record.)
-      if (previous !== undefined) {
-        yield* store.copy(context.key, context.key, {
-          contentType: CONTENT_TYPE,
-          metadata: toMetadata(record({ sha256: previous.sha256, bytes: previous.size }))
-        })
-      }
-      return { name: file.entry.name, result: "unchanged", bytes: 0 } satisfies TransferOutcome
+      // 304: the bytes are current; the state remembers the new listing date so the next
+      // run needs no request at all. (A 304 is only possible with a previous record.)
+      const record = { ...recordOf(downloaded, undefined), sha256: previous?.sha256, size: previous?.size ?? 0 }
+      return outcome("unchanged", 0, record, currentEtag)
     }
 
     const digest = downloaded.digest
-    if (previous !== undefined && previous.sha256 === digest.sha256) {
-      // Same bytes under new validators: keep the object, refresh its metadata in place.
-      yield* store.copy(context.key, context.key, { contentType: CONTENT_TYPE, metadata: toMetadata(record(digest)) })
-      return { name: file.entry.name, result: "unchanged", bytes: digest.bytes } satisfies TransferOutcome
+    const record = recordOf(downloaded, digest)
+    const added = file.current === undefined ? "added" : "updated"
+    if (downloaded.streamed !== undefined) {
+      return downloaded.streamed.etag === undefined
+        ? outcome("unchanged", digest.bytes, record, currentEtag)
+        : outcome(added, digest.bytes, record, downloaded.streamed.etag)
     }
-    const written = { contentType: CONTENT_TYPE, metadata: toMetadata(record(digest)) }
-    if (downloaded.spooled !== undefined) yield* store.put(context.key, downloaded.spooled, written)
-    else yield* store.copy(context.stagingKey, context.key, written)
-    return {
-      name: file.entry.name,
-      result: file.current === undefined ? "added" : "updated",
-      bytes: digest.bytes
-    } satisfies TransferOutcome
-  }).pipe(
-    // Staging objects never outlive their transfer, whatever happened to it.
-    Effect.onExit(() =>
-      staging.used
-        ? Effect.flatMap(ObjectStore, (store) => Effect.ignore(store.delete(context.stagingKey)))
-        : Effect.void
-    )
-  )
-}
+    if (previous?.sha256 === digest.sha256) {
+      // Same bytes under new validators: keep the object; the state takes the new record.
+      return outcome("unchanged", digest.bytes, record, currentEtag)
+    }
+    const written = yield* store.put(context.key, downloaded.spooled!, { contentType: CONTENT_TYPE, metadata: toMetadata(record) })
+    return outcome(added, digest.bytes, record, written.etag)
+  })

@@ -15,6 +15,11 @@ export type Metadata = Readonly<Record<string, string>>
 export interface ListedObject {
   readonly key: string
   readonly size: number
+  /**
+   * Changes whenever the object is written again (S3's ETag; a local file's identity and
+   * time): what lets a sync trust a record it keeps elsewhere about this very object.
+   */
+  readonly etag: string
 }
 
 export interface StoredObject extends ListedObject {
@@ -31,6 +36,11 @@ export interface PutOptions {
 }
 
 export type Body = Uint8Array | string | ReadableStream<Uint8Array>
+
+/** What a completed put wrote: its etag, as `list` and `head` will show it. */
+export interface PutResult {
+  readonly etag: string
+}
 
 export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
   operation: Schema.String,
@@ -53,7 +63,7 @@ export interface ObjectStoreShape {
   readonly get: (
     key: string
   ) => Effect.Effect<{ readonly object: StoredObject; readonly body: ReadableStream<Uint8Array> } | undefined, StoreError>
-  readonly put: (key: string, body: Body, options?: PutOptions) => Effect.Effect<void, StoreError>
+  readonly put: (key: string, body: Body, options?: PutOptions) => Effect.Effect<PutResult, StoreError>
   /** Server-side copy; `to` may equal `from` to replace metadata without re-uploading bytes. */
   readonly copy: (from: string, to: string, options: PutOptions) => Effect.Effect<void, StoreError>
   /** Deleting a missing key succeeds. */

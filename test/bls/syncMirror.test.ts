@@ -40,6 +40,23 @@ const mirrored = async () => {
 
 const fileRequests = () => upstream.log.entries({ route: "bls-file" })
 
+/** The mirror's state object, written after every sync that changed what it records. */
+const STATE_KEY = "_state/bls/pr/mirror.json"
+const stateWrite = expect.objectContaining({ operation: "put", key: STATE_KEY })
+
+/** The store calls a run makes, reads included. */
+const counting = (memory: MemoryStore) => {
+  const calls: Array<string> = []
+  const store: MemoryStore = Object.assign(Object.create(memory) as MemoryStore, {
+    list: (prefix: string) => (calls.push(`list ${prefix}`), memory.list(prefix)),
+    head: (key: string) => (calls.push(`head ${key}`), memory.head(key)),
+    get: (key: string) => (calls.push(`get ${key}`), memory.get(key)),
+    put: (key: string, body: Body, options?: PutOptions) => (calls.push(`put ${key}`), memory.put(key, body, options)),
+    delete: (key: string) => (calls.push(`delete ${key}`), memory.delete(key))
+  })
+  return { store, calls }
+}
+
 describe("a first sync", () => {
   it("stores every listed file byte for byte, with its sync metadata", async () => {
     const store = makeMemoryStore()
@@ -49,8 +66,9 @@ describe("a first sync", () => {
     expect(summary).toMatchObject({ listed: files.length, added: files.length, updated: 0, deleted: 0, unchanged: 0 })
     expect(summary.bytesDownloaded).toBe(files.reduce((sum, f) => sum + f.bytes.byteLength, 0))
     expect(summary.requests).toBe(files.length + 1)
-    const keys = (await Effect.runPromise(store.list("bls/pr/"))).map((o) => o.key)
-    expect(keys).toEqual(files.map((f) => `bls/pr/${f.name}`))
+    const keys = (await Effect.runPromise(store.list(""))).map((o) => o.key)
+    // The mirror's own state sits apart from the mirrored files.
+    expect(keys).toEqual([STATE_KEY, ...files.map((f) => `bls/pr/${f.name}`)])
     for (const file of files) {
       expect(await storedBytes(store, `bls/pr/${file.name}`)).toEqual(file.bytes)
       const head = await Effect.runPromise(store.head(`bls/pr/${file.name}`))
@@ -97,6 +115,42 @@ describe("a sync of an up-to-date mirror", () => {
     expect(summary).toMatchObject({ added: 0, updated: 0, deleted: 0, unchanged: upstream.bls.files().length })
     expect(summary.bytesDownloaded).toBe(0)
   })
+
+  it("makes two store calls whatever the file count: the listing and the state", async () => {
+    for (let i = 0; i < 300; i++) upstream.bls.put(`pr.extra.${i}`, `file ${i}\n`)
+    const memory = await mirrored()
+    const { store, calls } = counting(memory)
+    valueOf(await sync(store))
+    expect(calls).toEqual(["list bls/pr/", `get ${STATE_KEY}`])
+  })
+
+  it("never trusts the state for an object written since: it reads it, and restores the upstream bytes", async () => {
+    const memory = await mirrored()
+    await Effect.runPromise(memory.put("bls/pr/pr.series", "edited by hand\n"))
+    memory.clearWrites()
+    const { store, calls } = counting(memory)
+    const summary = valueOf(await sync(store))
+    expect(calls.filter((call) => call.startsWith("head"))).toEqual(["head bls/pr/pr.series"])
+    expect(fileRequests().map((e) => e.url)).toEqual([`${upstream.bls.baseUrl}pr.series`])
+    expect(await storedBytes(memory, "bls/pr/pr.series")).toEqual(upstream.bls.file("pr.series")!.bytes)
+    expect(summary).toMatchObject({ updated: 1 })
+  })
+
+  it("reads each object's metadata when the state is unreadable, then records it again", async () => {
+    const memory = await mirrored()
+    await Effect.runPromise(memory.put(STATE_KEY, "{ not json"))
+    memory.clearWrites()
+    const { store, calls } = counting(memory)
+    const { exit, logs } = await runWithLogs(syncMirror(options()), store)
+    expect(valueOf(exit)).toMatchObject({ unchanged: upstream.bls.files().length })
+    expect(calls.filter((call) => call.startsWith("head"))).toHaveLength(upstream.bls.files().length)
+    expect(fileRequests()).toEqual([])
+    expect(logs.find((line) => line.level === "Warn")?.message.join(" ")).toMatch(/not a mirror state/)
+    expect(memory.writes).toEqual([stateWrite])
+    const again = counting(memory)
+    valueOf(await sync(again.store))
+    expect(again.calls).toEqual(["list bls/pr/", `get ${STATE_KEY}`])
+  })
 })
 
 describe("upstream changes", () => {
@@ -106,12 +160,12 @@ describe("upstream changes", () => {
     const summary = valueOf(await sync(store))
 
     expect(fileRequests().map((e) => e.url)).toEqual([`${upstream.bls.baseUrl}pr.series`])
-    expect(store.writes).toEqual([{ operation: "put", key: "bls/pr/pr.series", size: changed.bytes.byteLength }])
+    expect(store.writes).toEqual([{ operation: "put", key: "bls/pr/pr.series", size: changed.bytes.byteLength }, stateWrite])
     expect(await storedBytes(store, "bls/pr/pr.series")).toEqual(changed.bytes)
     expect(summary).toMatchObject({ updated: 1, added: 0, deleted: 0 })
   })
 
-  it("asks conditionally and rewrites only metadata when a file's date moved but its bytes did not", async () => {
+  it("asks conditionally and records the new validators, storing no bytes, when a file's date moved but its bytes did not", async () => {
     const store = await mirrored()
     const before = upstream.bls.file("pr.class")!
     const touched = upstream.bls.touch("pr.class")
@@ -120,8 +174,8 @@ describe("upstream changes", () => {
     const [request] = fileRequests()
     expect(request).toMatchObject({ ifNoneMatch: before.etag, status: 200 })
     // New validators: the source re-sent the bytes, but the same bytes are not uploaded again.
-    expect(store.writes).toEqual([{ operation: "copy", from: "bls/pr/pr.class", key: "bls/pr/pr.class" }])
-    expect((await Effect.runPromise(store.head("bls/pr/pr.class")))?.metadata["source-etag"]).toBe(touched.etag)
+    expect(store.writes).toEqual([stateWrite])
+    expect(await storedBytes(store, STATE_KEY)).toSatisfy((state: Uint8Array) => new TextDecoder().decode(state).includes(JSON.stringify(touched.etag)))
     expect(summary).toMatchObject({ updated: 0, unchanged: upstream.bls.files().length })
 
     // And the next run is back to a single request.
@@ -136,7 +190,7 @@ describe("upstream changes", () => {
     const store = await mirrored()
     upstream.bls.remove("pr.footnote")
     const summary = valueOf(await sync(store))
-    expect(store.writes).toEqual([{ operation: "delete", key: "bls/pr/pr.footnote" }])
+    expect(store.writes).toEqual([{ operation: "delete", key: "bls/pr/pr.footnote" }, stateWrite])
     expect(await Effect.runPromise(store.head("bls/pr/pr.footnote"))).toBeUndefined()
     expect(summary.deleted).toBe(1)
   })
@@ -146,7 +200,7 @@ describe("upstream changes", () => {
     const added = upstream.bls.put("pr.new file.txt", "brand new\n")
     valueOf(await sync(store))
     expect(await storedBytes(store, "bls/pr/pr.new file.txt")).toEqual(added.bytes)
-    expect(store.writes).toHaveLength(1)
+    expect(store.writes).toEqual([expect.objectContaining({ operation: "put", key: "bls/pr/pr.new file.txt" }), stateWrite])
   })
 })
 
@@ -213,15 +267,18 @@ describe("a flaky source", () => {
     expect(Date.now() - started).toBeLessThan(3000)
   })
 
-  it("reports a store that refuses the staging write as the store's failure, without retrying the source", async () => {
+  it("reports a store that refuses a streamed write as the store's failure, without retrying the source", async () => {
     const memory = makeMemoryStore()
     const refusing: MemoryStore = Object.assign(Object.create(memory) as MemoryStore, {
       put: (key: string, body: Body, options?: PutOptions) =>
-        key.startsWith("_staging/")
-          ? Effect.fail(new StoreError({ operation: "put", key, location: memory.location, detail: "AccessDenied" }))
+        body instanceof ReadableStream
+          ? Effect.andThen(
+            Effect.promise(() => body.cancel()),
+            Effect.fail(new StoreError({ operation: "put", key, location: memory.location, detail: "AccessDenied" }))
+          )
           : memory.put(key, body, options)
     })
-    const error = failureOf(await sync(refusing, { spoolLimitBytes: 1_000 }))
+    const error = failureOf(await sync(refusing, { streamAboveBytes: 1_000 }))
     expect(error.message).toMatch(/AccessDenied/)
     expect(error.message).not.toMatch(/mid-body|attempts/)
     expect(upstream.log.count({ path: "pr.data.1.AllData" })).toBe(1)
@@ -289,7 +346,7 @@ describe("refusals", () => {
     upstream.bls.setListing({ hostileLinks: true })
     const store = makeMemoryStore()
     const summary = valueOf(await sync(store))
-    const keys = (await Effect.runPromise(store.list(""))).map((o) => o.key)
+    const keys = (await Effect.runPromise(store.list("bls/"))).map((o) => o.key)
     expect(keys).toEqual(upstream.bls.files().map((f) => `bls/pr/${f.name}`))
     expect(summary.listed).toBe(upstream.bls.files().length)
     expect(upstream.log.entries().every((e) => e.route !== "unknown")).toBe(true)
@@ -297,15 +354,29 @@ describe("refusals", () => {
 })
 
 describe("files larger than the in-memory limit", () => {
-  it("stream through a staging key that never outlives the run", async () => {
+  it("stream straight to their key, their hash recorded in the state", async () => {
     const store = makeMemoryStore()
-    valueOf(await sync(store, { spoolLimitBytes: 1_000 }))
+    valueOf(await sync(store, { streamAboveBytes: 1_000 }))
     for (const file of upstream.bls.files()) {
       expect(await storedBytes(store, `bls/pr/${file.name}`)).toEqual(file.bytes)
     }
-    expect((await Effect.runPromise(store.list("_staging/"))).length).toBe(0)
-    const big = store.writes.filter((w) => w.key === "bls/pr/pr.data.1.AllData")
-    expect(big).toEqual([{ operation: "copy", from: "_staging/bls/pr/pr.data.1.AllData", key: "bls/pr/pr.data.1.AllData" }])
+    const big = upstream.bls.file("pr.data.1.AllData")!
+    expect(store.writes.filter((w) => w.key === "bls/pr/pr.data.1.AllData")).toEqual([
+      { operation: "put", key: "bls/pr/pr.data.1.AllData", size: big.bytes.byteLength }
+    ])
+    const state = JSON.parse(new TextDecoder().decode(await storedBytes(store, STATE_KEY)))
+    expect(state.files["pr.data.1.AllData"]).toMatchObject({ sha256: bytesToHex(sha256(big.bytes)), size: big.bytes.byteLength })
+  })
+
+  it("store nothing when a new date brings the same bytes", async () => {
+    const store = makeMemoryStore()
+    valueOf(await sync(store, { streamAboveBytes: 1_000 }))
+    store.clearWrites()
+    // A new date and ETag: the source sends the whole body again.
+    upstream.bls.touch("pr.data.1.AllData")
+    const summary = valueOf(await sync(store, { streamAboveBytes: 1_000 }))
+    expect(summary).toMatchObject({ updated: 0, unchanged: upstream.bls.files().length })
+    expect(store.writes).toEqual([stateWrite])
   })
 
   it("leave the previous copy in place when the stream breaks for good", async () => {
@@ -313,9 +384,9 @@ describe("files larger than the in-memory limit", () => {
     const previous = upstream.bls.file("pr.data.1.AllData")!.bytes
     upstream.bls.put("pr.data.1.AllData", new Uint8Array(5_000).fill(65))
     upstream.failNext("pr.data.1.AllData", Array.from({ length: 4 }, () => dropMidBody(2_000)))
-    const error = failureOf(await sync(store, { spoolLimitBytes: 1_000 }))
+    const error = failureOf(await sync(store, { streamAboveBytes: 1_000 }))
     expect(error._tag).toBe("SyncIncomplete")
     expect(await storedBytes(store, "bls/pr/pr.data.1.AllData")).toEqual(previous)
-    expect((await Effect.runPromise(store.list("_staging/"))).length).toBe(0)
+    expect(store.writes).toEqual([])
   })
 })

@@ -306,7 +306,8 @@ describe("the dev stack", () => {
           Sid: "ManageOwnPrefixes",
           Effect: "Allow",
           Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
-          Resource: [`${BUCKET_ARN}/_staging/*`, `${BUCKET_ARN}/bls/pr/*`, `${BUCKET_ARN}/population/*`]
+          // The mirror's state is one object; nothing writes _staging/ any more.
+          Resource: [`${BUCKET_ARN}/_state/bls/pr/mirror.json`, `${BUCKET_ARN}/bls/pr/*`, `${BUCKET_ARN}/population/*`]
         },
         { Sid: "RecordFailedRuns", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [FAILED_INGESTS_ARN] },
         {

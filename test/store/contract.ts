@@ -108,7 +108,7 @@ export const storeContract = (makeStore: StoreFactory) => {
     expect(await run(store.get("bls"))).toBeUndefined()
   })
 
-  it("lists recursively under a prefix, sorted by key, with sizes and nothing else", async () => {
+  it("lists recursively under a prefix, sorted by key, with sizes and etags", async () => {
     const store = await makeStore()
     const files = ["pr.series", "pr.period", "pr.class", "pr.txt"]
     for (const name of files) {
@@ -120,14 +120,31 @@ export const storeContract = (makeStore: StoreFactory) => {
 
     const underPr = await run(store.list("bls/pr/"))
     expect(underPr).toEqual([
-      { key: "bls/pr/archive/2025/pr.series", size: fixture("pr.series").byteLength },
-      ...files.toSorted().map((name) => ({ key: `bls/pr/${name}`, size: fixture(name).byteLength }))
+      { key: "bls/pr/archive/2025/pr.series", size: fixture("pr.series").byteLength, etag: expect.any(String) },
+      ...files.toSorted().map((name) => ({ key: `bls/pr/${name}`, size: fixture(name).byteLength, etag: expect.any(String) }))
     ])
     expect(await keysOf(store, "bls/pr/pr.")).toEqual(files.toSorted().map((name) => `bls/pr/${name}`))
     expect(await keysOf(store, "bls/pr/pr.s")).toEqual(["bls/pr/pr.series"])
     expect(await keysOf(store, "bls/pr")).toEqual([...underPr.map((o) => o.key), "bls/prx"])
     expect(await keysOf(store, "")).toEqual([...underPr.map((o) => o.key), "bls/prx", "population/population.json"])
     expect(await keysOf(store, "reports/")).toEqual([])
+  })
+
+  it("gives each write an etag that list, head and get show, and a rewrite changes", async () => {
+    const store = await makeStore()
+    const first = await run(store.put("bls/pr/pr.series", fixture("pr.series")))
+    const listed = async () => (await run(store.list("bls/pr/")))[0]?.etag
+    expect(first.etag).not.toBe("")
+    expect(await listed()).toBe(first.etag)
+    expect((await run(store.head("bls/pr/pr.series")))?.etag).toBe(first.etag)
+    const streamed = await run(store.put("bls/pr/pr.series", chunkedStream(fixture("pr.class")), {
+      contentLength: fixture("pr.class").byteLength
+    }))
+    expect(streamed.etag).not.toBe(first.etag)
+    expect(await listed()).toBe(streamed.etag)
+    const found = await run(store.get("bls/pr/pr.series"))
+    await found?.body.cancel()
+    expect(found?.object.etag).toBe(streamed.etag)
   })
 
   it("stores a streamed body of a large file, chunk by chunk", async () => {
@@ -153,7 +170,7 @@ export const storeContract = (makeStore: StoreFactory) => {
     expect(error.key).toBe(key)
     expect(error.location).toBe(store.location)
     await expectObject(store, key, previous, previousOptions)
-    expect(await run(store.list(""))).toEqual([{ key, size: previous.byteLength }])
+    expect(await run(store.list(""))).toEqual([{ key, size: previous.byteLength, etag: expect.any(String) }])
     return error
   }
 

@@ -21,6 +21,7 @@ export interface MemoryStore extends ObjectStoreShape {
 }
 
 interface Entry {
+  readonly etag: string
   readonly bytes: Uint8Array
   readonly contentType: string | undefined
   readonly metadata: Metadata
@@ -72,13 +73,18 @@ export const makeMemoryStore = (location = "memory://test"): MemoryStore => {
   const describe = (key: string, entry: Entry): StoredObject => ({
     key,
     size: entry.bytes.byteLength,
+    etag: entry.etag,
     contentType: entry.contentType,
     metadata: { ...entry.metadata },
     lastModified: entry.lastModified
   })
 
-  const store = (key: string, bytes: Uint8Array, options: PutOptions) =>
-    objects.set(key, { bytes, contentType: options.contentType, metadata: { ...options.metadata }, lastModified: new Date() })
+  let writesSoFar = 0
+  const store = (key: string, bytes: Uint8Array, options: PutOptions) => {
+    const etag = `"${++writesSoFar}"`
+    objects.set(key, { etag, bytes, contentType: options.contentType, metadata: { ...options.metadata }, lastModified: new Date() })
+    return { etag }
+  }
 
   const memory: MemoryStore = {
     location,
@@ -90,7 +96,7 @@ export const makeMemoryStore = (location = "memory://test"): MemoryStore => {
       Effect.sync(() =>
         [...objects.entries()]
           .filter(([key]) => key.startsWith(prefix))
-          .map(([key, entry]) => ({ key, size: entry.bytes.byteLength }))
+          .map(([key, entry]) => ({ key, size: entry.bytes.byteLength, etag: entry.etag }))
           .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
       ),
     head: (key) =>
@@ -115,8 +121,9 @@ export const makeMemoryStore = (location = "memory://test"): MemoryStore => {
         try: () => collect(body, options.contentLength),
         catch: (cause) => failure("put", key, cause)
       }).pipe(Effect.map((bytes) => {
-        store(key, bytes, options)
+        const written = store(key, bytes, options)
         writes.push({ operation: "put", key, size: bytes.byteLength })
+        return written
       })),
     copy: (from, to, options) =>
       Effect.suspend(() => {
