@@ -1,14 +1,15 @@
 /**
- * The report document as tables: one model that the CSV, Markdown and terminal renderers
- * all print, so they cannot disagree about columns or rows. Cells keep their raw values;
+ * The report document as tables: one model that the CSV, Markdown, HTML and terminal
+ * renderers all print, so they cannot disagree about columns or rows. Column names are
+ * snake_case, the one convention of every tabular format here, and say what they hold. Cells keep their raw values;
  * each renderer decides how a kind of cell is written (exact for CSV, readable for people).
  */
 import type { ReportDocument } from "./reportDocument.ts"
 
 /** How a cell is meant: `value` is a BLS figure, written as in the source (16.4). */
-export type CellKind = "text" | "year" | "years" | "value" | "integer" | "decimal"
+export type CellKind = "text" | "year" | "value" | "integer" | "decimal"
 
-export type Cell = string | number | ReadonlyArray<number> | null
+export type Cell = string | number | null
 
 export interface Column {
   readonly name: string
@@ -41,18 +42,22 @@ export const reportTables = (doc: ReportDocument): ReadonlyArray<Table> => {
     {
       id: "population-stats",
       title: `US population, ${years[0]}–${years.at(-1)}`,
+      // The range as two fields a spreadsheet or SQL can use, and how many years it holds.
       columns: [
-        { name: "years", kind: "years" },
+        { name: "year_from", kind: "year" },
+        { name: "year_to", kind: "year" },
+        { name: "year_count", kind: "integer" },
         { name: "mean", kind: "decimal" },
         { name: "stddev_sample", kind: "decimal" },
         { name: "stddev_population", kind: "decimal" }
       ],
-      ...rowsOf([stats], (s) => [s.years, s.mean, s.stddevSample, s.stddevPopulation])
+      ...rowsOf([stats], (s) => [s.years[0] ?? null, s.years.at(-1) ?? null, s.years.length, s.mean, s.stddevSample, s.stddevPopulation])
     },
     {
       id: "best-year-by-series",
       title: "Best year by series: largest sum of Q01–Q04",
-      columns: [{ name: "series_id", kind: "text" }, { name: "year", kind: "year" }, { name: "value", kind: "value" }],
+      // The figure is the year's Q01–Q04 summed, not a value BLS published: named so.
+      columns: [{ name: "series_id", kind: "text" }, { name: "year", kind: "year" }, { name: "sum_q01_q04", kind: "value" }],
       ...rowsOf(doc.bestYearBySeries, (best) => [best.series_id, best.year, best.value])
     },
     {
@@ -69,7 +74,7 @@ export const reportTables = (doc: ReportDocument): ReadonlyArray<Table> => {
         { name: "year", kind: "year" },
         { name: "period", kind: "text" },
         { name: "value", kind: "value" },
-        { name: "Population", kind: "integer" }
+        { name: "population", kind: "integer" }
       ],
       ...rowsOf(doc.prs30006032Q01, (row) => [row.series_id, row.year, row.period, row.value, row.Population])
     }
@@ -83,16 +88,9 @@ const grouped = (n: number, decimals: number): string => {
   return (n < 0 ? "-" : "") + digits + (fraction === undefined ? "" : "." + fraction)
 }
 
-/** `[2013, 2014, 2015]` → `2013–2015`; gaps are listed. */
-const yearRange = (years: ReadonlyArray<number>): string => {
-  const contiguous = years.every((year, i) => i === 0 || year === years[i - 1]! + 1)
-  return contiguous && years.length > 1 ? `${years[0]}–${years.at(-1)}` : years.join(", ")
-}
-
 /** A cell for people: grouped digits, two decimals for statistics, `—` for a missing value. */
 export const displayCell = (cell: Cell, kind: CellKind): string => {
   if (cell === null) return "—"
-  if (typeof cell === "object") return yearRange(cell)
   if (typeof cell === "string") return cell
   switch (kind) {
     case "integer":
@@ -104,11 +102,7 @@ export const displayCell = (cell: Cell, kind: CellKind): string => {
   }
 }
 
-/** A cell for machines: the exact number as JSON writes it, years space-separated, empty for null. */
-export const exactCell = (cell: Cell): string => {
-  if (cell === null) return ""
-  if (typeof cell === "object") return cell.join(" ")
-  return String(cell)
-}
+/** A cell for machines: the exact number as JSON writes it, empty for null. */
+export const exactCell = (cell: Cell): string => cell === null ? "" : String(cell)
 
-export const isNumeric = (kind: CellKind) => kind !== "text" && kind !== "years"
+export const isNumeric = (kind: CellKind) => kind !== "text"

@@ -91,7 +91,7 @@ export const runReports = Effect.fn("runReports")(function*(options?: { readonly
   const metadata = { "bls-sha256": doc.inputs.bls.sha256, "population-sha256": doc.inputs.population.sha256 }
   const [dated, latest] = reportFolders(now)
   // Written once, streamed (a large report is never one string), then copied to latest/.
-  for (const file of reportFiles(doc)) {
+  for (const file of reportFiles(doc, figures)) {
     const { body, contentLength } = streamedText(file.pieces)
     const options = { contentType: file.contentType, metadata, contentLength }
     yield* store.put(dated + file.name, body, options)

@@ -13,6 +13,7 @@ const FILES = [
   "best-year-by-series.csv",
   "population-stats.csv",
   "prs30006032-q01.csv",
+  "report.html",
   "report.json",
   "report.md",
   "series-without-quarters.csv"
@@ -68,16 +69,21 @@ describe("running the reports", () => {
     const doc = await documentOf(store)
     const stored = await objectsUnder(store, "reports/latest/")
     const csv = stored["reports/latest/best-year-by-series.csv"]!.trimEnd().split("\n").map((line) => line.split(","))
-    expect(csv[0]).toEqual(["series_id", "year", "value"])
+    expect(csv[0]).toEqual(["series_id", "year", "sum_q01_q04"])
     expect(csv.slice(1)).toEqual(doc.bestYearBySeries.map((b) => [b.series_id, String(b.year), String(b.value)]))
     expect(csv).toContainEqual(["PRS30006011", "2022", "16.4"])
     const joined = stored["reports/latest/prs30006032-q01.csv"]!.split("\n")
-    expect(joined[0]).toBe("series_id,year,period,value,Population")
+    expect(joined[0]).toBe("series_id,year,period,value,population")
     expect(joined).toContain("PRS30006032,2018,Q01,0.5,327167439")
     expect(joined).toContain("PRS30006032,1995,Q01,0,")
     const markdown = stored["reports/latest/report.md"]!
-    expect(markdown.match(/^\| series_id \| year \| value \|$/m)).not.toBeNull()
-    expect(markdown).toContain("| 2013–2018 | 322,069,808.00 | 4,158,441.04 | 3,796,119.94 |")
+    expect(markdown.match(/^\| series_id \| year \| sum_q01_q04 \|$/m)).not.toBeNull()
+    expect(markdown).toContain("| 2013 | 2018 | 6 | 322,069,808.00 | 4,158,441.04 | 3,796,119.94 |")
+    // The statistics CSV gives the year range as two fields.
+    expect(stored["reports/latest/population-stats.csv"]!.split("\n").slice(0, 2)).toEqual([
+      "year_from,year_to,year_count,mean,stddev_sample,stddev_population",
+      `2013,2018,6,${doc.populationStats.mean},${doc.populationStats.stddevSample},${doc.populationStats.stddevPopulation}`
+    ])
     expect(markdown).toContain("| PRS30006032 | 2018 | Q01 | 0.5 | 327,167,439 |")
   })
 
