@@ -15,6 +15,7 @@ import type { CliLog } from "./cliLog.ts"
 import { type CommandName, commandSpec, type SettingKey, type Switches } from "./commandTable.ts"
 import { EXIT } from "./exitCodes.ts"
 import { withCliLogging } from "./logging.ts"
+import { makeSyncProgress, progressHttpLayer, type SyncProgress } from "./progress.ts"
 import { checkSettings, settingsErrorText } from "./settingsCheck.ts"
 import { doneText } from "./summaries.ts"
 import type { Terminal } from "./terminal.ts"
@@ -23,12 +24,8 @@ import { usage } from "./usage.ts"
 /** What running a command needs (the AWS SDK, msw, the domain): loaded only then, so help and usage answer fast. */
 const loadRunner = () =>
   Effect.promise(async () => {
-    const [commands, progress, ofetchHttp] = await Promise.all([
-      import("./commands.ts"),
-      import("./progress.ts"),
-      import("../adapters/ofetchHttp.ts")
-    ])
-    return { ...commands, ...progress, ...ofetchHttp }
+    const [commands, ofetchHttp] = await Promise.all([import("./commands.ts"), import("../adapters/ofetchHttp.ts")])
+    return { ...commands, ...ofetchHttp }
   })
 
 /** --offline: the fake upstreams (msw and the fixtures), loaded only when asked for. */
@@ -63,9 +60,10 @@ interface Run {
   readonly env: Record<string, string>
   readonly terminal: Terminal
   readonly log: CliLog
+  readonly progress: SyncProgress
 }
 
-const program = ({ command, switches, flagged, env, terminal, log }: Run) =>
+const program = ({ command, switches, flagged, env, terminal, log, progress }: Run) =>
   Effect.gen(function*() {
     const loaded = yield* loadSettings.pipe(
       Effect.mapError((error) => new UsageProblem({ detail: settingsErrorText(error, flagged) }))
@@ -74,7 +72,7 @@ const program = ({ command, switches, flagged, env, terminal, log }: Run) =>
     if (verdict.problem !== undefined) return yield* new UsageProblem({ detail: verdict.problem })
     for (const warning of verdict.warnings) log.say("WARN", "settings.warning", warning)
 
-    const { commandProgram, progressHttpLayer, ofetchHttpLayer } = yield* loadRunner()
+    const { commandProgram, ofetchHttpLayer } = yield* loadRunner()
     const offline = switches.offline
       ? yield* goOffline(loaded, env[settingSpecs.requestsPerSecond.env] !== undefined)
       : undefined
@@ -87,7 +85,7 @@ const program = ({ command, switches, flagged, env, terminal, log }: Run) =>
       else log.say("INFO", "offline", note)
     }
 
-    const http = log.mode.human ? progressHttpLayer(terminal, ofetchHttpLayer) : ofetchHttpLayer
+    const http = progressHttpLayer(progress, ofetchHttpLayer)
     // Long tables on a terminal show their first rows, as duckdb does; a pipe or --all gets them all.
     const maxRows = terminal.outInteractive && !switches.all ? TERMINAL_TABLE_ROWS : undefined
     return yield* commandProgram(command, { settings, switches, http, now: new Date(), maxRows }).pipe(
@@ -129,13 +127,15 @@ export const runCommand = async (
   process.on("SIGTERM", onSignal)
 
   const env = settingsEnv(invocation.settings)
+  const progress = makeSyncProgress(terminal, log)
   const exit = await Effect.runPromiseExit(
-    program({ command, switches, flagged: invocation.settings, env, terminal, log }).pipe(
+    program({ command, switches, flagged: invocation.settings, env, terminal, log, progress }).pipe(
       Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env })),
-      withCliLogging(log)
+      withCliLogging(log, progress.observe)
     ),
     { signal: stop.signal }
   )
+  progress.close()
   process.off("SIGINT", onSignal)
   process.off("SIGTERM", onSignal)
 

@@ -1,90 +1,137 @@
 /**
  * The pipeline hosted on Deno (Deno Deploy, or `deno task serve`): `Deno.cron` runs the
  * daily job — the ingest, then the reports, as the AWS stack does with EventBridge and
- * the S3 notification — and `Deno.serve` answers `GET /report` with the latest report
- * document from the store. Same domain code and adapters as the CLI and the Lambdas;
- * settings from the environment (QUEST_STORE=s3://… uses S3 through its API).
+ * the S3 notification — and `Deno.serve` answers with the latest stored reports:
+ * `GET /` the page (report.html), `GET /report.json` (and `/report`, as before) the
+ * document. Same domain code and adapters as the CLI and the Lambdas; settings from the
+ * environment (QUEST_STORE=s3://… uses S3 through its API).
  *
- * PORT chooses the port (default 8000; 0 picks a free one, printed when listening).
+ * HOST chooses the address (default 127.0.0.1: only this machine; 0.0.0.0 for every
+ * interface), PORT the port (default 8000; 0 picks a free one). Every line it logs is one
+ * flat record (domain/logging/logRecord.ts), as the CLI and the Lambdas log.
  */
 import { Effect, Exit, Logger } from "effect"
 import { liveLayer } from "../adapters/liveLayer.ts"
 import { objectStoreLayerFor } from "../adapters/objectStoreFromUrl.ts"
 import { causeMessage } from "../domain/causeMessage.ts"
 import { ingest } from "../domain/ingest.ts"
+import { type LogRecord, type LogRecordLevel, recordLogger } from "../domain/logging/logRecord.ts"
 import { reportFolders, runReports } from "../domain/reports/runReports.ts"
 import { loadSettings, type Settings, settingSpecs } from "../domain/settings.ts"
 import { getBytes } from "../domain/store/ObjectStore.ts"
 
 /** Daily at 06:00 UTC, after BLS's morning releases — the AWS stack's default schedule. */
 const DAILY = "0 6 * * *"
-const LATEST_REPORT_KEY = `${reportFolders(new Date())[1]}report.json`
+const LATEST = reportFolders(new Date(0))[1]
+const DEFAULT_HOST = "127.0.0.1"
+const DEFAULT_PORT = 8000
+
+/** One record a line: news on stdout, warnings and errors on stderr. */
+const emit = (record: LogRecord) => {
+  const line = JSON.stringify(record)
+  if (record.level === "INFO" || record.level === "DEBUG" || record.level === "TRACE") console.log(line)
+  else console.error(line)
+}
+
+const say = (level: LogRecordLevel, event: string, message: string, fields: Record<string, unknown> = {}) =>
+  emit({ time: new Date().toISOString(), level, event, message, ...fields })
 
 const logged = <A, E>(program: Effect.Effect<A, E>) =>
-  Effect.runPromiseExit(program.pipe(Effect.provide(Logger.layer([Logger.consoleJson]))))
+  Effect.runPromiseExit(program.pipe(Effect.provide(Logger.layer([recordLogger(emit)]))))
 
-const exitWith = (message: string): never => {
-  console.error(JSON.stringify({ level: "ERROR", event: "serve-start-failed", message }))
+/** One sentence, one record, exit 1: how serve refuses to start. */
+const refuse = (message: string): never => {
+  say("ERROR", "serve.refused", message)
   return Deno.exit(1)
 }
 
 const loaded = await Effect.runPromiseExit(loadSettings)
-const settings: Settings = Exit.isSuccess(loaded) ? loaded.value : exitWith(causeMessage(loaded.cause))
+const settings: Settings = Exit.isSuccess(loaded) ? loaded.value : refuse(causeMessage(loaded.cause))
+
+const portText = Deno.env.get("PORT") ?? String(DEFAULT_PORT)
+const port = /^\d+$/.test(portText) && Number(portText) <= 65535
+  ? Number(portText)
+  : refuse(`PORT=${JSON.stringify(portText)} is not a port: give a whole number from 0 to 65535 (0 picks a free one).`)
+const hostname = Deno.env.get("HOST") || DEFAULT_HOST
 
 /** The daily job: mirror and population, then the reports over what the store now holds. */
 const dailyJob = Effect.gen(function*() {
   const ingested = yield* ingest(settings).pipe(Effect.provide(liveLayer(settings)))
   const doc = yield* runReports().pipe(Effect.provide(objectStoreLayerFor(settings.store)))
-  yield* Effect.logInfo({ event: "daily-job", sync: ingested.sync, population: ingested.population, inputs: doc.inputs })
+  yield* Effect.logInfo({ event: "daily-job", message: "Daily job done", sync: ingested.sync, population: ingested.population, inputs: doc.inputs })
 })
 
-const json = (status: number, body: unknown) =>
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body, null, 2) + "\n", {
     status,
-    headers: { "content-type": "application/json; charset=utf-8" }
+    headers: { "content-type": "application/json; charset=utf-8", ...headers }
   })
 
-const latestReport = async (): Promise<Response> => {
-  const exit = await logged(getBytes(LATEST_REPORT_KEY).pipe(Effect.provide(objectStoreLayerFor(settings.store))))
+const ROUTES: Readonly<Record<string, { readonly file: string; readonly contentType: string }>> = {
+  "/": { file: "report.html", contentType: "text/html; charset=utf-8" },
+  "/report.json": { file: "report.json", contentType: "application/json; charset=utf-8" },
+  "/report": { file: "report.json", contentType: "application/json; charset=utf-8" }
+}
+
+const stored = async (file: string, contentType: string, head: boolean): Promise<Response> => {
+  const key = `${LATEST}${file}`
+  const exit = await logged(getBytes(key).pipe(Effect.provide(objectStoreLayerFor(settings.store))))
   if (Exit.isFailure(exit)) {
     const message = causeMessage(exit.cause)
-    console.error(JSON.stringify({ level: "ERROR", event: "report-read-failed", message }))
+    say("ERROR", "serve.read-failed", message, { key })
     return json(503, { error: "The report could not be read from the store.", detail: message })
   }
   if (exit.value === undefined) {
     return json(404, {
       error: "No report yet.",
-      detail: `${LATEST_REPORT_KEY} is not in the store ${settings.store}. The daily job writes it ` +
+      detail: `${key} is not in the store ${settings.store}. The daily job writes it ` +
         `(${DAILY} UTC); to make one now, run \`quest run\` (or \`deno task quest run\`) against the same store.`
     })
   }
-  return new Response(exit.value.bytes, { headers: { "content-type": "application/json; charset=utf-8" } })
+  return new Response(head ? null : exit.value.bytes, {
+    headers: { "content-type": contentType, "content-length": String(exit.value.bytes.byteLength) }
+  })
 }
 
 const handle = (request: Request): Response | Promise<Response> => {
   const { pathname } = new URL(request.url)
-  if (pathname !== "/report") {
-    return json(404, { error: `Nothing at ${pathname}.`, detail: "GET /report answers with the latest report document." })
+  const route = ROUTES[pathname]
+  if (route === undefined) {
+    return json(404, {
+      error: `Nothing at ${pathname}.`,
+      detail: "GET / answers with the latest report page, GET /report.json with its document."
+    })
   }
-  if (request.method !== "GET" && request.method !== "HEAD") return json(405, { error: "Only GET /report is served." })
-  return latestReport()
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    return json(405, { error: `${request.method} is not served; ${pathname} answers GET and HEAD.` }, { allow: "GET, HEAD" })
+  }
+  return stored(route.file, route.contentType, request.method === "HEAD")
 }
 
 if (settings.contact === "") {
-  console.error(JSON.stringify({
-    level: "WARN",
-    event: "contact-missing",
-    message: `${settingSpecs.contact.env} is not set: the daily job will refuse to run until it is.`
-  }))
+  say("WARN", "serve.contact-missing", `${settingSpecs.contact.env} is not set: the daily job will refuse to run until it is.`)
 }
 
 Deno.cron("quest daily job", DAILY, async () => {
   const exit = await logged(dailyJob)
-  if (Exit.isFailure(exit)) console.error(JSON.stringify({ level: "ERROR", event: "daily-job-failed", message: causeMessage(exit.cause) }))
+  if (Exit.isFailure(exit)) say("ERROR", "daily-job-failed", causeMessage(exit.cause))
 })
 
-Deno.serve({
-  port: Number(Deno.env.get("PORT") ?? 8000),
-  onListen: ({ hostname, port }) =>
-    console.log(JSON.stringify({ level: "INFO", event: "listening", url: `http://${hostname}:${port}/report`, port }))
-}, handle)
+try {
+  Deno.serve({
+    port,
+    hostname,
+    onListen: ({ hostname, port }) =>
+      say("INFO", "listening", `Serving the latest reports at http://${hostname}:${port}/`, {
+        url: `http://${hostname}:${port}/`,
+        port
+      })
+  }, handle)
+} catch (error) {
+  const busy = error instanceof Error && error.name === "AddrInUse"
+  refuse(
+    busy
+      ? `Port ${port} on ${hostname} is already in use: stop what holds it, or choose another with PORT (0 picks a free one).`
+      : `Could not listen on ${hostname}:${port}: ${error instanceof Error ? error.message : String(error)}. Check HOST and PORT.`
+  )
+}

@@ -229,6 +229,19 @@ const runSync = (options: SyncOptions, state: RunState) =>
       : undefined
     // A dry run shows the whole plan even so, and says the real run would be refused.
     if (guard !== undefined && !options.dryRun) return yield* guard
+    // What the run is about to do, at debug (the summary is the run's one info line): the
+    // CLI's progress reads files k of N and bytes of the listed total from it.
+    const sizes = plan.fetch.map((file) => file.entry.size).filter((size) => size !== undefined)
+    yield* Effect.logDebug({
+      event: "bls-sync.plan",
+      message: `${listing.length} listed: ${plan.fetch.length} to transfer, ${plan.delete.length} to delete, ` +
+        `${plan.unchanged.length} unchanged`,
+      listed: listing.length,
+      transfer: plan.fetch.length,
+      transferBytes: sizes.length === 0 ? undefined : sizes.reduce((sum, size) => sum + size, 0),
+      delete: plan.delete.length,
+      unchanged: plan.unchanged.length
+    })
 
     const finish = (outcomes: ReadonlyArray<Counted>, deleted: ReadonlyArray<string>) =>
       Effect.map(Clock.currentTimeMillis, (now) =>
@@ -261,6 +274,9 @@ const runSync = (options: SyncOptions, state: RunState) =>
           streamAboveBytes: options.streamAboveBytes,
           spoolLimitBytes: options.spoolLimitBytes,
           syncedAt
+        })).pipe(Effect.tap((exit) => {
+          const result = Exit.isSuccess(exit) ? exit.value.result : "failed"
+          return Effect.logDebug({ event: "bls-sync.file", message: `${file.entry.name}: ${result}`, name: file.entry.name, result })
         })),
       { concurrency: options.concurrency }
     )

@@ -7,7 +7,7 @@
  * pass for the source's, and the operator's contact never goes to a host they did not
  * configure.
  */
-import { Context, Effect, Layer } from "effect"
+import { Context, Duration, Effect, Layer } from "effect"
 import { RateLimiter } from "effect/persistence"
 import { HttpClient, type HttpRequest, type HttpResponse, HttpTransportError } from "./HttpClient.ts"
 import { parseRetryAfter, retryTransient, type RetryPolicy } from "./retryPolicy.ts"
@@ -111,13 +111,23 @@ export const makeSourceHttp = (policy: SourcePolicy) =>
         timeoutMs: policy.timeoutMs,
         deadlineMs: policy.transferTimeoutMs
       }
-      return RateLimiter.sleep(limiter, {
+      return limiter.consume({
         algorithm: "token-bucket",
+        onExceeded: "delay",
         key: "upstream",
         limit,
         window: windowMs
       }).pipe(
         Effect.orDie, // the in-memory limiter store cannot fail
+        // A wait is said (at debug) before it starts, so a progress display can show it.
+        Effect.flatMap(({ delay }) =>
+          Duration.isZero(delay) ? Effect.void : Effect.logDebug({
+            event: "source.rate-limit",
+            message: `waiting ${Duration.toMillis(delay)} ms for the request rate limit before ${url}`,
+            url,
+            waitMs: Duration.toMillis(delay)
+          }).pipe(Effect.andThen(Effect.sleep(delay)))
+        ),
         Effect.andThen(Effect.suspend(() => {
           requests += 1
           return client.send(request)

@@ -59,6 +59,22 @@ describe("quest sync", () => {
     expect(logged.at(-1)).toMatchObject({ level: "ERROR", event: "failed", command: "sync", exitCode: 1, errorTag: "SyncIncomplete" })
   })
 
+  it("off a terminal, progress is a record every few seconds and each retry a record with its reason", async () => {
+    upstream.failNext("pr.class", [status(503)])
+    upstream.failNext("pr.data.1.AllData", [delay(6_000)])
+    const { code, stderr } = await runQuest(["sync", "--retry-base-ms", "1"], env())
+    expect(code, stderr).toBe(0)
+    const logged = logRecords(stderr)
+    expect(logged.find((record) => record.event === "source.retry")).toMatchObject({ level: "WARN", attempt: 1, reason: "HTTP 503" })
+    const progress = logged.filter((record) => record.event === "progress")
+    // About 6 s of waiting: one record, maybe two — not a stream.
+    expect(progress.length).toBeGreaterThanOrEqual(1)
+    expect(progress.length).toBeLessThanOrEqual(2)
+    expect(progress[0]).toMatchObject({ level: "INFO", files: fixtureNames().length, totalBytes: expect.any(Number) })
+    expect(progress[0]!.message).toMatch(/^\d+\/12 files · /)
+    expect(logged.at(-1)).toMatchObject({ event: "bls-sync", added: fixtureNames().length })
+  })
+
   it("--dry-run lists the plan and writes nothing", async () => {
     await runQuest(["sync"], env())
     upstream.bls.put("pr.new", "new file\n")

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest"
 import { describeWithMoto } from "../support/moto.ts"
 import { expectGoldenReports } from "../cli/goldenReports.ts"
 import { useLocalUpstream } from "../cli/localUpstream.ts"
-import { runQuest, tempStore } from "../cli/questProcess.ts"
+import { logRecords, runQuest, tempStore } from "../cli/questProcess.ts"
 
 const { upstream, storePath, env } = useLocalUpstream()
 
@@ -37,13 +37,15 @@ describe("deno task quest", () => {
     const deno = await runQuest(["run", "--offline", "--json"], { QUEST_STORE: storePath() }, "deno")
     expect(deno.code, deno.stderr).toBe(0)
     expectGoldenReports(deno.stdout)
+    // `deno task -q` adds nothing of its own: every stderr line is the command's own log record.
+    expect(logRecords(deno.stderr).map((record) => record.event)).toEqual(["offline", "offline", "offline", "bls-sync", "population"])
     expect(upstream.log.count()).toBe(0)
   })
 
   it("keeps the same exit codes and messages", async () => {
     const usage = await runQuest(["sync", "--fast"], {}, "deno")
     expect(usage.code).toBe(2)
-    expect(usage.stderr).toContain("Unknown flag --fast")
+    expect(logRecords(usage.stderr)).toEqual([expect.objectContaining({ event: "usage", message: "Unknown flag --fast." })])
     const { QUEST_CONTACT: _, ...noContact } = env()
     const refused = await runQuest(["sync"], noContact, "deno")
     expect(refused.code).toBe(1)
