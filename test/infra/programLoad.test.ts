@@ -1,0 +1,63 @@
+/**
+ * The program loads the way `pulumi preview` and `pulumi up` load it: in a plain Node
+ * child started with Pulumi.yaml's `nodeargs` (languageHost.ts), not through vitest's
+ * transform — so a program that only vite can load (an import without its extension, a
+ * TypeScript feature that type stripping refuses) fails here.
+ */
+import { spawn } from "node:child_process"
+import { describe, expect, it } from "vitest"
+import { readProjectFile, stackConfig } from "./stackConfig.ts"
+
+interface Loaded {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+const loadProgram = (stack: string, overrides: Record<string, string | undefined> = {}, program?: string) =>
+  new Promise<Loaded>((resolve, reject) => {
+    const project = readProjectFile()
+    const nodeargs = String(project.runtime.options?.["nodeargs"] ?? "").split(/\s+/).filter(Boolean)
+    const child = spawn(process.execPath, [...nodeargs, "test/infra/languageHost.ts", program ?? project.main ?? "index.ts", project.name, stack], {
+      cwd: new URL("../..", import.meta.url).pathname,
+      // As the language host passes them: the stack's configuration as JSON, nothing of vitest's.
+      env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", PULUMI_CONFIG: JSON.stringify(stackConfig(stack, overrides)) },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on("error", reject)
+    child.on("close", (code) => resolve({ code, stdout, stderr }))
+  })
+
+describe("the Pulumi program, loaded as Pulumi's Node language host loads it", () => {
+  it("declares the dev stack and its outputs", async () => {
+    const loaded = await loadProgram("dev")
+    expect(loaded.stderr).toBe("")
+    expect(loaded.code).toBe(0)
+    const { resources, outputs } = JSON.parse(loaded.stdout) as { resources: Array<{ type: string }>; outputs: Record<string, unknown> }
+    expect(resources.filter((resource) => resource.type.startsWith("aws:"))).toHaveLength(36)
+    expect(resources.filter((resource) => resource.type.startsWith("bls-quest:"))).toHaveLength(5)
+    expect(outputs).toMatchObject({
+      ingestFunctionName: "bls-quest-dev-ingest",
+      ingestLogGroupName: "/aws/lambda/bls-quest-dev-ingest",
+      analyticsLogGroupName: "/aws/lambda/bls-quest-dev-analytics"
+    })
+  }, 120_000)
+
+  it("stops on a placeholder contact with the line to run", async () => {
+    const loaded = await loadProgram("dev", { contact: "you@example.com" })
+    expect(loaded.code).toBe(1)
+    expect(loaded.stderr).toContain(`Config bls-quest:contact: "you@example.com" is on example.com, a domain reserved for examples`)
+    expect(loaded.stderr).toContain("Set it with `pulumi config set bls-quest:contact <your e-mail or URL>`.")
+  }, 60_000)
+
+  it("fails a program that only vite could load", async () => {
+    // An import without its extension: vite resolves it, Node does not.
+    const loaded = await loadProgram("dev", {}, "test/infra/viteOnlyProgram.ts")
+    expect(loaded.code).toBe(1)
+    expect(loaded.stderr).toMatch(/Cannot find module .*infra\/resourceNames/)
+  }, 60_000)
+})
