@@ -1,0 +1,221 @@
+/**
+ * Who may assume the two GitHub roles, and what each may do — as plain data, so the tests
+ * read them back (test/infra/githubAccess.test.ts).
+ *
+ * Trust. GitHub's OIDC token names the job in its `sub` claim. The deploy role trusts only
+ * jobs of the repository running in the deploy environment (`repo:<o>/<r>:environment:dev`),
+ * so protection rules on that environment (branches, reviewers) guard every deploy; the
+ * preview role trusts only pull-request jobs (`repo:<o>/<r>:pull_request`). Both demand the
+ * audience `sts.amazonaws.com`. Exact matches (StringEquals), no wildcards.
+ *
+ * Permissions. A `pulumi preview` runs the pull request's own code, so its role reads
+ * resource settings and nothing else: no object or message reads, no writes — except the
+ * lock a self-managed backend takes. The deploy role manages only resources whose names
+ * start with the pipeline's prefix (`bls-quest-`), the names every stack of it makes
+ * (infra/resourceNames.ts). The GitHub roles themselves are named `github-<prefix>…`,
+ * outside that prefix, so the deploy role cannot rewrite its own permissions.
+ */
+
+export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
+export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com"
+const CLAIM = "token.actions.githubusercontent.com"
+
+export interface Scope {
+  readonly account: string
+  readonly region: string
+  /** Every pipeline resource's name starts with it, e.g. `bls-quest-`. */
+  readonly namePrefix: string
+  /** The bucket of a self-managed (s3://) Pulumi backend, if any. */
+  readonly stateBucket: string | undefined
+}
+
+interface Statement {
+  readonly Sid: string
+  readonly Effect: "Allow"
+  readonly Action: ReadonlyArray<string>
+  readonly Resource: ReadonlyArray<string>
+  readonly Condition?: Record<string, Record<string, string | ReadonlyArray<string>>>
+}
+
+/** Whose jobs may assume a role: the jobs of one environment, or pull requests. */
+export type Assumers = { readonly environment?: string; readonly pullRequests?: boolean }
+
+/** The `sub` claim of the jobs a role trusts. */
+export const subjectOf = (repository: string, who: Assumers) =>
+  who.environment !== undefined ? `repo:${repository}:environment:${who.environment}` : `repo:${repository}:pull_request`
+
+export const trustPolicy = (providerArn: string, repository: string, who: Assumers) => ({
+  Version: "2012-10-17",
+  Statement: [{
+    Sid: "GitHubActionsOidc",
+    Effect: "Allow",
+    Principal: { Federated: providerArn },
+    Action: "sts:AssumeRoleWithWebIdentity",
+    Condition: {
+      StringEquals: { [`${CLAIM}:aud`]: GITHUB_OIDC_AUDIENCE, [`${CLAIM}:sub`]: subjectOf(repository, who) }
+    }
+  }]
+})
+
+/** One kind of resource the pipeline declares: where it lives, what reading and managing it takes. */
+interface ResourceKind {
+  readonly sid: string
+  readonly resources: (scope: Scope) => ReadonlyArray<string>
+  /** What `pulumi refresh` / `preview --refresh` reads. */
+  readonly read: ReadonlyArray<string>
+  /** What creating, updating and deleting it takes, on top of reading. */
+  readonly manage: ReadonlyArray<string>
+}
+
+const arn = (service: string, { region, account }: Scope, resource: string) => `arn:aws:${service}:${region}:${account}:${resource}`
+
+const KINDS: ReadonlyArray<ResourceKind> = [
+  {
+    sid: "Buckets",
+    resources: ({ namePrefix }) => [`arn:aws:s3:::${namePrefix}*`],
+    read: [
+      "s3:GetAccelerateConfiguration", "s3:GetBucketAcl", "s3:GetBucketCORS", "s3:GetBucketLocation", "s3:GetBucketLogging",
+      "s3:GetBucketNotification", "s3:GetBucketObjectLockConfiguration", "s3:GetBucketOwnershipControls", "s3:GetBucketPolicy",
+      "s3:GetBucketPublicAccessBlock", "s3:GetBucketRequestPayment", "s3:GetBucketTagging", "s3:GetBucketVersioning",
+      "s3:GetBucketWebsite", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration"
+    ],
+    manage: [
+      "s3:CreateBucket", "s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:PutBucketNotification", "s3:PutBucketOwnershipControls",
+      "s3:PutBucketPolicy", "s3:PutBucketPublicAccessBlock", "s3:PutBucketTagging", "s3:PutBucketVersioning",
+      "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration",
+      // `dataOnDestroy: delete` empties the bucket, every version included, before deleting it.
+      "s3:ListBucket", "s3:ListBucketVersions"
+    ]
+  },
+  {
+    sid: "EmptyBucketsOnDestroy",
+    resources: ({ namePrefix }) => [`arn:aws:s3:::${namePrefix}*/*`],
+    read: [],
+    manage: ["s3:DeleteObject", "s3:DeleteObjectVersion"]
+  },
+  {
+    sid: "Queues",
+    resources: (scope) => [arn("sqs", scope, `${scope.namePrefix}*`)],
+    read: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListDeadLetterSourceQueues", "sqs:ListQueueTags"],
+    manage: ["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:SetQueueAttributes", "sqs:TagQueue", "sqs:UntagQueue"]
+  },
+  {
+    sid: "Functions",
+    resources: (scope) => [arn("lambda", scope, `function:${scope.namePrefix}*`)],
+    read: [
+      "lambda:GetFunction", "lambda:GetFunctionCodeSigningConfig", "lambda:GetFunctionConcurrency",
+      "lambda:GetFunctionConfiguration", "lambda:GetFunctionEventInvokeConfig", "lambda:GetFunctionRecursionConfig",
+      "lambda:GetPolicy", "lambda:GetRuntimeManagementConfig", "lambda:ListFunctionEventInvokeConfigs", "lambda:ListTags",
+      "lambda:ListVersionsByFunction"
+    ],
+    manage: [
+      "lambda:AddPermission", "lambda:CreateFunction", "lambda:DeleteFunction", "lambda:DeleteFunctionConcurrency",
+      "lambda:DeleteFunctionEventInvokeConfig", "lambda:PublishVersion", "lambda:PutFunctionConcurrency",
+      "lambda:PutFunctionEventInvokeConfig", "lambda:RemovePermission", "lambda:TagResource", "lambda:UntagResource",
+      "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:UpdateFunctionEventInvokeConfig"
+    ]
+  },
+  {
+    // A mapping's ARN holds a generated id; creating one is scoped by the function instead (below).
+    sid: "EventSourceMappings",
+    resources: (scope) => [arn("lambda", scope, "event-source-mapping:*")],
+    read: ["lambda:GetEventSourceMapping"],
+    manage: ["lambda:DeleteEventSourceMapping", "lambda:UpdateEventSourceMapping"]
+  },
+  {
+    sid: "Roles",
+    resources: ({ account, namePrefix }) => [`arn:aws:iam::${account}:role/${namePrefix}*`],
+    read: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRolePolicies", "iam:ListRoleTags"],
+    manage: [
+      "iam:CreateRole", "iam:DeleteRole", "iam:DeleteRolePolicy", "iam:PutRolePolicy", "iam:TagRole", "iam:UntagRole",
+      "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription"
+    ]
+  },
+  {
+    sid: "LogGroups",
+    resources: (scope) => [
+      arn("logs", scope, `log-group:/aws/lambda/${scope.namePrefix}*`),
+      arn("logs", scope, `log-group:/aws/lambda/${scope.namePrefix}*:*`)
+    ],
+    read: ["logs:DescribeMetricFilters", "logs:ListTagsForResource", "logs:ListTagsLogGroup"],
+    manage: [
+      "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:DeleteMetricFilter", "logs:DeleteRetentionPolicy",
+      "logs:PutMetricFilter", "logs:PutRetentionPolicy", "logs:TagLogGroup", "logs:TagResource", "logs:UntagLogGroup",
+      "logs:UntagResource"
+    ]
+  },
+  {
+    sid: "Alarms",
+    resources: (scope) => [arn("cloudwatch", scope, `alarm:${scope.namePrefix}*`)],
+    read: ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"],
+    manage: ["cloudwatch:DeleteAlarms", "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:UntagResource"]
+  },
+  {
+    sid: "Dashboards",
+    resources: ({ account, namePrefix }) => [`arn:aws:cloudwatch::${account}:dashboard/${namePrefix}*`],
+    read: ["cloudwatch:GetDashboard"],
+    manage: ["cloudwatch:DeleteDashboards", "cloudwatch:PutDashboard"]
+  },
+  {
+    sid: "ScheduleRules",
+    resources: (scope) => [arn("events", scope, `rule/${scope.namePrefix}*`)],
+    read: ["events:DescribeRule", "events:ListTagsForResource", "events:ListTargetsByRule"],
+    manage: ["events:DeleteRule", "events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:TagResource", "events:UntagResource"]
+  },
+  {
+    sid: "AlarmTopics",
+    resources: (scope) => [arn("sns", scope, `${scope.namePrefix}*`), arn("sns", scope, `${scope.namePrefix}*:*`)],
+    read: ["sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"],
+    manage: [
+      "sns:CreateTopic", "sns:DeleteTopic", "sns:SetSubscriptionAttributes", "sns:SetTopicAttributes", "sns:Subscribe",
+      "sns:TagResource", "sns:Unsubscribe", "sns:UntagResource"
+    ]
+  }
+]
+
+const statement = (Sid: string, Action: ReadonlyArray<string>, Resource: ReadonlyArray<string>, Condition?: Statement["Condition"]): Statement =>
+  ({ Sid, Effect: "Allow", Action, Resource, ...(Condition === undefined ? {} : { Condition }) })
+
+/** Listing calls that IAM authorizes on "*" only. */
+const LIST_ONLY_ON_ANY = ["lambda:ListEventSourceMappings", "logs:DescribeLogGroups"]
+
+/** The Pulumi state of a self-managed backend: read it all; write all (deploy) or only the lock (preview). */
+const stateStatements = ({ stateBucket }: Scope, writes: "all" | "locks"): ReadonlyArray<Statement> =>
+  stateBucket === undefined ? [] : [
+    statement("ReadPulumiState", ["s3:GetObject", "s3:ListBucket"], [`arn:aws:s3:::${stateBucket}`, `arn:aws:s3:::${stateBucket}/*`]),
+    statement(
+      writes === "all" ? "WritePulumiState" : "TakePulumiLock",
+      ["s3:DeleteObject", "s3:PutObject"],
+      [writes === "all" ? `arn:aws:s3:::${stateBucket}/*` : `arn:aws:s3:::${stateBucket}/.pulumi/locks/*`]
+    )
+  ]
+
+/** `pulumi preview` (and `--refresh`): read the pipeline's resource settings, never its data. */
+export const previewPolicy = (scope: Scope) => ({
+  Version: "2012-10-17",
+  Statement: [
+    ...KINDS.filter((kind) => kind.read.length > 0).map((kind) => statement(`Read${kind.sid}`, kind.read, kind.resources(scope))),
+    statement("ListAny", LIST_ONLY_ON_ANY, ["*"]),
+    ...stateStatements(scope, "locks")
+  ]
+})
+
+/** `pulumi up` and `pulumi destroy` of the pipeline's stacks. */
+export const deployPolicy = (scope: Scope) => ({
+  Version: "2012-10-17",
+  Statement: [
+    ...KINDS.map((kind) => statement(`Manage${kind.sid}`, [...kind.read, ...kind.manage], kind.resources(scope))),
+    statement("CreateEventSourceMappingsForOwnFunctions", ["lambda:CreateEventSourceMapping"], ["*"], {
+      ArnLike: { "lambda:FunctionArn": arn("lambda", scope, `function:${scope.namePrefix}*`) }
+    }),
+    // The functions' roles go to Lambda, and to nothing else.
+    statement("PassOwnRolesToLambda", ["iam:PassRole"], [`arn:aws:iam::${scope.account}:role/${scope.namePrefix}*`], {
+      StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" }
+    }),
+    statement("ListAny", LIST_ONLY_ON_ANY, ["*"]),
+    ...stateStatements(scope, "all")
+  ]
+})
+
+/** The GitHub roles' own names: outside the prefix the deploy role manages. */
+export const githubRoleName = (namePrefix: string, role: "deploy" | "preview") => `github-${namePrefix}${role}`

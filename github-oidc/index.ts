@@ -1,0 +1,72 @@
+/**
+ * What GitHub Actions needs in the AWS account, applied once per account, apart from the
+ * pipeline's stacks: GitHub's OIDC provider and two roles its workflows assume with a
+ * short-lived token instead of stored keys (trust and permissions in githubAccess.ts).
+ *
+ *   cd github-oidc
+ *   pulumi stack init <account>   # e.g. prod-account
+ *   pulumi config set repository <owner>/<name>
+ *   pulumi up
+ *
+ * Then set the repository variables the workflows read from the outputs:
+ * AWS_DEPLOY_ROLE_ARN (deploy.yml) and AWS_PREVIEW_ROLE_ARN (preview.yml).
+ */
+import * as aws from "@pulumi/aws"
+import * as pulumi from "@pulumi/pulumi"
+import {
+  type Assumers,
+  deployPolicy,
+  GITHUB_OIDC_AUDIENCE,
+  GITHUB_OIDC_URL,
+  githubRoleName,
+  previewPolicy,
+  type Scope,
+  trustPolicy
+} from "./githubAccess.ts"
+
+const config = new pulumi.Config()
+const repository = config.require("repository")
+if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) {
+  throw new pulumi.RunError(
+    `Config ${pulumi.getProject()}:repository: "${repository}" is not owner/name. ` +
+      `Set it with \`pulumi config set ${pulumi.getProject()}:repository <owner>/<name>\`.`
+  )
+}
+const deployEnvironment = config.require("deployEnvironment")
+const namePrefix = config.require("namePrefix")
+const stateBucket = config.require("stateBucket").replace(/^s3:\/\//, "").replace(/\/.*$/, "") || undefined
+const existingProvider = config.require("oidcProviderArn") || undefined
+
+const provider = existingProvider ?? new aws.iam.OpenIdConnectProvider("github", {
+  url: GITHUB_OIDC_URL,
+  clientIdLists: [GITHUB_OIDC_AUDIENCE]
+}).arn
+
+const identity = aws.getCallerIdentityOutput()
+const region = aws.getRegionOutput()
+const scope = pulumi.all([identity.accountId, region.region]).apply(([account, regionName]): Scope => ({
+  account,
+  region: regionName,
+  namePrefix,
+  stateBucket
+}))
+
+const role = (name: "deploy" | "preview", who: Assumers, description: string, policy: (scope: Scope) => object) => {
+  const created = new aws.iam.Role(githubRoleName(namePrefix, name), {
+    description,
+    maxSessionDuration: 3600,
+    assumeRolePolicy: pulumi.output(provider).apply((providerArn) => JSON.stringify(trustPolicy(providerArn, repository, who)))
+  })
+  new aws.iam.RolePolicy(githubRoleName(namePrefix, name), {
+    role: created.id,
+    policy: scope.apply((s) => JSON.stringify(policy(s)))
+  })
+  return created
+}
+
+const deploy = role("deploy", { environment: deployEnvironment }, `pulumi up from ${repository}, environment ${deployEnvironment}`, deployPolicy)
+const preview = role("preview", { pullRequests: true }, `pulumi preview of pull requests to ${repository} (read-only)`, previewPolicy)
+
+export const oidcProviderArn = provider
+export const deployRoleArn = deploy.arn
+export const previewRoleArn = preview.arn

@@ -1,0 +1,198 @@
+/**
+ * Who may assume the GitHub roles, and what they may do — read back from the github-oidc
+ * program run under Pulumi's mocks, the way the stack tests read the functions' policies.
+ * Each trust policy is evaluated against the claims GitHub really puts in a job's token
+ * (`sub` per trigger, `aud`), so a loosened condition shows up as a job that gets in.
+ */
+import * as pulumi from "@pulumi/pulumi"
+import { load } from "js-yaml"
+import { readFileSync } from "node:fs"
+import { beforeAll, describe, expect, it } from "vitest"
+import { deployPolicy, previewPolicy } from "../../github-oidc/githubAccess.ts"
+
+const ACCOUNT = "123456789012"
+const REPOSITORY = "acme/bls-quest"
+const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`
+
+interface Declared {
+  readonly type: string
+  readonly name: string
+  readonly inputs: Record<string, any>
+}
+
+let runs = 0
+
+/** The github-oidc program under mocks, with its Pulumi.yaml defaults and `overrides`. */
+const declareGithubAccess = async (overrides: Record<string, string>) => {
+  const project = load(readFileSync("github-oidc/Pulumi.yaml", "utf8")) as { name: string; config: Record<string, { default?: unknown }> }
+  const config: Record<string, string> = {}
+  for (const [key, entry] of Object.entries(project.config)) {
+    if (entry.default !== undefined) config[`${project.name}:${key}`] = String(entry.default)
+  }
+  for (const [key, value] of Object.entries(overrides)) config[`${project.name}:${key}`] = value
+  pulumi.runtime.setAllConfig(config)
+  const resources: Array<Declared> = []
+  await pulumi.runtime.setMocks({
+    newResource: ({ type, name, inputs }) => {
+      resources.push({ type, name, inputs })
+      const arn = type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider" ? PROVIDER_ARN : `arn:aws:iam::${ACCOUNT}:role/${name}-0a1b2c3`
+      return { id: `${name}-0a1b2c3`, state: { ...inputs, arn, name: `${name}-0a1b2c3` } }
+    },
+    call: ({ token, inputs }) => {
+      if (token === "aws:index/getCallerIdentity:getCallerIdentity") return { accountId: ACCOUNT, id: ACCOUNT }
+      if (token === "aws:index/getRegion:getRegion") return { region: "us-east-1", name: "us-east-1", id: "us-east-1" }
+      return inputs
+    }
+  }, project.name, "acme", false)
+  const program = await import(/* @vite-ignore */ `${new URL("../../github-oidc/index.ts", import.meta.url).href}?run=${++runs}`)
+  const outputs: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(program as Record<string, unknown>)) {
+    outputs[key] = pulumi.Output.isInstance(value) ? await new Promise((done) => value.apply(done)) : value
+  }
+  await (pulumi.runtime as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs()
+  return { resources, outputs }
+}
+
+/** The claims of a GitHub Actions job's OIDC token that trust policies look at. */
+interface Token {
+  readonly sub: string
+  readonly aud?: string
+}
+
+/**
+ * IAM's answer for AssumeRoleWithWebIdentity with this token, for the conditions these
+ * policies use (StringEquals, StringLike; every key must match).
+ */
+const mayAssume = (trust: any, token: Token): boolean =>
+  (trust.Statement as Array<any>).some((statement) => {
+    if (statement.Effect !== "Allow" || statement.Action !== "sts:AssumeRoleWithWebIdentity") return false
+    if (statement.Principal?.Federated !== PROVIDER_ARN) return false
+    const claims: Record<string, string> = {
+      "token.actions.githubusercontent.com:sub": token.sub,
+      "token.actions.githubusercontent.com:aud": token.aud ?? "sts.amazonaws.com"
+    }
+    const like = (pattern: string, value: string) =>
+      new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(value)
+    return Object.entries(statement.Condition ?? {}).every(([operator, tests]) =>
+      Object.entries(tests as Record<string, string | Array<string>>).every(([key, expected]) => {
+        const value = claims[key]
+        const values = Array.isArray(expected) ? expected : [expected]
+        if (value === undefined) return false
+        if (operator === "StringEquals") return values.includes(value)
+        if (operator === "StringLike") return values.some((pattern) => like(pattern, value))
+        throw new Error(`a condition operator this evaluator does not know: ${operator}`)
+      })
+    )
+  })
+
+/** Jobs as GitHub names them in `sub`, by what triggered them. */
+const JOBS: Record<string, Token> = {
+  "deploy job (environment dev)": { sub: `repo:${REPOSITORY}:environment:dev` },
+  "pull request": { sub: `repo:${REPOSITORY}:pull_request` },
+  "push to main, no environment": { sub: `repo:${REPOSITORY}:ref:refs/heads/main` },
+  "push to a branch": { sub: `repo:${REPOSITORY}:ref:refs/heads/feature` },
+  "another environment (prod)": { sub: `repo:${REPOSITORY}:environment:prod` },
+  "a fork's name for the repository": { sub: "repo:mallory/bls-quest:pull_request" },
+  "a look-alike repository": { sub: "repo:acme/bls-quest-fork:environment:dev" },
+  "a token for another audience": { sub: `repo:${REPOSITORY}:environment:dev`, aud: "https://github.com/acme" }
+}
+
+describe("the GitHub OIDC provider and roles", () => {
+  let declared: Awaited<ReturnType<typeof declareGithubAccess>>
+  const role = (name: string) => declared.resources.find((r) => r.type === "aws:iam/role:Role" && r.name.endsWith(name))!
+  const trustOf = (name: string) => JSON.parse(role(name).inputs["assumeRolePolicy"])
+  beforeAll(async () => {
+    declared = await declareGithubAccess({ repository: REPOSITORY })
+  }, 60_000)
+
+  it("declare GitHub's OIDC provider for the STS audience, and two roles named outside the pipeline's prefix", () => {
+    const provider = declared.resources.filter((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider")
+    expect(provider.map((r) => r.inputs)).toEqual([{ url: "https://token.actions.githubusercontent.com", clientIdLists: ["sts.amazonaws.com"] }])
+    expect(declared.resources.filter((r) => r.type === "aws:iam/role:Role").map((r) => r.name).sort())
+      .toEqual(["github-bls-quest-deploy", "github-bls-quest-preview"])
+    expect(declared.outputs).toMatchObject({
+      oidcProviderArn: PROVIDER_ARN,
+      deployRoleArn: `arn:aws:iam::${ACCOUNT}:role/github-bls-quest-deploy-0a1b2c3`,
+      previewRoleArn: `arn:aws:iam::${ACCOUNT}:role/github-bls-quest-preview-0a1b2c3`
+    })
+  })
+
+  it.each(Object.entries(JOBS))("let in this job: %s", (job, token) => {
+    const expected = { deploy: job === "deploy job (environment dev)", preview: job === "pull request" }
+    expect({ deploy: mayAssume(trustOf("deploy"), token), preview: mayAssume(trustOf("preview"), token) }).toEqual(expected)
+  })
+
+  it("trust by exact claims only", () => {
+    for (const name of ["deploy", "preview"]) {
+      const [statement] = trustOf(name).Statement
+      expect(Object.keys(statement.Condition)).toEqual(["StringEquals"])
+      expect(JSON.stringify(statement.Condition)).not.toMatch(/[*?]/)
+    }
+  })
+
+  it("follow the deploy environment and reuse an existing provider when told", async () => {
+    const other = await declareGithubAccess({ repository: REPOSITORY, deployEnvironment: "production", oidcProviderArn: PROVIDER_ARN })
+    expect(other.resources.filter((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider")).toEqual([])
+    const trust = JSON.parse(other.resources.find((r) => r.name === "github-bls-quest-deploy")!.inputs["assumeRolePolicy"])
+    expect(mayAssume(trust, { sub: `repo:${REPOSITORY}:environment:production` })).toBe(true)
+    expect(mayAssume(trust, JOBS["deploy job (environment dev)"]!)).toBe(false)
+  })
+
+  it("refuse a repository that is not owner/name, saying what to run", async () => {
+    await expect(declareGithubAccess({ repository: "bls-quest" })).rejects.toThrow(
+      "Set it with `pulumi config set bls-quest-github-oidc:repository <owner>/<name>`."
+    )
+  })
+})
+
+describe("what the roles may do", () => {
+  const scope = { account: ACCOUNT, region: "us-east-1", namePrefix: "bls-quest-", stateBucket: "acme-pulumi-state" }
+  const actions = (policy: { Statement: ReadonlyArray<{ Action: ReadonlyArray<string> }> }) => policy.Statement.flatMap((s) => s.Action)
+
+  it("preview: reads settings only — no object or message reads, no writes but the state lock", () => {
+    const policy = previewPolicy(scope)
+    const writes = policy.Statement.filter((s) => s.Action.some((action) => !/^[a-z0-9]+:(Get|List|Describe)/.test(action)))
+    expect(writes).toEqual([{
+      Sid: "TakePulumiLock",
+      Effect: "Allow",
+      Action: ["s3:DeleteObject", "s3:PutObject"],
+      Resource: ["arn:aws:s3:::acme-pulumi-state/.pulumi/locks/*"]
+    }])
+    // Settings, not data: nothing reads the pipeline's objects or messages.
+    const reads = policy.Statement.filter((s) => s.Sid !== "ReadPulumiState")
+    for (const action of ["s3:GetObject", "s3:ListBucket", "sqs:ReceiveMessage", "logs:GetLogEvents"]) {
+      expect(actions({ Statement: reads })).not.toContain(action)
+    }
+  })
+
+  it("deploy: manages only resources named with the prefix, and cannot touch its own role", () => {
+    const policy = deployPolicy(scope)
+    for (const statement of policy.Statement) {
+      for (const resource of statement.Resource) {
+        if (resource === "*") {
+          // Calls IAM authorizes on "*" only: listings, and creating a mapping for an own function.
+          expect(statement.Action.every((a) => /:(List|Describe)/.test(a)) || statement.Condition !== undefined, statement.Sid).toBe(true)
+        } else if (!resource.startsWith("arn:aws:s3:::acme-pulumi-state") && !resource.includes("event-source-mapping:*")) {
+          expect(resource, statement.Sid).toMatch(/(:::|:|\/)(aws\/lambda\/)?bls-quest-\*/)
+        }
+      }
+    }
+    const iam = policy.Statement.filter((s) => s.Action.some((a) => a.startsWith("iam:")))
+    for (const own of ["github-bls-quest-deploy-0a1b2c3", "github-bls-quest-preview-0a1b2c3"]) {
+      for (const statement of iam) {
+        for (const resource of statement.Resource) {
+          const pattern = new RegExp(`^${resource.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`)
+          expect(pattern.test(`arn:aws:iam::${ACCOUNT}:role/${own}`), `${statement.Sid} covers ${own}`).toBe(false)
+        }
+      }
+    }
+    expect(policy.Statement.find((s) => s.Sid === "PassOwnRolesToLambda")?.Condition).toEqual({
+      StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" }
+    })
+  })
+
+  it("cover what the pipeline's stack declares: every AWS type it uses has a managing statement", () => {
+    const services = new Set(actions(deployPolicy(scope)).map((action) => action.split(":")[0]))
+    for (const service of ["s3", "sqs", "lambda", "iam", "logs", "cloudwatch", "events", "sns"]) expect(services).toContain(service)
+  })
+})
