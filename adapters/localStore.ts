@@ -22,7 +22,12 @@ import { ObjectStore, StoreError } from "../domain/store/ObjectStore.ts"
 
 const reservedPrefix = ".quest-"
 const metaFolder = `${reservedPrefix}meta`
-const readChunkSize = 64 * 1024
+/**
+ * Reads of 1 MB, one ahead of the reader: a 500 MB report input is 500 reads rather than
+ * 8,000, and the next read (on libuv's thread) overlaps the parsing of the last one.
+ */
+const readChunkSize = 1024 * 1024
+const readAhead = 2
 
 interface Sidecar {
   readonly contentType?: string | undefined
@@ -147,7 +152,7 @@ const fileStream = (file: fs.FileHandle): ReadableStream<Uint8Array> =>
       }
     },
     cancel: () => file.close()
-  })
+  }, { highWaterMark: readAhead })
 
 export const makeLocalStore = (root: string): ObjectStoreShape => {
   const absoluteRoot = path.resolve(root)

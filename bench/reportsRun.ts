@@ -2,33 +2,40 @@
  * One measured report run, the child side of reports.bench.ts: `reportsRun STORE MODE`
  * runs `runReports` against the local-folder store at STORE and prints one JSON line.
  * MODE is `recorded` (the BLS file as the mirror leaves it, its sha256 in its metadata),
- * `unrecorded` (the same file seen without that record, so the run hashes it while reading)
- * or `idle` (load everything, run nothing: the floor under every peak RSS).
+ * `unrecorded` (the same file seen without that record, so the run hashes it while reading,
+ * with the native digest the CLI and the Lambda provide), `unrecorded-wasm` (the same with
+ * the domain's portable WebAssembly default) or `idle` (load everything, run nothing: the
+ * floor under every peak RSS).
  */
 import { statSync } from "node:fs"
 import * as path from "node:path"
 import { Effect, Layer } from "effect"
 import { makeLocalStore } from "../adapters/localStore.ts"
+import { nativeInputHasher } from "../adapters/nativeHasher.ts"
+import { InputHasher } from "../domain/reports/inputHasher.ts"
 import { ObjectStore, type StoredObject } from "../domain/store/ObjectStore.ts"
 import { runReports } from "../domain/reports/runReports.ts"
 import { BLS_DATA_KEY } from "../domain/storeKeys.ts"
 
 const MB = 1e6
-const [root, mode] = process.argv.slice(2) as [string, "recorded" | "unrecorded" | "idle"]
+const [root, mode] = process.argv.slice(2) as [string, "recorded" | "unrecorded" | "unrecorded-wasm" | "idle"]
 
 const local = makeLocalStore(root)
 const withoutRecord = (object: StoredObject): StoredObject => {
   const { sha256: _recorded, ...metadata } = object.metadata
   return { ...object, metadata }
 }
-const store = mode === "unrecorded"
+const store = mode.startsWith("unrecorded")
   ? {
     ...local,
     get: (key: string) =>
       Effect.map(local.get(key), (found) => found && { ...found, object: withoutRecord(found.object) })
   }
   : local
-const program = runReports().pipe(Effect.provide(Layer.succeed(ObjectStore, store)))
+const program = runReports().pipe(
+  mode === "unrecorded-wasm" ? (run) => run : Effect.provideService(InputHasher, nativeInputHasher),
+  Effect.provide(Layer.succeed(ObjectStore, store))
+)
 const started = performance.now()
 const cpu = process.cpuUsage()
 const doc = mode === "idle" ? undefined : await Effect.runPromise(program)

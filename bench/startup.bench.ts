@@ -10,9 +10,8 @@
  *
  * Options: `--rounds N` (default 9).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs"
+import { existsSync, mkdirSync, rmSync } from "node:fs"
 import { createRequire } from "node:module"
-import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { startFixtureServer } from "../test/support/fixtureServer.ts"
 import { benchDir, fixtureStore } from "./inputs.ts"
@@ -49,8 +48,10 @@ export const duckdbAvailable = (): boolean => {
   }
 }
 
+/** DuckDB writes its reports under `.bench/duckdb-out/<store>/`, rewritten each run. */
 export const duckdbReports = (label: string, store: string, threads: number): Command => {
-  const out = mkdtempSync(path.join(tmpdir(), "duckdb-reports-"))
+  const out = path.join(benchDir, "duckdb-out", path.basename(store))
+  mkdirSync(out, { recursive: true })
   return node(label, [path.join(projectRoot, "bench", "duckdbReports.mjs"), store, String(threads), out], { node: true })
 }
 

@@ -5,6 +5,7 @@
  */
 import { Effect, Layer } from "effect"
 import { objectStoreLayerFor } from "../adapters/objectStoreFromUrl.ts"
+import { nativeInputHasher } from "../adapters/nativeHasher.ts"
 import { sourceLayer } from "../adapters/sourceLayer.ts"
 import { syncMirror } from "../domain/bls/syncMirror.ts"
 import type { HttpClient } from "../domain/http/HttpClient.ts"
@@ -18,7 +19,6 @@ import type { Settings } from "../domain/settings.ts"
 import type { CommandName, Switches } from "./commandTable.ts"
 import { readOnlyLayer } from "./dryRunStore.ts"
 import { latestStoredReport } from "./latestReport.ts"
-import { nativeInputHasher } from "./nativeHasher.ts"
 import { populationText, reportsStoredText, syncText } from "./summaries.ts"
 
 export interface CommandOutput {

@@ -8,8 +8,7 @@
  * the next one.
  */
 import { Clock, Effect } from "effect"
-import { sha256 } from "@noble/hashes/sha2.js"
-import { bytesToHex } from "@noble/hashes/utils.js"
+import { sha256Hex } from "../bytes/sha256Hex.ts"
 import { SourceHttp } from "../http/SourceHttp.ts"
 import { ObjectStore } from "../store/ObjectStore.ts"
 import { populationStats } from "../reports/populationStats.ts"
@@ -67,7 +66,7 @@ export const fetchPopulation = (options: PopulationOptions) =>
     // A well-formed answer without the years the reports need must not replace a good one.
     yield* populationStats(figures)
     const summary = summarizePopulation(figures)
-    const digest = bytesToHex(sha256(bytes))
+    const digest = yield* sha256Hex(bytes)
 
     const current = yield* store.head(options.key)
     const blsSha256 = options.reportInputs?.blsSha256

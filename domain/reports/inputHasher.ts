@@ -1,17 +1,17 @@
 /**
- * The sha256 the reports compute over their inputs (recorded in `inputs.*.sha256`, so a
- * report names exactly the bytes it was computed from): the small population file always,
- * the BLS file only when the mirror recorded no sha256 for it (a file stored by other means).
+ * The streaming sha256 the reports compute over the BLS file when the mirror recorded no
+ * sha256 for it (a file stored by other means), so a report names exactly the bytes it was
+ * computed from (`inputs.bls.sha256`). Web Crypto has no streaming digest, and the file is
+ * too large to hold, so the hash is fed chunk by chunk as the file streams past.
  *
- * The default is @noble/hashes: plain JavaScript, runs wherever the domain runs (Node, Deno,
- * Lambda), at roughly 60 MB/s inside a report run on a small machine, so an edge that has a
- * native hash (node:crypto) may provide a faster one:
- * `Effect.provideService(InputHasher, nodeHasher)`. Any implementation must give the
+ * The default is hash-wasm's SHA-256 in WebAssembly: it runs wherever the domain runs
+ * (Node, Deno, Lambda, a browser). An edge with a native streaming digest provides it
+ * (adapters/nativeHasher.ts: node:crypto, which Node, Lambda and Deno all have), several
+ * times faster again: `npm run bench` shows both. Any implementation must give the
  * standard sha256 digest in lower-case hex.
  */
-import { sha256 } from "@noble/hashes/sha2.js"
-import { bytesToHex } from "@noble/hashes/utils.js"
-import { Context } from "effect"
+import { Context, Effect } from "effect"
+import { createSHA256 } from "hash-wasm"
 
 export interface IncrementalHash {
   readonly update: (chunk: Uint8Array) => void
@@ -20,19 +20,17 @@ export interface IncrementalHash {
 }
 
 export interface InputHasherShape {
-  readonly sha256: () => IncrementalHash
+  readonly sha256: () => Effect.Effect<IncrementalHash>
 }
 
-export const nobleInputHasher: InputHasherShape = {
-  sha256: () => {
-    const hash = sha256.create()
-    return {
-      update: (chunk) => void hash.update(chunk),
-      digestHex: () => bytesToHex(hash.digest())
-    }
-  }
+export const wasmInputHasher: InputHasherShape = {
+  sha256: () =>
+    Effect.promise(() => createSHA256()).pipe(Effect.map((hash) => {
+      hash.init()
+      return { update: (chunk) => void hash.update(chunk), digestHex: () => hash.digest("hex") }
+    }))
 }
 
 export const InputHasher = Context.Reference<InputHasherShape>("quest/InputHasher", {
-  defaultValue: () => nobleInputHasher
+  defaultValue: () => wasmInputHasher
 })

@@ -9,17 +9,17 @@
  * Effect's Clock unless given) only chooses the dated folder.
  */
 import { Clock, Effect } from "effect"
+import { sha256Hex } from "../bytes/sha256Hex.ts"
 import { BLS_DATA_KEY, POPULATION_KEY, REPORTS_PREFIX } from "../storeKeys.ts"
 import { ObjectStore, getBytes } from "../store/ObjectStore.ts"
 import { decodePopulation } from "../population/decodePopulation.ts"
-import { BestYearAccumulator } from "./bestYearBySeries.ts"
-import { readBlsRows } from "./blsRows.ts"
 import { InputHasher } from "./inputHasher.ts"
 import { populationStats } from "./populationStats.ts"
 import { makeReportDocument, type ReportDocument } from "./reportDocument.ts"
 import { ReportInputsMissing, StoredPopulationInvalid } from "./reportErrors.ts"
 import { reportFiles } from "./reportFiles.ts"
-import { SeriesPeriodCollector, seriesPopulationJoin } from "./seriesPopulationJoin.ts"
+import { readRowReports } from "./rowReports.ts"
+import { seriesPopulationJoin } from "./seriesPopulationJoin.ts"
 import { streamedText } from "./streamedText.ts"
 
 
@@ -52,8 +52,7 @@ export const runReports = Effect.fn("runReports")(function*(options?: { readonly
     Effect.mapError((error) => new StoredPopulationInvalid({ key: POPULATION_KEY, detail: error.message }))
   )
   const stats = yield* populationStats(figures)
-  const populationHash = hasher.sha256()
-  populationHash.update(populationObject.bytes)
+  const populationSha256 = yield* sha256Hex(populationObject.bytes)
 
   const blsObject = yield* store.get(BLS_DATA_KEY)
   if (blsObject === undefined) return yield* missing([BLS_DATA_KEY])
@@ -61,29 +60,23 @@ export const runReports = Effect.fn("runReports")(function*(options?: { readonly
   // the bytes), so hashing it again would only cost time: it is hashed while read only
   // when no such record exists (a file put there by other means).
   const recorded = blsObject.object.metadata["sha256"]
-  const blsHash = recorded === undefined ? hasher.sha256() : undefined
+  const blsHash = recorded === undefined ? yield* hasher.sha256() : undefined
   // One pass: every row feeds both row-based reports (and the bytes the hash, if needed).
-  const bestYears = new BestYearAccumulator()
-  const joined = new SeriesPeriodCollector()
-  const read = yield* readBlsRows(blsObject.body, (row) => {
-    bestYears.add(row)
-    joined.add(row)
-  }, blsHash === undefined ? {} : { onChunk: (chunk) => blsHash.update(chunk) })
+  const { read, best, joinedRows } = yield* readRowReports(blsObject.body, blsHash?.update)
   if (read.rejected > 0) {
     yield* Effect.logWarning(`${BLS_DATA_KEY}: ${read.rejected} lines are not BLS rows and were left out`).pipe(
       Effect.annotateLogs({ examples: read.examples })
     )
   }
-  const best = yield* bestYears.finish()
 
   const doc = makeReportDocument({
     populationStats: stats,
     bestYearBySeries: best.bestYearBySeries,
     seriesWithoutQuarters: best.seriesWithoutQuarters,
-    prs30006032Q01: seriesPopulationJoin(joined.rows, figures),
+    prs30006032Q01: seriesPopulationJoin(joinedRows, figures),
     inputs: {
       bls: { key: BLS_DATA_KEY, sha256: recorded ?? blsHash?.digestHex() ?? "", rows: read.rows, rejected: read.rejected },
-      population: { key: POPULATION_KEY, sha256: populationHash.digestHex(), years: figures.length }
+      population: { key: POPULATION_KEY, sha256: populationSha256, years: figures.length }
     }
   })
 

@@ -32,18 +32,32 @@ export const streamedText = (pieces: () => Iterable<string>): StreamedText => {
   for (const piece of pieces()) contentLength += utf8Length(piece)
   const encoder = new TextEncoder()
   let iterator: Iterator<string> | undefined
+  // What is left of a piece the last chunk had no room for.
+  let pending: string | undefined
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
       iterator ??= pieces()[Symbol.iterator]()
-      // Gather pieces to about CHUNK_BYTES, then encode them at once.
-      let text = ""
-      while (text.length < CHUNK_BYTES) {
-        const next = iterator.next()
-        if (next.done) break
-        text += next.value
+      // Each piece is encoded straight into the chunk, so it is garbage at once: a large
+      // report leaves V8 nothing to promote to its old generation (no text built up per chunk).
+      const chunk = new Uint8Array(CHUNK_BYTES)
+      let used = 0
+      while (used < CHUNK_BYTES) {
+        let piece = pending
+        pending = undefined
+        if (piece === undefined) {
+          const next = iterator.next()
+          if (next.done) break
+          piece = next.value
+        }
+        const { read, written } = encoder.encodeInto(piece, chunk.subarray(used))
+        used += written
+        if (read < piece.length) {
+          pending = piece.slice(read)
+          break
+        }
       }
-      if (text === "") return controller.close()
-      controller.enqueue(encoder.encode(text))
+      if (used === 0) return controller.close()
+      controller.enqueue(chunk.subarray(0, used))
     },
     cancel() {
       iterator?.return?.()
