@@ -34,15 +34,10 @@ export interface HandlerBundle {
  * replaced by a stand-in (infra/lazy/) that `require()`s the real module, built into a
  * file of its own beside the bundle, on first call — so V8 never compiles it at cold
  * start. linkedom imports cssomnom's parser (~200 KB) for `<style>` sheets, which a
- * directory listing never asks for: ~25 ms of every ingest cold start. The report page's
- * charts (Plot and the DOM it draws into) are needed once per report run, after start.
+ * directory listing never asks for: ~25 ms of every ingest cold start.
  */
 const LAZY_MODULES = [
-  { module: "cssomnom/parse", standIn: "./infra/lazy/cssomnomParse.cjs", file: "cssomnom-parse.cjs" },
-  // report.html's charts (domain/reports/reportCharts.ts): Plot, d3 and a DOM to draw into,
-  // ~half of the analytics bundle, needed once per report run and never at cold start.
-  { module: "@observablehq/plot", standIn: "./infra/lazy/observablePlot.cjs", file: "observable-plot.cjs" },
-  { module: "linkedom/cached", standIn: "./infra/lazy/linkedomCached.cjs", file: "linkedom-cached.cjs" }
+  { module: "cssomnom/parse", standIn: "./infra/lazy/cssomnomParse.cjs", file: "cssomnom-parse.cjs" }
 ] as const
 
 const common = {

@@ -8,7 +8,7 @@ import type { PopulationYear } from "../population/decodePopulation.ts"
 import { inputsSummary } from "./inputsSummary.ts"
 import { type ReportCharts, reportCharts } from "./reportCharts.ts"
 import type { ReportDocument } from "./reportDocument.ts"
-import { displayCell, exactCell, isNumeric, reportTables, type Table } from "./reportTables.ts"
+import { displayCell, exactCell, grouped, isNumeric, reportTables, type Table } from "./reportTables.ts"
 
 /** A page with more rows than this is slow to open and sort; the CSV beside it has them all. */
 export const HTML_TABLE_MAX_ROWS = 10_000
@@ -101,12 +101,12 @@ function* plainTable(table: Table): Iterable<string> {
 
 function* bestYearTable(table: Table): Iterable<string> {
   const shown = Math.min(table.rowCount, HTML_TABLE_MAX_ROWS)
-  const total = table.rowCount.toLocaleString("en-US")
+  const total = grouped(table.rowCount, 0)
   yield `<h2 id="best-year">${escape(table.title)}</h2>\n`
   yield `<div data-interactive-table>\n<div class="filter"><label>Filter <input type="search" ` +
     `placeholder="series or year, e.g. PRS30 2022" aria-label="Filter the best-year table"></label>` +
-    `<span class="note"><span data-count>${shown.toLocaleString("en-US")}</span> of ${total} series shown` +
-    `${shown < table.rowCount ? ` (the first ${shown.toLocaleString("en-US")}; ${table.id}.csv has every row)` : ""}` +
+    `<span class="note"><span data-count>${grouped(shown, 0)}</span> of ${total} series shown` +
+    `${shown < table.rowCount ? ` (the first ${grouped(shown, 0)}; ${table.id}.csv has every row)` : ""}` +
     ` · click a column to sort</span></div>\n`
   yield `<div class="scroll"><table>\n${header(table, true)}<tbody>\n`
   yield* tableRows(table, HTML_TABLE_MAX_ROWS)

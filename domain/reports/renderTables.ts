@@ -1,7 +1,7 @@
 /** The reports as aligned plain-text tables, for a terminal (`quest report`, `quest show`). */
 import { inputsSummary } from "./inputsSummary.ts"
 import type { ReportDocument } from "./reportDocument.ts"
-import { type Cell, displayCell, isNumeric, reportTables, type Table } from "./reportTables.ts"
+import { type Cell, displayCell, grouped, isNumeric, reportTables, type Table } from "./reportTables.ts"
 
 export interface TableOptions {
   /** Show at most this many rows of a table, then say how many there are (as duckdb does). */
@@ -28,12 +28,12 @@ const renderTable = (table: Table, maxRows: number): string => {
     ).join("  ").trimEnd()
   const hidden = table.rowCount - body.length
   return [
-    table.rowCount === 1 ? table.title : `${table.title} — ${table.rowCount.toLocaleString("en-US")} rows`,
+    table.rowCount === 1 ? table.title : `${table.title} — ${grouped(table.rowCount, 0)} rows`,
     line(header),
     widths.map((width) => "-".repeat(width)).join("  "),
     ...body.map(line),
     ...(hidden > 0
-      ? [`… ${body.length} of ${table.rowCount.toLocaleString("en-US")} rows shown (--all prints them all, --json the whole document)`]
+      ? [`… ${body.length} of ${grouped(table.rowCount, 0)} rows shown (--all prints them all, --json the whole document)`]
       : [])
   ].join("\n")
 }

@@ -81,8 +81,11 @@ export const reportTables = (doc: ReportDocument): ReadonlyArray<Table> => {
   ]
 }
 
-/** `1234567.891` → `1,234,567.89` (fixed, locale-independent: the same bytes everywhere). */
-const grouped = (n: number, decimals: number): string => {
+/**
+ * `1234567.891` → `1,234,567.89` (fixed, locale-independent: the same bytes everywhere, and
+ * no ICU start-up, which costs a first toLocaleString call tens of milliseconds).
+ */
+export const grouped = (n: number, decimals: number): string => {
   const [whole, fraction] = Math.abs(n).toFixed(decimals).split(".")
   const digits = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")
   return (n < 0 ? "-" : "") + digits + (fraction === undefined ? "" : "." + fraction)
