@@ -77,10 +77,21 @@ const etagOf = (stats: { ino: number; size: number; mtimeMs: number }) =>
 const sameFile = (sidecar: Sidecar, stats: { ino: number; size: number; mtimeMs: number }) =>
   sidecar.ino === stats.ino && sidecar.size === stats.size && sidecar.mtimeMs === stats.mtimeMs
 
+/** A folder's entries; none when it does not exist. */
+const entriesOf = async (folder: string): Promise<Array<Dirent>> => {
+  try {
+    return await fs.readdir(folder, { withFileTypes: true })
+  } catch (cause) {
+    if (isMissing(cause)) return []
+    throw cause
+  }
+}
+
 const removeQuietly = (file: string) => fs.rm(file, { force: true }).catch(() => undefined)
 
-const tempPathBeside = (file: string) =>
-  path.join(path.dirname(file), `${reservedPrefix}tmp-${crypto.randomUUID()}`)
+const tempPrefix = `${reservedPrefix}tmp-`
+
+const tempPathBeside = (file: string) => path.join(path.dirname(file), `${tempPrefix}${crypto.randomUUID()}`)
 
 const bytesOf = (body: Uint8Array | string) => typeof body === "string" ? new TextEncoder().encode(body) : body
 
@@ -285,14 +296,7 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     const folderSegments = folderPart === "" ? [] : segmentsOf(folderPart.slice(0, -1), "prefix")
     const found: Array<ListedObject> = []
     const walk = async (folder: string, keyPrefix: string): Promise<void> => {
-      let entries: Array<Dirent>
-      try {
-        entries = await fs.readdir(folder, { withFileTypes: true })
-      } catch (cause) {
-        if (isMissing(cause)) return
-        throw cause
-      }
-      for (const entry of entries) {
+      for (const entry of await entriesOf(folder)) {
         if (entry.name.startsWith(reservedPrefix)) continue
         const key = keyPrefix + entry.name
         const full = path.join(folder, entry.name)
@@ -388,8 +392,29 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     }
   }
 
+  /** Temp files (data and sidecars) of writes that never finished, anywhere under the root. */
+  const sweepLeftovers = async (olderThan: Date): Promise<ReadonlyArray<string>> => {
+    const removed: Array<string> = []
+    const walk = async (folder: string): Promise<void> => {
+      for (const entry of await entriesOf(folder)) {
+        const full = path.join(folder, entry.name)
+        if (entry.isDirectory()) await walk(full)
+        else if (entry.isFile() && entry.name.startsWith(tempPrefix)) {
+          const stats = await fs.stat(full).catch(() => undefined)
+          if (stats !== undefined && stats.mtime < olderThan) {
+            await removeQuietly(full)
+            removed.push(path.relative(absoluteRoot, full))
+          }
+        }
+      }
+    }
+    await walk(absoluteRoot)
+    return removed.sort()
+  }
+
   return enforceMetadataRules({
     location,
+    sweepLeftovers: (olderThan) => run("sweep", "", () => sweepLeftovers(olderThan)),
     list: (prefix) => run("list", prefix, () => list(prefix)),
     head: (key) => run("head", key, () => head(key)),
     get: (key) => run("get", key, () => get(key)),

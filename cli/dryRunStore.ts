@@ -17,7 +17,8 @@ export const readOnly = (store: ObjectStoreShape): ObjectStoreShape => ({
       Effect.as(skipped("put", key), { etag: "" })
     ),
   copy: (from, to) => skipped("copy", `${from} → ${to}`),
-  delete: (key) => skipped("delete", key)
+  delete: (key) => skipped("delete", key),
+  sweepLeftovers: () => Effect.as(skipped("sweep", "leftovers"), [])
 })
 
 /** `layer`'s store, read-only. */

@@ -37,6 +37,7 @@ export const syncOptionsOf = (settings: Settings, options: IngestOptions = {}) =
   baseUrl: settings.blsBaseUrl,
   concurrency: settings.concurrency,
   maxDeleteShare: settings.maxDeleteShare,
+  leftoverAgeMs: 2 * settings.transferTimeoutMs,
   force: options.force ?? false,
   dryRun: options.dryRun ?? false
 })

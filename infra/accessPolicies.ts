@@ -55,10 +55,11 @@ export interface IngestAccess extends FunctionAccess {
 export const ingestPolicy = ({ bucketArn, logGroupArn, kmsKeyArn, failedIngestsArn }: IngestAccess): PolicyDocument => ({
   Version: "2012-10-17",
   Statement: [
-    allow("ListDataBucket", ["s3:ListBucket"], [bucketArn]),
+    // Multipart: a sync sweeps the uploads a killed run left unfinished.
+    allow("ListDataBucket", ["s3:ListBucket", "s3:ListBucketMultipartUploads"], [bucketArn]),
     allow(
       "ManageOwnPrefixes",
-      ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+      ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
       [
         ...[MIRROR_PREFIX, POPULATION_PREFIX].map((prefix) => `${bucketArn}/${prefix}*`),
         `${bucketArn}/${mirrorStateKeyOf(MIRROR_PREFIX)}`

@@ -5,8 +5,19 @@
  * bytes, and in the mirror's state object (mirrorState.ts), which a sync reads instead of
  * one HEAD per file. A body streamed to the store in parts has no sha256 in its metadata
  * (the hash is known only once the last part is sent); the state has it.
+ *
+ * The source's validators (ETag, Last-Modified) are the source's bytes: they may hold
+ * what S3 metadata cannot (non-ASCII, more than its 2 KB). In the metadata each is kept in
+ * the first form that fits: as given (`source-etag`), base64 of its bytes
+ * (`source-etag-b64`, still sent back in conditional requests), or only its sha256
+ * (`source-etag-sha256`, which says one existed but cannot be sent; the request then
+ * relies on the other validator, or is unconditional and the body's sha256 still spares a
+ * second upload). The state object holds them as given.
  */
 import type { Metadata, StoredObject } from "../store/ObjectStore.ts"
+import { MAX_METADATA_BYTES } from "../store/metadataRules.ts"
+import { sha256 } from "@noble/hashes/sha2.js"
+import { bytesToHex } from "@noble/hashes/utils.js"
 
 export interface MirrorRecord {
   readonly sha256: string | undefined
@@ -19,6 +30,35 @@ export interface MirrorRecord {
   readonly syncedAt: string
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/
+
+/** Header values are byte strings (one char per byte, ≤ U+00FF): their bytes, as base64. */
+const toBase64 = (value: string) => btoa(value.replace(/[^\x00-\xff]/g, "?"))
+
+const fromBase64 = (value: string): string | undefined => {
+  try {
+    return atob(value)
+  } catch {
+    return undefined
+  }
+}
+
+const size = (metadata: Readonly<Record<string, string>>) =>
+  Object.entries(metadata).reduce((sum, [name, value]) => sum + name.length + value.length, 0)
+
+/** Adds `value` under `name` in the first form that keeps `metadata` within S3's budget. */
+const addValidator = (metadata: Record<string, string>, name: string, value: string | undefined) => {
+  if (value === undefined) return
+  const room = MAX_METADATA_BYTES - size(metadata)
+  const forms: ReadonlyArray<readonly [string, string]> = [
+    ...(PRINTABLE_ASCII.test(value) ? [[name, value] as const] : []),
+    [`${name}-b64`, toBase64(value)],
+    [`${name}-sha256`, bytesToHex(sha256(new TextEncoder().encode(value)))]
+  ]
+  const fitting = forms.find(([key, text]) => key.length + text.length <= room)
+  if (fitting !== undefined) metadata[fitting[0]] = fitting[1]
+}
+
 export const toMetadata = (record: MirrorRecord): Metadata => {
   const metadata: Record<string, string> = {
     "size": String(record.size),
@@ -26,10 +66,17 @@ export const toMetadata = (record: MirrorRecord): Metadata => {
     "synced-at": record.syncedAt
   }
   if (record.sha256 !== undefined) metadata["sha256"] = record.sha256
-  if (record.sourceEtag !== undefined) metadata["source-etag"] = record.sourceEtag
-  if (record.sourceLastModified !== undefined) metadata["source-last-modified"] = record.sourceLastModified
   if (record.listingDate !== undefined) metadata["listing-date"] = record.listingDate
+  addValidator(metadata, "source-etag", record.sourceEtag)
+  addValidator(metadata, "source-last-modified", record.sourceLastModified)
   return metadata
+}
+
+const validator = (metadata: Metadata, name: string): string | undefined => {
+  const plain = metadata[name]
+  if (plain !== undefined) return plain
+  const encoded = metadata[`${name}-b64`]
+  return encoded === undefined ? undefined : fromBase64(encoded)
 }
 
 /** The record of a stored object, or undefined when the mirror did not write it. */
@@ -40,8 +87,8 @@ export const fromStored = (stored: Pick<StoredObject, "size" | "metadata">): Mir
     sha256: m["sha256"],
     size: stored.size,
     sourceUrl: m["source-url"],
-    sourceEtag: m["source-etag"],
-    sourceLastModified: m["source-last-modified"],
+    sourceEtag: validator(m, "source-etag"),
+    sourceLastModified: validator(m, "source-last-modified"),
     listingDate: m["listing-date"],
     syncedAt: m["synced-at"] ?? ""
   }

@@ -35,6 +35,12 @@ export interface SyncOptions {
   readonly streamAboveBytes: number
   /** The most a body of unknown size (a compressed answer) may hold in memory. */
   readonly spoolLimitBytes: number
+  /**
+   * A store's leftovers of unfinished writes (S3 multipart uploads, local temp files) older
+   * than this belong to a dead run and are swept before transferring: no transfer in flight
+   * can be this old. Twice the transfer timeout.
+   */
+  readonly leftoverAgeMs: number
 }
 
 export const defaultSyncOptions = {
@@ -45,7 +51,8 @@ export const defaultSyncOptions = {
   dryRun: false,
   // One S3 part: what a streamed body holds in memory anyway.
   streamAboveBytes: 8 * 1024 * 1024,
-  spoolLimitBytes: 64 * 1024 * 1024
+  spoolLimitBytes: 64 * 1024 * 1024,
+  leftoverAgeMs: 2 * 600_000
 } satisfies Omit<SyncOptions, "baseUrl">
 
 export interface SyncSummary {
@@ -125,6 +132,26 @@ const storedFiles = (prefix: string, stateKey: string, concurrency: number) =>
   })
 
 type Counted = Pick<TransferOutcome, "name" | "result" | "bytes">
+
+/**
+ * A run killed mid-transfer (SIGKILL, a Lambda timeout) can leave what no later transfer
+ * overwrites: an S3 multipart upload never completed nor aborted (its parts are billed),
+ * a local folder's temp file. Only those older than `cutoff` go: a younger one may belong
+ * to a run still in flight.
+ */
+const sweepLeftovers = (cutoff: Date) =>
+  Effect.gen(function*() {
+    const store = yield* ObjectStore
+    if (store.sweepLeftovers === undefined) return
+    const swept = yield* store.sweepLeftovers(cutoff)
+    if (swept.length > 0) {
+      yield* Effect.logInfo({
+        event: "sync.leftovers-swept",
+        message: `Removed ${swept.length} leftover(s) of an earlier run that did not finish, older than ${cutoff.toISOString()}`,
+        swept
+      })
+    }
+  })
 
 const summarise = (
   base: Pick<SyncSummary, "source" | "store" | "dryRun" | "listed" | "requests" | "durationMs">,
@@ -264,6 +291,10 @@ const runSync = (options: SyncOptions, state: RunState) =>
         )
 
     if (options.dryRun) return yield* finish(dryRunSummary(plan), plan.delete)
+
+    // A killed transfer leaves its file unstored, so the next run has it to fetch: sweeping
+    // then keeps a run with nothing to do at its two store calls.
+    if (plan.fetch.length > 0) yield* sweepLeftovers(new Date(startedAt - options.leftoverAgeMs))
 
     const syncedAt = new Date(startedAt).toISOString()
     const exits = yield* Effect.forEach(

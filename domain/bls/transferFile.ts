@@ -40,8 +40,16 @@ export interface TransferContext {
 
 const CONTENT_TYPE = "text/plain; charset=utf-8"
 
+/**
+ * True when the stored copy cannot be the listed file: its size disagrees with the
+ * listing. Its validators then vouch for the wrong bytes (a short copy stored under the
+ * real ETag), so the file is asked for unconditionally.
+ */
+export const storedSizeDisagrees = (file: FileToFetch): boolean =>
+  file.entry.size !== undefined && file.current !== undefined && file.current.object.size !== file.entry.size
+
 const requestHeaders = (file: FileToFetch): Record<string, string> => {
-  const record = file.current?.record
+  const record = storedSizeDisagrees(file) ? undefined : file.current?.record
   // A mirror keeps the bytes as served: no transfer encoding to undo, and a
   // Content-Length that counts the bytes we store.
   const headers: Record<string, string> = { "accept-encoding": "identity" }
@@ -49,6 +57,10 @@ const requestHeaders = (file: FileToFetch): Record<string, string> => {
   if (record?.sourceLastModified !== undefined) headers["if-modified-since"] = record.sourceLastModified
   return headers
 }
+
+/** Why a body's size cannot be the listed file's, or undefined when it can. */
+const sizeProblem = (listed: number | undefined, bytes: number, what: string) =>
+  listed === undefined || bytes === listed ? undefined : `${what} ${bytes} bytes, but the listing says ${listed}`
 
 interface Downloaded {
   readonly etag: string | undefined
@@ -80,6 +92,12 @@ const download = (file: FileToFetch, context: TransferContext, recordOf: (valida
     const encoded = (response.headers.get("content-encoding") ?? "identity").toLowerCase() !== "identity"
     const announced = encoded ? null : response.headers.get("content-length")
     const expected = announced !== null && /^\d+$/.test(announced) ? Number(announced) : undefined
+    // A Content-Length other than the listed size is a wrong body before a byte is read.
+    const wrongLength = expected === undefined ? undefined : sizeProblem(file.entry.size, expected, "the response announces")
+    if (wrongLength !== undefined) {
+      yield* Effect.promise(() => response.body?.cancel().catch(() => undefined) ?? Promise.resolve())
+      return yield* new TransientSourceFailure({ url: file.entry.url, reason: wrongLength })
+    }
     const body = digestBody(response.body ?? new ReadableStream({ start: (c) => c.close() }), expected)
     const broken = (cause: unknown) => {
       const reason = body.failure()
@@ -104,7 +122,8 @@ const download = (file: FileToFetch, context: TransferContext, recordOf: (valida
       const unlessSame = new TransformStream<Uint8Array, Uint8Array>({
         // Runs after the digest's own end, which set the digest.
         flush(controller) {
-          if (storedSha256 !== undefined && body.digest()?.sha256 === storedSha256) {
+          const digest = body.digest()
+          if (storedSha256 !== undefined && digest?.sha256 === storedSha256 && digest.bytes === file.current?.object.size) {
             same = true
             controller.error(new SameBytes("the stored object already holds these bytes"))
           }
@@ -125,6 +144,9 @@ const download = (file: FileToFetch, context: TransferContext, recordOf: (valida
     if (digest === undefined) {
       return yield* new TransientSourceFailure({ url: file.entry.url, reason: "body was not read to its end" })
     }
+    // A body without a Content-Length (or one that agreed with it) is held to the listing too.
+    const wrongBody = sizeProblem(file.entry.size, digest.bytes, "the body has")
+    if (wrongBody !== undefined) return yield* new TransientSourceFailure({ url: file.entry.url, reason: wrongBody })
     return { ...validators, digest, spooled, streamed } satisfies Downloaded
   })
 
@@ -167,8 +189,9 @@ export const transferFile = (file: FileToFetch, context: TransferContext) =>
         ? outcome("unchanged", digest.bytes, record, currentEtag)
         : outcome(added, digest.bytes, record, downloaded.streamed.etag)
     }
-    if (previous?.sha256 === digest.sha256) {
+    if (previous?.sha256 === digest.sha256 && file.current?.object.size === digest.bytes) {
       // Same bytes under new validators: keep the object; the state takes the new record.
+      // (Only when the stored object is that size: a recorded sha256 does not vouch for a truncated copy.)
       return outcome("unchanged", digest.bytes, record, currentEtag)
     }
     const written = yield* store.put(context.key, downloaded.spooled!, { contentType: CONTENT_TYPE, metadata: toMetadata(record) })

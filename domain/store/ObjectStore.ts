@@ -68,6 +68,12 @@ export interface ObjectStoreShape {
   readonly copy: (from: string, to: string, options: PutOptions) => Effect.Effect<void, StoreError>
   /** Deleting a missing key succeeds. */
   readonly delete: (key: string) => Effect.Effect<void, StoreError>
+  /**
+   * Removes the store's own leftovers older than `olderThan` — what a writer killed
+   * mid-write (SIGKILL, a Lambda timeout) left outside any key, e.g. a local folder's temp
+   * files — and returns what it removed. Stores that leave nothing behind omit it.
+   */
+  readonly sweepLeftovers?: (olderThan: Date) => Effect.Effect<ReadonlyArray<string>, StoreError>
 }
 
 export class ObjectStore extends Context.Service<ObjectStore, ObjectStoreShape>()("quest/ObjectStore") {}

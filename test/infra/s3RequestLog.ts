@@ -38,6 +38,9 @@ export const authorizationOf = (
     if (method === "GET" && !url.searchParams.has("versions") && !url.searchParams.has("uploads")) {
       return [{ request, action: "s3:ListBucket", resource: bucketArn }]
     }
+    if (method === "GET" && url.searchParams.has("uploads")) {
+      return [{ request, action: "s3:ListBucketMultipartUploads", resource: bucketArn }]
+    }
   } else if (method === "GET" || method === "HEAD") {
     if (url.search === "" || url.searchParams.has("x-id")) return [object("s3:GetObject")]
   } else if (method === "PUT" && url.search.replace(/[?&]x-id=[^&]*/, "") === "") {
@@ -45,6 +48,8 @@ export const authorizationOf = (
     if (typeof source !== "string") return [object("s3:PutObject")]
     const [, ...sourceKey] = decodeURIComponent(source.replace(/^\//, "")).split("/")
     return [object("s3:GetObject", sourceKey.join("/")), object("s3:PutObject")]
+  } else if (method === "DELETE" && url.searchParams.has("uploadId")) {
+    return [object("s3:AbortMultipartUpload")]
   } else if (method === "DELETE" && (url.search === "" || url.searchParams.has("x-id"))) {
     return [object("s3:DeleteObject")]
   }

@@ -301,11 +301,17 @@ describe("the dev stack", () => {
 
     it("let the ingest list its bucket and manage its own prefixes, and nothing else", () => {
       expect(statementsOf("ingest")).toEqual([
-        { Sid: "ListDataBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [BUCKET_ARN] },
+        {
+          Sid: "ListDataBucket",
+          Effect: "Allow",
+          Action: ["s3:ListBucket", "s3:ListBucketMultipartUploads"],
+          Resource: [BUCKET_ARN]
+        },
         {
           Sid: "ManageOwnPrefixes",
           Effect: "Allow",
-          Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+          // Abort: a failed multipart upload is aborted, and a killed run's swept.
+          Action: ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
           // The mirror's state is one object; nothing writes _staging/ any more.
           Resource: [`${BUCKET_ARN}/_state/bls/pr/mirror.json`, `${BUCKET_ARN}/bls/pr/*`, `${BUCKET_ARN}/population/*`]
         },
