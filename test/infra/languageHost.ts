@@ -23,8 +23,11 @@ await pulumi.runtime.setMocks({
     const physical = inputs["name"] ?? inputs["bucket"] ?? `${name}-0a1b2c3`
     return { id: `${name}-id`, state: { ...inputs, name: physical, arn: `arn:aws:mock:::${type}/${name}`, url: `https://mock/${name}` } }
   },
-  call: ({ token, inputs }) =>
-    token === "aws:index/getCallerIdentity:getCallerIdentity" ? { accountId: "123456789012", id: "123456789012" } : inputs
+  call: ({ token, inputs }) => {
+    if (token === "aws:index/getCallerIdentity:getCallerIdentity") return { accountId: "123456789012", id: "123456789012" }
+    if (token === "aws:index/getRegion:getRegion") return { region: "us-east-1", name: "us-east-1", id: "us-east-1" }
+    return inputs
+  }
 }, project, stack, false)
 
 try {

@@ -5,6 +5,8 @@
  * TypeScript feature that type stripping refuses) fails here.
  */
 import { spawn } from "node:child_process"
+import { readFileSync } from "node:fs"
+import { load } from "js-yaml"
 import { describe, expect, it } from "vitest"
 import { readProjectFile, stackConfig } from "./stackConfig.ts"
 
@@ -14,14 +16,15 @@ interface Loaded {
   readonly stderr: string
 }
 
-const loadProgram = (stack: string, overrides: Record<string, string | undefined> = {}, program?: string) =>
+/** Runs a project's program in a plain `node` with its Pulumi.yaml's `nodeargs`, from its folder. */
+const runProgram = (folder: URL, stack: string, config: Record<string, string>, program?: string) =>
   new Promise<Loaded>((resolve, reject) => {
-    const project = readProjectFile()
+    const project = load(readFileSync(new URL("Pulumi.yaml", folder), "utf8")) as ReturnType<typeof readProjectFile>
     const nodeargs = String(project.runtime.options?.["nodeargs"] ?? "").split(/\s+/).filter(Boolean)
-    const child = spawn(process.execPath, [...nodeargs, "test/infra/languageHost.ts", program ?? project.main ?? "index.ts", project.name, stack], {
-      cwd: new URL("../..", import.meta.url).pathname,
+    const child = spawn(process.execPath, [...nodeargs, HOST, program ?? project.main ?? "index.ts", project.name, stack], {
+      cwd: folder.pathname,
       // As the language host passes them: the stack's configuration as JSON, nothing of vitest's.
-      env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", PULUMI_CONFIG: JSON.stringify(stackConfig(stack, overrides)) },
+      env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", PULUMI_CONFIG: JSON.stringify(config) },
       stdio: ["ignore", "pipe", "pipe"]
     })
     let stdout = ""
@@ -31,6 +34,12 @@ const loadProgram = (stack: string, overrides: Record<string, string | undefined
     child.on("error", reject)
     child.on("close", (code) => resolve({ code, stdout, stderr }))
   })
+
+const HOST = new URL("./languageHost.ts", import.meta.url).pathname
+const ROOT = new URL("../../", import.meta.url)
+
+const loadProgram = (stack: string, overrides: Record<string, string | undefined> = {}, program?: string) =>
+  runProgram(ROOT, stack, stackConfig(stack, overrides), program)
 
 describe("the Pulumi program, loaded as Pulumi's Node language host loads it", () => {
   it("declares the dev stack and its outputs", async () => {
@@ -59,5 +68,25 @@ describe("the Pulumi program, loaded as Pulumi's Node language host loads it", (
     const loaded = await loadProgram("dev", {}, "test/infra/viteOnlyProgram.ts")
     expect(loaded.code).toBe(1)
     expect(loaded.stderr).toMatch(/Cannot find module .*infra\/resourceNames/)
+  }, 60_000)
+
+  it("and so does the github-oidc program", async () => {
+    const loaded = await runProgram(new URL("github-oidc/", ROOT), "my-account", {
+      "bls-quest-github-oidc:repository": "acme/bls-quest",
+      "bls-quest-github-oidc:deployEnvironment": "dev",
+      "bls-quest-github-oidc:namePrefix": "bls-quest-",
+      "bls-quest-github-oidc:stateBucket": "",
+      "bls-quest-github-oidc:oidcProviderArn": ""
+    })
+    expect(loaded.stderr).toBe("")
+    expect(loaded.code).toBe(0)
+    const { resources } = JSON.parse(loaded.stdout) as { resources: Array<{ type: string; name: string }> }
+    expect(resources.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+      "aws:iam/openIdConnectProvider:OpenIdConnectProvider github",
+      "aws:iam/role:Role github-bls-quest-deploy",
+      "aws:iam/role:Role github-bls-quest-preview",
+      "aws:iam/rolePolicy:RolePolicy github-bls-quest-deploy",
+      "aws:iam/rolePolicy:RolePolicy github-bls-quest-preview"
+    ])
   }, 60_000)
 })
