@@ -8,6 +8,7 @@
 // Plain JavaScript: it runs before Node knows how to load TypeScript.
 import { randomUUID } from "node:crypto"
 import * as fs from "node:fs"
+import { builtinModules } from "node:module"
 import * as path from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 
@@ -57,6 +58,30 @@ const sourceUrls = {
 }
 
 /**
+ * Node's built-in modules through `require`: imported as ES modules they get a facade
+ * that reads every export, waking lazy getters on the way — node:process opens stdin and
+ * builds its flag list, node:http loads Node's whole bundled undici for its WebSocket —
+ * tens of milliseconds at every start for nothing.
+ */
+const builtins = new Set(builtinModules)
+const requiredBuiltins = {
+  name: "required-builtins",
+  setup(build) {
+    build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      // The stand-in's own require() is the real one.
+      if (args.namespace === "required-builtin") return { path: args.path, external: true }
+      const name = args.path.replace(/^node:/, "")
+      if (!args.path.startsWith("node:") && !builtins.has(name)) return undefined
+      return { path: args.path.startsWith("node:") ? args.path : `node:${name}`, namespace: "required-builtin" }
+    })
+    build.onLoad({ filter: /.*/, namespace: "required-builtin" }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)})`,
+      loader: "js"
+    }))
+  }
+}
+
+/**
  * Builds into a folder of its own, then points current.json at it by a rename, so runs
  * that start at the same time never see a half-written bundle.
  */
@@ -80,7 +105,9 @@ const build = async () => {
     // --offline's fake upstreams: msw's interceptors read files beside their own modules,
     // and a demo mode need not start fast. Loaded from node_modules as they are.
     external: ["msw", "msw/*", "@mswjs/interceptors", "@mswjs/interceptors/*"],
-    plugins: [sourceUrls],
+    // As in the Lambda bundles: Node has fetch, so node-fetch-native's polyfill is dead weight.
+    alias: { "node-fetch-native": "node-fetch-native/native" },
+    plugins: [sourceUrls, requiredBuiltins],
     metafile: true,
     logLevel: "silent"
   })

@@ -8,7 +8,7 @@
  * setting the same way whichever edge it runs from (domain/settings.ts).
  */
 import process from "node:process"
-import { Cause, ConfigProvider, Effect, Exit, Option, Schema } from "effect"
+import { Cause, ConfigProvider, Effect, Exit, Layer, Option, Schema } from "effect"
 import { loadSettings, type Settings, SettingsError, settingSpecs } from "../domain/settings.ts"
 import type { Invocation } from "./args.ts"
 import type { CliLog } from "./cliLog.ts"
@@ -22,11 +22,15 @@ import type { Terminal } from "./terminal.ts"
 import { usage } from "./usage.ts"
 
 /** What running a command needs (the AWS SDK, msw, the domain): loaded only then, so help and usage answer fast. */
-const loadRunner = () =>
-  Effect.promise(async () => {
-    const [commands, ofetchHttp] = await Promise.all([import("./commands.ts"), import("../adapters/ofetchHttp.ts")])
-    return { ...commands, ...ofetchHttp }
-  })
+const loadRunner = () => Effect.promise(() => import("./commands.ts"))
+
+/**
+ * The HTTP transport, loaded when a command first goes upstream: ofetch wakes Node's fetch
+ * (its bundled undici), ~100 ms of start-up that `quest report` does not need.
+ */
+const ofetchHttpLayer = Layer.unwrap(
+  Effect.promise(() => import("../adapters/ofetchHttp.ts")).pipe(Effect.map((ofetchHttp) => ofetchHttp.ofetchHttpLayer))
+)
 
 /** --offline: the fake upstreams (msw and the fixtures), loaded only when asked for. */
 const goOffline = (settings: Settings, rateGiven: boolean) =>
@@ -72,7 +76,7 @@ const program = ({ command, switches, flagged, env, terminal, log, progress }: R
     if (verdict.problem !== undefined) return yield* new UsageProblem({ detail: verdict.problem })
     for (const warning of verdict.warnings) log.say("WARN", "settings.warning", warning)
 
-    const { commandProgram, ofetchHttpLayer } = yield* loadRunner()
+    const { commandProgram } = yield* loadRunner()
     const offline = switches.offline
       ? yield* goOffline(loaded, env[settingSpecs.requestsPerSecond.env] !== undefined)
       : undefined

@@ -8,6 +8,7 @@
  * failure, so Lambda counts an error and sends the event to the on-failure destination.
  */
 import { Cause, Effect, Exit, Layer } from "effect"
+import { ofetchHttpLayer } from "../adapters/ofetchHttp.ts"
 import { sourceLayer } from "../adapters/sourceLayer.ts"
 import { causeMessage } from "../domain/causeMessage.ts"
 import { ingest, type IngestSummary } from "../domain/ingest.ts"
@@ -23,7 +24,7 @@ export interface ScheduledEvent {
   readonly resources?: ReadonlyArray<string>
 }
 
-const runtime = lambdaRuntime((settings) => Layer.mergeAll(lambdaStoreLayer(settings.store), sourceLayer(settings)))
+const runtime = lambdaRuntime((settings) => Layer.mergeAll(lambdaStoreLayer(settings.store), sourceLayer(settings, ofetchHttpLayer)))
 
 const run = Effect.gen(function*() {
   return yield* ingest(yield* FunctionSettings)
