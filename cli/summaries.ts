@@ -1,4 +1,5 @@
 /** The short text each step ends with on stdout (without --json). */
+import { join } from "node:path"
 import type { SyncSummary } from "../domain/bls/syncMirror.ts"
 import type { PopulationRunSummary } from "../domain/population/fetchPopulation.ts"
 import { formatBytes, formatDuration, plural } from "./sizes.ts"
@@ -38,7 +39,9 @@ export const populationText = (s: PopulationRunSummary): string =>
   `Population: ${populationOutcome(s)} → ${s.key}  (${plural(s.rows, "year")} ${s.firstYear}–${s.lastYear}; ` +
   `${formatBytes(s.bytes)} in ${plural(s.requests, "request")}; ${formatDuration(s.durationMs)})\n`
 
+/** Where the reports went; for a local store, the page to open (an S3 store's is a download away). */
 export const reportsStoredText = (folders: ReadonlyArray<string>, location: string): string =>
-  `Reports stored under ${folders.join(" and ")} in ${location}.\n`
+  `Reports stored under ${folders.join(" and ")} in ${location}.\n` +
+  (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? "" : `Open ${join(location, folders.at(-1) ?? "", "report.html")} to look at them.\n`)
 
 export const doneText = (ms: number): string => `Done in ${formatDuration(ms)}.\n`

@@ -52,6 +52,7 @@ describe("quest run", () => {
     expect(stdout).toContain("Population: written (new) → population/population.json")
     expect(stdout).toMatch(/PRS30006011 +2022 +16\.4\n/)
     expect(stdout).toMatch(/Reports stored under reports\/\d{4}-\d\d-\d\d\/ and reports\/latest\//)
+    expect(stdout).toContain(`Open ${join(storePath(), "reports/latest/report.html")} to look at them.\n`)
     expect(stdout).toMatch(/Done in [\d.]+ m?s\.\n$/)
   })
 
