@@ -55,7 +55,7 @@ export const commandSpecs: ReadonlyArray<CommandSpec> = [
     name: "run",
     summary: "The main job: sync BLS, fetch the population, then compute, store and print the reports",
     switches: ["json", "dryRun", "force", "offline", "verbose", "all"],
-    settings: ["store", "contact", ...syncSettings, "populationUrl", ...upstreamPolicy]
+    settings: ["store", "contact", ...syncSettings, "populationUrl", ...upstreamPolicy, "maxReportDropShare"]
   },
   {
     name: "sync",
@@ -73,7 +73,7 @@ export const commandSpecs: ReadonlyArray<CommandSpec> = [
     name: "report",
     summary: "Compute the three reports from the store, store them, and print them",
     switches: ["json", "dryRun", "verbose", "all"],
-    settings: ["store"]
+    settings: ["store", "maxReportDropShare"]
   },
   {
     name: "show",

@@ -61,7 +61,7 @@ const reportsText = (doc: ReportDocument | undefined, context: CommandContext) =
 
 /** The reports; in a dry run, no document (rather than an error) while the store has no inputs yet. */
 const reports = (context: CommandContext) =>
-  runReports({ now: context.now }).pipe(
+  runReports({ now: context.now, maxDropShare: context.settings.maxReportDropShare }).pipe(
     Effect.catchTag("ReportInputsMissing", (missing) =>
       context.switches.dryRun ? Effect.succeed(undefined) : Effect.fail(missing)),
     Effect.provideService(InputHasher, nativeInputHasher),

@@ -80,6 +80,11 @@ export const settingSpecs = {
     env: "QUEST_TRANSFER_TIMEOUT_MS",
     flag: "--transfer-timeout-ms",
     default: "600000",
-    description: "Time allowed for one whole download (headers and body), in ms; a transfer past it is retried"
+    description: "Time allowed for one whole download (headers and body), in ms; a transfer past it is retried"  },
+  maxReportDropShare: {
+    env: "QUEST_MAX_REPORT_DROP_SHARE",
+    flag: "--max-report-drop-share",
+    default: "0.5",
+    description: "Largest share (0-1) by which the BLS rows or series may fall against the last stored report before the reports refuse the input; 1 never refuses"
   }
 } as const satisfies Record<string, SettingSpec>

@@ -21,6 +21,7 @@ export interface Settings {
   readonly retryBaseMs: number
   readonly timeoutMs: number
   readonly transferTimeoutMs: number
+  readonly maxReportDropShare: number
 }
 
 export class SettingsError extends Schema.TaggedError<SettingsError>()("SettingsError", {
@@ -63,7 +64,8 @@ export const loadSettings: Effect.Effect<Settings, SettingsError> = Effect.gen(f
     maxRetries: raw(s.maxRetries),
     retryBaseMs: raw(s.retryBaseMs),
     timeoutMs: raw(s.timeoutMs),
-    transferTimeoutMs: raw(s.transferTimeoutMs)
+    transferTimeoutMs: raw(s.transferTimeoutMs),
+    maxReportDropShare: raw(s.maxReportDropShare)
   }).pipe(Effect.mapError((error) => new SettingsError({ detail: error.message })))
   return {
     store: values.store,
@@ -77,7 +79,8 @@ export const loadSettings: Effect.Effect<Settings, SettingsError> = Effect.gen(f
     maxRetries: yield* numeric(s.maxRetries, values.maxRetries, { integer: true, zero: true }),
     retryBaseMs: yield* numeric(s.retryBaseMs, values.retryBaseMs),
     timeoutMs: yield* numeric(s.timeoutMs, values.timeoutMs),
-    transferTimeoutMs: yield* numeric(s.transferTimeoutMs, values.transferTimeoutMs)
+    transferTimeoutMs: yield* numeric(s.transferTimeoutMs, values.transferTimeoutMs),
+    maxReportDropShare: yield* numeric(s.maxReportDropShare, values.maxReportDropShare, { max: 1, zero: true })
   }
 })
 

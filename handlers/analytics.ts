@@ -17,7 +17,7 @@ import { InputHasher } from "../domain/reports/inputHasher.ts"
 import { runReports } from "../domain/reports/runReports.ts"
 import { POPULATION_KEY } from "../domain/storeKeys.ts"
 import { logEvent } from "./lambdaLogging.ts"
-import { lambdaRuntime } from "./lambdaRuntime.ts"
+import { FunctionSettings, lambdaRuntime } from "./lambdaRuntime.ts"
 import { lambdaStoreLayer } from "./lambdaStore.ts"
 import { LogEvent } from "./logEvents.ts"
 import { judgeRecord, type SqsEvent } from "./s3Notifications.ts"
@@ -45,7 +45,8 @@ export const handler = async (event: SqsEvent): Promise<SqsBatchResponse> => {
   if (triggers.length > 0) {
     const messages = triggers.map((trigger) => trigger.messageId)
     // The runtime's native sha256 for a BLS file without a recorded one (several times the WebAssembly default).
-    const exit = await runtime.runPromiseExit(runReports().pipe(Effect.provideService(InputHasher, nativeInputHasher)))
+    const reports = Effect.flatMap(FunctionSettings, (settings) => runReports({ maxDropShare: settings.maxReportDropShare }))
+    const exit = await runtime.runPromiseExit(reports.pipe(Effect.provideService(InputHasher, nativeInputHasher)))
     if (Exit.isSuccess(exit)) {
       logEvent("INFO", LogEvent.reportsStored, "The reports are stored.", {
         messages,

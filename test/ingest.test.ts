@@ -21,7 +21,8 @@ const settings = (): Settings => ({
   maxRetries: 3,
   retryBaseMs: 5,
   timeoutMs: 5000,
-  transferTimeoutMs: 60_000
+  transferTimeoutMs: 60_000,
+  maxReportDropShare: 0.5
 })
 
 describe("the ingest", () => {

@@ -23,3 +23,18 @@ export class StoredPopulationInvalid extends Schema.TaggedError<StoredPopulation
     return `The stored ${this.key} cannot be read as a population: ${this.detail}`
   }
 }
+
+/**
+ * The BLS data would make reports no one should trust: it holds no valid row, or far fewer
+ * rows or series than the last stored report was computed from. Nothing is written; the
+ * previous reports stay.
+ */
+export class ReportInputRefused extends Schema.TaggedError<ReportInputRefused>()("ReportInputRefused", {
+  key: Schema.String,
+  detail: Schema.String,
+  hint: Schema.String
+}) {
+  override get message() {
+    return `The reports were not computed from ${this.key}: ${this.detail}. The previous reports are kept. ${this.hint}`
+  }
+}

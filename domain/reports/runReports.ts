@@ -16,7 +16,7 @@ import { decodePopulation } from "../population/decodePopulation.ts"
 import { InputHasher } from "./inputHasher.ts"
 import { populationStats } from "./populationStats.ts"
 import { makeReportDocument, type ReportDocument } from "./reportDocument.ts"
-import { ReportInputsMissing, StoredPopulationInvalid } from "./reportErrors.ts"
+import { ReportInputRefused, ReportInputsMissing, StoredPopulationInvalid } from "./reportErrors.ts"
 import { reportFiles } from "./reportFiles.ts"
 import { readRowReports } from "./rowReports.ts"
 import { seriesPopulationJoin } from "./seriesPopulationJoin.ts"
@@ -29,7 +29,33 @@ export const reportFolders = (date: Date): readonly [string, string] => [
   `${REPORTS_PREFIX}latest/`
 ]
 
-export const runReports = Effect.fn("runReports")(function*(options?: { readonly now?: Date }) {
+/** The default of QUEST_MAX_REPORT_DROP_SHARE. */
+export const DEFAULT_MAX_DROP_SHARE = 0.5
+
+/** What the last stored report was computed from, when there is one that reads as a report. */
+const lastReportInput = Effect.gen(function*() {
+  const stored = yield* getBytes(`${reportFolders(new Date(0))[1]}report.json`)
+  if (stored === undefined) return undefined
+  try {
+    const doc = JSON.parse(new TextDecoder().decode(stored.bytes)) as Partial<ReportDocument>
+    const rows = doc.inputs?.bls?.rows
+    const series = (doc.bestYearBySeries?.length ?? 0) + (doc.seriesWithoutQuarters?.length ?? 0)
+    return typeof rows === "number" ? { rows, series, sha256: doc.inputs?.bls?.sha256 } : undefined
+  } catch {
+    return undefined
+  }
+})
+
+export interface RunReportsOptions {
+  readonly now?: Date
+  /**
+   * Largest share (0–1) by which the BLS rows or series may fall against the last stored
+   * report; a sharper drop (a truncated or mostly rejected file) refuses the input.
+   */
+  readonly maxDropShare?: number
+}
+
+export const runReports = Effect.fn("runReports")(function*(options?: RunReportsOptions) {
   const store = yield* ObjectStore
   const hasher = yield* InputHasher
 
@@ -69,13 +95,35 @@ export const runReports = Effect.fn("runReports")(function*(options?: { readonly
     )
   }
 
+  const blsSha256 = recorded ?? blsHash?.digestHex() ?? ""
+  const refuse = (detail: string, hint: string) => new ReportInputRefused({ key: BLS_DATA_KEY, detail, hint })
+  if (read.rows === 0) {
+    return yield* refuse(
+      `it holds no valid BLS row (${read.rejected} line(s) rejected)`,
+      "Check the mirrored file; the next sync fetches it again once upstream changes it."
+    )
+  }
+  const series = best.bestYearBySeries.length + best.seriesWithoutQuarters.length
+  const maxDrop = options?.maxDropShare ?? DEFAULT_MAX_DROP_SHARE
+  const last = maxDrop >= 1 ? undefined : yield* lastReportInput
+  if (last !== undefined && last.sha256 !== blsSha256) {
+    const fell = (now: number, before: number) => before > 0 && now < before * (1 - maxDrop)
+    if (fell(read.rows, last.rows) || fell(series, last.series)) {
+      return yield* refuse(
+        `it holds ${read.rows} rows in ${series} series, against ${last.rows} rows in ${last.series} series ` +
+          `behind the last stored report: more than ${Math.round(maxDrop * 100)}% fewer`,
+        "If upstream really shrank, run the reports with QUEST_MAX_REPORT_DROP_SHARE=1 (--max-report-drop-share 1)."
+      )
+    }
+  }
+
   const doc = makeReportDocument({
     populationStats: stats,
     bestYearBySeries: best.bestYearBySeries,
     seriesWithoutQuarters: best.seriesWithoutQuarters,
     prs30006032Q01: seriesPopulationJoin(joinedRows, figures),
     inputs: {
-      bls: { key: BLS_DATA_KEY, sha256: recorded ?? blsHash?.digestHex() ?? "", rows: read.rows, rejected: read.rejected },
+      bls: { key: BLS_DATA_KEY, sha256: blsSha256, rows: read.rows, rejected: read.rejected },
       population: { key: POPULATION_KEY, sha256: populationSha256, years: figures.length }
     }
   })

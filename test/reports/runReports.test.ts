@@ -169,5 +169,46 @@ describe("running the reports", () => {
       expect(failureOf(await reportsAt(store))._tag).toBe("BlsHeaderInvalid")
       expect(store.writes).toEqual([])
     })
+
+    it("when the BLS file holds only its header, or no valid row, keeping the last reports", async () => {
+      for (const bls of [blsFile([]), blsFile(["PRS30006032\tnot a row", "garbage"])]) {
+        const store = await seededStore()
+        await documentOf(store)
+        const before = await objectsUnder(store, "reports/")
+        await Effect.runPromise(store.put(BLS_DATA_KEY, bls))
+        store.clearWrites()
+        const error = failureOf(await reportsAt(store, "2026-06-06T10:00:00Z"))
+        expect(error._tag).toBe("ReportInputRefused")
+        expect(error.message).toMatch(/^The reports were not computed from bls\/pr\/pr\.data\.0\.Current: it holds no valid BLS row \(\d line\(s\) rejected\)\. The previous reports are kept\./)
+        expect(store.writes).toEqual([])
+        expect(await objectsUnder(store, "reports/")).toEqual(before)
+      }
+    })
+
+    it("when the rows fall by more than the allowed share against the last report, unless allowed", async () => {
+      const store = await seededStore()
+      await documentOf(store)
+      // A file cut off after a third of its lines: still valid rows, far fewer of them.
+      const text = new TextDecoder().decode(blsFixture)
+      const cut = text.slice(0, text.indexOf("\n", Math.floor(text.length / 3)) + 1)
+      await Effect.runPromise(store.put(BLS_DATA_KEY, cut))
+      store.clearWrites()
+      const error = failureOf(await reportsAt(store, "2026-06-06T10:00:00Z"))
+      expect(error.message).toMatch(/it holds \d+ rows in \d+ series, against 38232 rows in \d+ series behind the last stored report: more than 50% fewer/)
+      expect(error.message).toContain("QUEST_MAX_REPORT_DROP_SHARE=1")
+      expect(store.writes).toEqual([])
+
+      const doc = valueOf(await reportsAt(store, "2026-06-06T10:00:00Z", runReports({ maxDropShare: 1 })))
+      expect(doc.inputs.bls.rows).toBeLessThan(38232 / 2)
+    })
+
+    it("but not a modest drop within the share", async () => {
+      const store = await seededStore()
+      await documentOf(store)
+      const text = new TextDecoder().decode(blsFixture)
+      const cut = text.slice(0, text.indexOf("\n", Math.floor(text.length * 0.8)) + 1)
+      await Effect.runPromise(store.put(BLS_DATA_KEY, cut))
+      valueOf(await reportsAt(store, "2026-06-06T10:00:00Z"))
+    })
   })
 })
