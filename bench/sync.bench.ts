@@ -122,9 +122,15 @@ const serveDirectories = async (folders: ReadonlyMap<string, string>) => {
     const etag = `"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`
     const validators = { etag, "last-modified": stats.mtime.toUTCString() }
     if (req.headers["if-none-match"] === etag) return void res.writeHead(304, validators).end()
-    res.writeHead(200, { ...validators, "content-type": "text/plain", "content-length": stats.size })
+    // Ranges as BLS's server answers them: rclone fetches a large file in parallel parts.
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? "")
+    const start = range === null ? 0 : Number(range[1])
+    const end = range === null || range[2] === "" ? stats.size - 1 : Math.min(Number(range[2]), stats.size - 1)
+    const headers = { ...validators, "content-type": "text/plain", "accept-ranges": "bytes", "content-length": end - start + 1 }
+    if (range === null) res.writeHead(200, headers)
+    else res.writeHead(206, { ...headers, "content-range": `bytes ${start}-${end}/${stats.size}` })
     if (req.method === "HEAD") return void res.end()
-    createReadStream(file, { highWaterMark: 256 * 1024 }).pipe(res)
+    createReadStream(file, { start, end, highWaterMark: 256 * 1024 }).pipe(res)
   })
   server.listen(0, "127.0.0.1")
   await new Promise((resolve) => server.once("listening", resolve))
@@ -285,7 +291,10 @@ const benchmark: Benchmark = {
             }
             for (const { tool, first, noop, calls } of results) {
               const ratio = tool === "quest" && rcloneSeconds !== undefined ? first.seconds / rcloneSeconds : undefined
-              cases.push({ case: `${dataset.name}, ${size} → ${target.name}, ${tool}`, measurements: measurements(tool, dataset, first, noop, calls, ratio) })
+              const done = { case: `${dataset.name}, ${size} → ${target.name}, ${tool}`, measurements: measurements(tool, dataset, first, noop, calls, ratio) }
+              // As it goes, so a long run that breaks later keeps what it measured.
+              console.error(`    ${done.case}: ${done.measurements.map((m) => `${m.name} ${m.value.toFixed(m.decimals ?? 1)} ${m.unit}`).join(", ")}`)
+              cases.push(done)
             }
           } finally {
             await moto?.stop()

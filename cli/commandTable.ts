@@ -48,7 +48,7 @@ export interface CommandSpec {
 }
 
 const upstreamPolicy: ReadonlyArray<SettingKey> = ["requestsPerSecond", "maxRetries", "retryBaseMs", "timeoutMs", "transferTimeoutMs"]
-const syncSettings: ReadonlyArray<SettingKey> = ["blsBaseUrl", "concurrency", "maxDeleteShare"]
+const syncSettings: ReadonlyArray<SettingKey> = ["surveys", "blsRootUrl", "blsBaseUrl", "concurrency", "maxDeleteShare"]
 
 export const commandSpecs: ReadonlyArray<CommandSpec> = [
   {

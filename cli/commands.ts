@@ -8,6 +8,7 @@ import { objectStoreLayerFor } from "../adapters/objectStoreFromUrl.ts"
 import { nativeInputHasher } from "../adapters/nativeHasher.ts"
 import { sourceLayer } from "../adapters/sourceLayer.ts"
 import { syncMirror } from "../domain/bls/syncMirror.ts"
+import { surveysFailure, syncSurveys } from "../domain/bls/syncSurveys.ts"
 import type { HttpClient } from "../domain/http/HttpClient.ts"
 import { ingest, populationOptionsOf, syncOptionsOf } from "../domain/ingest.ts"
 import { fetchPopulation } from "../domain/population/fetchPopulation.ts"
@@ -15,17 +16,20 @@ import { InputHasher } from "../domain/reports/inputHasher.ts"
 import { renderTables } from "../domain/reports/renderTables.ts"
 import type { ReportDocument } from "../domain/reports/reportDocument.ts"
 import { reportFolders, runReports } from "../domain/reports/runReports.ts"
-import type { Settings } from "../domain/settings.ts"
+import { type Settings, surveyMirrorsOf } from "../domain/settings.ts"
+import { mirrorPrefixOf } from "../domain/storeKeys.ts"
 import type { CommandName, Switches } from "./commandTable.ts"
 import { readOnlyLayer } from "./dryRunStore.ts"
 import { latestStoredReport } from "./latestReport.ts"
-import { populationText, reportsStoredText, syncText } from "./summaries.ts"
+import { populationText, reportsStoredText, surveysText, syncText } from "./summaries.ts"
 
 export interface CommandOutput {
   /** What --json prints. */
   readonly json: unknown
   /** What a person reads. */
   readonly text: string
+  /** Part of the work failed (one survey of several): printed after the output, and the exit code is 1. */
+  readonly failure?: Error | undefined
 }
 
 export interface CommandContext {
@@ -69,11 +73,20 @@ const reports = (context: CommandContext) =>
   )
 
 const programs = {
-  sync: (context: CommandContext) =>
-    syncMirror(syncOptionsOf(context.settings, options(context.switches))).pipe(
-      Effect.map((summary): CommandOutput => ({ json: summary, text: syncText(summary, context.maxRows) })),
-      Effect.provide(upstreamLayer(context))
-    ),
+  sync: (context: CommandContext) => {
+    const mirrors = surveyMirrorsOf(context.settings)
+    const syncOptions = syncOptionsOf(context.settings, options(context.switches))
+    // One survey: its summary, or its own error, as always. Several: a summary each and a
+    // total, and the failed ones as the command's failure.
+    const program = mirrors.length === 1
+      ? syncMirror({ ...syncOptions, baseUrl: mirrors[0]!.baseUrl, prefix: mirrorPrefixOf(mirrors[0]!.survey) }).pipe(
+        Effect.map((summary): CommandOutput => ({ json: summary, text: syncText(summary, context.maxRows) }))
+      )
+      : syncSurveys(mirrors, syncOptions).pipe(
+        Effect.map((run): CommandOutput => ({ json: run, text: surveysText(run, context.maxRows), failure: surveysFailure(run) }))
+      )
+    return program.pipe(Effect.provide(upstreamLayer(context)))
+  },
   population: (context: CommandContext) =>
     fetchPopulation(populationOptionsOf(context.settings, options(context.switches))).pipe(
       Effect.map((summary): CommandOutput => ({ json: summary, text: populationText(summary) })),
@@ -97,7 +110,7 @@ const programs = {
       const doc = yield* reports(context)
       return {
         json: doc ?? null,
-        text: syncText(ingested.sync, context.maxRows) + populationText(ingested.population) + reportsText(doc, context)
+        text: surveysText(ingested.sync, context.maxRows) + populationText(ingested.population) + reportsText(doc, context)
       } satisfies CommandOutput
     })
 } satisfies Record<CommandName, (context: CommandContext) => Effect.Effect<CommandOutput, unknown>>

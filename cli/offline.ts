@@ -4,7 +4,7 @@
  * (a local fixture server, moto) pass through; any other host is refused, so an offline
  * run never reaches the internet.
  */
-import { type Settings, settingSpecs } from "../domain/settings.ts"
+import { type Settings, settingSpecs, surveyMirrorsOf } from "../domain/settings.ts"
 import { createUpstream } from "../test/support/upstream/index.ts"
 import { startMswUpstream } from "../test/support/upstream/msw.ts"
 
@@ -24,10 +24,12 @@ const isLoopback = (url: string) => ["127.0.0.1", "localhost", "[::1]"].includes
 export const startOffline = (settings: Settings, rateGiven: boolean): OfflineStart => {
   const upstream = createUpstream()
   const reachable = (url: string) => URL.canParse(url) && (upstream.serves(url) || isLoopback(url))
-  const unserved = [
-    [settingSpecs.blsBaseUrl.env, settings.blsBaseUrl],
-    [settingSpecs.populationUrl.env, settings.populationUrl]
-  ].filter(([, url]) => !reachable(url!))
+  const unserved = [...new Map([
+    ...surveyMirrorsOf(settings).map(({ baseUrl }) =>
+      [settings.blsBaseUrl === undefined ? settingSpecs.blsRootUrl.env : settingSpecs.blsBaseUrl.env, baseUrl] as const
+    ),
+    [settingSpecs.populationUrl.env, settings.populationUrl] as const
+  ].filter(([, url]) => !reachable(url!))).entries()]
   if (unserved.length > 0) {
     return {
       ok: false,

@@ -144,10 +144,14 @@ export const runCommand = async (
   process.off("SIGTERM", onSignal)
 
   if (Exit.isSuccess(exit)) {
+    const { failure } = exit.value
     if (switches.json) terminal.out(`${JSON.stringify(exit.value.json, null, 2)}\n`)
-    else terminal.out(exit.value.text + doneText(performance.now() - started))
+    else terminal.out(exit.value.text + (failure === undefined ? doneText(performance.now() - started) : ""))
     await flushed()
-    return EXIT.done
+    if (failure === undefined) return EXIT.done
+    if (log.mode.human) terminal.err(`quest ${command}: ${failure.message}\n`)
+    else log.say("ERROR", "failed", failure.message, { command, errorTag: "_tag" in failure ? String(failure._tag) : "Error", exitCode: EXIT.failed })
+    return EXIT.failed
   }
   if (Cause.hasInterruptsOnly(exit.cause)) {
     const stopped = "Stopped. Work in progress was discarded (nothing partial is left in the store); run again to finish."

@@ -1,6 +1,7 @@
 /** The short text each step ends with on stdout (without --json). */
 import { join } from "node:path"
 import type { SyncSummary } from "../domain/bls/syncMirror.ts"
+import type { SurveysRun } from "../domain/bls/syncSurveys.ts"
 import type { PopulationRunSummary } from "../domain/population/fetchPopulation.ts"
 import { formatBytes, formatDuration, plural } from "./sizes.ts"
 
@@ -15,15 +16,33 @@ const fileLines = (files: SyncSummary["files"], dryRun: boolean, maxRows: number
 }
 
 /** The sync's summary; `maxRows` files at most (a terminal), all when undefined. */
-export const syncText = (s: SyncSummary, maxRows?: number): string => {
+/** A survey's summary (`survey` names it when a run has several), or one sync's. */
+export const syncText = (s: SyncSummary, maxRows?: number, survey?: string): string => {
   const counts = `${s.added} added, ${s.updated} updated, ${s.deleted} deleted, ${s.unchanged} unchanged`
   const traffic = `${plural(s.listed, "file")} listed; ${formatBytes(s.bytesDownloaded)} downloaded in ` +
     `${plural(s.requests, "request")}; ${formatDuration(s.durationMs)}`
   const head = s.dryRun
-    ? `BLS sync (dry run, nothing changed): would be ${counts}  (${traffic})`
-    : `BLS sync: ${counts}  (${traffic})`
+    ? `BLS sync${survey === undefined ? "" : ` ${survey}`} (dry run, nothing changed): would be ${counts}  (${traffic})`
+    : `BLS sync${survey === undefined ? "" : ` ${survey}`}: ${counts}  (${traffic})`
   const refused = s.deleteGuardWouldRefuse === undefined ? [] : [`  A real run would be refused: ${s.deleteGuardWouldRefuse}`]
   return [head, ...refused, ...fileLines(s.files, s.dryRun, maxRows ?? Infinity)].join("\n") + "\n"
+}
+
+/** One summary per survey, then the total; a single survey reads as a plain sync. */
+export const surveysText = (run: SurveysRun, maxRows?: number): string => {
+  const only = run.surveys.length === 1 ? run.surveys[0] : undefined
+  if (only?.ok === true) return syncText(only.summary, maxRows)
+  const each = run.surveys.map((outcome) =>
+    outcome.ok
+      ? syncText(outcome.summary, maxRows, outcome.survey)
+      : `BLS sync ${outcome.survey}: FAILED, nothing deleted and earlier copies kept — ${outcome.error}\n`
+  )
+  if (only !== undefined) return each.join("")
+  const t = run.total
+  const failed = t.failed.length === 0 ? "all synced" : `${t.failed.length} failed (${t.failed.join(", ")})`
+  return each.join("") +
+    `Total: ${plural(t.surveys, "survey")}, ${failed}; ${t.added} added, ${t.updated} updated, ${t.deleted} deleted, ` +
+    `${t.unchanged} unchanged; ${formatBytes(t.bytesDownloaded)} in ${plural(t.requests, "request")}\n`
 }
 
 const populationOutcome = (s: PopulationRunSummary) =>

@@ -1,5 +1,6 @@
 /**
- * The daily ingest: mirror BLS, then fetch the population. The population is written
+ * The daily ingest: mirror the BLS surveys, then fetch the population (once, whatever the
+ * number of surveys). The population is written
  * (and so the analytics triggered) when it changed or when the BLS file the reports read
  * is not the one it was last written with (see fetchPopulation). Both steps run even if
  * one fails, and the run fails if either did: a failed step leaves its previous data in
@@ -7,11 +8,12 @@
  */
 import { Effect, Exit, Schema } from "effect"
 import { causeMessage } from "./causeMessage.ts"
-import { defaultSyncOptions, type SyncSummary, syncMirror } from "./bls/syncMirror.ts"
+import { defaultSyncOptions } from "./bls/syncMirror.ts"
+import { type SurveysRun, syncSurveys } from "./bls/syncSurveys.ts"
 import { fetchPopulation, type PopulationRunSummary } from "./population/fetchPopulation.ts"
 import { ObjectStore } from "./store/ObjectStore.ts"
 import { BLS_DATA_KEY, POPULATION_KEY } from "./storeKeys.ts"
-import type { Settings } from "./settings.ts"
+import { type Settings, surveyMirrorsOf } from "./settings.ts"
 
 export interface IngestOptions {
   readonly dryRun?: boolean
@@ -20,7 +22,7 @@ export interface IngestOptions {
 
 export interface IngestSummary {
   readonly event: "ingest"
-  readonly sync: SyncSummary
+  readonly sync: SurveysRun
   readonly population: PopulationRunSummary
 }
 
@@ -32,9 +34,10 @@ export class IngestFailed extends Schema.TaggedError<IngestFailed>()("IngestFail
   }
 }
 
+/** The sync options of every survey's mirror (each adds its own directory and prefix). */
 export const syncOptionsOf = (settings: Settings, options: IngestOptions = {}) => ({
-  ...defaultSyncOptions,
-  baseUrl: settings.blsBaseUrl,
+  streamAboveBytes: defaultSyncOptions.streamAboveBytes,
+  spoolLimitBytes: defaultSyncOptions.spoolLimitBytes,
   concurrency: settings.concurrency,
   maxDeleteShare: settings.maxDeleteShare,
   leftoverAgeMs: 2 * settings.transferTimeoutMs,
@@ -51,17 +54,20 @@ export const populationOptionsOf = (settings: Settings, options: IngestOptions =
 export const ingest = (settings: Settings, options: IngestOptions = {}) =>
   Effect.gen(function*() {
     const store = yield* ObjectStore
-    const sync = yield* Effect.exit(syncMirror(syncOptionsOf(settings, options)))
+    const mirrors = surveyMirrorsOf(settings)
+    const sync = yield* syncSurveys(mirrors, syncOptionsOf(settings, options))
     // Whatever the sync managed: the BLS file the reports would read now.
     const blsData = yield* store.head(BLS_DATA_KEY)
     const population = yield* Effect.exit(
       fetchPopulation({ ...populationOptionsOf(settings, options), reportInputs: { blsSha256: blsData?.metadata["sha256"] } })
     )
-    if (Exit.isSuccess(sync) && Exit.isSuccess(population)) {
-      return { event: "ingest", sync: sync.value, population: population.value } satisfies IngestSummary
+    if (sync.total.failed.length === 0 && Exit.isSuccess(population)) {
+      return { event: "ingest", sync, population: population.value } satisfies IngestSummary
     }
     const failures = [
-      ...(Exit.isFailure(sync) ? [{ step: "BLS sync", message: causeMessage(sync.cause) }] : []),
+      ...sync.surveys.flatMap((outcome) =>
+        outcome.ok ? [] : [{ step: mirrors.length === 1 ? "BLS sync" : `BLS sync of ${outcome.survey}`, message: outcome.error }]
+      ),
       ...(Exit.isFailure(population) ? [{ step: "population", message: causeMessage(population.cause) }] : [])
     ]
     return yield* new IngestFailed({ failures })

@@ -4,7 +4,11 @@
  * read from here, so they cannot drift apart. Plain data, free of Effect: `quest --help`
  * and the Deno launcher read it without loading the runtime (settings.ts reads the values).
  */
-export const DEFAULT_BLS_BASE_URL = "https://download.bls.gov/pub/time.series/pr/"
+/** Where BLS publishes its time series, one directory per survey (`pr/`, `cu/`, …). */
+export const DEFAULT_BLS_ROOT_URL = "https://download.bls.gov/pub/time.series/"
+export const DEFAULT_SURVEYS = "pr"
+/** The productivity directory, which the reports read. */
+export const DEFAULT_BLS_BASE_URL = `${DEFAULT_BLS_ROOT_URL}${DEFAULT_SURVEYS}/`
 export const DEFAULT_POPULATION_URL =
   "https://honolulu-api.datausa.io/tesseract/data.jsonrecords?cube=acs_yg_total_population_1&drilldowns=Year%2CNation&locale=en&measures=Population"
 
@@ -28,11 +32,23 @@ export const settingSpecs = {
     default: undefined,
     description: "Your e-mail or URL, sent in the User-Agent as BLS requires; required for sync and population"
   },
+  surveys: {
+    env: "QUEST_SURVEYS",
+    flag: "--surveys",
+    default: DEFAULT_SURVEYS,
+    description: "BLS surveys to mirror, comma-separated (pr,cu,la): each from <root>/<survey>/ into bls/<survey>/; the reports read pr"
+  },
+  blsRootUrl: {
+    env: "BLS_ROOT_URL",
+    flag: "--bls-root-url",
+    default: DEFAULT_BLS_ROOT_URL,
+    description: "The BLS directory that holds one directory per survey"
+  },
   blsBaseUrl: {
     env: "BLS_BASE_URL",
     flag: "--bls-base-url",
-    default: DEFAULT_BLS_BASE_URL,
-    description: "The BLS directory page to mirror"
+    default: undefined,
+    description: "One directory page to mirror in place of <root>/<survey>/, for a single survey (unset: the root's)"
   },
   populationUrl: {
     env: "POPULATION_URL",

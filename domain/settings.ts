@@ -7,12 +7,23 @@ import { defaultRetryPolicy } from "./http/retryPolicy.ts"
 import type { SourcePolicy } from "./http/SourceHttp.ts"
 import { type SettingSpec, settingSpecs } from "./settingSpecs.ts"
 
-export { DEFAULT_BLS_BASE_URL, DEFAULT_POPULATION_URL, type SettingSpec, settingSpecs } from "./settingSpecs.ts"
+export {
+  DEFAULT_BLS_BASE_URL,
+  DEFAULT_BLS_ROOT_URL,
+  DEFAULT_POPULATION_URL,
+  type SettingSpec,
+  settingSpecs
+} from "./settingSpecs.ts"
 
 export interface Settings {
   readonly store: string
   readonly contact: string
-  readonly blsBaseUrl: string
+  /** Survey codes, as given, without repeats: `["pr", "cu"]`. */
+  readonly surveys: ReadonlyArray<string>
+  /** Ends with `/`. */
+  readonly blsRootUrl: string
+  /** One directory in place of the root's, for a single survey. */
+  readonly blsBaseUrl: string | undefined
   readonly populationUrl: string
   readonly requestsPerSecond: number
   readonly concurrency: number
@@ -50,12 +61,47 @@ const numeric = (spec: SettingSpec, value: string, options: { integer?: boolean;
     : Effect.fail(new SettingsError({ detail: `${spec.env}=${JSON.stringify(value)} must be ${rule}`, env: spec.env, value, rule }))
 }
 
+/** BLS's survey codes are two letters (pr, cu, la, oe…); a few more allow for what may come. */
+const SURVEY_CODE = /^[a-z][a-z0-9]{1,9}$/
+
+export const SURVEYS_RULE = "survey codes separated by commas, e.g. pr,cu (lower-case letters and digits, as in BLS's directory names)"
+
+/** The survey codes a list names, or what is wrong with it (for the CLI and the stack alike). */
+export const parseSurveys = (value: string): { readonly codes: ReadonlyArray<string> } | { readonly problem: string } => {
+  const codes = [...new Set(value.split(",").map((code) => code.trim()).filter((code) => code !== ""))]
+  const bad = codes.find((code) => !SURVEY_CODE.test(code))
+  if (bad !== undefined) return { problem: `${JSON.stringify(bad)} is not a survey code` }
+  return codes.length === 0 ? { problem: "no survey is named" } : { codes }
+}
+
+const surveyList = (spec: SettingSpec, value: string) => {
+  const parsed = parseSurveys(value)
+  return "codes" in parsed
+    ? Effect.succeed(parsed.codes)
+    : Effect.fail(new SettingsError({
+      detail: `${spec.env}=${JSON.stringify(value)}: ${parsed.problem}; it must be ${SURVEYS_RULE}`,
+      env: spec.env,
+      value,
+      rule: `${SURVEYS_RULE}; ${parsed.problem}`
+    }))
+}
+
+const directoryUrl = (spec: SettingSpec, value: string) => {
+  const rule = "an http(s) URL"
+  if (!/^https?:\/\/[^/]/i.test(value)) {
+    return Effect.fail(new SettingsError({ detail: `${spec.env}=${JSON.stringify(value)} must be ${rule}`, env: spec.env, value, rule }))
+  }
+  return Effect.succeed(value.endsWith("/") ? value : `${value}/`)
+}
+
 /** Reads the settings from the current ConfigProvider (the environment by default). */
 export const loadSettings: Effect.Effect<Settings, SettingsError> = Effect.gen(function*() {
   const s = settingSpecs
   const values = yield* Config.all({
     store: raw(s.store),
     contact: raw(s.contact),
+    surveys: raw(s.surveys),
+    blsRootUrl: raw(s.blsRootUrl),
     blsBaseUrl: raw(s.blsBaseUrl),
     populationUrl: raw(s.populationUrl),
     requestsPerSecond: raw(s.requestsPerSecond),
@@ -67,10 +113,23 @@ export const loadSettings: Effect.Effect<Settings, SettingsError> = Effect.gen(f
     transferTimeoutMs: raw(s.transferTimeoutMs),
     maxReportDropShare: raw(s.maxReportDropShare)
   }).pipe(Effect.mapError((error) => new SettingsError({ detail: error.message })))
+  const surveys = yield* surveyList(s.surveys, values.surveys)
+  const blsBaseUrl = values.blsBaseUrl.trim() === "" ? undefined : values.blsBaseUrl.trim()
+  if (blsBaseUrl !== undefined && surveys.length > 1) {
+    return yield* new SettingsError({
+      detail: `${s.blsBaseUrl.env} names one directory, but ${s.surveys.env} asks for ${surveys.length} surveys (${surveys.join(",")}); ` +
+        `unset ${s.blsBaseUrl.env} and set ${s.blsRootUrl.env} to the directory that holds them`,
+      env: s.blsBaseUrl.env,
+      value: blsBaseUrl,
+      rule: `unset when ${s.surveys.env} names several surveys (set ${s.blsRootUrl.env} to the directory that holds them)`
+    })
+  }
   return {
     store: values.store,
     contact: values.contact.trim(),
-    blsBaseUrl: values.blsBaseUrl,
+    surveys,
+    blsRootUrl: yield* directoryUrl(s.blsRootUrl, values.blsRootUrl.trim()),
+    blsBaseUrl,
     populationUrl: values.populationUrl,
     requestsPerSecond: yield* numeric(s.requestsPerSecond, values.requestsPerSecond),
     concurrency: yield* numeric(s.concurrency, values.concurrency, { integer: true }),
@@ -83,6 +142,15 @@ export const loadSettings: Effect.Effect<Settings, SettingsError> = Effect.gen(f
     maxReportDropShare: yield* numeric(s.maxReportDropShare, values.maxReportDropShare, { max: 1, zero: true })
   }
 })
+
+/** One mirror per survey: its directory and its place in the store. */
+export interface SurveyMirror {
+  readonly survey: string
+  readonly baseUrl: string
+}
+
+export const surveyMirrorsOf = (settings: Pick<Settings, "surveys" | "blsRootUrl" | "blsBaseUrl">): ReadonlyArray<SurveyMirror> =>
+  settings.surveys.map((survey) => ({ survey, baseUrl: settings.blsBaseUrl ?? `${settings.blsRootUrl}${survey}/` }))
 
 /** The upstream etiquette the settings ask for. */
 export const sourcePolicyOf = (settings: Settings): SourcePolicy => ({

@@ -118,7 +118,9 @@ const declareFunctions = (prefix: string, settings: StackSettings, bucket: aws.s
     environment: {
       [settingSpecs.store.env]: store,
       [settingSpecs.contact.env]: settings.contact,
-      [settingSpecs.blsBaseUrl.env]: settings.blsBaseUrl,
+      [settingSpecs.surveys.env]: settings.surveys.join(","),
+      [settingSpecs.blsRootUrl.env]: settings.blsRootUrl,
+      ...(settings.blsBaseUrl === undefined ? {} : { [settingSpecs.blsBaseUrl.env]: settings.blsBaseUrl }),
       [settingSpecs.populationUrl.env]: settings.populationUrl,
       [settingSpecs.requestsPerSecond.env]: String(settings.requestsPerSecond),
       [settingSpecs.concurrency.env]: String(settings.concurrency),

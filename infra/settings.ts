@@ -9,7 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi"
 import { checkContact } from "../domain/contact.ts"
-import type { Settings } from "../domain/settings.ts"
+import { parseSurveys, type Settings, SURVEYS_RULE } from "../domain/settings.ts"
 
 /** The retention periods CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS = [
@@ -46,7 +46,7 @@ export const isProductionStack = (stack: string) => /(^|[^a-z])(prod|production|
 
 /** The domain's own settings the stack passes to the ingest (as its QUEST_* environment). */
 export interface StackSettings extends
-  Pick<Settings, "contact" | "blsBaseUrl" | "populationUrl" | "requestsPerSecond" | "concurrency" | "maxDeleteShare">
+  Pick<Settings, "contact" | "surveys" | "blsRootUrl" | "blsBaseUrl" | "populationUrl" | "requestsPerSecond" | "concurrency" | "maxDeleteShare">
 {
   readonly region: string
   readonly schedule: string
@@ -101,6 +101,11 @@ const positive = (key: string, value: string) => {
 
 const optional = (value: string) => (value.trim() === "" ? undefined : value.trim())
 
+const surveysOf = (value: string) => {
+  const parsed = parseSurveys(value)
+  return "codes" in parsed ? parsed.codes : fail("surveys", `${parsed.problem}; it must be ${SURVEYS_RULE}`, "pr,cu")
+}
+
 export const readStackSettings = (): StackSettings => {
   const config = new pulumi.Config()
   const region = new pulumi.Config("aws").require("region")
@@ -119,12 +124,19 @@ export const readStackSettings = (): StackSettings => {
   // the same message and hint as an empty one.
   const contact = requireContact(config.get("contact") ?? "")
   const kmsKeyArn = optional(config.require("kmsKeyArn"))
+  const surveys = surveysOf(config.require("surveys"))
+  const blsBaseUrl = optional(config.require("blsBaseUrl"))
+  if (blsBaseUrl !== undefined && surveys.length > 1) {
+    fail("blsBaseUrl", `it names one directory, but surveys names ${surveys.length}; leave it empty and set blsRootUrl`, '""')
+  }
   if (kmsKeyArn !== undefined && !kmsKeyArn.startsWith("arn:")) fail("kmsKeyArn", "expected a key ARN")
 
   return {
     region,
     contact,
-    blsBaseUrl: config.require("blsBaseUrl"),
+    surveys,
+    blsRootUrl: config.require("blsRootUrl").replace(/\/?$/, "/"),
+    blsBaseUrl,
     populationUrl: config.require("populationUrl"),
     requestsPerSecond: positive("requestsPerSecond", config.require("requestsPerSecond")),
     concurrency: number("concurrency", 1, 64),

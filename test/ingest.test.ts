@@ -1,4 +1,5 @@
 /** The daily ingest: both steps, and when the population is (re)written. */
+import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { ingest } from "../domain/ingest.ts"
 import type { Settings } from "../domain/settings.ts"
@@ -13,6 +14,8 @@ const upstream = useUpstream()
 const settings = (): Settings => ({
   store: "memory://test",
   contact: "quest-tests@example.com",
+  surveys: ["pr"],
+  blsRootUrl: "https://unused.example/",
   blsBaseUrl: upstream.bls.baseUrl,
   populationUrl: upstream.population.url,
   requestsPerSecond: 1000,
@@ -25,11 +28,38 @@ const settings = (): Settings => ({
   maxReportDropShare: 0.5
 })
 
+describe("the ingest of several surveys", () => {
+  const surveys = (): Settings => ({ ...settings(), surveys: ["pr", "cu"], blsRootUrl: upstream.blsRootUrl, blsBaseUrl: undefined })
+
+  it("mirrors each survey under its own prefix and fetches the population once", async () => {
+    const store = makeMemoryStore()
+    const summary = valueOf(await runWith(ingest(surveys()), store))
+    expect(summary.sync.surveys.map((outcome) => [outcome.survey, outcome.ok])).toEqual([["pr", true], ["cu", true]])
+    const keys = (await Effect.runPromise(store.list("bls/"))).map((object) => object.key)
+    expect(keys).toEqual([
+      ...upstream.cu.files().map((file) => `bls/cu/${file.name}`),
+      ...upstream.bls.files().map((file) => `bls/pr/${file.name}`)
+    ])
+    expect(upstream.log.count({ route: "population" })).toBe(1)
+    expect(summary.population).toMatchObject({ written: true })
+  })
+
+  it("fails for the survey that failed, naming it, while the other survey and the population are stored", async () => {
+    upstream.cu.setListing({ html: "<html><body><p>Back soon.</p></body></html>" })
+    const store = makeMemoryStore()
+    const error = failureOf(await runWith(ingest(surveys()), store))
+    expect(error.message).toMatch(/^BLS sync of cu: /)
+    expect(error.message).not.toMatch(/BLS sync of pr/)
+    expect((await Effect.runPromise(store.list("bls/pr/"))).length).toBe(upstream.bls.files().length)
+    expect(await Effect.runPromise(store.head("population/population.json"))).toBeDefined()
+  })
+})
+
 describe("the ingest", () => {
   it("mirrors BLS and stores the population on a first run", async () => {
     const store = makeMemoryStore()
     const summary = valueOf(await runWith(ingest(settings()), store))
-    expect(summary.sync.added).toBe(upstream.bls.files().length)
+    expect(summary.sync.total.added).toBe(upstream.bls.files().length)
     expect(summary.population).toMatchObject({ written: true, reason: "new" })
   })
 
@@ -42,7 +72,7 @@ describe("the ingest", () => {
 
     upstream.bls.put("pr.series", "series_id\nPRS1\n")
     const otherFile = valueOf(await runWith(ingest(settings()), store))
-    expect(otherFile.sync.updated).toBe(1)
+    expect(otherFile.sync.total.updated).toBe(1)
     expect(otherFile.population).toMatchObject({ written: false, reason: "unchanged" })
 
     upstream.bls.put("pr.data.0.Current", changedData())
@@ -59,7 +89,7 @@ describe("the ingest", () => {
     expect(failureOf(await runWith(ingest(settings()), store)).message).toMatch(/^population: /)
 
     const next = valueOf(await runWith(ingest(settings()), store))
-    expect(next.sync).toMatchObject({ added: 0, updated: 0, deleted: 0 })
+    expect(next.sync.total).toMatchObject({ added: 0, updated: 0, deleted: 0 })
     expect(next.population).toMatchObject({ written: true, reason: "rewritten: BLS data changed" })
   })
 

@@ -1,7 +1,7 @@
 /** Reading the settings: defaults, the environment, and values refused with a clear message. */
 import { ConfigProvider, Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { loadSettings, settingSpecs } from "../domain/settings.ts"
+import { loadSettings, settingSpecs, surveyMirrorsOf } from "../domain/settings.ts"
 
 const load = (env: Record<string, string>) =>
   Effect.runPromiseExit(loadSettings.pipe(Effect.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env })))))
@@ -13,8 +13,23 @@ describe("the settings", () => {
     if (exit._tag !== "Success") return
     for (const [name, spec] of Object.entries(settingSpecs)) {
       const value = (exit.value as unknown as Record<string, unknown>)[name]
-      // Numbers come back parsed; every default is written in its canonical form.
-      expect(String(value)).toBe(spec.default ?? "")
+      // Numbers and lists come back parsed; every default is written in its canonical form.
+      expect(String(value ?? "")).toBe(spec.default ?? "")
+    }
+  })
+
+  it("read the surveys as a list of codes, each mirrored from the root unless one directory is given", async () => {
+    const exit = await load({ QUEST_SURVEYS: " pr, cu ,pr,la", BLS_ROOT_URL: "https://mirror.example/ts" })
+    expect(exit._tag === "Success" && surveyMirrorsOf(exit.value)).toEqual([
+      { survey: "pr", baseUrl: "https://mirror.example/ts/pr/" },
+      { survey: "cu", baseUrl: "https://mirror.example/ts/cu/" },
+      { survey: "la", baseUrl: "https://mirror.example/ts/la/" }
+    ])
+    const one = await load({ BLS_BASE_URL: "https://mirror.example/productivity/" })
+    expect(one._tag === "Success" && surveyMirrorsOf(one.value)).toEqual([{ survey: "pr", baseUrl: "https://mirror.example/productivity/" }])
+    for (const surveys of [" , ", "pr,CU", "pr,cu/x"]) {
+      const refused = await load({ QUEST_SURVEYS: surveys })
+      expect(refused._tag === "Failure" && String(refused.cause), surveys).toMatch(/QUEST_SURVEYS/)
     }
   })
 

@@ -213,7 +213,7 @@ describeWithMoto("the function archives Pulumi would upload", (moto) => {
     expect(invocation.logs.filter((line) => typeof line.message !== "object")).toEqual([])
     const succeeded = events(invocation, "ingest.succeeded")
     expect(succeeded).toHaveLength(1)
-    expect(succeeded[0]!.message.summary.sync).toMatchObject({ added: blsFixtureFiles().length, deleted: 0 })
+    expect(succeeded[0]!.message.summary.sync.total).toMatchObject({ added: blsFixtureFiles().length, deleted: 0, failed: [] })
     const pattern = stack.one("aws:cloudwatch/logMetricFilter:LogMetricFilter", "ingest-succeeded").inputs["pattern"]
     expect(invocation.logs.filter((line) => metricFilterMatches(pattern, line))).toEqual(succeeded)
 

@@ -83,7 +83,9 @@ describe("the dev stack", () => {
 
     it("defaults the ingest's settings to the command's defaults", () => {
       const defaults = Object.fromEntries(Object.entries(project.config).map(([key, entry]) => [key, entry.default]))
-      expect(defaults["blsBaseUrl"]).toBe(settingSpecs.blsBaseUrl.default)
+      expect(defaults["surveys"]).toBe(settingSpecs.surveys.default)
+      expect(defaults["blsRootUrl"]).toBe(settingSpecs.blsRootUrl.default)
+      expect(defaults["blsBaseUrl"]).toBe("")
       expect(defaults["populationUrl"]).toBe(settingSpecs.populationUrl.default)
       expect(Number(defaults["requestsPerSecond"])).toBe(Number(settingSpecs.requestsPerSecond.default))
       expect(defaults["concurrency"]).toBe(Number(settingSpecs.concurrency.default))
@@ -225,7 +227,8 @@ describe("the dev stack", () => {
         variables: {
           QUEST_STORE: `s3://${BUCKET}`,
           QUEST_CONTACT: TEST_CONTACT,
-          BLS_BASE_URL: "https://download.bls.gov/pub/time.series/pr/",
+          QUEST_SURVEYS: "pr",
+          BLS_ROOT_URL: "https://download.bls.gov/pub/time.series/",
           POPULATION_URL: settingSpecs.populationUrl.default,
           QUEST_REQUESTS_PER_SECOND: "2",
           QUEST_CONCURRENCY: "4",

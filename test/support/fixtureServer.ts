@@ -15,6 +15,8 @@ export interface FixtureServer {
   readonly url: string
   /** `<url>/pub/time.series/pr/` */
   readonly blsBaseUrl: string
+  /** `<url>/pub/time.series/`, which holds `pr/` and `cu/` */
+  readonly blsRootUrl: string
   /** `<url>/tesseract/data.jsonrecords?cube=…` */
   readonly populationUrl: string
   /** `<url>/api/data?drilldowns=Nation&measures=Population` */
@@ -93,6 +95,7 @@ export const startFixtureServer = async (
   return {
     url: origin,
     blsBaseUrl: local(upstream.bls.baseUrl),
+    blsRootUrl: local(upstream.blsRootUrl),
     populationUrl: local(upstream.population.url),
     legacyPopulationUrl: local(upstream.population.legacyUrl),
     upstream,

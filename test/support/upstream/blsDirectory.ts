@@ -64,10 +64,21 @@ const makeFile = (name: string, bytes: Uint8Array, modified: Date): BlsFile => {
   return { name, bytes, modified, etag }
 }
 
-// Built once per process: hashing 4.7 MB for every test would add up.
-let fixtureFiles: ReadonlyArray<BlsFile> | undefined
-const initialFiles = () =>
-  (fixtureFiles ??= blsFixtureFiles().map((f) => makeFile(f.name, f.bytes, parseListingTime(f.modified))))
+// Built once per process and survey: hashing 4.7 MB for every test would add up.
+const fixtureFiles = new Map<string, ReadonlyArray<BlsFile>>()
+/**
+ * The real `pr` fixtures, as they are for `pr`; for another survey the same bytes under
+ * that survey's names (`cu.series`, `cu.data.0.Current`…), so a second directory is
+ * real BLS data too.
+ */
+const initialFiles = (survey: string) => {
+  let files = fixtureFiles.get(survey)
+  if (files === undefined) {
+    files = blsFixtureFiles().map((f) => makeFile(f.name.replace(/^pr\./, `${survey}.`), f.bytes, parseListingTime(f.modified)))
+    fixtureFiles.set(survey, files)
+  }
+  return files
+}
 
 /** A script must identify itself: an e-mail address or a web address in the User-Agent. */
 export const hasContact = (userAgent: string | null): boolean =>
@@ -107,8 +118,10 @@ const serveFile = (file: BlsFile, request: Request): Response => {
   return new Response(request.method === "HEAD" ? null : chunkedStream(file.bytes), { status: 200, headers })
 }
 
+/** A directory of BLS files; its survey (the files' prefix) is the directory's name: `…/cu/` holds `cu.*`. */
 export const makeBlsDirectory = (baseUrl: string = DEFAULT_BLS_BASE_URL): BlsDirectoryServer => {
   const basePath = new URL(baseUrl).pathname.replace(/\/?$/, "/")
+  const survey = /([^/]+)\/$/.exec(basePath)?.[1] ?? "pr"
   const baseHost = new URL(baseUrl).host
   let files = new Map<string, BlsFile>()
   let listing: { style: ListingStyle; hostileLinks: boolean; html: string | undefined } = { style: "iis", hostileLinks: false, html: undefined }
@@ -131,7 +144,7 @@ export const makeBlsDirectory = (baseUrl: string = DEFAULT_BLS_BASE_URL): BlsDir
     return file
   }
   const reset = () => {
-    files = new Map(initialFiles().map((f) => [f.name, f]))
+    files = new Map(initialFiles(survey).map((f) => [f.name, f]))
     listing = { style: "iis", hostileLinks: false, html: undefined }
   }
   reset()

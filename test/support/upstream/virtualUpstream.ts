@@ -25,7 +25,12 @@ export interface VirtualUpstream {
   readonly handle: (request: Request) => Promise<Response>
   /** Whether this URL's origin is a faked upstream's (any path: unknown ones get 404) — what an interceptor hands to `handle`. */
   readonly serves: (url: string | URL) => boolean
+  /** The `pr` survey's directory. */
   readonly bls: BlsDirectory
+  /** A second survey beside it (`<root>/cu/`), for runs that mirror several. */
+  readonly cu: BlsDirectory
+  /** The directory that holds both: `https://download.bls.gov/pub/time.series/`. */
+  readonly blsRootUrl: string
   readonly population: DataUsaPopulation
   readonly log: RequestLog
   /** Queues faults for the next requests to `target` (a file name, path or URL), one per request. */
@@ -72,20 +77,26 @@ const notFound = () => new Response("Not Found", { status: 404, headers: { "cont
 
 export const createUpstream = (options: UpstreamOptions = {}): VirtualUpstream => {
   const bls = makeBlsDirectory(options.blsBaseUrl)
+  const blsRootUrl = new URL("../", bls.baseUrl).href
+  const cu = makeBlsDirectory(new URL("cu/", blsRootUrl).href)
+  const directories = [bls, cu]
   const population = makeDataUsa(options.populationUrl, options.legacyPopulationUrl)
   const faults = makeFaultQueue()
   const log = makeRequestLog()
   const origins = new Set([bls.baseUrl, population.url, population.legacyUrl].map((u) => new URL(u).origin))
 
+  const directoryOf = (url: URL) => directories.find((directory) => directory.owns(url))
+
   const routeOf = (url: URL): Route => {
-    if (bls.isListing(url)) return "bls-listing"
-    if (bls.owns(url)) return "bls-file"
+    const directory = directoryOf(url)
+    if (directory?.isListing(url)) return "bls-listing"
+    if (directory !== undefined) return "bls-file"
     const endpoint = population.endpointOf(url)
     return endpoint === "tesseract" ? "population" : endpoint === "legacy" ? "legacy-population" : "unknown"
   }
 
   const answer = (request: Request, url: URL, route: Route): Response => {
-    if (route === "bls-listing" || route === "bls-file") return bls.respond(request)
+    if (route === "bls-listing" || route === "bls-file") return directoryOf(url)!.respond(request)
     const endpoint = population.endpointOf(url)
     return endpoint ? population.respond(request, endpoint) : notFound()
   }
@@ -136,11 +147,14 @@ export const createUpstream = (options: UpstreamOptions = {}): VirtualUpstream =
     handle,
     serves: (u) => origins.has(new URL(u).origin),
     bls,
+    cu,
+    blsRootUrl,
     population,
     log,
     failNext: faults.add,
     reset: () => {
       bls.reset()
+      cu.reset()
       population.reset()
       faults.clear()
       log.clear()
