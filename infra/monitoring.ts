@@ -201,7 +201,7 @@ const dashboardBody = (
         properties: {
           title: "Latest runs",
           region,
-          query: pulumi.interpolate`SOURCE '${ingest.logGroup.name}' | SOURCE '${analytics.logGroup.name}' | fields @timestamp, message.event, message.summary, message.error | filter ispresent(message.event) | sort @timestamp desc | limit 50`
+          query: pulumi.interpolate`SOURCE '${ingest.logGroup.name}' | SOURCE '${analytics.logGroup.name}' | fields @timestamp, message.level, message.event, message.message, message.error | filter ispresent(message.event) | sort @timestamp desc | limit 50`
         }
       }
     ]
