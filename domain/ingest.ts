@@ -6,7 +6,7 @@
  * one fails, and the run fails if either did: a failed step leaves its previous data in
  * place.
  */
-import { Effect, Exit, Schema } from "effect"
+import { Clock, Effect, Exit, Schema } from "effect"
 import { causeMessage } from "./causeMessage.ts"
 import { defaultSyncOptions } from "./bls/syncMirror.ts"
 import { type SurveysRun, syncSurveys } from "./bls/syncSurveys.ts"
@@ -18,6 +18,12 @@ import { type Settings, surveyMirrorsOf } from "./settings.ts"
 export interface IngestOptions {
   readonly dryRun?: boolean
   readonly force?: boolean
+  /**
+   * Epoch ms after which the run starts no new work (a Lambda's time limit, less a
+   * reserve): the sync stops its transfers, the population is left for the next run, and
+   * the run fails naming what is left, so the alarm sees it.
+   */
+  readonly stopAt?: number
 }
 
 export interface IngestSummary {
@@ -34,6 +40,13 @@ export class IngestFailed extends Schema.TaggedError<IngestFailed>()("IngestFail
   }
 }
 
+/** A step the run did not start because its time ran out. */
+export class RunOutOfTime extends Schema.TaggedError<RunOutOfTime>()("RunOutOfTime", { step: Schema.String }) {
+  override get message() {
+    return `not started: the run's time ran out; the next run does it.`
+  }
+}
+
 /** The sync options of every survey's mirror (each adds its own directory and prefix). */
 export const syncOptionsOf = (settings: Settings, options: IngestOptions = {}) => ({
   streamAboveBytes: defaultSyncOptions.streamAboveBytes,
@@ -42,7 +55,8 @@ export const syncOptionsOf = (settings: Settings, options: IngestOptions = {}) =
   maxDeleteShare: settings.maxDeleteShare,
   leftoverAgeMs: 2 * settings.transferTimeoutMs,
   force: options.force ?? false,
-  dryRun: options.dryRun ?? false
+  dryRun: options.dryRun ?? false,
+  stopAt: options.stopAt
 })
 
 export const populationOptionsOf = (settings: Settings, options: IngestOptions = {}) => ({
@@ -58,8 +72,12 @@ export const ingest = (settings: Settings, options: IngestOptions = {}) =>
     const sync = yield* syncSurveys(mirrors, syncOptionsOf(settings, options))
     // Whatever the sync managed: the BLS file the reports would read now.
     const blsData = yield* store.head(BLS_DATA_KEY)
+    const outOfTime = options.stopAt !== undefined && (yield* Clock.currentTimeMillis) >= options.stopAt
     const population = yield* Effect.exit(
-      fetchPopulation({ ...populationOptionsOf(settings, options), reportInputs: { blsSha256: blsData?.metadata["sha256"] } })
+      Effect.andThen(
+        outOfTime ? Effect.fail(new RunOutOfTime({ step: "population" })) : Effect.void,
+        fetchPopulation({ ...populationOptionsOf(settings, options), reportInputs: { blsSha256: blsData?.metadata["sha256"] } })
+      )
     )
     if (sync.total.failed.length === 0 && Exit.isSuccess(population)) {
       return { event: "ingest", sync, population: population.value } satisfies IngestSummary

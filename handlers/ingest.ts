@@ -26,13 +26,24 @@ export interface ScheduledEvent {
 
 const runtime = lambdaRuntime((settings) => Layer.mergeAll(lambdaStoreLayer(settings.store), sourceLayer(settings, ofetchHttpLayer)))
 
-const run = Effect.gen(function*() {
-  return yield* ingest(yield* FunctionSettings)
-})
+/** What the run keeps of the function's time to stop its transfers, save what it did and log it. */
+export const STOP_RESERVE_MS = 30_000
 
-export const handler = async (event: ScheduledEvent): Promise<IngestSummary> => {
+/** The part of Lambda's context the ingest reads. */
+export interface LambdaContext {
+  readonly getRemainingTimeInMillis: () => number
+}
+
+const run = (stopAt: number | undefined) =>
+  Effect.gen(function*() {
+    return yield* ingest(yield* FunctionSettings, { stopAt })
+  })
+
+export const handler = async (event: ScheduledEvent, context?: LambdaContext): Promise<IngestSummary> => {
   const trigger = { id: event.id, time: event.time, rule: event.resources?.[0] }
-  const exit = await runtime.runPromiseExit(run)
+  // Stop starting work before Lambda would kill the run mid-way, so it ends with its summary and a failure.
+  const stopAt = context === undefined ? undefined : Date.now() + context.getRemainingTimeInMillis() - STOP_RESERVE_MS
+  const exit = await runtime.runPromiseExit(run(stopAt))
   if (Exit.isSuccess(exit)) {
     logEvent("INFO", LogEvent.ingestSucceeded, "The ingest mirrored BLS and stored the population.", { trigger, summary: exit.value })
     return exit.value

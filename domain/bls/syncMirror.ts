@@ -9,7 +9,7 @@
  * was stored: a sync with nothing to do makes two store calls, whatever the file count.
  * Objects the state does not vouch for are read one by one (HEAD), then recorded.
  */
-import { Cause, Clock, Effect, Exit, Schema } from "effect"
+import { Cause, Clock, Duration, Effect, Exit, Option, Schema } from "effect"
 import { causeMessage } from "../causeMessage.ts"
 import { printable } from "../printable.ts"
 import { SourceHttp } from "../http/SourceHttp.ts"
@@ -41,6 +41,12 @@ export interface SyncOptions {
    * can be this old. Twice the transfer timeout.
    */
   readonly leftoverAgeMs: number
+  /**
+   * Epoch ms (Effect's Clock) after which no transfer starts and any still running is
+   * stopped (storing nothing of it): a Lambda's time limit, less a reserve. The run then
+   * fails with DeadlineReached, naming what is left for the next run.
+   */
+  readonly stopAt?: number | undefined
 }
 
 export const defaultSyncOptions = {
@@ -94,6 +100,19 @@ export class SyncIncomplete extends Schema.TaggedError<SyncIncomplete>()("SyncIn
     const first = this.failures[0]
     return `${this.failures.length} file(s) could not be synced (${this.completed} others were); the previous ` +
       `copies are untouched and no file was deleted. First: ${printable(first?.name ?? "")}: ${first?.message}`
+  }
+}
+
+export class DeadlineReached extends Schema.TaggedError<DeadlineReached>()("DeadlineReached", {
+  completed: Schema.Number,
+  left: Schema.Array(Schema.String),
+  failed: Schema.Number
+}) {
+  override get message() {
+    const first = this.left.slice(0, 3).map((name) => printable(name)).join(", ")
+    return `The run's time ran out: ${this.completed} file(s) synced, ${this.left.length} left for the next run ` +
+      `(${first}${this.left.length > 3 ? ", …" : ""})${this.failed > 0 ? `, ${this.failed} failed` : ""}. Nothing ` +
+      `partial was stored and nothing was deleted; the next run finishes the rest.`
   }
 }
 
@@ -194,6 +213,12 @@ interface RunState {
   outcomes: ReadonlyArray<TransferOutcome>
 }
 
+/** What a run stopped by its deadline left undone, for its summary line. */
+const deadlineFields = (cause: Cause.Cause<unknown>) => {
+  const error = Cause.squash(cause)
+  return error instanceof DeadlineReached ? { left: error.left.length, leftFiles: error.left } : {}
+}
+
 /**
  * One summary line per run, whatever its end: a run that fails or is stopped logs what it
  * did before (the README promises the line; an operator reads it to know what is left).
@@ -214,7 +239,8 @@ export const syncMirror = (options: SyncOptions) =>
           added: count("added"),
           updated: count("updated"),
           deleted: 0,
-          bytesDownloaded: state.outcomes.reduce((sum, o) => sum + o.bytes, 0)
+          bytesDownloaded: state.outcomes.reduce((sum, o) => sum + o.bytes, 0),
+          ...deadlineFields(cause)
         }
         return stopped
           ? Effect.logWarning({ ...fields, message: "BLS sync stopped before it finished; nothing was deleted" })
@@ -297,26 +323,41 @@ const runSync = (options: SyncOptions, state: RunState) =>
     if (plan.fetch.length > 0) yield* sweepLeftovers(new Date(startedAt - options.leftoverAgeMs))
 
     const syncedAt = new Date(startedAt).toISOString()
-    const exits = yield* Effect.forEach(
+    /** Files not started, or stopped, because the run's time ran out. */
+    const left: Array<string> = []
+    /** A transfer within the run's time: none once it has run out; stopped (interrupted) when it does. */
+    const inTime = <A, E, R>(name: string, transfer: Effect.Effect<Exit.Exit<A, E>, never, R>) =>
+      Effect.gen(function*() {
+        if (options.stopAt === undefined) return yield* transfer
+        const remaining = options.stopAt - (yield* Clock.currentTimeMillis)
+        const done = remaining > 0 ? yield* Effect.timeoutOption(transfer, Duration.millis(remaining)) : Option.none()
+        if (Option.isNone(done)) left.push(name)
+        return Option.getOrUndefined(done)
+      })
+    const attempted = yield* Effect.forEach(
       plan.fetch,
       (file) =>
-        Effect.exit(transferFile(file, {
-          key: keyOf(file.entry.name),
-          streamAboveBytes: options.streamAboveBytes,
-          spoolLimitBytes: options.spoolLimitBytes,
-          syncedAt
-        })).pipe(Effect.tap((exit) => {
-          const result = Exit.isSuccess(exit) ? exit.value.result : "failed"
-          return Effect.logDebug({ event: "bls-sync.file", message: `${file.entry.name}: ${result}`, name: file.entry.name, result })
-        })),
+        inTime(
+          file.entry.name,
+          Effect.exit(transferFile(file, {
+            key: keyOf(file.entry.name),
+            streamAboveBytes: options.streamAboveBytes,
+            spoolLimitBytes: options.spoolLimitBytes,
+            syncedAt
+          })).pipe(Effect.tap((exit) => {
+            const result = Exit.isSuccess(exit) ? exit.value.result : "failed"
+            return Effect.logDebug({ event: "bls-sync.file", message: `${file.entry.name}: ${result}`, name: file.entry.name, result })
+          }))
+        ),
       { concurrency: options.concurrency }
     )
-    const outcomes = exits.filter(Exit.isSuccess).map((exit) => exit.value)
+    const exits = attempted.flatMap((exit, index) => exit === undefined ? [] : [{ exit, file: plan.fetch[index]! }])
+    const outcomes = exits.flatMap(({ exit }) => Exit.isSuccess(exit) ? [exit.value] : [])
     state.outcomes = outcomes
-    const failures = exits.flatMap((exit, index) =>
-      Exit.isFailure(exit) ? [{ name: plan.fetch[index]!.entry.name, message: causeMessage(exit.cause) }] : []
+    const failures = exits.flatMap(({ exit, file }) =>
+      Exit.isFailure(exit) ? [{ name: file.entry.name, message: causeMessage(exit.cause) }] : []
     )
-    const deleted = failures.length > 0 ? [] : plan.delete
+    const deleted = failures.length > 0 || left.length > 0 ? [] : plan.delete
 
     // What the store holds now, as the mirror knows it. Saved even when some transfers
     // failed: the others need no second download. Written only when it changed.
@@ -329,6 +370,10 @@ const runSync = (options: SyncOptions, state: RunState) =>
     const nextState = mirrorStateBody(options.baseUrl, known)
     const saveState = nextState === stateBody ? Effect.void : store.put(stateKey, nextState, { contentType: "application/json" })
 
+    if (left.length > 0) {
+      yield* saveState
+      return yield* new DeadlineReached({ completed: outcomes.length, left, failed: failures.length })
+    }
     if (failures.length > 0) {
       yield* saveState
       return yield* new SyncIncomplete({ failures, completed: outcomes.length })
