@@ -13,7 +13,7 @@ import type { HttpClient } from "../domain/http/HttpClient.ts"
 import { ingest, populationOptionsOf, syncOptionsOf } from "../domain/ingest.ts"
 import { fetchPopulation } from "../domain/population/fetchPopulation.ts"
 import { InputHasher } from "../domain/reports/inputHasher.ts"
-import { renderTables } from "../domain/reports/renderTables.ts"
+import { tablesPieces } from "../domain/reports/renderTables.ts"
 import type { ReportDocument } from "../domain/reports/reportDocument.ts"
 import { reportFolders, runReports } from "../domain/reports/runReports.ts"
 import { type Settings, surveyMirrorsOf } from "../domain/settings.ts"
@@ -26,8 +26,8 @@ import { populationText, reportsStoredText, surveysText, syncText } from "./summ
 export interface CommandOutput {
   /** What --json prints. */
   readonly json: unknown
-  /** What a person reads. */
-  readonly text: string
+  /** What a person reads, piece by piece: a report of a million series is never one string. */
+  readonly text: () => Iterable<string>
   /** Part of the work failed (one survey of several): printed after the output, and the exit code is 1. */
   readonly failure?: Error | undefined
 }
@@ -53,14 +53,16 @@ const upstreamLayer = (context: CommandContext) =>
 
 const options = (switches: Switches) => ({ dryRun: switches.dryRun, force: switches.force })
 
-const reportsText = (doc: ReportDocument | undefined, context: CommandContext) => {
+function* reportsText(doc: ReportDocument | undefined, context: CommandContext): Iterable<string> {
   if (doc === undefined) {
-    return "Reports: not computed, the store holds no inputs yet (a real run fetches them first).\n"
+    return yield "Reports: not computed, the store holds no inputs yet (a real run fetches them first).\n"
   }
   const stored = context.switches.dryRun
     ? "Reports: dry run, nothing stored.\n"
     : reportsStoredText(reportFolders(context.now), context.settings.store)
-  return `\n${renderTables(doc, { maxRows: context.maxRows })}\n${stored}`
+  yield "\n"
+  yield* tablesPieces(doc, { maxRows: context.maxRows })
+  yield `\n${stored}`
 }
 
 /** The reports; in a dry run, no document (rather than an error) while the store has no inputs yet. */
@@ -80,25 +82,29 @@ const programs = {
     // total, and the failed ones as the command's failure.
     const program = mirrors.length === 1
       ? syncMirror({ ...syncOptions, baseUrl: mirrors[0]!.baseUrl, prefix: mirrorPrefixOf(mirrors[0]!.survey) }).pipe(
-        Effect.map((summary): CommandOutput => ({ json: summary, text: syncText(summary, context.maxRows) }))
+        Effect.map((summary): CommandOutput => ({ json: summary, text: () => [syncText(summary, context.maxRows)] }))
       )
       : syncSurveys(mirrors, syncOptions).pipe(
-        Effect.map((run): CommandOutput => ({ json: run, text: surveysText(run, context.maxRows), failure: surveysFailure(run) }))
+        Effect.map((run): CommandOutput => ({ json: run, text: () => [surveysText(run, context.maxRows)], failure: surveysFailure(run) }))
       )
     return program.pipe(Effect.provide(upstreamLayer(context)))
   },
   population: (context: CommandContext) =>
     fetchPopulation(populationOptionsOf(context.settings, options(context.switches))).pipe(
-      Effect.map((summary): CommandOutput => ({ json: summary, text: populationText(summary) })),
+      Effect.map((summary): CommandOutput => ({ json: summary, text: () => [populationText(summary)] })),
       Effect.provide(upstreamLayer(context))
     ),
   report: (context: CommandContext) =>
-    Effect.map(reports(context), (doc): CommandOutput => ({ json: doc ?? null, text: reportsText(doc, context) })),
+    Effect.map(reports(context), (doc): CommandOutput => ({ json: doc ?? null, text: () => reportsText(doc, context) })),
   show: (context: CommandContext) =>
     latestStoredReport.pipe(
       Effect.map(({ doc, key }): CommandOutput => ({
         json: doc,
-        text: `\n${renderTables(doc, { maxRows: context.maxRows })}\nReports read from ${key} in ${context.settings.store} (not recomputed).\n`
+        text: function*() {
+          yield "\n"
+          yield* tablesPieces(doc, { maxRows: context.maxRows })
+          yield `\nReports read from ${key} in ${context.settings.store} (not recomputed).\n`
+        }
       })),
       Effect.provide(objectStoreLayerFor(context.settings.store))
     ),
@@ -110,7 +116,10 @@ const programs = {
       const doc = yield* reports(context)
       return {
         json: doc ?? null,
-        text: surveysText(ingested.sync, context.maxRows) + populationText(ingested.population) + reportsText(doc, context)
+        text: function*() {
+          yield surveysText(ingested.sync, context.maxRows) + populationText(ingested.population)
+          yield* reportsText(doc, context)
+        }
       } satisfies CommandOutput
     })
 } satisfies Record<CommandName, (context: CommandContext) => Effect.Effect<CommandOutput, unknown>>

@@ -7,6 +7,7 @@
  * Flags are laid over the environment as one ConfigProvider, so the domain reads every
  * setting the same way whichever edge it runs from (domain/settings.ts).
  */
+import { once } from "node:events"
 import process from "node:process"
 import { Cause, ConfigProvider, Effect, Exit, Layer, Option, Schema } from "effect"
 import { loadSettings, type Settings, SettingsError, settingSpecs } from "../domain/settings.ts"
@@ -106,6 +107,22 @@ const errorReport = (cause: Cause.Cause<unknown>, verbose: boolean) => {
   return { error, message, tag: error instanceof Error && "_tag" in error ? String(error._tag) : "Defect" }
 }
 
+/**
+ * Writes the text in pieces of about 64 KB, waiting while stdout's buffer is full, so a
+ * large report flows out as it is made instead of piling up in memory.
+ */
+const writeOut = async (terminal: Terminal, pieces: Iterable<string>) => {
+  let text = ""
+  for (const piece of pieces) {
+    text += piece
+    if (text.length < 64 * 1024) continue
+    terminal.out(text)
+    text = ""
+    if (process.stdout.writableNeedDrain) await once(process.stdout, "drain")
+  }
+  if (text !== "") terminal.out(text)
+}
+
 const flushed = () => new Promise<void>((resolve) => process.stdout.write("", () => resolve()))
 
 /** Runs a command the command line asked for, returning the exit code; `log` says everything on stderr. */
@@ -146,7 +163,10 @@ export const runCommand = async (
   if (Exit.isSuccess(exit)) {
     const { failure } = exit.value
     if (switches.json) terminal.out(`${JSON.stringify(exit.value.json, null, 2)}\n`)
-    else terminal.out(exit.value.text + (failure === undefined ? doneText(performance.now() - started) : ""))
+    else {
+      await writeOut(terminal, exit.value.text())
+      if (failure === undefined) terminal.out(doneText(performance.now() - started))
+    }
     await flushed()
     if (failure === undefined) return EXIT.done
     if (log.mode.human) terminal.err(`quest ${command}: ${failure.message}\n`)

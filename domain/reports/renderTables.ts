@@ -17,26 +17,43 @@ function* firstRows(table: Table, count: number): Iterable<ReadonlyArray<Cell>> 
   }
 }
 
-const renderTable = (table: Table, maxRows: number): string => {
+/**
+ * A table's text, made as it is written: one pass over the shown rows for the column
+ * widths, another for the lines, so a table of a million series is never held as text.
+ */
+function* tablePieces(table: Table, maxRows: number): Iterable<string> {
   const header = table.columns.map((column) => column.name)
-  const body = Array.from(firstRows(table, maxRows), (row) => row.map((cell, i) => displayCell(cell, table.columns[i]!.kind)))
-  const widths = header.map((name, i) => body.reduce((width, cells) => Math.max(width, cells[i]!.length), name.length))
+  const cellsOf = (row: ReadonlyArray<Cell>) => row.map((cell, i) => displayCell(cell, table.columns[i]!.kind))
+  const widths = header.map((name) => name.length)
+  let shown = 0
+  for (const row of firstRows(table, maxRows)) {
+    const cells = cellsOf(row)
+    for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, cells[i]!.length)
+    shown++
+  }
   // Text left, numbers right, so digits line up.
   const line = (cells: ReadonlyArray<string>) =>
     cells.map((cell, i) =>
       isNumeric(table.columns[i]!.kind) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)
     ).join("  ").trimEnd()
-  const hidden = table.rowCount - body.length
-  return [
-    table.rowCount === 1 ? table.title : `${table.title} — ${grouped(table.rowCount, 0)} rows`,
-    line(header),
-    widths.map((width) => "-".repeat(width)).join("  "),
-    ...body.map(line),
-    ...(hidden > 0
-      ? [`… ${body.length} of ${grouped(table.rowCount, 0)} rows shown (--all prints them all, --json the whole document)`]
-      : [])
-  ].join("\n")
+  yield table.rowCount === 1 ? table.title : `${table.title} — ${grouped(table.rowCount, 0)} rows`
+  yield `\n${line(header)}\n${widths.map((width) => "-".repeat(width)).join("  ")}`
+  for (const row of firstRows(table, maxRows)) yield `\n${line(cellsOf(row))}`
+  const hidden = table.rowCount - shown
+  if (hidden > 0) {
+    yield `\n… ${shown} of ${grouped(table.rowCount, 0)} rows shown (--all prints them all, --json the whole document)`
+  }
+}
+
+/** The tables piece by piece, for writing a large report out as it is made. */
+export function* tablesPieces(doc: ReportDocument, options: TableOptions = {}): Iterable<string> {
+  yield inputsSummary(doc)
+  for (const table of reportTables(doc)) {
+    yield "\n\n"
+    yield* tablePieces(table, options.maxRows ?? Infinity)
+  }
+  yield "\n"
 }
 
 export const renderTables = (doc: ReportDocument, options: TableOptions = {}): string =>
-  [inputsSummary(doc), ...reportTables(doc).map((table) => renderTable(table, options.maxRows ?? Infinity))].join("\n\n") + "\n"
+  [...tablesPieces(doc, options)].join("")
