@@ -8,11 +8,15 @@
  * never listed, and refused as keys.
  *
  * Atomic `put`: the body is written to a temp file in the target's folder and renamed into
- * place only when it is complete. A sidecar records the identity (inode, size, mtime) of
- * the data file it describes; a sidecar that does not match its file (a crash between the
- * two renames, a file edited by hand) is ignored, so metadata never vouches for other bytes.
+ * place only when it is complete. A sidecar records the identity of the data file it
+ * describes — size, modification time and sha256, never the inode, so a copy that keeps
+ * bytes and times (`cp -a`, `rsync -a`, `tar`, a backup restore) is the same store; a
+ * sidecar that does not match its file (a crash between the two renames, a file edited by
+ * hand) is ignored, so metadata never vouches for other bytes. A time that matches only to
+ * the second (tar and some filesystems keep no finer) is confirmed by the hash.
  */
-import type { Dirent } from "node:fs"
+import { createHash } from "node:crypto"
+import { createReadStream, type Dirent } from "node:fs"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import { Effect, Layer } from "effect"
@@ -32,10 +36,10 @@ const readAhead = 2
 interface Sidecar {
   readonly contentType?: string | undefined
   readonly metadata: Metadata
-  /** Identity of the data file this sidecar describes. */
-  readonly ino: number
+  /** Identity of the data file this sidecar describes (sidecars of earlier versions lack sha256). */
   readonly size: number
   readonly mtimeMs: number
+  readonly sha256?: string
 }
 
 /** A failure with a message fit for StoreError.detail, keeping the original cause. */
@@ -71,11 +75,22 @@ const detailOf = (cause: unknown): string => {
 }
 
 /** A file's identity and time: a put renames a new file in, so it changes with every write. */
-const etagOf = (stats: { ino: number; size: number; mtimeMs: number }) =>
-  `"${stats.ino.toString(16)}-${stats.size.toString(16)}-${stats.mtimeMs.toString(16)}"`
+const etagOf = (stats: { size: number; mtimeMs: number }) =>
+  `"${stats.size.toString(16)}-${stats.mtimeMs.toString(16)}"`
 
-const sameFile = (sidecar: Sidecar, stats: { ino: number; size: number; mtimeMs: number }) =>
-  sidecar.ino === stats.ino && sidecar.size === stats.size && sidecar.mtimeMs === stats.mtimeMs
+const sha256OfFile = async (file: string): Promise<string> => {
+  const hash = createHash("sha256")
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
+  return hash.digest("hex")
+}
+
+/** Whether `sidecar` describes the file at `dataFile` (see the module comment). */
+const sameFile = async (sidecar: Sidecar, stats: { size: number; mtimeMs: number }, dataFile: string) => {
+  if (sidecar.size !== stats.size) return false
+  if (sidecar.mtimeMs === stats.mtimeMs) return true
+  const sameSecond = Math.floor(sidecar.mtimeMs / 1000) === Math.floor(stats.mtimeMs / 1000)
+  return sameSecond && sidecar.sha256 !== undefined && sidecar.sha256 === await sha256OfFile(dataFile)
+}
 
 /** A folder's entries; none when it does not exist. */
 const entriesOf = async (folder: string): Promise<Array<Dirent>> => {
@@ -207,11 +222,11 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
 
   const describe = async (
     key: string,
-    metaFile: string,
-    stats: { ino: number; size: number; mtimeMs: number; mtime: Date }
+    paths: { data: string; meta: string },
+    stats: { size: number; mtimeMs: number; mtime: Date }
   ): Promise<StoredObject> => {
-    const sidecar = await readSidecar(metaFile)
-    const valid = sidecar !== undefined && sameFile(sidecar, stats) ? sidecar : undefined
+    const sidecar = await readSidecar(paths.meta)
+    const valid = sidecar !== undefined && await sameFile(sidecar, stats, paths.data) ? sidecar : undefined
     return {
       key,
       size: stats.size,
@@ -228,9 +243,9 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     const sidecar: Sidecar = {
       contentType: options.contentType,
       metadata: { ...options.metadata },
-      ino: stats.ino,
       size: stats.size,
-      mtimeMs: stats.mtimeMs
+      mtimeMs: stats.mtimeMs,
+      sha256: await sha256OfFile(dataFile)
     }
     await fs.mkdir(path.dirname(metaFile), { recursive: true })
     const temp = tempPathBeside(metaFile)
@@ -284,7 +299,7 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     const paths = pathsOf(key)
     try {
       const stats = await fs.stat(paths.data)
-      return stats.isFile() ? await describe(key, paths.meta, stats) : undefined
+      return stats.isFile() ? await describe(key, paths, stats) : undefined
     } catch (cause) {
       if (isMissing(cause)) return undefined
       throw cause
@@ -328,7 +343,7 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
         await file.close()
         return undefined
       }
-      return { object: await describe(key, paths.meta, stats), body: fileStream(file) }
+      return { object: await describe(key, paths, stats), body: fileStream(file) }
     } catch (cause) {
       await file.close().catch(() => undefined)
       throw cause

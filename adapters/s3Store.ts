@@ -38,10 +38,30 @@ class StoreFailure extends Error {}
 const environment = (): Readonly<Record<string, string | undefined>> => globalThis.process?.env ?? {}
 
 /** An S3 client configured from the standard AWS environment. */
+/**
+ * No S3 request waits without bound (one was seen still waiting after 700 s): connecting
+ * must succeed within 5 s, a socket with no traffic for 30 s (no answer, a stalled upload
+ * or download) is dropped, and one request (a PutObject, one 8 MiB part) ends within
+ * 5 min. Each failure is retried by the SDK's standard policy (3 attempts in all), so a
+ * request that is never answered fails after about 3 × 30 s instead of hanging the run.
+ * (The SDK's own `requestTimeout` only warns unless told to throw.)
+ */
+export const S3_TIMEOUTS = {
+  connectionTimeout: 5_000,
+  socketTimeout: 30_000,
+  requestTimeout: 300_000,
+  throwOnRequestTimeout: true
+} as const
+
 export const s3ClientFromEnv = (config: S3ClientConfig = {}): S3Client => {
   const env = environment()
   const endpointOverride = env["AWS_ENDPOINT_URL_S3"] || env["AWS_ENDPOINT_URL"]
-  return new S3Client({ ...(endpointOverride ? { forcePathStyle: true } : {}), ...config })
+  return new S3Client({
+    ...(endpointOverride ? { forcePathStyle: true } : {}),
+    requestHandler: S3_TIMEOUTS,
+    maxAttempts: 3,
+    ...config
+  })
 }
 
 interface AwsError {
