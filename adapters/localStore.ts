@@ -64,6 +64,8 @@ const detailOf = (cause: unknown): string => {
       return `permission denied (${text}); check the folder's owner and mode`
     case "ENOSPC":
       return `the disk is full (${text})`
+    case "EROFS":
+      return `the file system is read-only (${text}); point QUEST_STORE at a writable folder`
     case "EEXIST":
     case "ENOTDIR":
     case "EISDIR":
@@ -427,8 +429,30 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     return removed.sort()
   }
 
+  /** The root is a writable folder (created if only it is missing), or says why not. */
+  const checkWritable = async () => {
+    const root = await fs.stat(absoluteRoot).catch((cause: unknown) => {
+      if (errnoCode(cause) === "ENOENT") return undefined
+      throw cause
+    })
+    if (root === undefined) {
+      const parent = path.dirname(absoluteRoot)
+      const parentStats = await fs.stat(parent).catch(() => undefined)
+      if (parentStats === undefined || !parentStats.isDirectory()) {
+        throw new StoreFailure(`the folder ${absoluteRoot} does not exist, nor does its parent ${parent}; create it or set QUEST_STORE`)
+      }
+      await fs.mkdir(absoluteRoot)
+    } else if (!root.isDirectory()) {
+      throw new StoreFailure(`${absoluteRoot} is a file, not a folder; set QUEST_STORE to a folder`)
+    }
+    const probe = path.join(absoluteRoot, `${tempPrefix}probe-${crypto.randomUUID()}`)
+    await fs.writeFile(probe, "", { flag: "wx" })
+    await removeQuietly(probe)
+  }
+
   return enforceMetadataRules({
     location,
+    checkWritable: () => run("write to", "", () => checkWritable()),
     sweepLeftovers: (olderThan) => run("sweep", "", () => sweepLeftovers(olderThan)),
     list: (prefix) => run("list", prefix, () => list(prefix)),
     head: (key) => run("head", key, () => head(key)),

@@ -18,7 +18,9 @@ export const readOnly = (store: ObjectStoreShape): ObjectStoreShape => ({
     ),
   copy: (from, to) => skipped("copy", `${from} → ${to}`),
   delete: (key) => skipped("delete", key),
-  sweepLeftovers: () => Effect.as(skipped("sweep", "leftovers"), [])
+  sweepLeftovers: () => Effect.as(skipped("sweep", "leftovers"), []),
+  // A dry run writes nothing, so a read-only store is fine for it.
+  checkWritable: () => Effect.void
 })
 
 /** `layer`'s store, read-only. */

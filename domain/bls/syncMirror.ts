@@ -258,6 +258,8 @@ const runSync = (options: SyncOptions, state: RunState) =>
     const keyOf = (name: string) => `${options.prefix}${name}`
     const stateKey = mirrorStateKeyOf(options.prefix)
 
+    // A store that cannot take the files is found out before anything is downloaded.
+    if (!options.dryRun && store.checkWritable !== undefined) yield* store.checkWritable()
     const page = yield* source.getBytes(options.baseUrl, MAX_LISTING_BYTES)
     const html = new TextDecoder().decode(page)
     const listing = parseDirectoryListing(html, options.baseUrl)

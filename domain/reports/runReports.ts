@@ -68,6 +68,8 @@ export const runReports = Effect.fn("runReports")(function*(options?: RunReports
       ]
     })
 
+  // A store that cannot take the reports is found out before they are computed.
+  if (store.checkWritable !== undefined) yield* store.checkWritable()
   const populationObject = yield* getBytes(POPULATION_KEY)
   if (populationObject === undefined) {
     // One message names everything that is missing, so look for the other input too.

@@ -74,6 +74,12 @@ export interface ObjectStoreShape {
    * files — and returns what it removed. Stores that leave nothing behind omit it.
    */
   readonly sweepLeftovers?: (olderThan: Date) => Effect.Effect<ReadonlyArray<string>, StoreError>
+  /**
+   * Fails when a write could not succeed (a read-only disk, a file where the folder should
+   * be, a missing parent folder), so a run finds out before it downloads anything. Stores
+   * that cannot tell without writing an object (S3) omit it.
+   */
+  readonly checkWritable?: () => Effect.Effect<void, StoreError>
 }
 
 export class ObjectStore extends Context.Service<ObjectStore, ObjectStoreShape>()("quest/ObjectStore") {}
