@@ -20,13 +20,14 @@ import { PackedYearSums } from "./packedYearSums.ts"
 import { ByteColumn, SeriesNames } from "./seriesNames.ts"
 
 export interface BestYear {
-  readonly series_id: string
+  readonly seriesId: string
   readonly year: number
-  readonly value: number
+  /** The year's Q01–Q04 values summed (not a figure BLS published). */
+  readonly sumQ01Q04: number
 }
 
 export interface BestYearReport {
-  /** Sorted by series_id. */
+  /** Sorted by seriesId. */
   readonly bestYearBySeries: ReadonlyArray<BestYear>
   /** Series that have rows but none for Q01–Q04, sorted. */
   readonly seriesWithoutQuarters: ReadonlyArray<string>
@@ -144,7 +145,7 @@ export class BestYearAccumulator {
       const bestYear = this.closed.bestYear(id)
       const bestSum = this.closed.bestSum
       // One correctly rounded division: the nearest double to the exact decimal sum.
-      bestYearBySeries.push({ series_id: name, year: bestYear, value: bestSum / POW10[this.scales.get(id)]! })
+      bestYearBySeries.push({ seriesId: name, year: bestYear, sumQ01Q04: bestSum / POW10[this.scales.get(id)]! })
     }
     return Effect.succeed({ bestYearBySeries, seriesWithoutQuarters })
   }

@@ -118,7 +118,7 @@ const figure = (id: string, caption: string, svg: string, note: string) =>
 
 function* chartsSection(doc: ReportDocument, charts: ReportCharts, population: ReadonlyArray<PopulationYear>) {
   const years = population.map((figure) => figure.year)
-  const joined = doc.prs30006032Q01.filter((row) => row.Population !== null).length
+  const joined = doc.prs30006032Q01.filter((row) => row.population !== null).length
   yield `<section class="charts">\n`
   yield figure(
     "chart-population",

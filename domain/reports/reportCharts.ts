@@ -6,6 +6,7 @@
  */
 import type { PopulationYear } from "../population/decodePopulation.ts"
 import type { ReportDocument } from "./reportDocument.ts"
+import type { SeriesPopulationRow } from "./seriesPopulationJoin.ts"
 import { grouped as groupedDigits } from "./reportTables.ts"
 import { brokenLine, chartSvg, defaultFrame as frame, dot, linearScale, marks, text } from "./svgChart.ts"
 
@@ -83,8 +84,11 @@ const empty = (title: string, why: string) =>
   `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${frame.width} 60" role="img" aria-label="${title}">` +
   `${text(frame.left, 30, why, `font-family="system-ui, sans-serif" font-size="13" fill="#666"`)}</svg>`
 
+/** A row of the join whose year has a population figure. */
+type Joined = SeriesPopulationRow & { readonly population: number }
+
 const q01Chart = (doc: ReportDocument): string => {
-  const joined = doc.prs30006032Q01.flatMap((row) => row.Population === null ? [] : [{ ...row, population: row.Population }])
+  const joined = doc.prs30006032Q01.filter((row): row is Joined => row.population !== null)
   if (joined.length === 0) return empty("PRS30006032 Q01 against US population", "No year has both a Q01 value and a population figure.")
   const populations = joined.map((row) => row.population)
   const values = [0, ...joined.map((row) => row.value)]

@@ -5,6 +5,14 @@
  * It holds no generation time on purpose: the document is a function of its inputs
  * (identified by their sha256), so the same inputs give byte-identical report files and a
  * duplicate delivery of the same event rewrites the same bytes.
+ *
+ * Every key is camelCase, the JSON/JS norm (the tabular formats use snake_case: see
+ * reportTables.ts). Keys come in this order:
+ *   populationStats        {years, mean, stddevSample, stddevPopulation}
+ *   bestYearBySeries       [{seriesId, year, sumQ01Q04}]  (sumQ01Q04: the year's Q01–Q04 summed)
+ *   seriesWithoutQuarters  [seriesId]
+ *   prs30006032Q01         [{seriesId, year, period, value, population}]  (population null where DataUSA has none)
+ *   inputs                 {bls: {key, sha256, rows, rejected}, population: {key, sha256, years}}
  */
 import type { BestYear } from "./bestYearBySeries.ts"
 import type { PopulationStats } from "./populationStats.ts"
@@ -45,9 +53,19 @@ export const makeReportDocument = (parts: ReportDocument): ReportDocument => ({
     stddevSample: parts.populationStats.stddevSample,
     stddevPopulation: parts.populationStats.stddevPopulation
   },
-  bestYearBySeries: parts.bestYearBySeries,
+  bestYearBySeries: parts.bestYearBySeries.map((best) => ({
+    seriesId: best.seriesId,
+    year: best.year,
+    sumQ01Q04: best.sumQ01Q04
+  })),
   seriesWithoutQuarters: parts.seriesWithoutQuarters,
-  prs30006032Q01: parts.prs30006032Q01,
+  prs30006032Q01: parts.prs30006032Q01.map((row) => ({
+    seriesId: row.seriesId,
+    year: row.year,
+    period: row.period,
+    value: row.value,
+    population: row.population
+  })),
   inputs: {
     bls: {
       key: parts.inputs.bls.key,

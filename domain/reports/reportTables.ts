@@ -58,7 +58,7 @@ export const reportTables = (doc: ReportDocument): ReadonlyArray<Table> => {
       title: "Best year by series: largest sum of Q01–Q04",
       // The figure is the year's Q01–Q04 summed, not a value BLS published: named so.
       columns: [{ name: "series_id", kind: "text" }, { name: "year", kind: "year" }, { name: "sum_q01_q04", kind: "value" }],
-      ...rowsOf(doc.bestYearBySeries, (best) => [best.series_id, best.year, best.value])
+      ...rowsOf(doc.bestYearBySeries, (best) => [best.seriesId, best.year, best.sumQ01Q04])
     },
     {
       id: "series-without-quarters",
@@ -76,7 +76,7 @@ export const reportTables = (doc: ReportDocument): ReadonlyArray<Table> => {
         { name: "value", kind: "value" },
         { name: "population", kind: "integer" }
       ],
-      ...rowsOf(doc.prs30006032Q01, (row) => [row.series_id, row.year, row.period, row.value, row.Population])
+      ...rowsOf(doc.prs30006032Q01, (row) => [row.seriesId, row.year, row.period, row.value, row.population])
     }
   ]
 }

@@ -10,11 +10,11 @@ export const JOIN_SERIES_ID = "PRS30006032"
 export const JOIN_PERIOD = "Q01"
 
 export interface SeriesPopulationRow {
-  readonly series_id: string
+  readonly seriesId: string
   readonly year: number
   readonly period: string
   readonly value: number
-  readonly Population: number | null
+  readonly population: number | null
 }
 
 /** Keeps the rows of one series and period as they stream past. */
@@ -47,10 +47,10 @@ export const seriesPopulationJoin = (
 ): ReadonlyArray<SeriesPopulationRow> => {
   const byYear = new Map(population.map((figure) => [figure.year, figure.population]))
   return [...rows].sort((a, b) => a.year - b.year).map((row) => ({
-    series_id: row.series_id,
+    seriesId: row.series_id,
     year: row.year,
     period: row.period,
     value: row.value,
-    Population: byYear.get(row.year) ?? null
+    population: byYear.get(row.year) ?? null
   }))
 }

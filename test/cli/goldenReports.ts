@@ -1,11 +1,11 @@
 /**
  * The golden reports (test/fixtures/expected, from an independent implementation) in the
  * shape the quest command prints, so a printed document can be compared value by value.
- * The golden files name their fields their own way; test/reports/reportsGolden.test.ts
- * shows the same mapping.
+ * The golden files name their fields their own way: test/support/goldenKeys.ts maps them.
  */
 import { expect } from "vitest"
 import type { ReportDocument } from "../../domain/reports/reportDocument.ts"
+import { bestYearOfGolden, type GoldenBestYear, type GoldenJoinRow, joinRowOfGolden } from "../support/goldenKeys.ts"
 import { fixtureBytes } from "./questProcess.ts"
 
 interface Golden {
@@ -16,9 +16,9 @@ interface Golden {
     readonly stddev_sample: number
     readonly stddev_population: number
   }
-  readonly best_year: ReadonlyArray<unknown>
+  readonly best_year: ReadonlyArray<GoldenBestYear>
   readonly series_without_quarters: ReadonlyArray<string>
-  readonly prs30006032_q01: ReadonlyArray<{ readonly population: number | null }>
+  readonly prs30006032_q01: ReadonlyArray<GoldenJoinRow>
 }
 
 /** Asserts that `printed` (the JSON a run printed) holds the golden reports' values. */
@@ -35,9 +35,7 @@ export const expectGoldenReports = (printed: string, file = "reports.json") => {
     },
     inputs: { bls: { rows: golden.rows, rejected: 0 } }
   })
-  expect(doc.bestYearBySeries).toEqual(golden.best_year)
+  expect(doc.bestYearBySeries).toEqual(golden.best_year.map(bestYearOfGolden))
   expect(doc.seriesWithoutQuarters).toEqual(golden.series_without_quarters)
-  expect(doc.prs30006032Q01.map(({ Population, ...row }) => ({ ...row, population: Population }))).toEqual(
-    golden.prs30006032_q01
-  )
+  expect(doc.prs30006032Q01).toEqual(golden.prs30006032_q01.map(joinRowOfGolden))
 }

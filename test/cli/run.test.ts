@@ -2,7 +2,7 @@
  * `quest run` and `quest report` in a child process: the reports a user gets, offline
  * (msw inside the CLI) and against the fixture server, equal the golden ones.
  */
-import { readFileSync } from "node:fs"
+import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { expectGoldenReports } from "./goldenReports.ts"
@@ -102,5 +102,15 @@ describe("quest show", () => {
     expect(text.stdout).toMatch(/PRS30006011 +2022 +16\.4\n/)
     expect(text.stdout).toContain("Reports read from reports/latest/report.json")
     expect(snapshot(storePath())).toEqual(before)
+
+    // A report.json an older quest stored, with its snake_case row keys, is named as such rather than printed blank.
+    const stored = join(storePath(), "reports/latest/report.json")
+    writeFileSync(stored, readFileSync(stored, "utf8").replaceAll(`"seriesId":`, `"series_id":`))
+    const old = await runQuest(["show"], { QUEST_STORE: storePath() })
+    expect(old.code).toBe(1)
+    expect(logRecords(old.stderr)[0]).toMatchObject({
+      errorTag: "StoredReportUnreadable",
+      message: expect.stringContaining("older quest")
+    })
   })
 })

@@ -33,6 +33,7 @@ import * as path from "node:path"
 import * as pulumi from "@pulumi/pulumi"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type FixtureServer, startFixtureServer } from "../support/fixtureServer.ts"
+import { bestYearOfGolden, type GoldenBestYear, type GoldenJoinRow, joinRowOfGolden } from "../support/goldenKeys.ts"
 import { describeWithMoto, MOTO_REGION } from "../support/moto.ts"
 import { blsFixtureFiles, populationFixture } from "../support/upstream/fixtureData.ts"
 import { coldLoadMs, filesIn, type Invocation, invoke, type LambdaSandbox, unpackArchive, zipFolder } from "./lambdaArchive.ts"
@@ -57,9 +58,9 @@ type FunctionName = typeof FUNCTIONS[number]
 interface Expected {
   readonly rows: number
   readonly population_stats: { years: Array<number>; mean: number; stddev_sample: number; stddev_population: number }
-  readonly best_year: ReadonlyArray<unknown>
+  readonly best_year: ReadonlyArray<GoldenBestYear>
   readonly series_without_quarters: ReadonlyArray<string>
-  readonly prs30006032_q01: ReadonlyArray<{ population: number | null }>
+  readonly prs30006032_q01: ReadonlyArray<GoldenJoinRow>
 }
 const expected: Expected = JSON.parse(readFileSync(new URL("../fixtures/expected/reports.json", import.meta.url), "utf8"))
 
@@ -464,8 +465,7 @@ const expectGoldenReports = (stored: Record<string, any>) => {
   expect(stored["populationStats"].mean).toBe(expected.population_stats.mean)
   expect(stored["populationStats"].stddevSample).toBeCloseTo(expected.population_stats.stddev_sample, 6)
   expect(stored["populationStats"].stddevPopulation).toBeCloseTo(expected.population_stats.stddev_population, 6)
-  expect(stored["bestYearBySeries"]).toEqual(expected.best_year)
+  expect(stored["bestYearBySeries"]).toEqual(expected.best_year.map(bestYearOfGolden))
   expect(stored["seriesWithoutQuarters"]).toEqual(expected.series_without_quarters)
-  expect(stored["prs30006032Q01"].map(({ Population, ...row }: { Population: number | null }) => ({ ...row, population: Population })))
-    .toEqual(expected.prs30006032_q01)
+  expect(stored["prs30006032Q01"]).toEqual(expected.prs30006032_q01.map(joinRowOfGolden))
 }

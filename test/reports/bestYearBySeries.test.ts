@@ -37,8 +37,8 @@ describe("best year by series", () => {
     ])
     expect(report).toEqual({
       bestYearBySeries: [
-        { series_id: "PRS30006011", year: 1996, value: 7 },
-        { series_id: "PRS30006012", year: 2000, value: 8 }
+        { seriesId: "PRS30006011", year: 1996, sumQ01Q04: 7 },
+        { seriesId: "PRS30006012", year: 2000, sumQ01Q04: 8 }
       ],
       seriesWithoutQuarters: []
     })
@@ -51,7 +51,7 @@ describe("best year by series", () => {
       ["S", 2001, "Q02", "3"],
       ["S", 2002, "Q01", "1"]
     ])
-    expect(report.bestYearBySeries).toEqual([{ series_id: "S", year: 2001, value: 5 }])
+    expect(report.bestYearBySeries).toEqual([{ seriesId: "S", year: 2001, sumQ01Q04: 5 }])
   })
 
   it("leaves out Q05 (the annual average) and lists series that have no quarter", async () => {
@@ -64,7 +64,7 @@ describe("best year by series", () => {
       ["C", 2000, "Q5", "9"]
     ])
     expect(report).toEqual({
-      bestYearBySeries: [{ series_id: "A", year: 2001, value: 2 }],
+      bestYearBySeries: [{ seriesId: "A", year: 2001, sumQ01Q04: 2 }],
       seriesWithoutQuarters: ["B", "C"]
     })
   })
@@ -82,7 +82,7 @@ describe("best year by series", () => {
       ["D", 1998, "Q02", "2.002"]
     ])
     // Floating-point addition gives 16.400000000000002, 0.30000000000000004, 1.3450000000000002, 3.0029999999999997.
-    expect(report.bestYearBySeries.map((b) => String(b.value))).toEqual(["16.4", "0.3", "1.345", "3.003"])
+    expect(report.bestYearBySeries.map((b) => String(b.sumQ01Q04))).toEqual(["16.4", "0.3", "1.345", "3.003"])
   })
 
   it("keeps sums beyond 32 bits, and years far apart, through series seen again", async () => {
@@ -95,8 +95,8 @@ describe("best year by series", () => {
       ["A", 1950, "Q03", "0.001"]
     ])
     expect(report.bestYearBySeries).toEqual([
-      { series_id: "A", year: 1950, value: 2147483.649 },
-      { series_id: "B", year: 2000, value: 2 }
+      { seriesId: "A", year: 1950, sumQ01Q04: 2147483.649 },
+      { seriesId: "B", year: 2000, sumQ01Q04: 2 }
     ])
   })
 
@@ -119,7 +119,7 @@ describe("best year by series", () => {
     const report = await Effect.runPromise(bestYearBySeries(await fixtureRows()))
     expect(report.bestYearBySeries).toHaveLength(237)
     expect(report.seriesWithoutQuarters).toHaveLength(45)
-    expect(report.bestYearBySeries[0]).toEqual({ series_id: "PRS30006011", year: 2022, value: 16.4 })
+    expect(report.bestYearBySeries[0]).toEqual({ seriesId: "PRS30006011", year: 2022, sumQ01Q04: 16.4 })
   })
 
   it("refuses sums it cannot keep exact", async () => {

@@ -71,7 +71,7 @@ describe("report.html in a browser", () => {
     expect(await page.locator("#chart-population svg g[aria-label=line] path").getAttribute("d")).toMatch(/^M[^M]+M[^M]+$/)
     expect(await page.locator("#chart-population").textContent()).toContain("2020: no figure")
 
-    const joined = doc.prs30006032Q01.filter((row) => row.Population !== null)
+    const joined = doc.prs30006032Q01.filter((row) => row.population !== null)
     expect(joined.length).toBeGreaterThan(0)
     expect(await marks("chart-q01", CHART_MARKS.q01AgainstPopulation, "circle")).toBe(joined.length)
 
@@ -86,7 +86,7 @@ describe("report.html in a browser", () => {
 
   it("sorts the best-year table by a clicked column, numbers as numbers, and back the other way", async () => {
     expect(await bestRows().count()).toBe(doc.bestYearBySeries.length)
-    const sums = doc.bestYearBySeries.map((best) => best.value)
+    const sums = doc.bestYearBySeries.map((best) => best.sumQ01Q04)
     const header = (name: string) => page.locator(`#best-year ~ [data-interactive-table] th button`, { hasText: name })
 
     await header("sum_q01_q04").click()
@@ -94,7 +94,7 @@ describe("report.html in a browser", () => {
     await header("sum_q01_q04").click()
     expect((await column(2)).map(Number)).toEqual([...sums].sort((a, b) => b - a))
     await header("series_id").click()
-    expect(await column(0)).toEqual(doc.bestYearBySeries.map((best) => best.series_id).sort())
+    expect(await column(0)).toEqual(doc.bestYearBySeries.map((best) => best.seriesId).sort())
   })
 
   it("filters the best-year table as one types, and says how many rows are shown", async () => {
@@ -102,10 +102,10 @@ describe("report.html in a browser", () => {
     // Two words, both must match: a series prefix and the year most series peaked in.
     const year = [...peaksPerYear(doc)].sort((a, b) => b.series - a.series)[0]!.year
     await filter.fill(`prs30 ${year}`)
-    const wanted = doc.bestYearBySeries.filter((best) => best.series_id.startsWith("PRS30") && best.year === year)
+    const wanted = doc.bestYearBySeries.filter((best) => best.seriesId.startsWith("PRS30") && best.year === year)
     expect(wanted.length).toBeGreaterThan(1)
     expect(wanted.length).toBeLessThan(doc.bestYearBySeries.length)
-    expect(await column(0)).toEqual(wanted.map((best) => best.series_id).sort())
+    expect(await column(0)).toEqual(wanted.map((best) => best.seriesId).sort())
     expect(await page.locator("[data-count]").textContent()).toBe(String(wanted.length))
     await filter.fill("")
     expect(await bestRows().count()).toBe(doc.bestYearBySeries.length)

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
+import { bestYearOfGolden, type GoldenBestYear, type GoldenJoinRow, joinRowOfGolden } from "../support/goldenKeys.ts"
 import { documentOf, type PopulationShape, populationFixture, seededStore } from "./reportStore.ts"
 
 interface Expected {
@@ -16,11 +17,9 @@ interface Expected {
     readonly stddev_sample: number
     readonly stddev_population: number
   }
-  readonly best_year: ReadonlyArray<{ series_id: string; year: number; value: number }>
+  readonly best_year: ReadonlyArray<GoldenBestYear>
   readonly series_without_quarters: ReadonlyArray<string>
-  readonly prs30006032_q01: ReadonlyArray<
-    { series_id: string; year: number; period: string; value: number; population: number | null }
-  >
+  readonly prs30006032_q01: ReadonlyArray<GoldenJoinRow>
 }
 
 const expectedFor = (file: string): Expected =>
@@ -48,10 +47,8 @@ describe.each(cases)("the reports on the fixtures (%s population)", (shape, file
     close(stats.stddevPopulation, expected.population_stats.stddev_population)
 
     // Exact equality: the sums must come out as the decimals the data is written in.
-    expect(doc.bestYearBySeries).toEqual(expected.best_year)
+    expect(doc.bestYearBySeries).toEqual(expected.best_year.map(bestYearOfGolden))
     expect(doc.seriesWithoutQuarters).toEqual(expected.series_without_quarters)
-    expect(doc.prs30006032Q01.map(({ Population, ...row }) => ({ ...row, population: Population }))).toEqual(
-      expected.prs30006032_q01
-    )
+    expect(doc.prs30006032Q01).toEqual(expected.prs30006032_q01.map(joinRowOfGolden))
   })
 })

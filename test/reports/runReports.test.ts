@@ -35,6 +35,25 @@ describe("running the reports", () => {
     expect(store.writes.at(-1)?.key).toBe("reports/latest/report.json")
   })
 
+  it("keys report.json in camelCase throughout, in the documented order, one row a line", async () => {
+    const store = await seededStore()
+    await documentOf(store)
+    const text = (await objectsUnder(store, "reports/latest/"))["reports/latest/report.json"]!
+    const doc = JSON.parse(text)
+    const keysOf = (value: object) => Object.keys(value)
+    expect(keysOf(doc)).toEqual(["populationStats", "bestYearBySeries", "seriesWithoutQuarters", "prs30006032Q01", "inputs"])
+    expect(keysOf(doc.populationStats)).toEqual(["years", "mean", "stddevSample", "stddevPopulation"])
+    expect(keysOf(doc.inputs.bls)).toEqual(["key", "sha256", "rows", "rejected"])
+    expect(keysOf(doc.inputs.population)).toEqual(["key", "sha256", "years"])
+    for (const best of doc.bestYearBySeries) expect(keysOf(best)).toEqual(["seriesId", "year", "sumQ01Q04"])
+    for (const row of doc.prs30006032Q01) expect(keysOf(row)).toEqual(["seriesId", "year", "period", "value", "population"])
+    // Every key anywhere in the document, nested ones included, is camelCase.
+    const allKeys = [...text.matchAll(/"([^"]+)":/g)].map((match) => match[1]!)
+    expect(allKeys.filter((key) => !/^[a-z][a-zA-Z0-9]*$/.test(key))).toEqual([])
+    expect(text).toContain(`\n    {"seriesId":"PRS30006011","year":2022,"sumQ01Q04":16.4},\n`)
+    expect(text).toContain(`\n    {"seriesId":"PRS30006032","year":2018,"period":"Q01","value":0.5,"population":327167439}`)
+  })
+
   it("records which inputs it read: keys, sha256 of the bytes, rows and years", async () => {
     const store = await seededStore()
     const doc = await documentOf(store)
@@ -70,7 +89,7 @@ describe("running the reports", () => {
     const stored = await objectsUnder(store, "reports/latest/")
     const csv = stored["reports/latest/best-year-by-series.csv"]!.trimEnd().split("\n").map((line) => line.split(","))
     expect(csv[0]).toEqual(["series_id", "year", "sum_q01_q04"])
-    expect(csv.slice(1)).toEqual(doc.bestYearBySeries.map((b) => [b.series_id, String(b.year), String(b.value)]))
+    expect(csv.slice(1)).toEqual(doc.bestYearBySeries.map((b) => [b.seriesId, String(b.year), String(b.sumQ01Q04)]))
     expect(csv).toContainEqual(["PRS30006011", "2022", "16.4"])
     const joined = stored["reports/latest/prs30006032-q01.csv"]!.split("\n")
     expect(joined[0]).toBe("series_id,year,period,value,population")
@@ -124,7 +143,7 @@ describe("running the reports", () => {
     const doc = await documentOf(await seededStore({ bls }))
     expect(doc.inputs.bls).toMatchObject({ rows: 1, rejected: 2 })
     expect(doc.prs30006032Q01).toEqual([
-      { series_id: "PRS30006032", year: 2018, period: "Q01", value: 0.5, Population: 327167439 }
+      { seriesId: "PRS30006032", year: 2018, period: "Q01", value: 0.5, population: 327167439 }
     ])
   })
 

@@ -24,9 +24,9 @@ describe("series and population join", () => {
       { year: 2019, population: 328239523 }
     ])
     expect(joined).toEqual([
-      { series_id: "PRS30006032", year: 2012, period: "Q01", value: -0.4, Population: null },
-      { series_id: "PRS30006032", year: 2018, period: "Q01", value: 0.5, Population: 327167439 },
-      { series_id: "PRS30006032", year: 2019, period: "Q01", value: 1.5, Population: 328239523 }
+      { seriesId: "PRS30006032", year: 2012, period: "Q01", value: -0.4, population: null },
+      { seriesId: "PRS30006032", year: 2018, period: "Q01", value: 0.5, population: 327167439 },
+      { seriesId: "PRS30006032", year: 2019, period: "Q01", value: 1.5, population: 328239523 }
     ])
   })
 })
