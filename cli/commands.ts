@@ -117,7 +117,8 @@ const programs = {
       return {
         json: doc ?? null,
         text: function*() {
-          yield surveysText(ingested.sync, context.maxRows) + populationText(ingested.population)
+          yield surveysText(ingested.sync, context.maxRows) +
+            (ingested.population === undefined ? "" : populationText(ingested.population))
           yield* reportsText(doc, context)
         }
       } satisfies CommandOutput

@@ -24,12 +24,14 @@ export interface IngestOptions {
    * the run fails naming what is left, so the alarm sees it.
    */
   readonly stopAt?: number
+  /** Fetch the population after the sync (default); a fanned-out survey run other than pr's does not. */
+  readonly population?: boolean
 }
 
 export interface IngestSummary {
   readonly event: "ingest"
   readonly sync: SurveysRun
-  readonly population: PopulationRunSummary
+  readonly population: PopulationRunSummary | undefined
 }
 
 export class IngestFailed extends Schema.TaggedError<IngestFailed>()("IngestFailed", {
@@ -70,14 +72,14 @@ export const ingest = (settings: Settings, options: IngestOptions = {}) =>
     const store = yield* ObjectStore
     const mirrors = surveyMirrorsOf(settings)
     const sync = yield* syncSurveys(mirrors, syncOptionsOf(settings, options))
-    // Whatever the sync managed: the BLS file the reports would read now.
-    const blsData = yield* store.head(BLS_DATA_KEY)
-    const outOfTime = options.stopAt !== undefined && (yield* Clock.currentTimeMillis) >= options.stopAt
-    const population = yield* Effect.exit(
-      Effect.andThen(
-        outOfTime ? Effect.fail(new RunOutOfTime({ step: "population" })) : Effect.void,
-        fetchPopulation({ ...populationOptionsOf(settings, options), reportInputs: { blsSha256: blsData?.metadata["sha256"] } })
-      )
+    const population = options.population === false ? Exit.succeed(undefined) : yield* Effect.exit(
+      Effect.gen(function*() {
+        // Whatever the sync managed: the BLS file the reports would read now.
+        const blsData = yield* store.head(BLS_DATA_KEY)
+        const outOfTime = options.stopAt !== undefined && (yield* Clock.currentTimeMillis) >= options.stopAt
+        if (outOfTime) return yield* new RunOutOfTime({ step: "population" })
+        return yield* fetchPopulation({ ...populationOptionsOf(settings, options), reportInputs: { blsSha256: blsData?.metadata["sha256"] } })
+      })
     )
     if (sync.total.failed.length === 0 && Exit.isSuccess(population)) {
       return { event: "ingest", sync, population: population.value } satisfies IngestSummary

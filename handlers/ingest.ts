@@ -1,11 +1,16 @@
 /**
- * Lambda entry of the daily ingest (EventBridge schedule → BLS sync + population fetch).
+ * Lambda entry of the ingest.
+ *
+ * Fed by the survey queue (infra/surveyFanOut.ts): each message names one survey to mirror,
+ * and whether to fetch the population after it; the event source mapping hands over one
+ * message per invocation, so each survey runs within its own time limit, and a failed
+ * survey's message alone is returned to the queue (for its retry, then the failed-runs
+ * queue). Invoked directly (the console, `aws lambda invoke`, any event without
+ * `Records`), it runs the whole ingest: every configured survey, then the population.
  *
  * Thin: the runtime (settings, S3 store, polite upstream client, logger) is built once per
- * container; each invocation runs the domain's `ingest` on it and turns the result into
- * what Lambda and the alarms understand — one summary record on success (the "no
- * successful ingest" metric is read from it), an error record and a thrown error on
- * failure, so Lambda counts an error and sends the event to the on-failure destination.
+ * container; each run logs one success record (the "no successful ingest" metric is read
+ * from it) or one failure record naming its survey (a per-survey alarm is read from that).
  */
 import { Cause, Effect, Exit, Layer } from "effect"
 import { ofetchHttpLayer } from "../adapters/ofetchHttp.ts"
@@ -24,6 +29,14 @@ export interface ScheduledEvent {
   readonly resources?: ReadonlyArray<string>
 }
 
+export interface SurveyQueueEvent {
+  readonly Records: ReadonlyArray<{ readonly messageId: string; readonly body: string }>
+}
+
+export interface SqsBatchResponse {
+  readonly batchItemFailures: ReadonlyArray<{ readonly itemIdentifier: string }>
+}
+
 const runtime = lambdaRuntime((settings) => Layer.mergeAll(lambdaStoreLayer(settings.store), sourceLayer(settings, ofetchHttpLayer)))
 
 /** What the run keeps of the function's time to stop its transfers, save what it did and log it. */
@@ -34,21 +47,70 @@ export interface LambdaContext {
   readonly getRemainingTimeInMillis: () => number
 }
 
-const run = (stopAt: number | undefined) =>
+/** One survey's run, or all of them (`survey` undefined), as the settings configure. */
+const run = (survey: string | undefined, population: boolean, stopAt: number | undefined) =>
   Effect.gen(function*() {
-    return yield* ingest(yield* FunctionSettings, { stopAt })
+    const settings = yield* FunctionSettings
+    if (survey !== undefined && !settings.surveys.includes(survey)) {
+      return yield* Effect.fail(new Error(
+        `the message asks for survey "${survey}", which this stack does not mirror (QUEST_SURVEYS=${settings.surveys.join(",")})`
+      ))
+    }
+    return yield* ingest(survey === undefined ? settings : { ...settings, surveys: [survey] }, { population, stopAt })
   })
 
-export const handler = async (event: ScheduledEvent, context?: LambdaContext): Promise<IngestSummary> => {
-  const trigger = { id: event.id, time: event.time, rule: event.resources?.[0] }
-  // Stop starting work before Lambda would kill the run mid-way, so it ends with its summary and a failure.
-  const stopAt = context === undefined ? undefined : Date.now() + context.getRemainingTimeInMillis() - STOP_RESERVE_MS
-  const exit = await runtime.runPromiseExit(run(stopAt))
+const runLogged = async (
+  survey: string | undefined,
+  population: boolean,
+  stopAt: number | undefined,
+  context: Record<string, unknown>
+) => {
+  const exit = await runtime.runPromiseExit(run(survey, population, stopAt))
+  const named = survey === undefined ? {} : { survey }
   if (Exit.isSuccess(exit)) {
-    logEvent("INFO", LogEvent.ingestSucceeded, "The ingest mirrored BLS and stored the population.", { trigger, summary: exit.value })
-    return exit.value
+    const what = survey === undefined ? "The ingest mirrored BLS and stored the population." : `The ingest mirrored BLS survey ${survey}.`
+    logEvent("INFO", LogEvent.ingestSucceeded, what, { ...context, ...named, summary: exit.value })
+    return { ok: true as const, summary: exit.value }
   }
   const message = causeMessage(exit.cause)
-  logEvent("ERROR", LogEvent.ingestFailed, message, { trigger, error: message, cause: Cause.pretty(exit.cause) })
-  throw new Error(message)
+  logEvent("ERROR", LogEvent.ingestFailed, message, { ...context, ...named, error: message, cause: Cause.pretty(exit.cause) })
+  return { ok: false as const, message }
+}
+
+/** A survey message's fields, or why it is not one. */
+const surveyOf = (body: string): { survey: string; population: boolean } | string => {
+  try {
+    const parsed: unknown = JSON.parse(body)
+    if (typeof parsed === "object" && parsed !== null && "survey" in parsed && typeof parsed.survey === "string") {
+      return { survey: parsed.survey, population: "population" in parsed && parsed.population === true }
+    }
+  } catch {
+    // Reported below.
+  }
+  return `not a survey message: ${body.slice(0, 200)}`
+}
+
+const isQueueEvent = (event: ScheduledEvent | SurveyQueueEvent): event is SurveyQueueEvent =>
+  "Records" in event && Array.isArray(event.Records)
+
+export const handler = async (
+  event: ScheduledEvent | SurveyQueueEvent,
+  context?: LambdaContext
+): Promise<IngestSummary | SqsBatchResponse> => {
+  // Stop starting work before Lambda would kill the run mid-way, so it ends with its summary and a failure.
+  const stopAt = context === undefined ? undefined : Date.now() + context.getRemainingTimeInMillis() - STOP_RESERVE_MS
+  if (isQueueEvent(event)) {
+    const failed: Array<string> = []
+    for (const record of event.Records) {
+      const message = surveyOf(record.body)
+      const outcome = typeof message === "string"
+        ? (logEvent("ERROR", LogEvent.ingestFailed, message, { messageId: record.messageId, error: message }), { ok: false })
+        : await runLogged(message.survey, message.population, stopAt, { messageId: record.messageId })
+      if (!outcome.ok) failed.push(record.messageId)
+    }
+    return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) }
+  }
+  const outcome = await runLogged(undefined, true, stopAt, { trigger: { id: event.id, time: event.time, rule: event.resources?.[0] } })
+  if (!outcome.ok) throw new Error(outcome.message)
+  return outcome.summary
 }

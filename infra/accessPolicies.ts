@@ -4,7 +4,7 @@
  * prefix (ingest) or the object (the analytics inputs); the only wildcards are the
  * prefix wildcards `…/bls/pr/*` etc. and the log streams of the function's own group.
  */
-import { BLS_DATA_KEY, MIRROR_PREFIX, mirrorStateKeyOf, POPULATION_KEY, POPULATION_PREFIX, REPORTS_PREFIX } from "./storeLayout.ts"
+import { BLS_DATA_KEY, mirrorPrefixOf, mirrorStateKeyOf, POPULATION_KEY, POPULATION_PREFIX, REPORTS_PREFIX } from "./storeLayout.ts"
 
 interface Statement {
   readonly Sid: string
@@ -46,13 +46,20 @@ interface FunctionAccess {
 export interface IngestAccess extends FunctionAccess {
   /** The on-failure destination of the ingest's asynchronous invocations. */
   readonly failedIngestsArn: string
+  /** The queue of survey runs the ingest consumes. */
+  readonly surveyQueueArn: string
+  /** The surveys it mirrors: it may write under their prefixes only. */
+  readonly surveys: ReadonlyArray<string>
 }
 
 /**
- * The sync and the population fetch: read, write and delete their own prefixes only; and
+ * The sync and the population fetch: read, write and delete their own prefixes only — each
+ * configured survey's mirror and state, the population; consume the survey queue; and
  * what Lambda needs, acting as the function, to put a failed run in its destination queue.
  */
-export const ingestPolicy = ({ bucketArn, logGroupArn, kmsKeyArn, failedIngestsArn }: IngestAccess): PolicyDocument => ({
+export const ingestPolicy = (
+  { bucketArn, logGroupArn, kmsKeyArn, failedIngestsArn, surveyQueueArn, surveys }: IngestAccess
+): PolicyDocument => ({
   Version: "2012-10-17",
   Statement: [
     // Multipart: a sync sweeps the uploads a killed run left unfinished.
@@ -61,10 +68,12 @@ export const ingestPolicy = ({ bucketArn, logGroupArn, kmsKeyArn, failedIngestsA
       "ManageOwnPrefixes",
       ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
       [
-        ...[MIRROR_PREFIX, POPULATION_PREFIX].map((prefix) => `${bucketArn}/${prefix}*`),
-        `${bucketArn}/${mirrorStateKeyOf(MIRROR_PREFIX)}`
+        ...[...surveys.map(mirrorPrefixOf), POPULATION_PREFIX].map((prefix) => `${bucketArn}/${prefix}*`),
+        ...surveys.map((survey) => `${bucketArn}/${mirrorStateKeyOf(mirrorPrefixOf(survey))}`)
       ]
     ),
+    // What an SQS event source mapping needs to poll the queue and delete what it handled.
+    allow("ConsumeSurveyRuns", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], [surveyQueueArn]),
     allow("RecordFailedRuns", ["sqs:SendMessage"], [failedIngestsArn]),
     writeOwnLogs(logGroupArn),
     ...useBucketKey(kmsKeyArn)

@@ -16,8 +16,8 @@ import { analyticsPolicy, assumedByLambda, ingestPolicy, type PolicyDocument } f
 import { bundledFunction, type BundledFunctionArgs } from "./bundledFunction.ts"
 import { bundleHandler } from "./handlerBundle.ts"
 import { RETENTION_SECONDS } from "./messaging.ts"
-import { schedule } from "./schedule.ts"
-import type { FunctionSettings, StackSettings } from "./settings.ts"
+import { type FunctionSettings, type StackSettings, VISIBILITY_TIMEOUT_FACTOR } from "./settings.ts"
+import { concurrentRuns, perRunPoliteness, scheduleSurveys } from "./surveyFanOut.ts"
 
 export interface DeployedFunction {
   readonly function: aws.lambda.Function
@@ -75,9 +75,11 @@ const declareFunction = (prefix: string, settings: StackSettings, parts: Functio
 export class Functions extends pulumi.ComponentResource {
   readonly ingest: DeployedFunction
   readonly analytics: DeployedFunction
-  /** Where Lambda puts a scheduled ingest that failed or expired (the on-failure destination). */
+  /** Where a survey run that failed its retries goes (the survey queue's dead letters), and a failed manual invocation. */
   readonly failedIngests: aws.sqs.Queue
-  /** The EventBridge rule that starts the ingest. */
+  /** One message per survey and day: what the ingest consumes. */
+  readonly surveyQueue: aws.sqs.Queue
+  /** The first EventBridge rule that fills the survey queue (one per five surveys). */
   readonly rule: aws.cloudwatch.EventRule
 
   constructor(
@@ -91,7 +93,8 @@ export class Functions extends pulumi.ComponentResource {
     this.ingest = declared.ingest
     this.analytics = declared.analytics
     this.failedIngests = declared.failedIngests
-    this.rule = schedule(prefix, settings, this.ingest.function, { parent: this }).rule
+    this.surveyQueue = declared.surveyQueue
+    this.rule = scheduleSurveys(prefix, settings, this.surveyQueue, { parent: this }).rules[0]!
     this.registerOutputs({
       ingestFunctionName: this.ingest.function.name,
       analyticsFunctionName: this.analytics.function.name,
@@ -108,11 +111,22 @@ const declareFunctions = (prefix: string, settings: StackSettings, bucket: aws.s
     messageRetentionSeconds: RETENTION_SECONDS,
     sqsManagedSseEnabled: true
   }, opts)
+  const surveyQueue = new aws.sqs.Queue(`${prefix}-surveys`, {
+    // A day's message is stale the next day, when the schedule sends a new one.
+    messageRetentionSeconds: 24 * 60 * 60,
+    sqsManagedSseEnabled: true,
+    visibilityTimeoutSeconds: settings.ingest.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR,
+    redrivePolicy: pulumi.jsonStringify({
+      deadLetterTargetArn: failedIngests.arn,
+      maxReceiveCount: settings.ingest.retryAttempts + 1
+    })
+  }, opts)
+  const politeness = perRunPoliteness(settings)
 
   const ingest = declareFunction(prefix, settings, {
     name: "ingest",
     entry: "handlers/ingest.ts",
-    description: "Mirrors the BLS pr directory and fetches the DataUSA population into the data bucket",
+    description: "Mirrors one BLS survey per queue message (and, for pr, fetches the DataUSA population) into the data bucket",
     sizing: settings.ingest,
     // Named from the domain's settings table, so a renamed variable cannot be missed here.
     environment: {
@@ -122,13 +136,14 @@ const declareFunctions = (prefix: string, settings: StackSettings, bucket: aws.s
       [settingSpecs.blsRootUrl.env]: settings.blsRootUrl,
       ...(settings.blsBaseUrl === undefined ? {} : { [settingSpecs.blsBaseUrl.env]: settings.blsBaseUrl }),
       [settingSpecs.populationUrl.env]: settings.populationUrl,
-      [settingSpecs.requestsPerSecond.env]: String(settings.requestsPerSecond),
-      [settingSpecs.concurrency.env]: String(settings.concurrency),
+      // Each run's share: all runs in flight together keep to the stack's settings.
+      [settingSpecs.requestsPerSecond.env]: String(politeness.requestsPerSecond),
+      [settingSpecs.concurrency.env]: String(politeness.concurrency),
       [settingSpecs.maxDeleteShare.env]: String(settings.maxDeleteShare)
     },
     policy: (logGroupArn) =>
-      pulumi.all([bucket.arn, failedIngests.arn]).apply(([bucketArn, failedIngestsArn]) =>
-        ingestPolicy({ bucketArn, logGroupArn, failedIngestsArn, kmsKeyArn: settings.kmsKeyArn })
+      pulumi.all([bucket.arn, failedIngests.arn, surveyQueue.arn]).apply(([bucketArn, failedIngestsArn, surveyQueueArn]) =>
+        ingestPolicy({ bucketArn, logGroupArn, failedIngestsArn, surveyQueueArn, surveys: settings.surveys, kmsKeyArn: settings.kmsKeyArn })
       ),
     extra: settings.ingest.reservedConcurrency === undefined
       ? {}
@@ -141,6 +156,15 @@ const declareFunctions = (prefix: string, settings: StackSettings, bucket: aws.s
     maximumRetryAttempts: settings.ingest.retryAttempts,
     maximumEventAgeInSeconds: INGEST_MAX_EVENT_AGE_SECONDS,
     destinationConfig: { onFailure: { destination: failedIngests.arn } }
+  }, { ...opts, dependsOn: [ingest.rolePolicy] })
+
+  // One message per invocation, so each survey runs within its own time limit.
+  new aws.lambda.EventSourceMapping(`${prefix}-ingest`, {
+    eventSourceArn: surveyQueue.arn,
+    functionName: ingest.function.arn,
+    batchSize: 1,
+    scalingConfig: { maximumConcurrency: Math.max(2, concurrentRuns(settings)) },
+    functionResponseTypes: ["ReportBatchItemFailures"]
   }, { ...opts, dependsOn: [ingest.rolePolicy] })
 
   const analytics = declareFunction(prefix, settings, {
@@ -169,5 +193,5 @@ const declareFunctions = (prefix: string, settings: StackSettings, bucket: aws.s
     functionResponseTypes: ["ReportBatchItemFailures"]
   }, { ...opts, dependsOn: [analytics.rolePolicy] })
 
-  return { ingest, analytics, failedIngests }
+  return { ingest, analytics, failedIngests, surveyQueue }
 }

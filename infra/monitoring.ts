@@ -41,6 +41,11 @@ export const ingestSucceededPattern = `{ $.message.event = "${LogEvent.ingestSuc
 /** The custom metric: one per failed analytics record (a failed report or an unreadable message). */
 export const reportFailedMetric = (prefix: string) => ({ namespace: `BlsQuest/${prefix}`, name: "ReportFailed" })
 
+/** The custom metric: one per failed survey run, by survey (the failure line names it). */
+export const surveyFailedMetric = (prefix: string) => ({ namespace: `BlsQuest/${prefix}`, name: "SurveyRunFailed" })
+
+export const surveyFailedPattern = `{ $.message.event = "${LogEvent.ingestFailed}" && $.message.survey = * }`
+
 export const reportFailedPattern = `{ $.message.event = "${LogEvent.recordFailed}" }`
 
 export class Monitoring extends pulumi.ComponentResource {
@@ -82,6 +87,19 @@ const declareMonitoring = (name: string, settings: StackSettings, pipeline: Moni
   }
   const succeeded = countRecords("ingest-succeeded", pipeline.ingest, ingestSucceededPattern, ingestSucceededMetric(name))
   const reportFailed = countRecords("report-failed", pipeline.analytics, reportFailedPattern, reportFailedMetric(name))
+  const surveyFailed = surveyFailedMetric(name)
+  // One filter, the survey as the metric's dimension: one alarm per survey reads it.
+  new aws.cloudwatch.LogMetricFilter(`${name}-survey-failed`, {
+    logGroupName: pipeline.ingest.logGroup.name,
+    pattern: surveyFailedPattern,
+    metricTransformation: {
+      namespace: surveyFailed.namespace,
+      name: surveyFailed.name,
+      value: "1",
+      unit: "Count",
+      dimensions: { Survey: "$.message.survey" }
+    }
+  }, opts)
 
   /** Fires as soon as a five-minute window holds one occurrence. */
   const anyOccurrence = (
@@ -118,6 +136,14 @@ const declareMonitoring = (name: string, settings: StackSettings, pipeline: Moni
       metricName: reportFailed.name,
       statistic: "Sum"
     }),
+    ...settings.surveys.map((survey) =>
+      anyOccurrence(`ingest-failed-${survey}`, `BLS survey ${survey} failed to sync (bls/${survey}/ keeps its previous copy); read ingest.failed with survey ${survey} in the ingest's log`, {
+        namespace: surveyFailed.namespace,
+        metricName: surveyFailed.name,
+        statistic: "Sum",
+        dimensions: { Survey: survey }
+      })
+    ),
     ...([["ingest", pipeline.ingest.function], ["analytics", pipeline.analytics.function]] as const).map(([role, fn]) =>
       anyOccurrence(`${role}-errors`, `The ${role} function failed`, {
         namespace: "AWS/Lambda",

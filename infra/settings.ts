@@ -33,8 +33,10 @@ export interface FunctionSettings {
 export interface IngestSettings extends FunctionSettings {
   /** Concurrency reserved for the ingest; undefined reserves none (the default). */
   readonly reservedConcurrency: number | undefined
-  /** Lambda's own retries of a failed scheduled run: 0 or 1. */
+  /** Retries of a failed run (a survey's, or a manual invocation's): 0 or 1. */
   readonly retryAttempts: number
+  /** Survey runs in flight at once (the survey queue's maximumConcurrency, at least 2). */
+  readonly maxConcurrency: number
 }
 
 /**
@@ -148,7 +150,9 @@ export const readStackSettings = (): StackSettings => {
       // Opt-in: an account's unreserved concurrency may not drop below 10, so on a new
       // account (often a quota of 10) any reservation fails the deploy.
       reservedConcurrency: number("ingestReservedConcurrency", 0, 1000) || undefined,
-      retryAttempts: number("ingestRetryAttempts", 0, 1)
+      retryAttempts: number("ingestRetryAttempts", 0, 1),
+      // SQS event sources allow 2 to 1000.
+      maxConcurrency: number("ingestMaxConcurrency", 2, 1000)
     },
     analytics,
     analyticsBatchSize: number("analyticsBatchSize", 1, 10),

@@ -10,9 +10,9 @@
  *
  * The keys come from the domain code that writes them, so a policy cannot drift from them.
  */
-import { BLS_DATA_KEY, MIRROR_PREFIX, mirrorStateKeyOf, POPULATION_KEY, REPORTS_PREFIX, STAGING_PREFIX } from "../domain/storeKeys.ts"
+import { BLS_DATA_KEY, MIRROR_PREFIX, mirrorPrefixOf, mirrorStateKeyOf, POPULATION_KEY, REPORTS_PREFIX, STAGING_PREFIX } from "../domain/storeKeys.ts"
 
-export { BLS_DATA_KEY, MIRROR_PREFIX, mirrorStateKeyOf, POPULATION_KEY, REPORTS_PREFIX, STAGING_PREFIX }
+export { BLS_DATA_KEY, MIRROR_PREFIX, mirrorPrefixOf, mirrorStateKeyOf, POPULATION_KEY, REPORTS_PREFIX, STAGING_PREFIX }
 export const POPULATION_PREFIX = POPULATION_KEY.slice(0, POPULATION_KEY.lastIndexOf("/") + 1)
 
 /** Creating an object that matches both filters puts a message on the analytics queue. */

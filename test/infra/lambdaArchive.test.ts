@@ -226,6 +226,29 @@ describeWithMoto("the function archives Pulumi would upload", (moto) => {
     expect(alarmFires(alarm("ingest-errors"), [undefined])).toBe(false)
   }, 120_000)
 
+  it("ingest from the survey queue: one run per message; a failing survey alone is returned, its failure line named for its alarm", async () => {
+    // The stack mirrors pr; here it is told pr and cu, from the fixture server's root, and cu's listing has broken.
+    upstream.upstream.cu.setListing({ html: "<html><body><p>Back soon.</p></body></html>" })
+    const messages = [
+      { messageId: "run-pr", body: JSON.stringify({ survey: "pr", population: true }) },
+      { messageId: "run-cu", body: JSON.stringify({ survey: "cu", population: false }) }
+    ]
+    const invocation = await run("ingest", { Records: messages }, {
+      QUEST_SURVEYS: "pr,cu",
+      BLS_ROOT_URL: upstream.blsRootUrl,
+      BLS_BASE_URL: ""
+    })
+    upstream.upstream.cu.reset()
+    expect(invocation.error).toBeUndefined()
+    expect(invocation.result).toEqual({ batchItemFailures: [{ itemIdentifier: "run-cu" }] })
+    expect(events(invocation, "ingest.succeeded").map((line) => line.message.survey)).toEqual(["pr"])
+    const failed = events(invocation, "ingest.failed")
+    expect(failed.map((line) => line.message.survey)).toEqual(["cu"])
+    const pattern = stack.one("aws:cloudwatch/logMetricFilter:LogMetricFilter", "survey-failed").inputs["pattern"]
+    expect(invocation.logs.filter((line) => metricFilterMatches(pattern, line))).toEqual(failed)
+    expectRequestsAllowed("ingest")
+  }, 120_000)
+
   it("analytics: gets the notification moto queued and stores the golden reports", async () => {
     const batch = await receiveBatch(sqs, queueUrl, (messages) => messages.some((m) => m.Body?.includes("population%2Fpopulation.json")))
     expect(batch.map((message) => JSON.parse(message.Body!).Event ?? JSON.parse(message.Body!).Records[0].eventName))
@@ -387,7 +410,7 @@ const declareOnMoto = async (stack: DeclaredStack, s3: S3Client, sqs: SQSClient)
   const deadLetterQueueUrl = await createQueue(stack.one("aws:sqs/queue:Queue", "analytics-dlq"))
   const failedIngestsUrl = await createQueue(stack.one("aws:sqs/queue:Queue", "ingest-failures"))
   const queueUrl = await createQueue(stack.one("aws:sqs/queue:Queue", "analytics"), {
-    Policy: stack.one("aws:sqs/queuePolicy:QueuePolicy").inputs["policy"]
+    Policy: stack.one("aws:sqs/queuePolicy:QueuePolicy", "analytics").inputs["policy"]
   })
 
   const notification = stack.one("aws:s3/bucketNotification:BucketNotification").inputs

@@ -174,7 +174,7 @@ describe("the dev stack", () => {
     })
 
     it("lets only S3, for this bucket and account, send to the queue", () => {
-      const policy = stack.one(T.queuePolicy)
+      const policy = stack.one(T.queuePolicy, "analytics")
       expect(policy.inputs["queueUrl"]).toBe(`https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/bls-quest-dev-analytics-0a1b2c3`)
       expect(json(policy, "policy")).toEqual({
         Version: "2012-10-17",
@@ -244,7 +244,7 @@ describe("the dev stack", () => {
       expect(analytics.inputs["environment"]).toEqual({
         variables: { QUEST_STORE: `s3://${BUCKET}`, NODE_OPTIONS: "--max-semi-space-size=4" }
       })
-      const mapping = stack.one(T.mapping)
+      const mapping = stack.one(T.mapping, "analytics")
       expect(mapping.inputs).toMatchObject({
         eventSourceArn: QUEUE_ARN,
         functionName: `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:bls-quest-dev-analytics`,
@@ -318,6 +318,12 @@ describe("the dev stack", () => {
           // The mirror's state is one object; nothing writes _staging/ any more.
           Resource: [`${BUCKET_ARN}/_state/bls/pr/mirror.json`, `${BUCKET_ARN}/bls/pr/*`, `${BUCKET_ARN}/population/*`]
         },
+        {
+          Sid: "ConsumeSurveyRuns",
+          Effect: "Allow",
+          Action: ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
+          Resource: [stack.one(T.queue, "surveys").state["arn"]]
+        },
         { Sid: "RecordFailedRuns", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [FAILED_INGESTS_ARN] },
         {
           Sid: "WriteOwnLogs",
@@ -365,17 +371,29 @@ describe("the dev stack", () => {
   })
 
   describe("schedule", () => {
-    it("starts the ingest daily at 06:00 UTC, with EventBridge allowed to invoke it", () => {
+    it("puts pr's run on the survey queue daily at 06:00 UTC, with the population, from EventBridge only", () => {
       const rule = stack.one(T.rule)
       expect(rule.inputs["scheduleExpression"]).toBe("cron(0 6 * * ? *)")
-      const ingestArn = `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:bls-quest-dev-ingest`
-      expect(stack.one(T.target).inputs).toMatchObject({ rule: rule.state["name"], arn: ingestArn })
-      expect(stack.one(T.permission).inputs).toMatchObject({
-        action: "lambda:InvokeFunction",
-        function: "bls-quest-dev-ingest",
-        principal: "events.amazonaws.com",
-        sourceArn: rule.state["arn"]
+      const queue = stack.one(T.queue, "surveys")
+      expect(stack.one(T.target).inputs).toMatchObject({ rule: rule.state["name"], arn: queue.state["arn"] })
+      expect(JSON.parse(stack.one(T.target).inputs["input"])).toEqual({ survey: "pr", population: true })
+      expect(json(stack.one(T.queuePolicy, "surveys"), "policy").Statement).toEqual([expect.objectContaining({
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: queue.state["arn"],
+        Condition: { ArnEquals: { "aws:SourceArn": [rule.state["arn"]] } }
+      })])
+      // The ingest reads the queue one message per run; a failed run's message comes back
+      // once (ingestRetryAttempts 0: none), then goes to the failed-runs queue.
+      expect(stack.one(T.mapping, "ingest").inputs).toMatchObject({
+        eventSourceArn: queue.state["arn"],
+        batchSize: 1,
+        scalingConfig: { maximumConcurrency: 2 },
+        functionResponseTypes: ["ReportBatchItemFailures"]
       })
+      expect(json(queue, "redrivePolicy")).toEqual({ deadLetterTargetArn: FAILED_INGESTS_ARN, maxReceiveCount: 1 })
+      expect(queue.inputs["visibilityTimeoutSeconds"]).toBe(6 * 900)
+      expect(stack.ofType(T.permission)).toEqual([])
     })
   })
 
@@ -384,7 +402,8 @@ describe("the dev stack", () => {
     const topicArn = () => stack.one(T.topic).state["arn"]
 
     it("sends every alarm to the topic, with no e-mail subscription unless configured", () => {
-      expect(stack.ofType(T.alarm)).toHaveLength(6)
+      // Five for the pipeline, one per survey (pr).
+      expect(stack.ofType(T.alarm)).toHaveLength(6 + 1)
       for (const { inputs } of stack.ofType(T.alarm)) {
         expect(inputs["alarmActions"]).toEqual([topicArn()])
         expect(inputs["okActions"]).toEqual([topicArn()])
@@ -475,6 +494,58 @@ describe("the dev stack", () => {
       failedIngestsQueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/bls-quest-dev-ingest-failures-0a1b2c3`,
       dashboardUrl: `https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#dashboards:name=bls-quest-dev-pipeline`
     })
+  })
+})
+
+describe("a stack that mirrors several surveys", () => {
+  const SURVEYS = ["pr", "cu", "la", "oe", "sm", "ce"]
+  let stack: DeclaredStack
+  beforeAll(async () => {
+    stack = await declareStack("dev", { surveys: SURVEYS.join(","), ingestMaxConcurrency: "3" })
+  }, 120_000)
+
+  it("fans out one run per survey, each its own message, on the one schedule; the population rides with pr only", () => {
+    // EventBridge allows five targets a rule: six surveys take two rules.
+    const rules = stack.ofType(T.rule)
+    expect(rules.map((rule) => rule.inputs["scheduleExpression"])).toEqual(["cron(0 6 * * ? *)", "cron(0 6 * * ? *)"])
+    const queueArn = stack.one(T.queue, "surveys").state["arn"]
+    const targets = stack.ofType(T.target)
+    expect(targets.every((target) => target.inputs["arn"] === queueArn)).toBe(true)
+    expect(targets.map((target) => JSON.parse(target.inputs["input"]))).toEqual(
+      SURVEYS.map((survey) => ({ survey, population: survey === "pr" }))
+    )
+    expect(new Set(targets.map((target) => target.inputs["rule"])).size).toBe(2)
+    expect(json(stack.one(T.queuePolicy, "surveys"), "policy").Statement[0].Condition.ArnEquals["aws:SourceArn"])
+      .toEqual(rules.map((rule) => rule.state["arn"]))
+  })
+
+  it("runs at most ingestMaxConcurrency at once, each with its share of the request rate and concurrency", () => {
+    expect(stack.one(T.mapping, "ingest").inputs["scalingConfig"]).toEqual({ maximumConcurrency: 3 })
+    const variables = stack.one(T.function, "ingest").inputs["environment"].variables
+    // 2 requests a second and 4 transfers for the stack, shared by 3 runs in flight.
+    expect(Number(variables.QUEST_REQUESTS_PER_SECOND) * 3).toBeCloseTo(2)
+    expect(Number(variables.QUEST_CONCURRENCY) * 3).toBeLessThanOrEqual(4)
+    expect(variables.QUEST_SURVEYS).toBe(SURVEYS.join(","))
+  })
+
+  it("lets the ingest write each survey's mirror and state, and no other BLS prefix", () => {
+    const statements = json(stack.one(T.rolePolicy, "ingest"), "policy").Statement as Array<{ Sid: string; Resource: Array<string> }>
+    const own = statements.find((statement) => statement.Sid === "ManageOwnPrefixes")!.Resource
+    expect(own.filter((arn) => arn.startsWith(`${BUCKET_ARN}/bls/`)).sort()).toEqual(SURVEYS.map((survey) => `${BUCKET_ARN}/bls/${survey}/*`).sort())
+    expect(own.filter((arn) => arn.includes("/_state/")).sort())
+      .toEqual(SURVEYS.map((survey) => `${BUCKET_ARN}/_state/bls/${survey}/mirror.json`).sort())
+  })
+
+  it("raises an alarm per survey that names it, from the failure line that names it", () => {
+    for (const survey of SURVEYS) {
+      expect(stack.one(T.alarm, `ingest-failed-${survey}`).inputs).toMatchObject({
+        alarmDescription: expect.stringMatching(new RegExp(`^BLS survey ${survey} failed`)),
+        dimensions: { Survey: survey },
+        threshold: 1
+      })
+    }
+    const filter = stack.one("aws:cloudwatch/logMetricFilter:LogMetricFilter", "survey-failed").inputs
+    expect(filter["metricTransformation"]).toMatchObject({ dimensions: { Survey: "$.message.survey" } })
   })
 })
 
