@@ -193,7 +193,11 @@ interface Target {
 
 const localTarget = (dataset: string): Target => ({
   name: "local",
-  quest: () => ({ store: path.join(benchDir, "local", "quest", dataset), env: {} }),
+  quest: () => {
+    // The store's parent must exist (a mistyped path is refused, not created).
+    mkdirSync(path.join(benchDir, "local", "quest"), { recursive: true })
+    return { store: path.join(benchDir, "local", "quest", dataset), env: {} }
+  },
   rclone: () => ({ remote: path.join(benchDir, "local", "rclone", dataset), flags: [] })
 })
 
