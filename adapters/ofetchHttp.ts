@@ -62,8 +62,11 @@ const guardedBody = (
         idleMs
       )
       // A stalled read never settles by itself: the abort reason wins the race.
+      // The listener is removed once the read settles: left on the signal, each chunk's
+      // race stays reachable through it, and a 1 GiB body stayed in memory whole.
+      let fail = () => {}
       const aborted = new Promise<never>((_, reject) => {
-        const fail = () => reject(controller.signal.reason)
+        fail = () => reject(controller.signal.reason)
         if (controller.signal.aborted) fail()
         else controller.signal.addEventListener("abort", fail, { once: true })
       })
@@ -81,6 +84,7 @@ const guardedBody = (
         out.error(controller.signal.aborted ? controller.signal.reason : error)
       } finally {
         clearTimeout(idle)
+        controller.signal.removeEventListener("abort", fail)
         aborted.catch(() => undefined)
       }
     },
