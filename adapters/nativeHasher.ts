@@ -5,15 +5,15 @@
  */
 import { createHash } from "node:crypto"
 import { Effect } from "effect"
+import type { IncrementalHash } from "../domain/bytes/bodyHasher.ts"
 import type { InputHasherShape } from "../domain/reports/inputHasher.ts"
 
+/** Also the sync's check of each download (domain/bytes/bodyHasher.ts). */
+export const nativeSha256 = (): IncrementalHash => {
+  const hash = createHash("sha256")
+  return { update: (chunk) => void hash.update(chunk), digestHex: () => hash.digest("hex") }
+}
+
 export const nativeInputHasher: InputHasherShape = {
-  sha256: () =>
-    Effect.sync(() => {
-      const hash = createHash("sha256")
-      return {
-        update: (chunk) => void hash.update(chunk),
-        digestHex: () => hash.digest("hex")
-      }
-    })
+  sha256: () => Effect.sync(nativeSha256)
 }

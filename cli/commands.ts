@@ -5,7 +5,8 @@
  */
 import { Effect, Layer } from "effect"
 import { objectStoreLayerFor } from "../adapters/objectStoreFromUrl.ts"
-import { nativeInputHasher } from "../adapters/nativeHasher.ts"
+import { nativeInputHasher, nativeSha256 } from "../adapters/nativeHasher.ts"
+import { BodyHasher } from "../domain/bytes/bodyHasher.ts"
 import { sourceLayer } from "../adapters/sourceLayer.ts"
 import { syncMirror } from "../domain/bls/syncMirror.ts"
 import { surveysFailure, syncSurveys } from "../domain/bls/syncSurveys.ts"
@@ -49,7 +50,7 @@ const storeLayer = (context: CommandContext) => {
 }
 
 const upstreamLayer = (context: CommandContext) =>
-  Layer.mergeAll(storeLayer(context), sourceLayer(context.settings, context.http))
+  Layer.mergeAll(storeLayer(context), sourceLayer(context.settings, context.http), Layer.succeed(BodyHasher, nativeSha256))
 
 const options = (switches: Switches) => ({ dryRun: switches.dryRun, force: switches.force })
 

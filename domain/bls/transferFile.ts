@@ -11,6 +11,7 @@
  *   the object it had. Memory stays bounded whatever the size, and no 5 GB copy limit applies.
  */
 import { Effect } from "effect"
+import { BodyHasher } from "../bytes/bodyHasher.ts"
 import { digestBody, type Digest } from "../bytes/digestingStream.ts"
 import { readAll, TooManyBytes } from "../bytes/readAll.ts"
 import { SourceHttp } from "../http/SourceHttp.ts"
@@ -98,7 +99,8 @@ const download = (file: FileToFetch, context: TransferContext, recordOf: (valida
       yield* Effect.promise(() => response.body?.cancel().catch(() => undefined) ?? Promise.resolve())
       return yield* new TransientSourceFailure({ url: file.entry.url, reason: wrongLength })
     }
-    const body = digestBody(response.body ?? new ReadableStream({ start: (c) => c.close() }), expected)
+    const makeHash = yield* BodyHasher
+    const body = digestBody(response.body ?? new ReadableStream({ start: (c) => c.close() }), expected, makeHash())
     const broken = (cause: unknown) => {
       const reason = body.failure()
       return reason === undefined ? cause : new TransientSourceFailure({ url: file.entry.url, reason })

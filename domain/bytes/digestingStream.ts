@@ -2,8 +2,7 @@
  * A pass-through stream that counts and hashes the bytes flowing through it, so a
  * download can be verified while it streams to the store (memory stays one chunk deep).
  */
-import { sha256 } from "@noble/hashes/sha2.js"
-import { bytesToHex } from "@noble/hashes/utils.js"
+import { type IncrementalHash, nobleSha256 } from "./bodyHasher.ts"
 import { bodyFailureReason } from "../http/bodyFailure.ts"
 
 export interface Digest {
@@ -20,8 +19,7 @@ export interface DigestingStream {
 }
 
 /** `expectedBytes`, when known, is enforced: a short or long body errors the stream. */
-export const digestingStream = (expectedBytes?: number): DigestingStream => {
-  const hash = sha256.create()
+export const digestingStream = (expectedBytes?: number, hash: IncrementalHash = nobleSha256()): DigestingStream => {
   let bytes = 0
   let digest: Digest | undefined
   let failure: string | undefined
@@ -42,7 +40,7 @@ export const digestingStream = (expectedBytes?: number): DigestingStream => {
         controller.error(new Error(failure))
         return
       }
-      digest = { bytes, sha256: bytesToHex(hash.digest()) }
+      digest = { bytes, sha256: hash.digestHex() }
     }
   })
   return {
@@ -53,8 +51,8 @@ export const digestingStream = (expectedBytes?: number): DigestingStream => {
 }
 
 /** Pipes `body` through a digest; an upstream error (reset connection) is recorded too. */
-export const digestBody = (body: ReadableStream<Uint8Array>, expectedBytes?: number) => {
-  const digesting = digestingStream(expectedBytes)
+export const digestBody = (body: ReadableStream<Uint8Array>, expectedBytes?: number, hash?: IncrementalHash) => {
+  const digesting = digestingStream(expectedBytes, hash)
   let upstreamError: string | undefined
   // Record a broken source separately from a refused length, for the error message.
   const reader = body.getReader()

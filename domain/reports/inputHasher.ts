@@ -13,11 +13,8 @@
 import { Context, Effect } from "effect"
 import { createSHA256 } from "hash-wasm"
 
-export interface IncrementalHash {
-  readonly update: (chunk: Uint8Array) => void
-  /** Lower-case hex; call once, after the last update. */
-  readonly digestHex: () => string
-}
+export type { IncrementalHash } from "../bytes/bodyHasher.ts"
+import type { IncrementalHash } from "../bytes/bodyHasher.ts"
 
 export interface InputHasherShape {
   readonly sha256: () => Effect.Effect<IncrementalHash>
