@@ -9,16 +9,14 @@ import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { CreateBucketCommand, CreateMultipartUploadCommand, ListMultipartUploadsCommand } from "@aws-sdk/client-s3"
-import { Effect, Layer, Logger } from "effect"
+import { Effect, Logger } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { makeLocalStore } from "../../adapters/localStore.ts"
-import { ofetchHttpLayer } from "../../adapters/ofetchHttp.ts"
 import { makeS3Store } from "../../adapters/s3Store.ts"
 import { defaultSyncOptions, syncMirror, type SyncOptions } from "../../domain/bls/syncMirror.ts"
-import { sourceHttpLayer } from "../../domain/http/SourceHttp.ts"
-import { ObjectStore, type ObjectStoreShape } from "../../domain/store/ObjectStore.ts"
+import type { ObjectStoreShape } from "../../domain/store/ObjectStore.ts"
 import { describeWithMoto } from "../support/moto.ts"
-import { testPolicy } from "../support/pipelineLayer.ts"
+import { pipelineLayer } from "../support/pipelineLayer.ts"
 import { useUpstream } from "../support/upstream/vitest.ts"
 
 const upstream = useUpstream()
@@ -30,10 +28,7 @@ const sync = (store: ObjectStoreShape, overrides: Partial<SyncOptions> = {}) => 
   logged.length = 0
   return Effect.runPromise(
     syncMirror({ ...defaultSyncOptions, baseUrl: upstream.bls.baseUrl, ...overrides }).pipe(
-      Effect.provide(Layer.mergeAll(
-        Layer.succeed(ObjectStore, store),
-        sourceHttpLayer(testPolicy).pipe(Layer.provide(ofetchHttpLayer))
-      )),
+      Effect.provide(pipelineLayer(store)),
       Effect.provide(Logger.layer([Logger.make(({ message }) => {
         for (const part of Array.isArray(message) ? message : [message]) {
           if (typeof part === "object" && part !== null) logged.push(part as Record<string, unknown>)

@@ -7,14 +7,11 @@ import { execFileSync } from "node:child_process"
 import { mkdtemp, readFile, rm, stat, utimes, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { makeLocalStore } from "../../adapters/localStore.ts"
-import { ofetchHttpLayer } from "../../adapters/ofetchHttp.ts"
 import { defaultSyncOptions, syncMirror } from "../../domain/bls/syncMirror.ts"
-import { sourceHttpLayer } from "../../domain/http/SourceHttp.ts"
-import { ObjectStore } from "../../domain/store/ObjectStore.ts"
-import { testPolicy } from "../support/pipelineLayer.ts"
+import { pipelineLayer } from "../support/pipelineLayer.ts"
 import { useUpstream } from "../support/upstream/vitest.ts"
 
 const upstream = useUpstream()
@@ -24,10 +21,7 @@ afterAll(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force
 const sync = (root: string) =>
   Effect.runPromise(
     syncMirror({ ...defaultSyncOptions, baseUrl: upstream.bls.baseUrl }).pipe(
-      Effect.provide(Layer.mergeAll(
-        Layer.succeed(ObjectStore, makeLocalStore(root)),
-        sourceHttpLayer(testPolicy).pipe(Layer.provide(ofetchHttpLayer))
-      ))
+      Effect.provide(pipelineLayer(makeLocalStore(root)))
     )
   )
 

@@ -5,7 +5,7 @@
 import { Effect, Exit, Layer, Logger, type LogLevel } from "effect"
 import { ofetchHttpLayer } from "../../adapters/ofetchHttp.ts"
 import { sourceHttpLayer, type SourcePolicy } from "../../domain/http/SourceHttp.ts"
-import { ObjectStore } from "../../domain/store/ObjectStore.ts"
+import { ObjectStore, type ObjectStoreShape } from "../../domain/store/ObjectStore.ts"
 import { SourceHttp } from "../../domain/http/SourceHttp.ts"
 import type { ContactRequired } from "../../domain/http/sourceErrors.ts"
 import { makeMemoryStore, type MemoryStore } from "./memoryStore.ts"
@@ -18,7 +18,7 @@ export const testPolicy: SourcePolicy = {
   retry: { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 5_000 }
 }
 
-export const pipelineLayer = (store: MemoryStore, policy: Partial<SourcePolicy> = {}) =>
+export const pipelineLayer = (store: ObjectStoreShape, policy: Partial<SourcePolicy> = {}) =>
   Layer.mergeAll(
     Layer.succeed(ObjectStore, store),
     sourceHttpLayer({ ...testPolicy, ...policy }).pipe(Layer.provide(ofetchHttpLayer))
