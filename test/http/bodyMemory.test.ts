@@ -60,7 +60,8 @@ describe("a large body through the transport", () => {
       return { read, held }
     }).pipe(Effect.provide(ofetchHttpLayer)))
     expect(retained.read).toBeGreaterThanOrEqual(READ_BEFORE_LOOKING)
-    // With the leak, all 160 MiB read so far were still held here.
-    expect(retained.held).toBeLessThan(48 * MiB)
+    // With the leak, all 160 MiB read so far were still held here (168 MB measured);
+    // without it, what the socket and the stream queues hold (20 to 60 MB, by load).
+    expect(retained.held).toBeLessThan(96 * MiB)
   }, 60_000)
 })
