@@ -10,6 +10,7 @@
  * object costs those reads and nothing else.
  */
 import { Effect, Schema } from "effect"
+import { readAll } from "../bytes/readAll.ts"
 import type { ListedObject, ObjectStoreShape } from "../store/ObjectStore.ts"
 import type { MirrorRecord } from "./mirrorMetadata.ts"
 
@@ -55,7 +56,8 @@ export const readMirrorState = (store: ObjectStoreShape, key: string) =>
     const found = yield* store.get(key)
     if (found === undefined) return undefined
     const text = yield* Effect.tryPromise({
-      try: () => new Response(found.body).text(),
+      // Not `new Response(body).text()`: see getBytes (domain/store/ObjectStore.ts).
+      try: async () => new TextDecoder().decode(await readAll(found.body)),
       catch: (cause) => cause
     }).pipe(Effect.option)
     if (text._tag === "None") {

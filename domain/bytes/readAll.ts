@@ -7,7 +7,7 @@ export class TooManyBytes extends Error {
   }
 }
 
-export const readAll = async (stream: ReadableStream<Uint8Array> | null, maxBytes = Infinity): Promise<Uint8Array> => {
+export const readAll = async (stream: ReadableStream<Uint8Array> | null, maxBytes = Infinity): Promise<Uint8Array<ArrayBuffer>> => {
   const chunks: Array<Uint8Array> = []
   let total = 0
   if (stream !== null) {
