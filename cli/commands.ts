@@ -2,27 +2,24 @@
  * Each command as an Effect program over the domain, with the services it needs built
  * from the settings, ending in what it prints: a JSON value for --json, text otherwise.
  * A dry run reads the real store through a read-only view, so it cannot change it.
+ *
+ * What goes upstream (HTTP, the listing parser, the download checks) is in
+ * upstreamCommands.ts, loaded only by a command that goes there: `quest report` and
+ * `quest show` start without linkedom and the sync (`npm run bench -- --only start`).
  */
-import { Effect, Layer } from "effect"
+import { Effect, type Layer } from "effect"
 import { objectStoreLayerFor } from "../adapters/objectStoreFromUrl.ts"
-import { nativeInputHasher, nativeSha256 } from "../adapters/nativeHasher.ts"
-import { BodyHasher } from "../domain/bytes/bodyHasher.ts"
-import { sourceLayer } from "../adapters/sourceLayer.ts"
-import { syncMirror } from "../domain/bls/syncMirror.ts"
-import { surveysFailure, syncSurveys } from "../domain/bls/syncSurveys.ts"
+import { nativeInputHasher } from "../adapters/nativeHasher.ts"
 import type { HttpClient } from "../domain/http/HttpClient.ts"
-import { ingest, populationOptionsOf, syncOptionsOf } from "../domain/ingest.ts"
-import { fetchPopulation } from "../domain/population/fetchPopulation.ts"
 import { InputHasher } from "../domain/reports/inputHasher.ts"
 import { tablesPieces } from "../domain/reports/renderTables.ts"
 import type { ReportDocument } from "../domain/reports/reportDocument.ts"
 import { reportFolders, runReports } from "../domain/reports/runReports.ts"
-import { type Settings, surveyMirrorsOf } from "../domain/settings.ts"
-import { mirrorPrefixOf } from "../domain/storeKeys.ts"
+import type { Settings } from "../domain/settings.ts"
 import type { CommandName, Switches } from "./commandTable.ts"
 import { readOnlyLayer } from "./dryRunStore.ts"
 import { latestStoredReport } from "./latestReport.ts"
-import { populationText, reportsStoredText, surveysText, syncText } from "./summaries.ts"
+import { reportsStoredText } from "./summaries.ts"
 
 export interface CommandOutput {
   /** What --json prints. */
@@ -49,10 +46,8 @@ const storeLayer = (context: CommandContext) => {
   return context.switches.dryRun ? readOnlyLayer(store) : store
 }
 
-const upstreamLayer = (context: CommandContext) =>
-  Layer.mergeAll(storeLayer(context), sourceLayer(context.settings, context.http), Layer.succeed(BodyHasher, nativeSha256))
-
-const options = (switches: Switches) => ({ dryRun: switches.dryRun, force: switches.force })
+/** The commands that go upstream, loaded when one runs. */
+const upstream = Effect.promise(() => import("./upstreamCommands.ts"))
 
 function* reportsText(doc: ReportDocument | undefined, context: CommandContext): Iterable<string> {
   if (doc === undefined) {
@@ -76,25 +71,9 @@ const reports = (context: CommandContext) =>
   )
 
 const programs = {
-  sync: (context: CommandContext) => {
-    const mirrors = surveyMirrorsOf(context.settings)
-    const syncOptions = syncOptionsOf(context.settings, options(context.switches))
-    // One survey: its summary, or its own error, as always. Several: a summary each and a
-    // total, and the failed ones as the command's failure.
-    const program = mirrors.length === 1
-      ? syncMirror({ ...syncOptions, baseUrl: mirrors[0]!.baseUrl, prefix: mirrorPrefixOf(mirrors[0]!.survey) }).pipe(
-        Effect.map((summary): CommandOutput => ({ json: summary, text: () => [syncText(summary, context.maxRows)] }))
-      )
-      : syncSurveys(mirrors, syncOptions).pipe(
-        Effect.map((run): CommandOutput => ({ json: run, text: () => [surveysText(run, context.maxRows)], failure: surveysFailure(run) }))
-      )
-    return program.pipe(Effect.provide(upstreamLayer(context)))
-  },
+  sync: (context: CommandContext) => Effect.flatMap(upstream, (commands) => commands.syncCommand(context, storeLayer(context))),
   population: (context: CommandContext) =>
-    fetchPopulation(populationOptionsOf(context.settings, options(context.switches))).pipe(
-      Effect.map((summary): CommandOutput => ({ json: summary, text: () => [populationText(summary)] })),
-      Effect.provide(upstreamLayer(context))
-    ),
+    Effect.flatMap(upstream, (commands) => commands.populationCommand(context, storeLayer(context))),
   report: (context: CommandContext) =>
     Effect.map(reports(context), (doc): CommandOutput => ({ json: doc ?? null, text: () => reportsText(doc, context) })),
   show: (context: CommandContext) =>
@@ -111,15 +90,13 @@ const programs = {
     ),
   run: (context: CommandContext) =>
     Effect.gen(function*() {
-      const ingested = yield* ingest(context.settings, options(context.switches)).pipe(
-        Effect.provide(upstreamLayer(context))
-      )
+      const { ingestCommand } = yield* upstream
+      const ingested = yield* ingestCommand(context, storeLayer(context))
       const doc = yield* reports(context)
       return {
         json: doc ?? null,
         text: function*() {
-          yield surveysText(ingested.sync, context.maxRows) +
-            (ingested.population === undefined ? "" : populationText(ingested.population))
+          yield ingested
           yield* reportsText(doc, context)
         }
       } satisfies CommandOutput
