@@ -1,19 +1,18 @@
 /**
- * The runtime's native streaming sha256 (node:crypto: Node, Lambda, and Deno's Node
- * compatibility), for the reports' hash of a BLS file that has no recorded sha256: several
- * times faster than the portable WebAssembly default (domain/reports/inputHasher.ts).
+ * The runtime's native streaming sha256 (domain/bytes/streamingSha256.ts): node:crypto,
+ * which Node, Lambda and Deno (its Node compatibility) all have, several times faster than
+ * the portable WebAssembly default. Every shipped entry provides it: the CLI (on Node and
+ * Deno), both Lambdas and the Deno server.
  */
 import { createHash } from "node:crypto"
-import { Effect } from "effect"
-import type { IncrementalHash } from "../domain/bytes/bodyHasher.ts"
-import type { InputHasherShape } from "../domain/reports/inputHasher.ts"
+import { Effect, Layer } from "effect"
+import { type IncrementalHash, StreamingSha256, type StreamingSha256Shape } from "../domain/bytes/streamingSha256.ts"
 
-/** Also the sync's check of each download (domain/bytes/bodyHasher.ts). */
-export const nativeSha256 = (): IncrementalHash => {
+const nodeSha256 = (): IncrementalHash => {
   const hash = createHash("sha256")
   return { update: (chunk) => void hash.update(chunk), digestHex: () => hash.digest("hex") }
 }
 
-export const nativeInputHasher: InputHasherShape = {
-  sha256: () => Effect.sync(nativeSha256)
-}
+export const nativeSha256: StreamingSha256Shape = { sha256: () => Effect.sync(nodeSha256) }
+
+export const nativeSha256Layer = Layer.succeed(StreamingSha256, nativeSha256)

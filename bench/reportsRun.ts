@@ -11,8 +11,8 @@ import { statSync } from "node:fs"
 import * as path from "node:path"
 import { Effect, Layer } from "effect"
 import { makeLocalStore } from "../adapters/localStore.ts"
-import { nativeInputHasher } from "../adapters/nativeHasher.ts"
-import { InputHasher } from "../domain/reports/inputHasher.ts"
+import { nativeSha256 } from "../adapters/nativeHasher.ts"
+import { StreamingSha256 } from "../domain/bytes/streamingSha256.ts"
 import { ObjectStore, type StoredObject } from "../domain/store/ObjectStore.ts"
 import { runReports } from "../domain/reports/runReports.ts"
 import { BLS_DATA_KEY } from "../domain/storeKeys.ts"
@@ -33,7 +33,7 @@ const store = mode.startsWith("unrecorded")
   }
   : local
 const program = runReports().pipe(
-  mode === "unrecorded-wasm" ? (run) => run : Effect.provideService(InputHasher, nativeInputHasher),
+  mode === "unrecorded-wasm" ? (run) => run : Effect.provideService(StreamingSha256, nativeSha256),
   Effect.provide(Layer.succeed(ObjectStore, store))
 )
 const started = performance.now()

@@ -7,11 +7,10 @@
  * upstreamCommands.ts, loaded only by a command that goes there: `quest report` and
  * `quest show` start without linkedom and the sync (`npm run bench -- --only start`).
  */
-import { Effect, type Layer } from "effect"
+import { Effect, Layer } from "effect"
 import { objectStoreLayerFor } from "../adapters/objectStoreFromUrl.ts"
-import { nativeInputHasher } from "../adapters/nativeHasher.ts"
+import { nativeSha256Layer } from "../adapters/nativeHasher.ts"
 import type { HttpClient } from "../domain/http/HttpClient.ts"
-import { InputHasher } from "../domain/reports/inputHasher.ts"
 import { tablesPieces } from "../domain/reports/renderTables.ts"
 import type { ReportDocument } from "../domain/reports/reportDocument.ts"
 import { reportFolders, runReports } from "../domain/reports/runReports.ts"
@@ -66,8 +65,7 @@ const reports = (context: CommandContext) =>
   runReports({ now: context.now, maxDropShare: context.settings.maxReportDropShare }).pipe(
     Effect.catchTag("ReportInputsMissing", (missing) =>
       context.switches.dryRun ? Effect.succeed(undefined) : Effect.fail(missing)),
-    Effect.provideService(InputHasher, nativeInputHasher),
-    Effect.provide(storeLayer(context))
+    Effect.provide(Layer.merge(storeLayer(context), nativeSha256Layer))
   )
 
 const programs = {

@@ -5,11 +5,10 @@
  * and `quest show` start without any of it.
  */
 import { Effect, Layer } from "effect"
-import { nativeSha256 } from "../adapters/nativeHasher.ts"
+import { nativeSha256Layer } from "../adapters/nativeHasher.ts"
 import { sourceLayer } from "../adapters/sourceLayer.ts"
 import { syncMirror } from "../domain/bls/syncMirror.ts"
 import { surveysFailure, syncSurveys } from "../domain/bls/syncSurveys.ts"
-import { BodyHasher } from "../domain/bytes/bodyHasher.ts"
 import { ingest, populationOptionsOf, syncOptionsOf } from "../domain/ingest.ts"
 import { fetchPopulation } from "../domain/population/fetchPopulation.ts"
 import { surveyMirrorsOf } from "../domain/settings.ts"
@@ -22,7 +21,7 @@ import { populationText, surveysText, syncText } from "./summaries.ts"
 type StoreLayer = Layer.Layer<ObjectStore, StoreError>
 
 const upstreamLayer = (context: CommandContext, store: StoreLayer) =>
-  Layer.mergeAll(store, sourceLayer(context.settings, context.http), Layer.succeed(BodyHasher, nativeSha256))
+  Layer.mergeAll(store, sourceLayer(context.settings, context.http), nativeSha256Layer)
 
 const options = (context: CommandContext) => ({ dryRun: context.switches.dryRun, force: context.switches.force })
 

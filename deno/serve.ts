@@ -10,8 +10,9 @@
  * interface), PORT the port (default 8000; 0 picks a free one). Every line it logs is one
  * flat record (domain/logging/logRecord.ts), as the CLI and the Lambdas log.
  */
-import { Effect, Exit, Logger } from "effect"
+import { Effect, Exit, Layer, Logger } from "effect"
 import { liveLayer } from "../adapters/liveLayer.ts"
+import { nativeSha256Layer } from "../adapters/nativeHasher.ts"
 import { objectStoreLayerFor } from "../adapters/objectStoreFromUrl.ts"
 import { causeMessage } from "../domain/causeMessage.ts"
 import { ingest } from "../domain/ingest.ts"
@@ -54,10 +55,13 @@ const port = /^\d+$/.test(portText) && Number(portText) <= 65535
   : refuse(`PORT=${JSON.stringify(portText)} is not a port: give a whole number from 0 to 65535 (0 picks a free one).`)
 const hostname = Deno.env.get("HOST") || DEFAULT_HOST
 
-/** The daily job: mirror and population, then the reports over what the store now holds. */
+/**
+ * The daily job: mirror and population, then the reports over what the store now holds,
+ * hashing with Deno's native sha256 (its node:crypto) where a body streams.
+ */
 const dailyJob = Effect.gen(function*() {
   const ingested = yield* ingest(settings).pipe(Effect.provide(liveLayer(settings)))
-  const doc = yield* runReports().pipe(Effect.provide(objectStoreLayerFor(settings.store)))
+  const doc = yield* runReports().pipe(Effect.provide(Layer.merge(objectStoreLayerFor(settings.store), nativeSha256Layer)))
   yield* Effect.logInfo({ event: "daily-job", message: "Daily job done", sync: ingested.sync, population: ingested.population, inputs: doc.inputs })
 })
 

@@ -10,10 +10,9 @@
  * as `analytics.record-failed`, the line the "report failed" alarm counts (the function
  * itself does not fail, so Lambda's Errors metric never sees it).
  */
-import { Cause, Effect, Exit } from "effect"
-import { nativeInputHasher } from "../adapters/nativeHasher.ts"
+import { Cause, Effect, Exit, Layer } from "effect"
+import { nativeSha256Layer } from "../adapters/nativeHasher.ts"
 import { causeMessage } from "../domain/causeMessage.ts"
-import { InputHasher } from "../domain/reports/inputHasher.ts"
 import { runReports } from "../domain/reports/runReports.ts"
 import { POPULATION_KEY } from "../domain/storeKeys.ts"
 import { logEvent } from "./lambdaLogging.ts"
@@ -26,7 +25,8 @@ export interface SqsBatchResponse {
   readonly batchItemFailures: ReadonlyArray<{ readonly itemIdentifier: string }>
 }
 
-const runtime = lambdaRuntime((settings) => lambdaStoreLayer(settings.store))
+// The runtime's native sha256 for a BLS file without a recorded one (several times the WebAssembly default).
+const runtime = lambdaRuntime((settings) => Layer.merge(lambdaStoreLayer(settings.store), nativeSha256Layer))
 
 export const handler = async (event: SqsEvent): Promise<SqsBatchResponse> => {
   const verdicts = event.Records.map((record) => judgeRecord(record, POPULATION_KEY))
@@ -44,9 +44,8 @@ export const handler = async (event: SqsEvent): Promise<SqsBatchResponse> => {
   }
   if (triggers.length > 0) {
     const messages = triggers.map((trigger) => trigger.messageId)
-    // The runtime's native sha256 for a BLS file without a recorded one (several times the WebAssembly default).
     const reports = Effect.flatMap(FunctionSettings, (settings) => runReports({ maxDropShare: settings.maxReportDropShare }))
-    const exit = await runtime.runPromiseExit(reports.pipe(Effect.provideService(InputHasher, nativeInputHasher)))
+    const exit = await runtime.runPromiseExit(reports)
     if (Exit.isSuccess(exit)) {
       logEvent("INFO", LogEvent.reportsStored, "The reports are stored.", {
         messages,

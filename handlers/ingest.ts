@@ -13,6 +13,7 @@
  * from it) or one failure record naming its survey (a per-survey alarm is read from that).
  */
 import { Cause, Effect, Exit, Layer } from "effect"
+import { nativeSha256Layer } from "../adapters/nativeHasher.ts"
 import { ofetchHttpLayer } from "../adapters/ofetchHttp.ts"
 import { sourceLayer } from "../adapters/sourceLayer.ts"
 import { causeMessage } from "../domain/causeMessage.ts"
@@ -37,7 +38,10 @@ export interface SqsBatchResponse {
   readonly batchItemFailures: ReadonlyArray<{ readonly itemIdentifier: string }>
 }
 
-const runtime = lambdaRuntime((settings) => Layer.mergeAll(lambdaStoreLayer(settings.store), sourceLayer(settings, ofetchHttpLayer)))
+// node:crypto's sha256 checks each download streamed to S3 (several times the WebAssembly default).
+const runtime = lambdaRuntime((settings) =>
+  Layer.mergeAll(lambdaStoreLayer(settings.store), sourceLayer(settings, ofetchHttpLayer), nativeSha256Layer)
+)
 
 /** What the run keeps of the function's time to stop its transfers, save what it did and log it. */
 export const STOP_RESERVE_MS = 30_000

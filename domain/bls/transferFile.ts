@@ -11,9 +11,10 @@
  *   the object it had. Memory stays bounded whatever the size, and no 5 GB copy limit applies.
  */
 import { Effect } from "effect"
-import { BodyHasher } from "../bytes/bodyHasher.ts"
 import { digestBody, type Digest } from "../bytes/digestingStream.ts"
 import { readAll, TooManyBytes } from "../bytes/readAll.ts"
+import { sha256Hex } from "../bytes/sha256Hex.ts"
+import { StreamingSha256 } from "../bytes/streamingSha256.ts"
 import { SourceHttp } from "../http/SourceHttp.ts"
 import { SourceTooLarge, TransientSourceFailure } from "../http/sourceErrors.ts"
 import { ObjectStore, StoreError } from "../store/ObjectStore.ts"
@@ -99,8 +100,15 @@ const download = (file: FileToFetch, context: TransferContext, recordOf: (valida
       yield* Effect.promise(() => response.body?.cancel().catch(() => undefined) ?? Promise.resolve())
       return yield* new TransientSourceFailure({ url: file.entry.url, reason: wrongLength })
     }
-    const makeHash = yield* BodyHasher
-    const body = digestBody(response.body ?? new ReadableStream({ start: (c) => c.close() }), expected, makeHash())
+    // A body of unknown size is held in memory too (S3 needs a length to stream a put),
+    // up to the spool limit.
+    const spool = expected === undefined || expected <= context.streamAboveBytes
+    // A body held in memory gets Web Crypto's one-shot digest once whole (native in every
+    // runtime); one that streams to the store is hashed on its way, by the streaming digest
+    // the edge provides.
+    const hasher = yield* StreamingSha256
+    const hash = spool ? undefined : yield* hasher.sha256()
+    const body = digestBody(response.body ?? new ReadableStream({ start: (c) => c.close() }), expected, hash)
     const broken = (cause: unknown) => {
       const reason = body.failure()
       return reason === undefined ? cause : new TransientSourceFailure({ url: file.entry.url, reason })
@@ -108,9 +116,7 @@ const download = (file: FileToFetch, context: TransferContext, recordOf: (valida
 
     let spooled: Uint8Array | undefined
     let streamed: Downloaded["streamed"]
-    // A body of unknown size is held in memory too (S3 needs a length to stream a put),
-    // up to the spool limit.
-    if (expected === undefined || expected <= context.streamAboveBytes) {
+    if (spool) {
       spooled = yield* Effect.tryPromise({
         try: () => readAll(body.body, context.spoolLimitBytes),
         catch: (cause) =>
@@ -124,8 +130,7 @@ const download = (file: FileToFetch, context: TransferContext, recordOf: (valida
       const unlessSame = new TransformStream<Uint8Array, Uint8Array>({
         // Runs after the digest's own end, which set the digest.
         flush(controller) {
-          const digest = body.digest()
-          if (storedSha256 !== undefined && digest?.sha256 === storedSha256 && digest.bytes === file.current?.object.size) {
+          if (storedSha256 !== undefined && body.sha256() === storedSha256 && body.bytes() === file.current?.object.size) {
             same = true
             controller.error(new SameBytes("the stored object already holds these bytes"))
           }
@@ -142,13 +147,14 @@ const download = (file: FileToFetch, context: TransferContext, recordOf: (valida
         Effect.mapError((error: StoreError) => broken(error) as StoreError | TransientSourceFailure)
       )
     }
-    const digest = body.digest()
-    if (digest === undefined) {
+    const bytes = body.bytes()
+    if (bytes === undefined) {
       return yield* new TransientSourceFailure({ url: file.entry.url, reason: "body was not read to its end" })
     }
     // A body without a Content-Length (or one that agreed with it) is held to the listing too.
-    const wrongBody = sizeProblem(file.entry.size, digest.bytes, "the body has")
+    const wrongBody = sizeProblem(file.entry.size, bytes, "the body has")
     if (wrongBody !== undefined) return yield* new TransientSourceFailure({ url: file.entry.url, reason: wrongBody })
+    const digest: Digest = { bytes, sha256: spooled === undefined ? body.sha256()! : yield* sha256Hex(spooled) }
     return { ...validators, digest, spooled, streamed } satisfies Downloaded
   })
 

@@ -1,8 +1,10 @@
 /**
- * A pass-through stream that counts and hashes the bytes flowing through it, so a
- * download can be verified while it streams to the store (memory stays one chunk deep).
+ * A pass-through stream that counts the bytes flowing through it, and hashes them when
+ * given a hash, so a download can be verified while it streams to the store (memory stays
+ * one chunk deep). A body that ends up whole in memory needs no hash on the way: its
+ * one-shot digest (sha256Hex.ts) is native everywhere.
  */
-import { type IncrementalHash, nobleSha256 } from "./bodyHasher.ts"
+import type { IncrementalHash } from "./streamingSha256.ts"
 import { bodyFailureReason } from "../http/bodyFailure.ts"
 
 export interface Digest {
@@ -13,15 +15,18 @@ export interface Digest {
 export interface DigestingStream {
   readonly stream: TransformStream<Uint8Array, Uint8Array>
   /** Set once the whole body went through and matched the expected length. */
-  readonly digest: () => Digest | undefined
+  readonly bytes: () => number | undefined
+  /** Set then too, when the stream was given a hash. */
+  readonly sha256: () => string | undefined
   /** Why the body was refused (short, long, or broken), if it was. */
   readonly failure: () => string | undefined
 }
 
 /** `expectedBytes`, when known, is enforced: a short or long body errors the stream. */
-export const digestingStream = (expectedBytes?: number, hash: IncrementalHash = nobleSha256()): DigestingStream => {
+export const digestingStream = (expectedBytes?: number, hash?: IncrementalHash): DigestingStream => {
   let bytes = 0
-  let digest: Digest | undefined
+  let whole: number | undefined
+  let sha256: string | undefined
   let failure: string | undefined
   const stream = new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
@@ -31,7 +36,7 @@ export const digestingStream = (expectedBytes?: number, hash: IncrementalHash = 
         controller.error(new Error(failure))
         return
       }
-      hash.update(chunk)
+      hash?.update(chunk)
       controller.enqueue(chunk)
     },
     flush(controller) {
@@ -40,17 +45,19 @@ export const digestingStream = (expectedBytes?: number, hash: IncrementalHash = 
         controller.error(new Error(failure))
         return
       }
-      digest = { bytes, sha256: hash.digestHex() }
+      whole = bytes
+      sha256 = hash?.digestHex()
     }
   })
   return {
     stream,
-    digest: () => digest,
+    bytes: () => whole,
+    sha256: () => sha256,
     failure: () => failure
   }
 }
 
-/** Pipes `body` through a digest; an upstream error (reset connection) is recorded too. */
+/** Pipes `body` through the count (and `hash`); an upstream error (reset connection) is recorded too. */
 export const digestBody = (body: ReadableStream<Uint8Array>, expectedBytes?: number, hash?: IncrementalHash) => {
   const digesting = digestingStream(expectedBytes, hash)
   let upstreamError: string | undefined
@@ -75,7 +82,8 @@ export const digestBody = (body: ReadableStream<Uint8Array>, expectedBytes?: num
   })
   return {
     body: source.pipeThrough(digesting.stream),
-    digest: digesting.digest,
+    bytes: digesting.bytes,
+    sha256: digesting.sha256,
     failure: () => upstreamError ?? digesting.failure()
   }
 }

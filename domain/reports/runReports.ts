@@ -10,10 +10,10 @@
  */
 import { Clock, Effect } from "effect"
 import { sha256Hex } from "../bytes/sha256Hex.ts"
+import { StreamingSha256 } from "../bytes/streamingSha256.ts"
 import { BLS_DATA_KEY, POPULATION_KEY, REPORTS_PREFIX } from "../storeKeys.ts"
 import { ObjectStore, getBytes } from "../store/ObjectStore.ts"
 import { decodePopulation } from "../population/decodePopulation.ts"
-import { InputHasher } from "./inputHasher.ts"
 import { populationStats } from "./populationStats.ts"
 import { makeReportDocument, type ReportDocument } from "./reportDocument.ts"
 import { ReportInputRefused, ReportInputsMissing, StoredPopulationInvalid } from "./reportErrors.ts"
@@ -57,7 +57,7 @@ export interface RunReportsOptions {
 
 export const runReports = Effect.fn("runReports")(function*(options?: RunReportsOptions) {
   const store = yield* ObjectStore
-  const hasher = yield* InputHasher
+  const hasher = yield* StreamingSha256
 
   const missing = (keys: ReadonlyArray<string>) =>
     new ReportInputsMissing({

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { InputHasher } from "../../domain/reports/inputHasher.ts"
+import { StreamingSha256 } from "../../domain/bytes/streamingSha256.ts"
 import { runReports } from "../../domain/reports/runReports.ts"
 import { BLS_DATA_KEY, POPULATION_KEY } from "../../domain/storeKeys.ts"
 import { failureOf, valueOf } from "../support/pipelineLayer.ts"
@@ -106,7 +106,7 @@ describe("running the reports", () => {
     expect(markdown).toContain("| PRS30006032 | 2018 | Q01 | 0.5 | 327,167,439 |")
   })
 
-  it("uses the InputHasher it is given", async () => {
+  it("hashes an unrecorded BLS file with the streaming sha256 it is given", async () => {
     const store = await seededStore()
     const nodeHasher = {
       sha256: () =>
@@ -115,7 +115,7 @@ describe("running the reports", () => {
           return { update: (chunk: Uint8Array) => void hash.update(chunk), digestHex: () => "node:" + hash.digest("hex") }
         })
     }
-    const exit = await reportsAt(store, undefined, runReports().pipe(Effect.provideService(InputHasher, nodeHasher)))
+    const exit = await reportsAt(store, undefined, runReports().pipe(Effect.provideService(StreamingSha256, nodeHasher)))
     expect(valueOf(exit).inputs.bls.sha256).toBe("node:" + sha256(blsFixture))
   })
 
@@ -127,7 +127,7 @@ describe("running the reports", () => {
     const countingHasher = {
       sha256: () => Effect.succeed({ update: (chunk: Uint8Array) => void (hashed += chunk.byteLength), digestHex: () => "x" })
     }
-    const exit = await reportsAt(store, undefined, runReports().pipe(Effect.provideService(InputHasher, countingHasher)))
+    const exit = await reportsAt(store, undefined, runReports().pipe(Effect.provideService(StreamingSha256, countingHasher)))
     expect(valueOf(exit).inputs.bls.sha256).toBe(recorded)
     // Nothing streamed through the hasher (the population, in memory, has its one-shot digest).
     expect(hashed).toBe(0)
