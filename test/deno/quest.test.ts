@@ -4,11 +4,13 @@
  * same report document as the CLI under Node.
  */
 import { CreateBucketCommand } from "@aws-sdk/client-s3"
+import { mkdirSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { describeWithMoto } from "../support/moto.ts"
 import { expectGoldenReports } from "../cli/goldenReports.ts"
 import { useLocalUpstream } from "../cli/localUpstream.ts"
-import { logRecords, runQuest, tempStore } from "../cli/questProcess.ts"
+import { fixtureBytes, logRecords, runQuest, tempStore } from "../cli/questProcess.ts"
 
 const { upstream, storePath, env } = useLocalUpstream()
 
@@ -50,6 +52,27 @@ describe("deno task quest", () => {
     const refused = await runQuest(["sync"], noContact, "deno")
     expect(refused.code).toBe(1)
     expect(refused.stderr).toContain("QUEST_CONTACT=you@example.com")
+  })
+})
+
+describe("a BLS file stored by other means (no recorded sha256)", () => {
+  // `sha256sum test/fixtures/bls/pr/pr.data.0.Current`: worked out apart from the code under test.
+  const FIXTURE_SHA256 = "902adfa1eb28dff1c9f91336f5a9bdc8c88d974ad456c143e7d2cdcb0046cf4b"
+
+  it.each(["node", "deno"] as const)("quest report on %s hashes it as it reads it and names its sha256", async (runtime) => {
+    const store = tempStore()
+    try {
+      // Plain files, as a copy made by hand leaves them: nothing the mirror recorded.
+      mkdirSync(join(store.path, "bls", "pr"), { recursive: true })
+      mkdirSync(join(store.path, "population"))
+      writeFileSync(join(store.path, "bls", "pr", "pr.data.0.Current"), fixtureBytes("bls/pr/pr.data.0.Current"))
+      writeFileSync(join(store.path, "population", "population.json"), fixtureBytes("datausa/nation-population.tesseract.json"))
+      const { code, stdout, stderr } = await runQuest(["report", "--json"], { QUEST_STORE: store.path }, runtime)
+      expect(code, stderr).toBe(0)
+      expect(JSON.parse(stdout).inputs.bls).toMatchObject({ key: "bls/pr/pr.data.0.Current", sha256: FIXTURE_SHA256 })
+    } finally {
+      store.remove()
+    }
   })
 })
 
