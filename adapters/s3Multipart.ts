@@ -71,18 +71,20 @@ export interface MultipartTarget {
 }
 
 /**
- * Uploads `contentLength` bytes of `body` (which must deliver exactly that many; the
- * caller checks); resolves to the object's ETag. Rejects after aborting the upload when the body, a part or `signal` fails.
+ * Uploads `body`: `contentLength` bytes when given (the body must deliver exactly that many;
+ * the caller checks), else whatever it holds, in 8 MiB parts (up to 80 GiB: S3's 10,000
+ * parts). Resolves to the object's ETag. Rejects after aborting the upload when the body, a
+ * part or `signal` fails.
  */
 export const uploadInParts = async (
   client: S3Client,
   target: MultipartTarget,
   body: ReadableStream<Uint8Array>,
-  contentLength: number,
+  contentLength: number | undefined,
   pool: PartPool,
   signal: AbortSignal
 ): Promise<string> => {
-  const partSize = Math.max(PART_BYTES, Math.ceil(contentLength / MAX_PARTS))
+  const partSize = contentLength === undefined ? PART_BYTES : Math.max(PART_BYTES, Math.ceil(contentLength / MAX_PARTS))
   const withChecksum = (await client.config.requestChecksumCalculation()) === "WHEN_SUPPORTED"
   const reader = body.getReader()
   let pending: Uint8Array | undefined
@@ -152,6 +154,9 @@ export const uploadInParts = async (
     }
     send(first, firstBytes, 1)
     for (let partNumber = 2; !ended && failure === undefined; partNumber++) {
+      if (partNumber > MAX_PARTS) {
+        throw new Error(`the body is longer than S3's ${MAX_PARTS} parts of ${partSize} bytes; give its contentLength for larger parts`)
+      }
       const buffer = await pool.acquire(partSize)
       const bytes = failure === undefined ? await fill(buffer) : 0
       if (bytes === 0 || failure !== undefined) {

@@ -230,12 +230,11 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
       const written = await client.send(new PutObjectCommand({ ...common, Body: bytes, ContentLength: bytes.byteLength }), { abortSignal: signal })
       return { etag: written.ETag ?? "" }
     }
-    if (options.contentLength === undefined) {
-      await body.cancel().catch(() => undefined)
-      throw new StoreFailure("S3 needs the length of a streamed body: pass contentLength with it")
-    }
     let failure: StoreFailure | undefined
-    const checked = lengthChecked(body, options.contentLength, (reason) => (failure = reason))
+    // A body of unknown length (a report made as it is sent) goes up in parts as it comes.
+    const checked = options.contentLength === undefined
+      ? body
+      : lengthChecked(body, options.contentLength, (reason) => (failure = reason))
     try {
       return { etag: await uploadInParts(client, common, checked, options.contentLength, parts, signal) }
     } catch (cause) {

@@ -37,7 +37,7 @@ export const switchSpecs: Readonly<Record<SwitchKey, SwitchSpec>> = {
     description: "Serve the bundled fixtures in place of BLS and DataUSA (no network needed; a demo contact if none is set)"
   },
   verbose: { flag: "--verbose", short: "-v", description: "Debug logs, and a stack trace with any error" },
-  all: { flag: "--all", description: "Print every row of long tables and every file of a sync (a terminal shows the first rows)" }
+  all: { flag: "--all", description: "Print every row of long tables and every file of a sync (else the first 20, and a count)" }
 }
 
 export interface CommandSpec {

@@ -3,6 +3,7 @@
  * read back as it is — nothing recomputed, nothing written.
  */
 import { Effect, Schema } from "effect"
+import type { ReportRows } from "../domain/reports/reportRows.ts"
 import type { ReportDocument } from "../domain/reports/reportDocument.ts"
 import { reportFolders } from "../domain/reports/runReports.ts"
 import { getBytes, ObjectStore } from "../domain/store/ObjectStore.ts"
@@ -37,8 +38,8 @@ const looksLikeReport = (value: unknown): value is ReportDocument => {
 }
 
 /** A row keyed as this quest writes it; a report stored by an older quest (`series_id`, `Population`) is not. */
-const hasKeys = (rows: ReadonlyArray<unknown>, keys: ReadonlyArray<string>) => {
-  const first: unknown = rows[0]
+const hasKeys = (rows: ReportRows<unknown>, keys: ReadonlyArray<string>) => {
+  const first: unknown = rows.at(0)
   return rows.length === 0 || (typeof first === "object" && first !== null && keys.every((key) => key in first))
 }
 

@@ -37,7 +37,7 @@ const ofetchHttpLayer = Layer.unwrap(
 const goOffline = (settings: Settings, rateGiven: boolean) =>
   Effect.promise(() => import("./offline.ts")).pipe(Effect.map(({ startOffline }) => startOffline(settings, rateGiven)))
 
-/** Rows of a long table shown on a terminal without --all. */
+/** Rows of a long table shown without --all. */
 const TERMINAL_TABLE_ROWS = 20
 
 /** A request the command cannot carry out as given (exit code 2). */
@@ -91,8 +91,10 @@ const program = ({ command, switches, flagged, env, terminal, log, progress }: R
     }
 
     const http = progressHttpLayer(progress, ofetchHttpLayer)
-    // Long tables on a terminal show their first rows, as duckdb does; a pipe or --all gets them all.
-    const maxRows = terminal.outInteractive && !switches.all ? TERMINAL_TABLE_ROWS : undefined
+    // Long tables show their first rows, as duckdb does, on a terminal or in a pipe: printing
+    // a million rows nobody reads took longer than computing them, and the stored CSVs and
+    // --json have every row. --all prints them all.
+    const maxRows = switches.all ? undefined : TERMINAL_TABLE_ROWS
     return yield* commandProgram(command, { settings, switches, http, now: new Date(), maxRows }).pipe(
       Effect.ensuring(Effect.sync(() => terminal.status(undefined)))
     )

@@ -17,20 +17,16 @@
 import { Effect, Schema } from "effect"
 import type { BlsRow } from "./blsRows.ts"
 import { PackedYearSums } from "./packedYearSums.ts"
+import { type BestYear, BestYearColumns, type ReportRows, SeriesIdColumn } from "./reportRows.ts"
 import { ByteColumn, SeriesNames } from "./seriesNames.ts"
 
-export interface BestYear {
-  readonly seriesId: string
-  readonly year: number
-  /** The year's Q01–Q04 values summed (not a figure BLS published). */
-  readonly sumQ01Q04: number
-}
+export type { BestYear } from "./reportRows.ts"
 
 export interface BestYearReport {
   /** Sorted by seriesId. */
-  readonly bestYearBySeries: ReadonlyArray<BestYear>
+  readonly bestYearBySeries: ReportRows<BestYear>
   /** Series that have rows but none for Q01–Q04, sorted. */
-  readonly seriesWithoutQuarters: ReadonlyArray<string>
+  readonly seriesWithoutQuarters: ReportRows<string>
 }
 
 export class SumOutOfExactRange extends Schema.TaggedError<SumOutOfExactRange>()("SumOutOfExactRange", {
@@ -133,20 +129,34 @@ export class BestYearAccumulator {
   finish(): Effect.Effect<BestYearReport, SumOutOfExactRange> {
     this.close()
     if (this.overflow !== undefined) return Effect.fail(this.overflow)
-    const order = Int32Array.from({ length: this.names.size }, (_, id) => id).sort((a, b) => this.names.compare(a, b))
-    const bestYearBySeries: Array<BestYear> = []
-    const seriesWithoutQuarters: Array<string> = []
+    const names = this.names
+    const count = names.size
+    const order = Int32Array.from({ length: count }, (_, id) => id)
+    // BLS files list series in order: check before paying for a sort.
+    let sorted = true
+    for (let k = 1; k < count && sorted; k++) sorted = names.compare(order[k - 1]!, order[k]!) <= 0
+    if (!sorted) order.sort((a, b) => names.compare(a, b))
+    let withQuarters = 0
+    for (let id = 0; id < count; id++) withQuarters += this.hasQuarter.get(id)
+    // Columns, not a million objects: see reportRows.ts.
+    const ids = new Int32Array(withQuarters)
+    const years = new Int32Array(withQuarters)
+    const sums = new Float64Array(withQuarters)
+    const without = new Int32Array(count - withQuarters)
+    let k = 0
+    let w = 0
     for (const id of order) {
-      const name = this.names.nameOf(id)
       if (this.hasQuarter.get(id) === 0) {
-        seriesWithoutQuarters.push(name)
+        without[w++] = id
         continue
       }
-      const bestYear = this.closed.bestYear(id)
-      const bestSum = this.closed.bestSum
+      ids[k] = id
+      years[k] = this.closed.bestYear(id)
       // One correctly rounded division: the nearest double to the exact decimal sum.
-      bestYearBySeries.push({ seriesId: name, year: bestYear, sumQ01Q04: bestSum / POW10[this.scales.get(id)]! })
+      sums[k++] = this.closed.bestSum / POW10[this.scales.get(id)]!
     }
+    const bestYearBySeries = new BestYearColumns(names, ids, years, sums)
+    const seriesWithoutQuarters = new SeriesIdColumn(names, without)
     return Effect.succeed({ bestYearBySeries, seriesWithoutQuarters })
   }
 }

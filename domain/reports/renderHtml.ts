@@ -8,10 +8,19 @@ import type { PopulationYear } from "../population/decodePopulation.ts"
 import { inputsSummary } from "./inputsSummary.ts"
 import { type ReportCharts, reportCharts } from "./reportCharts.ts"
 import type { ReportDocument } from "./reportDocument.ts"
-import { displayCell, exactCell, grouped, isNumeric, reportTables, type Table } from "./reportTables.ts"
+import {
+  cutNote,
+  displayCell,
+  exactCell,
+  firstRows,
+  grouped,
+  isNumeric,
+  READABLE_TABLE_MAX_ROWS,
+  reportTables,
+  type Table
+} from "./reportTables.ts"
 
-/** A page with more rows than this is slow to open and sort; the CSV beside it has them all. */
-export const HTML_TABLE_MAX_ROWS = 10_000
+// A page with more rows than READABLE_TABLE_MAX_ROWS is slow to open and sort; the CSV beside it has them all.
 
 const escape = (text: string) =>
   text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll("\"", "&quot;")
@@ -67,10 +76,8 @@ for (const block of document.querySelectorAll("[data-interactive-table]")) {
 }
 `
 
-function* tableRows(table: Table, limit: number): Iterable<string> {
-  let written = 0
-  for (const row of table.rows()) {
-    if (written++ >= limit) return
+function* tableRows(table: Table): Iterable<string> {
+  for (const row of firstRows(table, READABLE_TABLE_MAX_ROWS)) {
     yield `<tr>${
       row.map((cell, i) => {
         const kind = table.columns[i]!.kind
@@ -94,13 +101,15 @@ const header = (table: Table, sortable: boolean) =>
 function* plainTable(table: Table): Iterable<string> {
   yield `<h2>${escape(table.title)}</h2>\n`
   if (table.rowCount === 0) return yield `<p class="note">None.</p>\n`
+  const cut = cutNote(table, Math.min(table.rowCount, READABLE_TABLE_MAX_ROWS))
+  if (cut !== undefined) yield `<p class="note">Shown: ${escape(cut)}.</p>\n`
   yield `<div class="scroll"><table>\n${header(table, false)}<tbody>\n`
-  yield* tableRows(table, HTML_TABLE_MAX_ROWS)
+  yield* tableRows(table)
   yield `</tbody></table></div>\n`
 }
 
 function* bestYearTable(table: Table): Iterable<string> {
-  const shown = Math.min(table.rowCount, HTML_TABLE_MAX_ROWS)
+  const shown = Math.min(table.rowCount, READABLE_TABLE_MAX_ROWS)
   const total = grouped(table.rowCount, 0)
   yield `<h2 id="best-year">${escape(table.title)}</h2>\n`
   yield `<div data-interactive-table>\n<div class="filter"><label>Filter <input type="search" ` +
@@ -109,7 +118,7 @@ function* bestYearTable(table: Table): Iterable<string> {
     `${shown < table.rowCount ? ` (the first ${grouped(shown, 0)}; ${table.id}.csv has every row)` : ""}` +
     ` · click a column to sort</span></div>\n`
   yield `<div class="scroll"><table>\n${header(table, true)}<tbody>\n`
-  yield* tableRows(table, HTML_TABLE_MAX_ROWS)
+  yield* tableRows(table)
   yield `</tbody></table></div>\n</div>\n`
 }
 

@@ -1,7 +1,15 @@
 /** `report.md`: a Markdown summary with the report tables and the inputs they come from. */
 import { inputsSummary } from "./inputsSummary.ts"
 import type { ReportDocument } from "./reportDocument.ts"
-import { displayCell, isNumeric, reportTables, type Table } from "./reportTables.ts"
+import {
+  cutNote,
+  displayCell,
+  firstRows,
+  isNumeric,
+  READABLE_TABLE_MAX_ROWS,
+  reportTables,
+  type Table
+} from "./reportTables.ts"
 
 const escape = (text: string) => text.replaceAll("|", "\\|")
 
@@ -10,9 +18,13 @@ function* tablePieces(table: Table): Iterable<string> {
   if (table.rowCount === 0) return yield "None.\n"
   yield `| ${table.columns.map((column) => escape(column.name)).join(" | ")} |\n`
   yield `|${table.columns.map((column) => (isNumeric(column.kind) ? " --: " : " :-- ")).join("|")}|\n`
-  for (const row of table.rows()) {
+  let shown = 0
+  for (const row of firstRows(table, READABLE_TABLE_MAX_ROWS)) {
     yield `| ${row.map((cell, i) => escape(displayCell(cell, table.columns[i]!.kind))).join(" | ")} |\n`
+    shown++
   }
+  const cut = cutNote(table, shown)
+  if (cut !== undefined) yield `\n_Shown: ${cut}._\n`
 }
 
 /** The Markdown a line at a time, for streaming a large report to the store. */

@@ -1,20 +1,11 @@
 /** The reports as aligned plain-text tables, for a terminal (`quest report`, `quest show`). */
 import { inputsSummary } from "./inputsSummary.ts"
 import type { ReportDocument } from "./reportDocument.ts"
-import { type Cell, displayCell, grouped, isNumeric, reportTables, type Table } from "./reportTables.ts"
+import { type Cell, displayCell, firstRows, grouped, isNumeric, reportTables, type Table } from "./reportTables.ts"
 
 export interface TableOptions {
   /** Show at most this many rows of a table, then say how many there are (as duckdb does). */
   readonly maxRows?: number | undefined
-}
-
-function* firstRows(table: Table, count: number): Iterable<ReadonlyArray<Cell>> {
-  if (count <= 0) return
-  let shown = 0
-  for (const row of table.rows()) {
-    yield row
-    if (++shown >= count) return
-  }
 }
 
 /**

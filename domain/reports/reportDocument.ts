@@ -14,8 +14,8 @@
  *   prs30006032Q01         [{seriesId, year, period, value, population}]  (population null where DataUSA has none)
  *   inputs                 {bls: {key, sha256, rows, rejected}, population: {key, sha256, years}}
  */
-import type { BestYear } from "./bestYearBySeries.ts"
 import type { PopulationStats } from "./populationStats.ts"
+import type { BestYear, ReportRows } from "./reportRows.ts"
 import type { SeriesPopulationRow } from "./seriesPopulationJoin.ts"
 
 export interface BlsInput {
@@ -36,8 +36,9 @@ export interface PopulationInput {
 
 export interface ReportDocument {
   readonly populationStats: PopulationStats
-  readonly bestYearBySeries: ReadonlyArray<BestYear>
-  readonly seriesWithoutQuarters: ReadonlyArray<string>
+  /** Columns in a computed document (reportRows.ts), an array in one read back from JSON. */
+  readonly bestYearBySeries: ReportRows<BestYear>
+  readonly seriesWithoutQuarters: ReportRows<string>
   readonly prs30006032Q01: ReadonlyArray<SeriesPopulationRow>
   readonly inputs: {
     readonly bls: BlsInput
@@ -53,11 +54,10 @@ export const makeReportDocument = (parts: ReportDocument): ReportDocument => ({
     stddevSample: parts.populationStats.stddevSample,
     stddevPopulation: parts.populationStats.stddevPopulation
   },
-  bestYearBySeries: parts.bestYearBySeries.map((best) => ({
-    seriesId: best.seriesId,
-    year: best.year,
-    sumQ01Q04: best.sumQ01Q04
-  })),
+  // Columns make their rows with the keys in order; an array's objects are rebuilt so.
+  bestYearBySeries: Array.isArray(parts.bestYearBySeries)
+    ? parts.bestYearBySeries.map((best: BestYear) => ({ seriesId: best.seriesId, year: best.year, sumQ01Q04: best.sumQ01Q04 }))
+    : parts.bestYearBySeries,
   seriesWithoutQuarters: parts.seriesWithoutQuarters,
   prs30006032Q01: parts.prs30006032Q01.map((row) => ({
     seriesId: row.seriesId,
@@ -86,21 +86,24 @@ export const makeReportDocument = (parts: ReportDocument): ReportDocument => ({
  * readable, diffable, and streamed to the store without building the whole text.
  */
 export function* reportJsonPieces(doc: ReportDocument): Iterable<string> {
-  const entries = Object.entries(doc)
+  const entries = Object.entries(doc) as Array<[string, unknown]>
   yield "{\n"
   for (const [i, [key, value]] of entries.entries()) {
     const comma = i < entries.length - 1 ? "," : ""
-    if (!Array.isArray(value) || value.length === 0) {
+    const rows = isRows(value) ? value : undefined
+    if (rows === undefined || rows.length === 0) {
       yield `  ${JSON.stringify(key)}: ${JSON.stringify(value)}${comma}\n`
       continue
     }
     yield `  ${JSON.stringify(key)}: [\n`
-    for (let k = 0; k < value.length; k++) {
-      yield `    ${JSON.stringify(value[k])}${k < value.length - 1 ? "," : ""}\n`
-    }
+    let k = 0
+    for (const row of rows) yield `    ${JSON.stringify(row)}${++k < rows.length ? "," : ""}\n`
     yield `  ]${comma}\n`
   }
   yield "}\n"
 }
+
+const isRows = (value: unknown): value is ReportRows<unknown> =>
+  Array.isArray(value) || (typeof value === "object" && value !== null && Symbol.iterator in value && "length" in value)
 
 export const renderReportJson = (doc: ReportDocument): string => [...reportJsonPieces(doc)].join("")

@@ -5,6 +5,7 @@
  * each renderer decides how a kind of cell is written (exact for CSV, readable for people).
  */
 import type { ReportDocument } from "./reportDocument.ts"
+import type { ReportRows } from "./reportRows.ts"
 
 /** How a cell is meant: `value` is a BLS figure, written as in the source (16.4). */
 export type CellKind = "text" | "year" | "value" | "integer" | "decimal"
@@ -26,11 +27,11 @@ export interface Table {
   readonly rows: () => Iterable<ReadonlyArray<Cell>>
 }
 
-function* mapped<A>(items: ReadonlyArray<A>, f: (item: A) => ReadonlyArray<Cell>): Iterable<ReadonlyArray<Cell>> {
+function* mapped<A>(items: ReportRows<A>, f: (item: A) => ReadonlyArray<Cell>): Iterable<ReadonlyArray<Cell>> {
   for (const item of items) yield f(item)
 }
 
-const rowsOf = <A>(items: ReadonlyArray<A>, f: (item: A) => ReadonlyArray<Cell>) => ({
+const rowsOf = <A>(items: ReportRows<A>, f: (item: A) => ReadonlyArray<Cell>) => ({
   rowCount: items.length,
   rows: () => mapped(items, f)
 })
@@ -80,6 +81,25 @@ export const reportTables = (doc: ReportDocument): ReadonlyArray<Table> => {
     }
   ]
 }
+
+/** Rows a document for people (report.html, report.md) shows of a table: its CSV has every row. */
+export const READABLE_TABLE_MAX_ROWS = 10_000
+
+/** The first `count` rows of a table, made as they are read. */
+export function* firstRows(table: Table, count: number): Iterable<ReadonlyArray<Cell>> {
+  if (count <= 0) return
+  let shown = 0
+  for (const row of table.rows()) {
+    yield row
+    if (++shown >= count) return
+  }
+}
+
+/** What a document that shows `shown` of a table's rows says of the rest; undefined when it shows them all. */
+export const cutNote = (table: Table, shown: number): string | undefined =>
+  shown < table.rowCount
+    ? `the first ${grouped(shown, 0)} of ${grouped(table.rowCount, 0)} rows; ${table.id}.csv has every row`
+    : undefined
 
 /**
  * `1234567.891` → `1,234,567.89` (fixed, locale-independent: the same bytes everywhere, and

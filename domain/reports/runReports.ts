@@ -32,9 +32,29 @@ export const reportFolders = (date: Date): readonly [string, string] => [
 /** The default of QUEST_MAX_REPORT_DROP_SHARE. */
 export const DEFAULT_MAX_DROP_SHARE = 0.5
 
-/** What the last stored report was computed from, when there is one that reads as a report. */
+/** The metadata every report file carries: the inputs' sha256, and the counts the drop guard compares. */
+const reportMetadata = (doc: ReportDocument) => ({
+  "bls-sha256": doc.inputs.bls.sha256,
+  "population-sha256": doc.inputs.population.sha256,
+  "bls-rows": String(doc.inputs.bls.rows),
+  "bls-series": String(doc.bestYearBySeries.length + doc.seriesWithoutQuarters.length)
+})
+
+const count = (text: string | undefined) => text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined
+
+/**
+ * What the last stored report was computed from, when there is one that reads as a report:
+ * from report.json's metadata (one HEAD, whatever the report's size), else — a report stored
+ * before the counts were in its metadata — from the document itself.
+ */
 const lastReportInput = Effect.gen(function*() {
-  const stored = yield* getBytes(`${reportFolders(new Date(0))[1]}report.json`)
+  const key = `${reportFolders(new Date(0))[1]}report.json`
+  const head = yield* ObjectStore.use((store) => store.head(key))
+  if (head === undefined) return undefined
+  const rows = count(head.metadata["bls-rows"])
+  const series = count(head.metadata["bls-series"])
+  if (rows !== undefined && series !== undefined) return { rows, series, sha256: head.metadata["bls-sha256"] }
+  const stored = yield* getBytes(key)
   if (stored === undefined) return undefined
   try {
     const doc = JSON.parse(new TextDecoder().decode(stored.bytes)) as Partial<ReportDocument>
@@ -131,13 +151,12 @@ export const runReports = Effect.fn("runReports")(function*(options?: RunReports
   })
 
   const now = options?.now ?? new Date(yield* Clock.currentTimeMillis)
-  const metadata = { "bls-sha256": doc.inputs.bls.sha256, "population-sha256": doc.inputs.population.sha256 }
+  const metadata = reportMetadata(doc)
   const [dated, latest] = reportFolders(now)
   // Written once, streamed (a large report is never one string), then copied to latest/.
   for (const file of reportFiles(doc, figures)) {
-    const { body, contentLength } = streamedText(file.pieces)
-    const options = { contentType: file.contentType, metadata, contentLength }
-    yield* store.put(dated + file.name, body, options)
+    const options = { contentType: file.contentType, metadata }
+    yield* store.put(dated + file.name, streamedText(file.pieces), options)
     yield* store.copy(dated + file.name, latest + file.name, options)
   }
   return doc satisfies ReportDocument

@@ -1,40 +1,16 @@
 /**
- * Text made piece by piece → a byte stream and its exact length, so a large report goes to
- * the store (S3 needs the length of a streamed body up front) without ever being one string.
- * The pieces are made twice: once to count the bytes, once to send them.
+ * Text made piece by piece → a byte stream, so a large report goes to the store without
+ * ever being one string, and is made once: the stores take a streamed body of unknown
+ * length (S3 in parts as it comes), so nothing counts the bytes up front.
  */
 const CHUNK_BYTES = 64 * 1024
 
-const utf8Length = (text: string): number => {
-  let bytes = text.length
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c < 0x80) continue
-    if (c < 0x800) {
-      bytes += 1
-    } else {
-      bytes += 2
-      // A surrogate pair is 4 bytes for its 2 code units; a lone surrogate becomes U+FFFD (3).
-      const next = text.charCodeAt(i + 1)
-      if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++
-    }
-  }
-  return bytes
-}
-
-export interface StreamedText {
-  readonly body: ReadableStream<Uint8Array>
-  readonly contentLength: number
-}
-
-export const streamedText = (pieces: () => Iterable<string>): StreamedText => {
-  let contentLength = 0
-  for (const piece of pieces()) contentLength += utf8Length(piece)
+export const streamedText = (pieces: () => Iterable<string>): ReadableStream<Uint8Array> => {
   const encoder = new TextEncoder()
   let iterator: Iterator<string> | undefined
   // What is left of a piece the last chunk had no room for.
   let pending: string | undefined
-  const body = new ReadableStream<Uint8Array>({
+  return new ReadableStream<Uint8Array>({
     pull(controller) {
       iterator ??= pieces()[Symbol.iterator]()
       // Each piece is encoded straight into the chunk, so it is garbage at once: a large
@@ -63,5 +39,4 @@ export const streamedText = (pieces: () => Iterable<string>): StreamedText => {
       iterator?.return?.()
     }
   })
-  return { body, contentLength }
 }

@@ -32,7 +32,10 @@ export interface StoredObject extends ListedObject {
 export interface PutOptions {
   readonly contentType?: string
   readonly metadata?: Metadata
-  /** Required by S3 for streamed bodies; the store fails the put if the body differs. */
+  /**
+   * The body's length when known: the store fails the put if the body differs. A streamed
+   * body without it (text made as it is sent) is stored as it comes.
+   */
   readonly contentLength?: number
 }
 

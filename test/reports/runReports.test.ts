@@ -7,7 +7,9 @@ import { runReports } from "../../domain/reports/runReports.ts"
 import { BLS_DATA_KEY, POPULATION_KEY } from "../../domain/storeKeys.ts"
 import { failureOf, valueOf } from "../support/pipelineLayer.ts"
 import { blsFile, blsFixture, row } from "./blsStreams.ts"
+import type { MemoryStore } from "../support/memoryStore.ts"
 import { documentOf, objectsUnder, populationFixture, reportsAt, seededStore } from "./reportStore.ts"
+import { rowsArray } from "../../domain/reports/reportRows.ts"
 
 const FILES = [
   "best-year-by-series.csv",
@@ -20,6 +22,19 @@ const FILES = [
 ]
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex")
 
+/** The fixture cut off after `share` of its text, at a line end: still valid rows, fewer of them. */
+const fixtureCut = (share: number) => {
+  const text = new TextDecoder().decode(blsFixture)
+  return text.slice(0, text.indexOf("\n", Math.floor(text.length * share)) + 1)
+}
+
+/** The reports after the mirrored file lost two thirds of its rows, against the last ones stored. */
+const reportsOnAThird = async (store: MemoryStore) => {
+  await Effect.runPromise(store.put(BLS_DATA_KEY, fixtureCut(1 / 3)))
+  store.clearWrites()
+  return reportsAt(store, "2026-06-06T10:00:00Z")
+}
+
 describe("running the reports", () => {
   it("stores the files under the run's date and under latest/, report.json equal to the document", async () => {
     const store = await seededStore()
@@ -29,7 +44,7 @@ describe("running the reports", () => {
       ...FILES.map((name) => `reports/2026-06-05/${name}`),
       ...FILES.map((name) => `reports/latest/${name}`)
     ])
-    expect(JSON.parse(stored["reports/latest/report.json"]!)).toEqual(doc)
+    expect(JSON.parse(stored["reports/latest/report.json"]!)).toEqual(JSON.parse(JSON.stringify(doc)))
     expect(stored["reports/2026-06-05/report.json"]).toBe(stored["reports/latest/report.json"])
     // report.json is written last, so a reader that sees it finds the other files already there.
     expect(store.writes.at(-1)?.key).toBe("reports/latest/report.json")
@@ -62,7 +77,12 @@ describe("running the reports", () => {
       population: { key: POPULATION_KEY, sha256: sha256(populationFixture("tesseract")), years: 11 }
     })
     const head = await Effect.runPromise(store.head("reports/latest/report.json"))
-    expect(head?.metadata).toEqual({ "bls-sha256": sha256(blsFixture), "population-sha256": doc.inputs.population.sha256 })
+    expect(head?.metadata).toEqual({
+      "bls-sha256": sha256(blsFixture),
+      "population-sha256": doc.inputs.population.sha256,
+      "bls-rows": "38232",
+      "bls-series": "282"
+    })
     expect(head?.contentType).toBe("application/json")
   })
 
@@ -83,13 +103,34 @@ describe("running the reports", () => {
     expect(Object.keys(await objectsUnder(store, "reports/2030-01-02/"))).toHaveLength(FILES.length)
   })
 
+  it("shows people the first 10,000 rows of a larger table and says so; the CSVs and report.json keep every row", async () => {
+    // 12,000 series: copies of the fixture's series with new ids, as a larger survey would have.
+    const lines = new TextDecoder().decode(blsFixture).split("\n")
+    const rows = lines.slice(1).filter((line) => line.startsWith("PRS30006011 "))
+    const copies = Array.from({ length: 12_000 }, (_, k) =>
+      rows.map((line) => line.replace("PRS30006011 ", `PRX${String(k).padStart(8, "0")}`)).join("\n"))
+    const store = await seededStore({ bls: [lines[0], ...copies, ""].join("\n") })
+    const doc = await documentOf(store)
+    expect(doc.bestYearBySeries.length).toBe(12_000)
+    const stored = await objectsUnder(store, "reports/latest/")
+    const note = "the first 10,000 of 12,000 rows; best-year-by-series.csv has every row"
+    const markdown = stored["reports/latest/report.md"]!
+    expect(markdown.match(/^\| PRX\d{8} \| /gm)).toHaveLength(10_000)
+    expect(markdown).toContain(`_Shown: ${note}._`)
+    const html = stored["reports/latest/report.html"]!
+    expect(html.match(/<tr><td>PRX\d{8}<\/td>/g)).toHaveLength(10_000)
+    expect(html).toContain("10,000</span> of 12,000 series shown")
+    expect(stored["reports/latest/best-year-by-series.csv"]!.trimEnd().split("\n")).toHaveLength(12_001)
+    expect(JSON.parse(stored["reports/latest/report.json"]!).bestYearBySeries).toHaveLength(12_000)
+  })
+
   it("stores the CSVs with exact figures and the Markdown with the three tables", async () => {
     const store = await seededStore()
     const doc = await documentOf(store)
     const stored = await objectsUnder(store, "reports/latest/")
     const csv = stored["reports/latest/best-year-by-series.csv"]!.trimEnd().split("\n").map((line) => line.split(","))
     expect(csv[0]).toEqual(["series_id", "year", "sum_q01_q04"])
-    expect(csv.slice(1)).toEqual(doc.bestYearBySeries.map((b) => [b.seriesId, String(b.year), String(b.sumQ01Q04)]))
+    expect(csv.slice(1)).toEqual(rowsArray(doc.bestYearBySeries).map((b) => [b.seriesId, String(b.year), String(b.sumQ01Q04)]))
     expect(csv).toContainEqual(["PRS30006011", "2022", "16.4"])
     const joined = stored["reports/latest/prs30006032-q01.csv"]!.split("\n")
     expect(joined[0]).toBe("series_id,year,period,value,population")
@@ -207,12 +248,7 @@ describe("running the reports", () => {
     it("when the rows fall by more than the allowed share against the last report, unless allowed", async () => {
       const store = await seededStore()
       await documentOf(store)
-      // A file cut off after a third of its lines: still valid rows, far fewer of them.
-      const text = new TextDecoder().decode(blsFixture)
-      const cut = text.slice(0, text.indexOf("\n", Math.floor(text.length / 3)) + 1)
-      await Effect.runPromise(store.put(BLS_DATA_KEY, cut))
-      store.clearWrites()
-      const error = failureOf(await reportsAt(store, "2026-06-06T10:00:00Z"))
+      const error = failureOf(await reportsOnAThird(store))
       expect(error.message).toMatch(/it holds \d+ rows in \d+ series, against 38232 rows in \d+ series behind the last stored report: more than 50% fewer/)
       expect(error.message).toContain("QUEST_MAX_REPORT_DROP_SHARE=1")
       expect(store.writes).toEqual([])
@@ -221,12 +257,31 @@ describe("running the reports", () => {
       expect(doc.inputs.bls.rows).toBeLessThan(38232 / 2)
     })
 
+    it("against the counts in the last report's metadata, without reading the report itself", async () => {
+      const store = await seededStore()
+      await documentOf(store)
+      // The last report.json, emptied: only its metadata can still tell the guard what it held.
+      const key = "reports/latest/report.json"
+      const last = await Effect.runPromise(store.head(key))
+      await Effect.runPromise(store.put(key, "{}", { contentType: "application/json", metadata: last!.metadata }))
+      expect(failureOf(await reportsOnAThird(store)).message).toMatch(/against 38232 rows in 282 series behind the last stored report/)
+    })
+
+    it("against a report stored before its metadata held the counts, by reading it", async () => {
+      const store = await seededStore()
+      await documentOf(store)
+      const key = "reports/latest/report.json"
+      const found = await Effect.runPromise(store.get(key))
+      const body = new Uint8Array(await new Response(found!.body).arrayBuffer())
+      const { "bls-rows": _rows, "bls-series": _series, ...older } = found!.object.metadata
+      await Effect.runPromise(store.put(key, body, { contentType: "application/json", metadata: older }))
+      expect(failureOf(await reportsOnAThird(store)).message).toMatch(/against 38232 rows in 282 series behind the last stored report/)
+    })
+
     it("but not a modest drop within the share", async () => {
       const store = await seededStore()
       await documentOf(store)
-      const text = new TextDecoder().decode(blsFixture)
-      const cut = text.slice(0, text.indexOf("\n", Math.floor(text.length * 0.8)) + 1)
-      await Effect.runPromise(store.put(BLS_DATA_KEY, cut))
+      await Effect.runPromise(store.put(BLS_DATA_KEY, fixtureCut(0.8)))
       valueOf(await reportsAt(store, "2026-06-06T10:00:00Z"))
     })
   })

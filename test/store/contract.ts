@@ -156,6 +156,14 @@ export const storeContract = (makeStore: StoreFactory) => {
     await expectObject(store, "bls/pr/pr.data.0.Current", bytes, { contentType: "text/plain", metadata: options.metadata })
   })
 
+  it("stores a streamed body of unknown length (a report made as it is sent)", async () => {
+    const store = await makeStore()
+    const bytes = fixture("pr.data.0.Current")
+    const options = { contentType: "text/csv", metadata: { "bls-sha256": "00ff" } }
+    await run(store.put("reports/latest/best-year-by-series.csv", chunkedStream(bytes), options))
+    await expectObject(store, "reports/latest/best-year-by-series.csv", bytes, options)
+  })
+
   const keepsPreviousObject = async (
     store: ObjectStoreShape,
     attempt: (key: string, next: Uint8Array) => Effect.Effect<void, StoreError>

@@ -105,11 +105,22 @@ describeWithMoto("S3 store on moto, under a prefix", (moto) => {
     })
   })
 
-  it("refuses a streamed body without contentLength, which S3 needs, storing nothing", async () => {
-    const store = makeS3Store({ bucket, prefix: "no-length", client: moto().s3Client() })
-    const error = await Effect.runPromise(Effect.flip(store.put("bls/pr/pr.series", chunkedStream(series()))))
-    expect(error.message).toContain("contentLength")
-    expect(await Effect.runPromise(store.list(""))).toEqual([])
+  it("stores a streamed body of unknown length as it comes: one PutObject, or parts past 8 MiB", async () => {
+    const client = moto().s3Client()
+    const store = makeS3Store({ bucket, prefix: "no-length", client })
+    const small = series()
+    const large = new Uint8Array(17 * 1024 * 1024 + 5)
+    for (let at = 0; at < large.byteLength; at += small.byteLength) large.set(small.subarray(0, large.byteLength - at), at)
+    await Effect.runPromise(store.put("reports/small.csv", chunkedStream(small), { contentType: "text/csv" }))
+    await Effect.runPromise(store.put("reports/large.csv", chunkedStream(large), { contentType: "text/csv" }))
+    for (const [key, bytes] of [["small.csv", small], ["large.csv", large]] as const) {
+      const stored = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `no-length/reports/${key}` }))
+      expect(new Uint8Array(await stored.Body!.transformToByteArray())).toEqual(bytes)
+      expect(stored.ContentType).toBe("text/csv")
+    }
+    // Three parts for the large one (8 + 8 + 1 MiB): its ETag says so.
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: "no-length/reports/large.csv" }))
+    expect(head.ETag).toMatch(/-3"$/)
   })
 
   it("says which bucket is missing", async () => {
