@@ -22,6 +22,7 @@ import { promisify } from "node:util"
 import { CreateBucketCommand } from "@aws-sdk/client-s3"
 import { startMoto, type Moto } from "../test/support/moto.ts"
 import { renderListing } from "../test/support/upstream/directoryListing.ts"
+import { option } from "./options.ts"
 import type { BenchCase, Benchmark, Measurement } from "./run.ts"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -41,11 +42,6 @@ const run = promisify(execFile)
 interface Dataset {
   readonly name: string
   readonly files: ReadonlyArray<{ readonly name: string; readonly bytes: number }>
-}
-
-const option = (args: ReadonlyArray<string>, name: string, fallback: number) => {
-  const at = args.indexOf(name)
-  return at >= 0 ? Number(args[at + 1]) : fallback
 }
 
 const datasetsOf = (args: ReadonlyArray<string>): ReadonlyArray<Dataset> => {
