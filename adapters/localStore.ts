@@ -112,20 +112,25 @@ const tempPathBeside = (file: string) => path.join(path.dirname(file), `${tempPr
 
 const bytesOf = (body: Uint8Array | string) => typeof body === "string" ? new TextEncoder().encode(body) : body
 
-/** Writes the body to `file`, checking its length; cancels a stream body it stops reading. */
+/**
+ * Writes the body to `file`, checking its length; cancels a stream body it stops reading.
+ * Returns the sha256 of what it wrote, hashed on the way (reading the file back to hash it
+ * cost a second pass over every report file).
+ */
 const writeBody = async (
   file: fs.FileHandle,
   body: Body,
   contentLength: number | undefined,
   signal: AbortSignal
-): Promise<void> => {
+): Promise<string> => {
+  const hash = createHash("sha256")
   if (!(body instanceof ReadableStream)) {
     const bytes = bytesOf(body)
     if (contentLength !== undefined && bytes.byteLength !== contentLength) {
       throw new StoreFailure(`the body has ${bytes.byteLength} bytes but contentLength says ${contentLength}`)
     }
     await file.writeFile(bytes)
-    return
+    return hash.update(bytes).digest("hex")
   }
   const reader = body.getReader()
   // Cancelling ends a pending read at once, even on a body that has stalled.
@@ -147,6 +152,7 @@ const writeBody = async (
       if (contentLength !== undefined && written > contentLength) {
         throw new StoreFailure(`the body is longer than its contentLength of ${contentLength} bytes`)
       }
+      hash.update(chunk.value)
       await file.write(chunk.value)
     }
   } catch (cause) {
@@ -159,6 +165,7 @@ const writeBody = async (
   if (contentLength !== undefined && written !== contentLength) {
     throw new StoreFailure(`the body ended after ${written} of its ${contentLength} bytes`)
   }
+  return hash.digest("hex")
 }
 
 /** A pull-based web stream over an open file; closes the file when done or cancelled. */
@@ -239,15 +246,15 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     }
   }
 
-  /** Writes the sidecar for the data file now at `dataTemp`, beside its final place. */
-  const writeSidecar = async (metaFile: string, dataFile: string, options: PutOptions) => {
+  /** Writes the sidecar for the data file now at `dataTemp`, beside its final place; hashes it unless its sha256 is known. */
+  const writeSidecar = async (metaFile: string, dataFile: string, options: PutOptions, sha256?: string) => {
     const stats = await fs.stat(dataFile)
     const sidecar: Sidecar = {
       contentType: options.contentType,
       metadata: { ...options.metadata },
       size: stats.size,
       mtimeMs: stats.mtimeMs,
-      sha256: await sha256OfFile(dataFile)
+      sha256: sha256 ?? await sha256OfFile(dataFile)
     }
     await fs.mkdir(path.dirname(metaFile), { recursive: true })
     const temp = tempPathBeside(metaFile)
@@ -261,10 +268,10 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
   }
 
   /** Moves a complete data temp file and its sidecar into place: data first, so a crash in between leaves a stale (ignored) sidecar, never metadata vouching for old bytes. */
-  const commit = async (dataTemp: string, paths: { data: string; meta: string }, options: PutOptions) => {
+  const commit = async (dataTemp: string, paths: { data: string; meta: string }, options: PutOptions, sha256?: string) => {
     let metaTemp: string | undefined
     try {
-      metaTemp = await writeSidecar(paths.meta, dataTemp, options)
+      metaTemp = await writeSidecar(paths.meta, dataTemp, options, sha256)
       await fs.rename(dataTemp, paths.data)
       await fs.rename(metaTemp, paths.meta)
     } catch (cause) {
@@ -356,10 +363,11 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     const paths = pathsOf(key)
     await fs.mkdir(path.dirname(paths.data), { recursive: true })
     const temp = tempPathBeside(paths.data)
+    let sha256: string
     try {
       const file = await fs.open(temp, "wx")
       try {
-        await writeBody(file, body, options.contentLength, signal)
+        sha256 = await writeBody(file, body, options.contentLength, signal)
       } finally {
         await file.close()
       }
@@ -367,8 +375,14 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
       await removeQuietly(temp)
       throw cause
     }
-    await commit(temp, paths, options)
+    await commit(temp, paths, options, sha256)
     return { etag: etagOf(await fs.stat(paths.data)) }
+  }
+
+  /** The sha256 a sidecar recorded for exactly this file (same size and time), without hashing it again. */
+  const knownSha256 = async (paths: { data: string; meta: string }, stats: { size: number; mtimeMs: number }) => {
+    const sidecar = await readSidecar(paths.meta)
+    return sidecar !== undefined && sidecar.size === stats.size && sidecar.mtimeMs === stats.mtimeMs ? sidecar.sha256 : undefined
   }
 
   const copy = async (from: string, to: string, options: PutOptions) => {
@@ -377,9 +391,11 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     const existing = await head(from)
     if (existing === undefined) throw new StoreFailure(`there is no object "${from}" to copy`)
     const replaced = { ...options, contentType: options.contentType ?? existing.contentType }
+    const before = await fs.stat(source.data)
+    const known = await knownSha256(source, before)
     if (from === to) {
       // Same bytes, new sidecar: only the metadata changes.
-      const metaTemp = await writeSidecar(target.meta, target.data, replaced)
+      const metaTemp = await writeSidecar(target.meta, target.data, replaced, known)
       await fs.rename(metaTemp, target.meta).catch(async (cause) => {
         await removeQuietly(metaTemp)
         throw cause
@@ -394,7 +410,10 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
       await removeQuietly(temp)
       throw cause
     }
-    await commit(temp, target, replaced)
+    // Puts rename a new file in: the same inode and time after the copy mean the bytes copied are those the sidecar hashed.
+    const after = await fs.stat(source.data)
+    const same = known !== undefined && after.ino === before.ino && after.mtimeMs === before.mtimeMs && after.size === before.size
+    await commit(temp, target, replaced, same ? known : undefined)
   }
 
   const remove = async (key: string) => {

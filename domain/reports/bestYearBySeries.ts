@@ -72,26 +72,31 @@ export class BestYearAccumulator {
   overflow: SumOutOfExactRange | undefined = undefined
 
   add(row: BlsRow): void {
-    if (row.series_id !== this.currentName) this.open(row.series_id)
-    if (!isQuarter(row.period)) return
+    this.addFields(row.series_id, row.year, row.period, row.scaled, row.decimals)
+  }
+
+  /** A row as its fields (see BlsRowSink): the streamed run calls this, allocating nothing. */
+  addFields(seriesId: string, year: number, period: string, scaled: number, decimals: number): void {
+    if (seriesId !== this.currentName) this.open(seriesId)
+    if (!isQuarter(period)) return
     if (!this.currentHasQuarter) {
       this.currentHasQuarter = true
       this.hasQuarter.set(this.current, 1)
     }
-    let value = row.scaled
-    if (row.decimals > this.scale) {
-      const factor = POW10[row.decimals - this.scale]!
+    let value = scaled
+    if (decimals > this.scale) {
+      const factor = POW10[decimals - this.scale]!
       for (let k = 0; k < this.sums.length; k++) this.sums[k] = this.sums[k]! * factor
-      this.scale = row.decimals
-    } else if (row.decimals < this.scale) {
-      value *= POW10[this.scale - row.decimals]!
+      this.scale = decimals
+    } else if (decimals < this.scale) {
+      value *= POW10[this.scale - decimals]!
     }
     let k = this.last
-    if (k < 0 || this.years[k] !== row.year) {
-      k = this.years.indexOf(row.year)
+    if (k < 0 || this.years[k] !== year) {
+      k = this.years.indexOf(year)
       if (k < 0) {
         k = this.years.length
-        this.years.push(row.year)
+        this.years.push(year)
         this.sums.push(0)
       }
       this.last = k
@@ -99,7 +104,7 @@ export class BestYearAccumulator {
     const sum = this.sums[k]! + value
     this.sums[k] = sum
     if (!isExact(sum) || !isExact(value)) {
-      this.overflow ??= new SumOutOfExactRange({ series_id: row.series_id, year: row.year })
+      this.overflow ??= new SumOutOfExactRange({ series_id: seriesId, year: year })
     }
   }
 

@@ -7,17 +7,24 @@
  */
 import { Effect } from "effect"
 import { BestYearAccumulator } from "./bestYearBySeries.ts"
-import { readBlsRows } from "./blsRows.ts"
+import { type BlsRowSink, readBlsRows } from "./blsRows.ts"
 import { SeriesPeriodCollector } from "./seriesPopulationJoin.ts"
+
+/** Both row-based reports as one sink: each row's fields go to both, no row object made. */
+class RowReports implements BlsRowSink {
+  readonly bestYears = new BestYearAccumulator()
+  readonly joined = new SeriesPeriodCollector()
+
+  row(seriesId: string, year: number, period: string, scaled: number, decimals: number): void {
+    this.bestYears.addFields(seriesId, year, period, scaled, decimals)
+    this.joined.addFields(seriesId, year, period, scaled, decimals)
+  }
+}
 
 export const readRowReports = (body: ReadableStream<Uint8Array>, onChunk?: (chunk: Uint8Array) => void) =>
   Effect.gen(function*() {
-    const bestYears = new BestYearAccumulator()
-    const joined = new SeriesPeriodCollector()
-    const read = yield* readBlsRows(body, (row) => {
-      bestYears.add(row)
-      joined.add(row)
-    }, onChunk === undefined ? {} : { onChunk })
-    const best = yield* bestYears.finish()
-    return { read, best, joinedRows: joined.rows }
+    const reports = new RowReports()
+    const read = yield* readBlsRows(body, reports, onChunk === undefined ? {} : { onChunk })
+    const best = yield* reports.bestYears.finish()
+    return { read, best, joinedRows: reports.joined.rows }
   })

@@ -32,11 +32,18 @@ export class SeriesPeriodCollector {
   }
 
   add(row: BlsRow): void {
-    if (row.series_id !== this.lastSeries) {
-      this.lastSeries = row.series_id
-      this.matches = row.series_id === this.seriesId
+    this.addFields(row.series_id, row.year, row.period, row.scaled, row.decimals)
+  }
+
+  /** A row as its fields (see BlsRowSink); only a kept row becomes an object. */
+  addFields(seriesId: string, year: number, period: string, scaled: number, decimals: number): void {
+    if (seriesId !== this.lastSeries) {
+      this.lastSeries = seriesId
+      this.matches = seriesId === this.seriesId
     }
-    if (this.matches && row.period === this.period) this.rows.push(row)
+    if (this.matches && period === this.period) {
+      this.rows.push({ series_id: seriesId, year, period, value: scaled / 10 ** decimals, scaled, decimals })
+    }
   }
 }
 

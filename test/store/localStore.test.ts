@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises"
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Fiber } from "effect"
@@ -79,6 +79,29 @@ describe("local folder store", () => {
     await rm(join(root, "bls", "pr", "pr.series"))
     await writeFile(join(root, "bls", "pr", "pr.series"), series().subarray(0, 100))
     expect(await run(store.head("bls/pr/pr.series"))).toMatchObject({ size: 100, contentType: undefined, metadata: {} })
+  })
+
+  it("knows a streamed put and its copy by their bytes: touched within the same second they keep their metadata, edited they lose it", async () => {
+    const { root } = await freshRoot()
+    const store = makeLocalStore(root)
+    const metadata = { "bls-sha256": "00ff" }
+    await run(store.put("reports/d/report.json", chunkedStream(series()), { contentType: "application/json", metadata }))
+    await run(store.copy("reports/d/report.json", "reports/latest/report.json", { contentType: "application/json", metadata }))
+    // Within the same second only the bytes (the sha256 recorded when written) tell a file from an edited one.
+    const sameSecond = async (key: string, edit: boolean) => {
+      const file = join(root, ...key.split("/"))
+      const before = await stat(file)
+      const bytes = await readFile(file)
+      if (edit) bytes[10] = bytes[10] === 0x41 ? 0x42 : 0x41
+      await writeFile(file, bytes)
+      const time = new Date(Math.floor(before.mtimeMs / 1000) * 1000 + (before.mtimeMs % 1000 === 1 ? 2 : 1))
+      await utimes(file, time, time)
+      return (await run(store.head(key)))?.metadata
+    }
+    expect(await sameSecond("reports/d/report.json", false)).toEqual(metadata)
+    expect(await sameSecond("reports/latest/report.json", false)).toEqual(metadata)
+    expect(await sameSecond("reports/d/report.json", true)).toEqual({})
+    expect(await sameSecond("reports/latest/report.json", true)).toEqual({})
   })
 
   it("leaves neither a temp file nor a changed object when a put is interrupted", async () => {
