@@ -81,6 +81,9 @@ const requiredBuiltins = {
   }
 }
 
+/** ofetch's portable entry, which its package exports only to other runtimes' conditions. */
+const portableOfetch = () => path.join(path.dirname(fileURLToPath(import.meta.resolve("ofetch/package.json"))), "dist", "index.mjs")
+
 /**
  * Builds into a folder of its own, then points current.json at it by a rename, so runs
  * that start at the same time never see a half-written bundle.
@@ -106,7 +109,10 @@ const build = async () => {
     // and a demo mode need not start fast. Loaded from node_modules as they are.
     external: ["msw", "msw/*", "@mswjs/interceptors", "@mswjs/interceptors/*"],
     // As in the Lambda bundles: Node has fetch, so node-fetch-native's polyfill is dead weight.
-    alias: { "node-fetch-native": "node-fetch-native/native" },
+    // And ofetch's portable entry (Deno's, workers'): its Node entry imports node:http and
+    // node:https (TLS, ~20 ms of a sync's start) for keep-alive agents it builds only when
+    // the runtime has no fetch of its own, which Node >= 18 always has.
+    alias: { "node-fetch-native": "node-fetch-native/native", ofetch: portableOfetch() },
     plugins: [sourceUrls, requiredBuiltins],
     metafile: true,
     logLevel: "silent"
