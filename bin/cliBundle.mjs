@@ -81,6 +81,16 @@ const requiredBuiltins = {
   }
 }
 
+/**
+ * Modules the CLI imports but only calls in a case it never meets, as in the Lambda
+ * bundles (infra/handlerBundle.ts, whose stand-ins these are): each is built into a file of
+ * its own beside the bundle and loaded on first call. linkedom imports cssomnom's parser
+ * (~340 KB) for `<style>` sheets, which a directory listing never asks for.
+ */
+const LAZY_MODULES = [
+  { module: "cssomnom/parse", standIn: "infra/lazy/cssomnomParse.cjs", file: "cssomnom-parse.cjs" }
+]
+
 /** ofetch's portable entry, which its package exports only to other runtimes' conditions. */
 const portableOfetch = () => path.join(path.dirname(fileURLToPath(import.meta.resolve("ofetch/package.json"))), "dist", "index.mjs")
 
@@ -112,11 +122,26 @@ const build = async () => {
     // And ofetch's portable entry (Deno's, workers'): its Node entry imports node:http and
     // node:https (TLS, ~20 ms of a sync's start) for keep-alive agents it builds only when
     // the runtime has no fetch of its own, which Node >= 18 always has.
-    alias: { "node-fetch-native": "node-fetch-native/native", ofetch: portableOfetch() },
+    alias: {
+      "node-fetch-native": "node-fetch-native/native",
+      ofetch: portableOfetch(),
+      ...Object.fromEntries(LAZY_MODULES.map(({ module, standIn }) => [module, path.join(projectRoot, standIn)]))
+    },
     plugins: [sourceUrls, requiredBuiltins],
     metafile: true,
     logLevel: "silent"
   })
+  for (const { module, file } of LAZY_MODULES) {
+    await esbuild({
+      stdin: { contents: `export * from "${module}"`, resolveDir: projectRoot },
+      outfile: path.join(cacheRoot, folder, file),
+      bundle: true,
+      format: "cjs",
+      platform: "node",
+      target: "node22",
+      logLevel: "silent"
+    })
+  }
   // This file too: a change to how the bundle is built calls for a new one.
   const inputs = { [path.relative(projectRoot, fileURLToPath(import.meta.url))]: mtimeOf(fileURLToPath(import.meta.url)) }
   for (const file of Object.keys(result.metafile.inputs)) {
