@@ -6,11 +6,13 @@
 // --help` starts about as fast as Node does. `npm run bench` measures both.
 //
 // Plain JavaScript: it runs before Node knows how to load TypeScript.
-import { randomUUID } from "node:crypto"
-import * as fs from "node:fs"
-import { builtinModules } from "node:module"
-import * as path from "node:path"
-import { fileURLToPath, pathToFileURL } from "node:url"
+//
+// Node's built-ins through process.getBuiltinModule, as in bin/quest.mjs (an ES import of
+// one wakes its lazy getters); those only a build needs are taken when it runs.
+const fs = process.getBuiltinModule("node:fs")
+const path = process.getBuiltinModule("node:path")
+const { fileURLToPath, pathToFileURL } = process.getBuiltinModule("node:url")
+const randomUUID = () => process.getBuiltinModule("node:crypto").randomUUID()
 
 const projectRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), "..")
 const cacheRoot = path.join(projectRoot, "node_modules", ".cache", "quest")
@@ -63,10 +65,10 @@ const sourceUrls = {
  * builds its flag list, node:http loads Node's whole bundled undici for its WebSocket —
  * tens of milliseconds at every start for nothing.
  */
-const builtins = new Set(builtinModules)
 const requiredBuiltins = {
   name: "required-builtins",
   setup(build) {
+    const builtins = new Set(process.getBuiltinModule("node:module").builtinModules)
     build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
       // The stand-in's own require() is the real one.
       if (args.namespace === "required-builtin") return { path: args.path, external: true }

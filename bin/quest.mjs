@@ -6,12 +6,15 @@
 // kept compiled between runs by Node's module compile cache. Without a bundle it runs
 // cli/main.ts as TypeScript: Node >= 22.18 strips types by itself; 22.12-22.17 need
 // --experimental-strip-types, so there the launcher runs itself again with the flag.
-import module from "node:module"
-import process from "node:process"
-import { fileURLToPath } from "node:url"
+//
+// Node's built-ins come through process.getBuiltinModule, not `import`: an ES import of a
+// built-in builds a facade that reads every export, waking lazy getters on the way
+// (node:process opens stdin and lists every flag, node:fs loads fs/promises, node:crypto
+// Web Crypto): ~15 ms of every start, `quest --help` included.
 
 // Before anything else is loaded, so every module after it is cached (Node >= 22.1).
-module.enableCompileCache?.()
+// (On a Node too old to have either, requireNode.mjs below says so.)
+process.getBuiltinModule?.("node:module").enableCompileCache?.()
 
 // An older Node stops here with one line (package.json "engines"), as npm start and npm test do.
 await import("./requireNode.mjs")
@@ -22,7 +25,8 @@ if (entry !== undefined) {
   const { runQuest } = await import(entry)
   process.exit(await runQuest(process.argv.slice(2)))
 } else {
-  const { spawn } = await import("node:child_process")
+  const { spawn } = process.getBuiltinModule("node:child_process")
+  const { fileURLToPath } = process.getBuiltinModule("node:url")
   const child = spawn(
     process.execPath,
     ["--max-semi-space-size=4", "--experimental-strip-types", "--disable-warning=ExperimentalWarning", fileURLToPath(import.meta.url), ...process.argv.slice(2)],
