@@ -28,6 +28,16 @@ const storeOf = (argv: ReadonlyArray<string>): string => {
   return store
 }
 
+// Help, the version and usage mistakes need no store and no network: the quest entry's
+// answer comes from here, without starting a second Deno for it (`npm run bench`, start-up).
+if (entry.endsWith("/quest.ts")) {
+  const { parseArgs } = await import("../cli/args.ts")
+  if (parseArgs(args).kind !== "command") {
+    const { runQuest } = await import("../cli/main.ts")
+    Deno.exit(await runQuest(args))
+  }
+}
+
 const project = new URL("..", import.meta.url).pathname
 const home = Deno.env.get("HOME")
 const store = storeOf(args)

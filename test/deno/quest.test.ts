@@ -44,6 +44,15 @@ describe("deno task quest", () => {
     expect(upstream.log.count()).toBe(0)
   })
 
+  it("prints the same help as Node, and its own version", async () => {
+    const [deno, node] = await Promise.all([runQuest(["sync", "--help"], {}, "deno"), runQuest(["sync", "--help"])])
+    expect(deno.code, deno.stderr).toBe(0)
+    expect(deno.stdout).toBe(node.stdout)
+    const version = await runQuest(["--version"], {}, "deno")
+    expect(version.code, version.stderr).toBe(0)
+    expect(version.stdout).toMatch(/^quest \S+ \(deno \d+\.\d+\.\d+, /)
+  })
+
   it("keeps the same exit codes and messages", async () => {
     const usage = await runQuest(["sync", "--fast"], {}, "deno")
     expect(usage.code).toBe(2)
