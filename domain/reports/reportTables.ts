@@ -5,7 +5,7 @@
  * each renderer decides how a kind of cell is written (exact for CSV, readable for people).
  */
 import type { ReportDocument } from "./reportDocument.ts"
-import type { ReportRows } from "./reportRows.ts"
+import { BestYearColumns, type ReportRows } from "./reportRows.ts"
 
 /** How a cell is meant: `value` is a BLS figure, written as in the source (16.4). */
 export type CellKind = "text" | "year" | "value" | "integer" | "decimal"
@@ -30,6 +30,15 @@ export interface Table {
 function* mapped<A>(items: ReportRows<A>, f: (item: A) => ReadonlyArray<Cell>): Iterable<ReadonlyArray<Cell>> {
   for (const item of items) yield f(item)
 }
+
+/** The best-year table's cells straight from its columns (no row object between). */
+const columnRows = (columns: BestYearColumns) => ({
+  rowCount: columns.length,
+  rows: function*(): Iterable<ReadonlyArray<Cell>> {
+    const { series, years, sums } = columns
+    for (let k = 0; k < columns.length; k++) yield [series.names.nameOf(series.ids[k]!), years[k]!, sums[k]!]
+  }
+})
 
 const rowsOf = <A>(items: ReportRows<A>, f: (item: A) => ReadonlyArray<Cell>) => ({
   rowCount: items.length,
@@ -59,7 +68,9 @@ export const reportTables = (doc: ReportDocument): ReadonlyArray<Table> => {
       title: "Best year by series: largest sum of Q01–Q04",
       // The figure is the year's Q01–Q04 summed, not a value BLS published: named so.
       columns: [{ name: "series_id", kind: "text" }, { name: "year", kind: "year" }, { name: "sum_q01_q04", kind: "value" }],
-      ...rowsOf(doc.bestYearBySeries, (best) => [best.seriesId, best.year, best.sumQ01Q04])
+      ...(doc.bestYearBySeries instanceof BestYearColumns
+        ? columnRows(doc.bestYearBySeries)
+        : rowsOf(doc.bestYearBySeries, (best) => [best.seriesId, best.year, best.sumQ01Q04]))
     },
     {
       id: "series-without-quarters",
