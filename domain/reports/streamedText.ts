@@ -3,7 +3,8 @@
  * ever being one string, and is made once: the stores take a streamed body of unknown
  * length (S3 in parts as it comes), so nothing counts the bytes up front.
  */
-const CHUNK_BYTES = 64 * 1024
+/** Large enough that writing a report file to a local folder is a few hundred writes, not thousands. */
+const CHUNK_BYTES = 1024 * 1024
 
 export const streamedText = (pieces: () => Iterable<string>): ReadableStream<Uint8Array> => {
   const encoder = new TextEncoder()
