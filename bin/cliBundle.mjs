@@ -1,9 +1,14 @@
-// The quest CLI as one esbuild bundle (split so that each command loads only its chunks),
-// built on first use and again whenever a source file or a dependency changed, kept in
-// node_modules/.cache/quest/. Why: Node strips types and resolves ~250 modules one at a
-// time when it runs cli/main.ts from source; the bundle is a handful of files that
-// V8's compile cache (enabled by bin/quest.mjs) keeps compiled between runs, so `quest
-// --help` starts about as fast as Node does. `npm run bench` measures both.
+// The quest CLI as an esbuild bundle, built on first use and again whenever a source file
+// or a dependency changed, kept in node_modules/.cache/quest/. Why: Node strips types and
+// resolves ~250 modules one at a time when it runs cli/main.ts from source. Two parts:
+// - main.mjs, cli/main.ts: reads the command line and answers help, --version and usage
+//   mistakes itself, so `quest --help` starts about as fast as Node does (V8's compile
+//   cache, enabled by bin/quest.mjs, keeps it compiled between runs);
+// - runner.cjs, cli/runCommand.ts and all a command loads, one CommonJS file that
+//   bin/cachedRunner.mjs compiles with a V8 code cache made after a run of the command
+//   (whose functions Node's compile cache would compile again every run). Its modules are
+//   evaluated when first imported, so each command still runs only the code it uses.
+// `npm run bench` measures the start-up of each.
 //
 // Plain JavaScript: it runs before Node knows how to load TypeScript.
 //
@@ -96,6 +101,15 @@ const LAZY_MODULES = [
 /** ofetch's portable entry, which its package exports only to other runtimes' conditions. */
 const portableOfetch = () => path.join(path.dirname(fileURLToPath(import.meta.resolve("ofetch/package.json"))), "dist", "index.mjs")
 
+/** main.ts's runner, in the bundle: the stand-in that loads runner.cjs with its code cache. */
+const cachedRunner = {
+  name: "cached-runner",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/runCommand\.ts$/ }, (args) =>
+      args.importer === path.join(projectRoot, "cli", "main.ts") ? { path: path.join(projectRoot, "bin", "cachedRunner.mjs") } : undefined)
+  }
+}
+
 /**
  * Builds into a folder of its own, then points current.json at it by a rename, so runs
  * that start at the same time never see a half-written bundle.
@@ -103,20 +117,14 @@ const portableOfetch = () => path.join(path.dirname(fileURLToPath(import.meta.re
 const build = async () => {
   const { build: esbuild } = await import("esbuild")
   const folder = `build-${randomUUID()}`
+  const outdir = path.join(cacheRoot, folder)
   const lockMtime = mtimeOf(lockfile)
-  const result = await esbuild({
-    entryPoints: { main: path.join(projectRoot, "cli", "main.ts") },
-    outdir: path.join(cacheRoot, folder),
-    outExtension: { ".js": ".mjs" },
+  const common = {
     bundle: true,
-    splitting: true,
-    format: "esm",
     platform: "node",
     target: "node22",
     // The same choice as the Lambda bundles (infra/handlerBundle.ts): module builds first.
     mainFields: ["module", "main"],
-    // Some dependencies are CommonJS and call require(): give the ESM bundle one.
-    banner: { js: "import { createRequire as __questRequire } from 'node:module'; const require = __questRequire(import.meta.url);" },
     // --offline's fake upstreams: msw's interceptors read files beside their own modules,
     // and a demo mode need not start fast. Loaded from node_modules as they are.
     external: ["msw", "msw/*", "@mswjs/interceptors", "@mswjs/interceptors/*"],
@@ -129,14 +137,30 @@ const build = async () => {
       ofetch: portableOfetch(),
       ...Object.fromEntries(LAZY_MODULES.map(({ module, standIn }) => [module, path.join(projectRoot, standIn)]))
     },
-    plugins: [sourceUrls, requiredBuiltins],
     metafile: true,
     logLevel: "silent"
+  }
+  const entry = await esbuild({
+    ...common,
+    entryPoints: { main: path.join(projectRoot, "cli", "main.ts") },
+    outdir,
+    outExtension: { ".js": ".mjs" },
+    format: "esm",
+    // Some dependencies are CommonJS and call require(): give the ESM bundle one.
+    banner: { js: "import { createRequire as __questRequire } from 'node:module'; const require = __questRequire(import.meta.url);" },
+    plugins: [sourceUrls, requiredBuiltins, cachedRunner]
+  })
+  const runner = await esbuild({
+    ...common,
+    entryPoints: [path.join(projectRoot, "cli", "runCommand.ts")],
+    outfile: path.join(outdir, "runner.cjs"),
+    format: "cjs",
+    plugins: [sourceUrls]
   })
   for (const { module, file } of LAZY_MODULES) {
     await esbuild({
       stdin: { contents: `export * from "${module}"`, resolveDir: projectRoot },
-      outfile: path.join(cacheRoot, folder, file),
+      outfile: path.join(outdir, file),
       bundle: true,
       format: "cjs",
       platform: "node",
@@ -146,7 +170,7 @@ const build = async () => {
   }
   // This file too: a change to how the bundle is built calls for a new one.
   const inputs = { [path.relative(projectRoot, fileURLToPath(import.meta.url))]: mtimeOf(fileURLToPath(import.meta.url)) }
-  for (const file of Object.keys(result.metafile.inputs)) {
+  for (const file of [...Object.keys(entry.metafile.inputs), ...Object.keys(runner.metafile.inputs)]) {
     if (file.includes("node_modules/")) continue
     inputs[file] = mtimeOf(path.join(projectRoot, file))
   }
@@ -154,7 +178,7 @@ const build = async () => {
   fs.writeFileSync(temp, JSON.stringify({ folder, lockfile: lockMtime, inputs }))
   fs.renameSync(temp, current)
   removeOldBuilds(folder)
-  return path.join(cacheRoot, folder, "main.mjs")
+  return path.join(outdir, "main.mjs")
 }
 
 /** Keeps the newest few builds: a run that started on an older one may still load its chunks. */

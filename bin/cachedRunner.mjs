@@ -1,0 +1,64 @@
+// Stands in for cli/runCommand.ts in the CLI's bundle (bin/cliBundle.mjs puts it there).
+// The runner — runCommand.ts and all a command loads: Effect, the domain, the adapters — is
+// one CommonJS file beside the bundle, which this compiles through V8 with a code cache of
+// its own per command, made after that command's first successful run: so the cache holds
+// every function the run compiled. Node's module compile cache keeps only what V8 compiles
+// before a module runs (its top level), and each run compiled the rest again: ~40 ms of
+// CPU in `quest report` (`npm run bench`).
+//
+// Plain JavaScript, built into the bundle as it is; built-ins through process.getBuiltinModule
+// (see bin/quest.mjs).
+const fs = process.getBuiltinModule("node:fs")
+const path = process.getBuiltinModule("node:path")
+const vm = process.getBuiltinModule("node:vm")
+const { createRequire } = process.getBuiltinModule("node:module")
+const { fileURLToPath } = process.getBuiltinModule("node:url")
+
+// Beside the bundle's entry, which this is built into.
+const runnerFile = fileURLToPath(new URL("./runner.cjs", import.meta.url))
+const cacheFileOf = (command) => path.join(path.dirname(runnerFile), `code-cache-${command}.bin`)
+
+const readCache = (file) => {
+  try {
+    return fs.readFileSync(file)
+  } catch {
+    return undefined
+  }
+}
+
+/** Whole or not at all, so a run that starts meanwhile never reads half a cache; a read-only install runs without one. */
+const writeCache = (file, data) => {
+  const temp = `${file}.${process.pid}.tmp`
+  try {
+    fs.writeFileSync(temp, data)
+    fs.renameSync(temp, file)
+  } catch {
+    fs.rmSync(temp, { force: true })
+  }
+}
+
+/** Loads the runner as Node loads a CommonJS module, but through a Script whose code cache this controls. */
+const loadRunner = (cachedData) => {
+  // On the first line, so the bundle's line numbers stay as they are in stack traces.
+  const source = `(function (exports, require, module, __filename, __dirname) { ${fs.readFileSync(runnerFile, "utf8")}\n})`
+  const script = new vm.Script(source, {
+    filename: runnerFile,
+    cachedData,
+    // --offline's fake upstreams (msw) stay outside the bundle and may be imported.
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER
+  })
+  const module = { exports: {} }
+  script.runInThisContext()(module.exports, createRequire(runnerFile), module, runnerFile, path.dirname(runnerFile))
+  return { runner: module.exports, script }
+}
+
+export const runCommand = async (invocation, terminal, log) => {
+  const cacheFile = cacheFileOf(invocation.command)
+  const cachedData = readCache(cacheFile)
+  const { runner, script } = loadRunner(cachedData)
+  const code = await runner.runCommand(invocation, terminal, log)
+  // A run that did the command's work has compiled what the command needs; a failed one
+  // may have stopped early, and a cache V8 accepted is kept as it is.
+  if (code === 0 && (cachedData === undefined || script.cachedDataRejected)) writeCache(cacheFile, script.createCachedData())
+  return code
+}
