@@ -15,7 +15,9 @@
  *   inputs                 {bls: {key, sha256, rows, rejected}, population: {key, sha256, years}}
  */
 import type { PopulationStats } from "./populationStats.ts"
+import { bestYearJsonBytes } from "./bestYearBytes.ts"
 import { type BestYear, BestYearColumns, type ReportRows } from "./reportRows.ts"
+import { type TextPiece, textOf } from "./streamedText.ts"
 import type { SeriesPopulationRow } from "./seriesPopulationJoin.ts"
 
 export interface BlsInput {
@@ -85,7 +87,7 @@ export const makeReportDocument = (parts: ReportDocument): ReportDocument => ({
  * `report.json` a line at a time: each top-level key on its line, arrays one element per line —
  * readable, diffable, and streamed to the store without building the whole text.
  */
-export function* reportJsonPieces(doc: ReportDocument): Iterable<string> {
+export function* reportJsonPieces(doc: ReportDocument): Iterable<TextPiece> {
   const entries = Object.entries(doc) as Array<[string, unknown]>
   yield "{\n"
   for (const [i, [key, value]] of entries.entries()) {
@@ -98,13 +100,8 @@ export function* reportJsonPieces(doc: ReportDocument): Iterable<string> {
     yield `  ${JSON.stringify(key)}: [\n`
     let k = 0
     if (rows instanceof BestYearColumns) {
-      // Straight from the columns, in the keys' order: no object a row (a million at 1 M series).
-      const { series, years, sums } = rows
-      for (; k < rows.length; k++) {
-        yield `    {"seriesId":${JSON.stringify(series.names.nameOf(series.ids[k]!))},"year":${years[k]},"sumQ01Q04":${
-          sums[k]
-        }}${k + 1 < rows.length ? "," : ""}\n`
-      }
+      // Straight from the columns into bytes: see bestYearBytes.ts.
+      yield* bestYearJsonBytes(rows)
     } else {
       for (const row of rows) yield `    ${JSON.stringify(row)}${++k < rows.length ? "," : ""}\n`
     }
@@ -116,4 +113,4 @@ export function* reportJsonPieces(doc: ReportDocument): Iterable<string> {
 const isRows = (value: unknown): value is ReportRows<unknown> =>
   Array.isArray(value) || (typeof value === "object" && value !== null && Symbol.iterator in value && "length" in value)
 
-export const renderReportJson = (doc: ReportDocument): string => [...reportJsonPieces(doc)].join("")
+export const renderReportJson = (doc: ReportDocument): string => textOf(reportJsonPieces(doc))

@@ -5,12 +5,13 @@ import { htmlPieces } from "./renderHtml.ts"
 import { markdownPieces } from "./renderMarkdown.ts"
 import { type ReportDocument, reportJsonPieces } from "./reportDocument.ts"
 import { reportTables } from "./reportTables.ts"
+import type { TextPiece } from "./streamedText.ts"
 
 export interface ReportFile {
   readonly name: string
   readonly contentType: string
   /** The file's text, made piece by piece each time it is called. */
-  readonly pieces: () => Iterable<string>
+  readonly pieces: () => Iterable<TextPiece>
 }
 
 /** `report.json` comes last: a reader that sees it finds the rest of the set already written. */

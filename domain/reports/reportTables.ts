@@ -25,6 +25,8 @@ export interface Table {
   readonly rowCount: number
   /** The rows, made as they are read: a large report is never held twice. */
   readonly rows: () => Iterable<ReadonlyArray<Cell>>
+  /** The same rows as columns, when they are (the best-year table of a computed report). */
+  readonly columnar?: BestYearColumns
 }
 
 function* mapped<A>(items: ReportRows<A>, f: (item: A) => ReadonlyArray<Cell>): Iterable<ReadonlyArray<Cell>> {
@@ -33,6 +35,7 @@ function* mapped<A>(items: ReportRows<A>, f: (item: A) => ReadonlyArray<Cell>): 
 
 /** The best-year table's cells straight from its columns (no row object between). */
 const columnRows = (columns: BestYearColumns) => ({
+  columnar: columns,
   rowCount: columns.length,
   rows: function*(): Iterable<ReadonlyArray<Cell>> {
     const { series, years, sums } = columns
