@@ -37,14 +37,17 @@ const writeCache = (file, data) => {
   }
 }
 
-/** Loads the runner as Node loads a CommonJS module, but through a Script whose code cache this controls. */
-const loadRunner = (cachedData) => {
+/**
+ * Loads the runner as Node loads a CommonJS module (the file holds Node's wrapper function),
+ * but through a Script whose code cache this controls. The cache's bytes are not held past
+ * the compile: a large report may need the memory.
+ */
+const loadRunner = (cacheFile) => {
+  const cachedData = readCache(cacheFile)
   // Latin-1, not UTF-8: esbuild writes the code in ASCII (it escapes any other character
   // in strings, regexps and names), so only a comment can hold one, and no one reads those
   // here. Decoding UTF-8 took ~10 ms of 3 MB; Latin-1 is a copy, into a one-byte string.
-  // The wrapper on the first line, so the bundle's line numbers stay as they are in stack traces.
-  const source = `(function (exports, require, module, __filename, __dirname) { ${fs.readFileSync(runnerFile, "latin1")}\n})`
-  const script = new vm.Script(source, {
+  const script = new vm.Script(fs.readFileSync(runnerFile, "latin1"), {
     filename: runnerFile,
     cachedData,
     // --offline's fake upstreams (msw) stay outside the bundle and may be imported.
@@ -52,16 +55,15 @@ const loadRunner = (cachedData) => {
   })
   const module = { exports: {} }
   script.runInThisContext()(module.exports, createRequire(runnerFile), module, runnerFile, path.dirname(runnerFile))
-  return { runner: module.exports, script }
+  return { runner: module.exports, script, cached: cachedData !== undefined }
 }
 
 export const runCommand = async (invocation, terminal, log) => {
   const cacheFile = cacheFileOf(invocation.command)
-  const cachedData = readCache(cacheFile)
-  const { runner, script } = loadRunner(cachedData)
+  const { runner, script, cached } = loadRunner(cacheFile)
   const code = await runner.runCommand(invocation, terminal, log)
   // A run that did the command's work has compiled what the command needs; a failed one
   // may have stopped early, and a cache V8 accepted is kept as it is.
-  if (code === 0 && (cachedData === undefined || script.cachedDataRejected)) writeCache(cacheFile, script.createCachedData())
+  if (code === 0 && (!cached || script.cachedDataRejected)) writeCache(cacheFile, script.createCachedData())
   return code
 }

@@ -155,6 +155,10 @@ const build = async () => {
     entryPoints: [path.join(projectRoot, "cli", "runCommand.ts")],
     outfile: path.join(outdir, "runner.cjs"),
     format: "cjs",
+    // Wrapped as Node wraps a CommonJS module, in the file itself: bin/cachedRunner.mjs
+    // compiles the file's text as it is, without a second 3 MB string to hold.
+    banner: { js: "(function (exports, require, module, __filename, __dirname) {" },
+    footer: { js: "})" },
     plugins: [sourceUrls]
   })
   for (const { module, file } of LAZY_MODULES) {
