@@ -17,7 +17,7 @@ import { decodePopulation } from "../population/decodePopulation.ts"
 import { populationStats } from "./populationStats.ts"
 import { makeReportDocument, type ReportDocument } from "./reportDocument.ts"
 import { ReportInputRefused, ReportInputsMissing, StoredPopulationInvalid } from "./reportErrors.ts"
-import { reportFiles } from "./reportFiles.ts"
+import { type ReportFile, reportFiles } from "./reportFiles.ts"
 import { readRowReports } from "./rowReports.ts"
 import { seriesPopulationJoin } from "./seriesPopulationJoin.ts"
 import { streamedText } from "./streamedText.ts"
@@ -153,11 +153,19 @@ export const runReports = Effect.fn("runReports")(function*(options?: RunReports
   const now = options?.now ?? new Date(yield* Clock.currentTimeMillis)
   const metadata = reportMetadata(doc)
   const [dated, latest] = reportFolders(now)
-  // Written once, streamed (a large report is never one string), then copied to latest/.
-  for (const file of reportFiles(doc, figures)) {
-    const options = { contentType: file.contentType, metadata }
-    yield* store.put(dated + file.name, streamedText(file.pieces), options)
-    yield* store.copy(dated + file.name, latest + file.name, options)
-  }
+  // Each file written once, streamed (a large report is never one string), then copied to
+  // latest/. The files go side by side, so one's store round trips overlap another's (a
+  // fixture report's ~14 sequential puts and copies waited ~60 ms on a local folder, ~40 ms
+  // side by side); report.json last, as reportFiles orders it: a reader that sees it finds
+  // the rest of the set already written.
+  const files = reportFiles(doc, figures)
+  const write = (file: ReportFile) =>
+    Effect.gen(function*() {
+      const options = { contentType: file.contentType, metadata }
+      yield* store.put(dated + file.name, streamedText(file.pieces), options)
+      yield* store.copy(dated + file.name, latest + file.name, options)
+    })
+  yield* Effect.forEach(files.slice(0, -1), write, { concurrency: "unbounded", discard: true })
+  yield* write(files.at(-1)!)
   return doc satisfies ReportDocument
 })
