@@ -14,9 +14,12 @@ const vm = process.getBuiltinModule("node:vm")
 const { createRequire } = process.getBuiltinModule("node:module")
 const { fileURLToPath } = process.getBuiltinModule("node:url")
 
-// Beside the bundle's entry, which this is built into.
-const runnerFile = fileURLToPath(new URL("./runner.cjs", import.meta.url))
-const cacheFileOf = (command) => path.join(path.dirname(runnerFile), `code-cache-${command}.bin`)
+// Beside the bundle's entry, which this is built into; so are the vendor-*.cjs files the
+// runner requires (bin/cliBundle.mjs), which come through a code cache of their own too.
+const bundleFolder = path.dirname(fileURLToPath(import.meta.url))
+const runnerFile = path.join(bundleFolder, "runner.cjs")
+const VENDOR = /^\.\/(vendor-[\w.-]+)\.cjs$/
+const cacheFileOf = (command, file) => path.join(bundleFolder, `code-cache-${command}-${path.basename(file, ".cjs")}.bin`)
 
 const readCache = (file) => {
   try {
@@ -38,32 +41,46 @@ const writeCache = (file, data) => {
 }
 
 /**
- * Loads the runner as Node loads a CommonJS module (the file holds Node's wrapper function),
- * but through a Script whose code cache this controls. The cache's bytes are not held past
- * the compile: a large report may need the memory.
+ * Loads `file` as Node loads a CommonJS module (the file holds Node's wrapper function), but
+ * through a Script whose code cache this controls, for `command`; each one loaded is in
+ * `loaded`. The cache's bytes are not held past the compile: a large report may need the memory.
  */
-const loadRunner = (cacheFile) => {
+const load = (file, command, loaded) => {
+  const cacheFile = cacheFileOf(command, file)
   const cachedData = readCache(cacheFile)
   // Latin-1, not UTF-8: esbuild writes the code in ASCII (it escapes any other character
   // in strings, regexps and names), so only a comment can hold one, and no one reads those
   // here. Decoding UTF-8 took ~10 ms of 3 MB; Latin-1 is a copy, into a one-byte string.
-  const script = new vm.Script(fs.readFileSync(runnerFile, "latin1"), {
-    filename: runnerFile,
+  const script = new vm.Script(fs.readFileSync(file, "latin1"), {
+    filename: file,
     cachedData,
     // --offline's fake upstreams (msw) stay outside the bundle and may be imported.
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER
   })
+  loaded.push({ script, cacheFile, cached: cachedData !== undefined })
+  const plain = createRequire(file)
+  const vendors = new Map()
+  const require = Object.assign((id) => {
+    const vendor = VENDOR.exec(id)
+    if (vendor === null) return plain(id)
+    if (!vendors.has(id)) vendors.set(id, load(path.join(bundleFolder, `${vendor[1]}.cjs`), command, loaded))
+    return vendors.get(id)
+  }, plain)
   const module = { exports: {} }
-  script.runInThisContext()(module.exports, createRequire(runnerFile), module, runnerFile, path.dirname(runnerFile))
-  return { runner: module.exports, script, cached: cachedData !== undefined }
+  script.runInThisContext()(module.exports, require, module, file, path.dirname(file))
+  return module.exports
 }
 
 export const runCommand = async (invocation, terminal, log) => {
-  const cacheFile = cacheFileOf(invocation.command)
-  const { runner, script, cached } = loadRunner(cacheFile)
+  const loaded = []
+  const runner = load(runnerFile, invocation.command, loaded)
   const code = await runner.runCommand(invocation, terminal, log)
   // A run that did the command's work has compiled what the command needs; a failed one
   // may have stopped early, and a cache V8 accepted is kept as it is.
-  if (code === 0 && (!cached || script.cachedDataRejected)) writeCache(cacheFile, script.createCachedData())
+  if (code === 0) {
+    for (const { script, cacheFile, cached } of loaded) {
+      if (!cached || script.cachedDataRejected) writeCache(cacheFile, script.createCachedData())
+    }
+  }
   return code
 }

@@ -101,6 +101,26 @@ const LAZY_MODULES = [
 /** ofetch's portable entry, which its package exports only to other runtimes' conditions. */
 const portableOfetch = () => path.join(path.dirname(fileURLToPath(import.meta.resolve("ofetch/package.json"))), "dist", "index.mjs")
 
+/**
+ * Libraries that only some commands use, each whole: the directory listing's parser, the
+ * HTTP client, the S3 client. Each is a CommonJS file of its own beside the runner
+ * (vendor-*.cjs), required when a command first needs it, so the runner that `quest report`
+ * reads and compiles is half the size (bin/cachedRunner.mjs gives them code caches too).
+ * They import nothing of the project's, so no module is bundled twice.
+ */
+const VENDORS = ["linkedom", "ofetch", "@aws-sdk/client-s3"]
+const vendorFile = (name) => `vendor-${name.replace("@", "").replaceAll("/", "-")}.cjs`
+const vendorsApart = {
+  name: "vendors-apart",
+  setup(build) {
+    const names = new Set(VENDORS)
+    build.onResolve({ filter: /^[@a-z]/ }, (args) => (names.has(args.path) ? { path: `./${vendorFile(args.path)}`, external: true } : undefined))
+  }
+}
+
+/** Node's wrapper of a CommonJS module, written into a file bin/cachedRunner.mjs compiles as it is (no second copy of its text). */
+const moduleWrapper = { banner: { js: "(function (exports, require, module, __filename, __dirname) {" }, footer: { js: "})" } }
+
 /** main.ts's runner, in the bundle: the stand-in that loads runner.cjs with its code cache. */
 const cachedRunner = {
   name: "cached-runner",
@@ -128,6 +148,13 @@ const build = async () => {
     // --offline's fake upstreams: msw's interceptors read files beside their own modules,
     // and a demo mode need not start fast. Loaded from node_modules as they are.
     external: ["msw", "msw/*", "@mswjs/interceptors", "@mswjs/interceptors/*"],
+    metafile: true,
+    logLevel: "silent"
+  }
+  const vendorBuild = {
+    ...common,
+    format: "cjs",
+    ...moduleWrapper,
     // As in the Lambda bundles: Node has fetch, so node-fetch-native's polyfill is dead weight.
     // And ofetch's portable entry (Deno's, workers'): its Node entry imports node:http and
     // node:https (TLS, ~20 ms of a sync's start) for keep-alive agents it builds only when
@@ -136,9 +163,7 @@ const build = async () => {
       "node-fetch-native": "node-fetch-native/native",
       ofetch: portableOfetch(),
       ...Object.fromEntries(LAZY_MODULES.map(({ module, standIn }) => [module, path.join(projectRoot, standIn)]))
-    },
-    metafile: true,
-    logLevel: "silent"
+    }
   }
   const entry = await esbuild({
     ...common,
@@ -155,12 +180,16 @@ const build = async () => {
     entryPoints: [path.join(projectRoot, "cli", "runCommand.ts")],
     outfile: path.join(outdir, "runner.cjs"),
     format: "cjs",
-    // Wrapped as Node wraps a CommonJS module, in the file itself: bin/cachedRunner.mjs
-    // compiles the file's text as it is, without a second 3 MB string to hold.
-    banner: { js: "(function (exports, require, module, __filename, __dirname) {" },
-    footer: { js: "})" },
-    plugins: [sourceUrls]
+    ...moduleWrapper,
+    plugins: [sourceUrls, vendorsApart]
   })
+  for (const name of VENDORS) {
+    await esbuild({
+      ...vendorBuild,
+      stdin: { contents: `export * from "${name}"`, resolveDir: projectRoot },
+      outfile: path.join(outdir, vendorFile(name))
+    })
+  }
   for (const { module, file } of LAZY_MODULES) {
     await esbuild({
       stdin: { contents: `export * from "${module}"`, resolveDir: projectRoot },

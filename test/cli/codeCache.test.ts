@@ -25,7 +25,7 @@ describe("the runner's code cache", () => {
     const first = await runQuest(args)
     expect(first.code, first.stderr).toBe(0)
 
-    const cacheFile = join(bundleFolder(), "code-cache-report.bin")
+    const cacheFile = join(bundleFolder(), "code-cache-report-runner.bin")
     const garbage = randomBytes(64 * 1024)
     writeFileSync(cacheFile, garbage)
     const again = await runQuest(args)

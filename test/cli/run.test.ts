@@ -4,7 +4,9 @@
  */
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { CreateBucketCommand } from "@aws-sdk/client-s3"
 import { describe, expect, it } from "vitest"
+import { describeWithMoto } from "../support/moto.ts"
 import { expectGoldenReports } from "./goldenReports.ts"
 import { useLocalUpstream } from "./localUpstream.ts"
 import { logRecords, runQuest, snapshot } from "./questProcess.ts"
@@ -112,5 +114,23 @@ describe("quest show", () => {
       errorTag: "StoredReportUnreadable",
       message: expect.stringContaining("older quest")
     })
+  })
+})
+
+// The S3 client is a file of its own in the CLI's bundle, loaded only by a command on an
+// s3:// store (bin/cliBundle.mjs): this is the path that loads it.
+describeWithMoto("quest run with an S3 store (moto)", (moto) => {
+  it("--json stores the golden reports in S3, and a second sync reads the mirror back from there", async () => {
+    await moto().s3Client().send(new CreateBucketCommand({ Bucket: "quest-cli" }))
+    const s3 = { ...env(), ...moto().env, QUEST_STORE: "s3://quest-cli/mirror" }
+    const { code, stdout, stderr } = await runQuest(["run", "--json"], s3)
+    expect(code, stderr).toBe(0)
+    expectGoldenReports(stdout)
+
+    upstream.log.clear()
+    const again = await runQuest(["sync", "--json"], s3)
+    expect(again.code, again.stderr).toBe(0)
+    expect(JSON.parse(again.stdout)).toMatchObject({ added: 0, updated: 0, deleted: 0, requests: 1 })
+    expect(upstream.log.count()).toBe(1)
   })
 })
