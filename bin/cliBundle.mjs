@@ -7,7 +7,8 @@
 // - runner.cjs, cli/runCommand.ts and all a command loads, one CommonJS file that
 //   bin/cachedRunner.mjs compiles with a V8 code cache made after a run of the command
 //   (whose functions Node's compile cache would compile again every run). Its modules are
-//   evaluated when first imported, so each command still runs only the code it uses.
+//   evaluated when first imported, so each command still runs only the code it uses; the
+//   large libraries only some commands use are files of their own (VENDORS below).
 // `npm run bench` measures the start-up of each.
 //
 // Plain JavaScript: it runs before Node knows how to load TypeScript.
