@@ -38,7 +38,7 @@ class Batch {
   }
 
   /** Copies the name's characters if each is one plain byte that `escapes` leaves alone; else false, nothing written. */
-  plainName(chars: Uint16Array, from: number, to: number, escapes: (c: number) => boolean): boolean {
+  plainName(chars: Uint8Array | Uint16Array, from: number, to: number, escapes: (c: number) => boolean): boolean {
     for (let i = from; i < to; i++) {
       const c = chars[i]!
       if (c >= 0x80 || escapes(c)) return false

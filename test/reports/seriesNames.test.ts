@@ -12,6 +12,17 @@ describe("series names", () => {
     expect(all.map((_, id) => names.nameOf(id))).toEqual(all)
   })
 
+  it("keeps ASCII names a byte a character, and every name intact once one is not ASCII", () => {
+    const names = new SeriesNames()
+    const all = Array.from({ length: 6000 }, (_, i) => i === 3000 ? "PRSÉ0003000" : `PRS${String(i).padStart(8, "0")}`)
+    all.slice(0, 3000).forEach((name, i) => expect(names.intern(name)).toBe(i))
+    expect(names.chars).toBeInstanceOf(Uint8Array)
+    all.slice(3000).forEach((name, i) => expect(names.intern(name)).toBe(3000 + i))
+    expect(names.chars).toBeInstanceOf(Uint16Array)
+    all.forEach((name, i) => expect(names.intern(name)).toBe(i))
+    expect(all.map((_, id) => names.nameOf(id))).toEqual(all)
+  })
+
   it("orders ids as their names sort by code unit", () => {
     const names = new SeriesNames()
     const list = ["b", "a", "ab", "", "B", "é", "a😀", "aa"]
