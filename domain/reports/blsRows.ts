@@ -11,7 +11,9 @@
  * with ≥150 MB/s. Splitting on LF and TAB bytes is safe in UTF-8 (neither byte occurs
  * inside a multi-byte character), numbers are parsed straight from the digits, and the
  * few strings a row needs are decoded once and reused: rows of a series are contiguous, and
- * periods are a handful of codes.
+ * periods are a handful of codes. A row in the exact shape BLS writes (the header's first
+ * columns series_id, year, period, value) is read by a straight-line fast path; any other
+ * line goes through the general one, which trims, reads fields by role and says what is wrong.
  */
 import { Effect } from "effect"
 import { BlsHeaderInvalid, type BlsReadError, BlsStreamFailed } from "./blsRowErrors.ts"
@@ -101,6 +103,12 @@ const ZERO = 48
 
 const decoder = new TextDecoder()
 
+// What `number` made of a value.
+const NUMBER_OK = 0
+const NUMBER_NONE = 1
+const NUMBER_TOO_LONG = 2
+const NUMBER_TOO_PRECISE = 3
+
 /** The incremental parser behind {@link readBlsRows}; a class so the hot paths stay monomorphic. */
 class Parser implements BlsRowParser {
   readonly sink: BlsRowSink
@@ -108,6 +116,12 @@ class Parser implements BlsRowParser {
   failure: BlsHeaderInvalid | undefined = undefined
   /** The role of each field of a row, up to the last one the reports need. */
   roles = new Uint8Array(0)
+  /** The header starts series_id, year, period, value, as every BLS data file's does: the fast path applies. */
+  standard = false
+  // The last number read (see `number`).
+  numberStatus = NUMBER_OK
+  scaled = 0
+  decimals = 0
 
   lineNo = 0
   rows = 0
@@ -181,6 +195,105 @@ class Parser implements BlsRowParser {
     this.header = names
     this.roles = new Uint8Array(Math.max(...columns) + 1).fill(ROLE_OTHER)
     columns.forEach((column, role) => this.roles[column] = role)
+    this.standard = columns.every((column, role) => column === role)
+  }
+
+  /**
+   * A row in the shape BLS writes it — `id<spaces>TAB yyyy TAB Lnn TAB <spaces>value...` —
+   * read without the general path's per-field dispatch. Returns where the line ends (its LF),
+   * or -1 for anything else (another shape, a bad field, no LF before `limit`): the general
+   * path then reads the line from its start and says what is wrong with it.
+   */
+  standardLine(buf: Uint8Array, start: number, limit: number): number {
+    let i = start
+    let seriesId: string
+    const known = this.seriesLen
+    const bytes = this.seriesBytes
+    let k = 0
+    if (known > 0) while (k < known && i + k < limit && buf[i + k] === bytes[k]) k++
+    if (known > 0 && k === known && i + k < limit && (buf[i + k] === SPACE || buf[i + k] === TAB)) {
+      seriesId = this.series
+      i += known
+    } else {
+      let e = i
+      while (e < limit) {
+        const c = buf[e]!
+        if (c <= SPACE) break
+        e++
+      }
+      if (e === i || e >= limit) return -1
+      seriesId = this.seriesOf(buf, i, e)
+      i = e
+    }
+    while (i < limit && buf[i] === SPACE) i++
+    if (i + 10 > limit || buf[i] !== TAB) return -1
+    // yyyy TAB
+    const y0 = buf[i + 1]! - ZERO
+    const y1 = buf[i + 2]! - ZERO
+    const y2 = buf[i + 3]! - ZERO
+    const y3 = buf[i + 4]! - ZERO
+    if (y0 < 0 || y0 > 9 || y1 < 0 || y1 > 9 || y2 < 0 || y2 > 9 || y3 < 0 || y3 > 9 || buf[i + 5] !== TAB) return -1
+    const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
+    // Lnn TAB
+    const letter = buf[i + 6]! - 65
+    const tens = buf[i + 7]! - ZERO
+    const ones = buf[i + 8]! - ZERO
+    if (letter < 0 || letter >= 26 || tens < 0 || tens > 9 || ones < 0 || ones > 9 || buf[i + 9] !== TAB) return -1
+    const code = letter * 100 + tens * 10 + ones
+    const period = this.periodCodes[code] ??= decoder.decode(buf.subarray(i + 6, i + 9))
+    i += 10
+    // <spaces>[+-]digits[.digits]<spaces>
+    while (i < limit && buf[i] === SPACE) i++
+    i = this.number(buf, i, limit)
+    if (this.numberStatus !== NUMBER_OK) return -1
+    while (i < limit && (buf[i] === SPACE || buf[i] === CR)) i++
+    // The fields after the value (the footnotes), to the line's end.
+    let fields = 4
+    for (; i < limit; i++) {
+      const c = buf[i]!
+      if (c === LF) break
+      if (c === TAB) fields++
+      else if (fields === 4) return -1
+    }
+    if (i >= limit || fields > this.header!.length) return -1
+    this.rows++
+    this.sink.row(seriesId, year, period, this.scaled, this.decimals)
+    return i
+  }
+
+  /**
+   * Reads `[+-]digits[.digits]` from `from`, stopping at the first byte that does not belong:
+   * returns where it stopped; the value in `scaled` and `decimals`, and in `numberStatus`
+   * whether it is one (digits, at most 2^53 as an integer, at most 22 decimals).
+   */
+  number(buf: Uint8Array, from: number, to: number): number {
+    let k = from
+    let negative = false
+    if (k < to && (buf[k] === MINUS || buf[k] === PLUS)) negative = buf[k++] === MINUS
+    let mantissa = 0
+    let digits = 0
+    let decimals = 0
+    let dot = false
+    for (; k < to; k++) {
+      const d = buf[k]! - ZERO
+      if (d >= 0 && d <= 9) {
+        if (mantissa > MAX_MANTISSA) {
+          this.numberStatus = NUMBER_TOO_LONG
+          return k
+        }
+        mantissa = mantissa * 10 + d
+        digits++
+        if (dot) decimals++
+      } else if (d === DOT - ZERO && !dot) {
+        dot = true
+      } else {
+        break
+      }
+    }
+    this.numberStatus = digits === 0 ? NUMBER_NONE : decimals >= POW10.length ? NUMBER_TOO_PRECISE : NUMBER_OK
+    this.scaled = negative && mantissa !== 0 ? -mantissa : mantissa
+    this.decimals = decimals
+    return k
   }
 
   seriesOf(buf: Uint8Array, a: number, b: number): string {
@@ -227,6 +340,10 @@ class Parser implements BlsRowParser {
     if (buf[i] === LF) return i
 
     const header = this.header
+    if (this.standard) {
+      const end = this.standardLine(buf, start, limit)
+      if (end >= 0) return end
+    }
     if (header === undefined) {
       let end = buf.indexOf(LF, i)
       if (end === -1 || end >= limit) {
@@ -296,32 +413,17 @@ class Parser implements BlsRowParser {
         period = this.periodOf(buf, a, b)
       } else if (role === ROLE_VALUE) {
         // [+-]digits[.digits], read as an integer mantissa and a count of decimals
-        let k = a
-        let negative = false
-        if (k < b && (buf[k] === MINUS || buf[k] === PLUS)) negative = buf[k++] === MINUS
-        let mantissa = 0
-        let digits = 0
-        let dot = false
-        for (; k < b; k++) {
-          const d = buf[k]! - ZERO
-          if (d >= 0 && d <= 9) {
-            if (mantissa > MAX_MANTISSA) {
-              return this.reject(buf, start, i, limit, atEnd, "value has too many digits to sum exactly")
-            }
-            mantissa = mantissa * 10 + d
-            digits++
-            if (dot) decimals++
-          } else if (d === DOT - ZERO && !dot) {
-            dot = true
-          } else {
-            return this.reject(buf, start, i, limit, atEnd, "value is not a decimal number")
-          }
+        const stop = this.number(buf, a, b)
+        const status = this.numberStatus
+        if (status === NUMBER_TOO_LONG) {
+          return this.reject(buf, start, i, limit, atEnd, "value has too many digits to sum exactly")
         }
-        if (digits === 0) return this.reject(buf, start, i, limit, atEnd, "value is not a decimal number")
-        if (decimals >= POW10.length) {
+        if (stop !== b || status === NUMBER_NONE) return this.reject(buf, start, i, limit, atEnd, "value is not a decimal number")
+        if (status === NUMBER_TOO_PRECISE) {
           return this.reject(buf, start, i, limit, atEnd, "value has too many decimals to sum exactly")
         }
-        scaled = negative && mantissa !== 0 ? -mantissa : mantissa
+        scaled = this.scaled
+        decimals = this.decimals
       }
       if (i === limit || c === LF) break
       i++ // the tab

@@ -55,6 +55,21 @@ describe("reading BLS rows", () => {
     expect((await read(byteChunks(bytes))).rows.map((r) => r.series_id)).toEqual(["PRS30006011", "PRSÉ0006011", "PRS30006011"])
   })
 
+  it("reads the real file the same by its fast path (BLS's column order) as by the general one (any other)", async () => {
+    const text = new TextDecoder().decode(blsFixture)
+    // The same file with its columns in another order: no line can take the fast path.
+    const reordered = text.split("\n").map((line) => {
+      if (line === "") return line
+      const [series, year, period, value, ...rest] = line.split("\t")
+      return [value, period, series, year, ...rest].join("\t")
+    }).join("\n")
+    const fast = await read(text)
+    const general = await read(reordered)
+    expect(fast.rows).toHaveLength(38232)
+    expect(general.rows).toEqual(fast.rows)
+    expect(general.summary).toMatchObject({ rows: fast.summary.rows, rejected: 0 })
+  })
+
   it("trims padded header names and fields, and reads the columns by name", async () => {
     const { rows } = await read(
       "  period \t value   \t series_id\t year\n   Q02\t  -1.50 \t  PRS1 \t 2001 \n"
