@@ -27,11 +27,13 @@ import { ObjectStore, StoreError } from "../domain/store/ObjectStore.ts"
 const reservedPrefix = ".quest-"
 const metaFolder = `${reservedPrefix}meta`
 /**
- * Reads of 1 MB, one ahead of the reader: a 500 MB report input is 500 reads rather than
- * 8,000, and the next read (on libuv's thread) overlaps the parsing of the last one.
+ * Reads of 1 MB, several in flight at their own positions: a 500 MB report input is 500
+ * reads rather than 8,000, and the reads (on libuv's threads) overlap each other and the
+ * parsing. With one read in flight, a reader parsing ~300 MB/s spent a third of its time
+ * waiting for the next one.
  */
 const readChunkSize = 1024 * 1024
-const readAhead = 2
+const readsInFlight = 3
 
 interface Sidecar {
   readonly contentType?: string | undefined
@@ -169,25 +171,50 @@ const writeBody = async (
 }
 
 /** A pull-based web stream over an open file; closes the file when done or cancelled. */
-const fileStream = (file: fs.FileHandle): ReadableStream<Uint8Array> =>
-  new ReadableStream<Uint8Array>({
+/** The `size` bytes of an open file as a stream; closes the file when done or cancelled. */
+const fileStream = (file: fs.FileHandle, size: number): ReadableStream<Uint8Array> => {
+  const reads: Array<Promise<Uint8Array>> = []
+  let position = 0
+  /** Reads `length` bytes at `at`; a short read (not at the end) is continued, so chunks never leave a gap. */
+  const readAt = async (at: number, length: number) => {
+    const buffer = new Uint8Array(length)
+    let filled = 0
+    while (filled < length) {
+      const { bytesRead } = await file.read(buffer, filled, length - filled, at + filled)
+      if (bytesRead === 0) break
+      filled += bytesRead
+    }
+    return buffer.subarray(0, filled)
+  }
+  const close = () => file.close().catch(() => undefined)
+  return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const buffer = new Uint8Array(readChunkSize)
-        const { bytesRead } = await file.read(buffer, 0, readChunkSize, null)
-        if (bytesRead === 0) {
+        // Keep the next reads going.
+        while (position < size && reads.length < readsInFlight) {
+          const length = Math.min(readChunkSize, size - position)
+          reads.push(readAt(position, length))
+          position += length
+        }
+        const chunk = reads.shift()
+        if (chunk !== undefined) controller.enqueue(await chunk)
+        if (reads.length === 0 && position >= size) {
           await file.close()
           controller.close()
-        } else {
-          controller.enqueue(buffer.subarray(0, bytesRead))
         }
       } catch (cause) {
-        await file.close().catch(() => undefined)
+        await Promise.allSettled(reads)
+        await close()
         controller.error(cause)
       }
     },
-    cancel: () => file.close()
-  }, { highWaterMark: readAhead })
+    cancel: async () => {
+      // Reads in flight finish before the file closes under them.
+      await Promise.allSettled(reads)
+      await close()
+    }
+  })
+}
 
 export const makeLocalStore = (root: string): ObjectStoreShape => {
   const absoluteRoot = path.resolve(root)
@@ -352,7 +379,7 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
         await file.close()
         return undefined
       }
-      return { object: await describe(key, paths, stats), body: fileStream(file) }
+      return { object: await describe(key, paths, stats), body: fileStream(file, stats.size) }
     } catch (cause) {
       await file.close().catch(() => undefined)
       throw cause

@@ -4,7 +4,7 @@ import { join } from "node:path"
 import { Effect, Fiber } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { localStoreLayer, makeLocalStore } from "../../adapters/localStore.ts"
-import { getBytes, StoreError } from "../../domain/store/ObjectStore.ts"
+import { getBytes, ObjectStore, StoreError } from "../../domain/store/ObjectStore.ts"
 import { chunkedStream } from "../support/upstream/bodyStreams.ts"
 import { blsFixtureFiles } from "../support/upstream/fixtureData.ts"
 import { storeContract } from "./contract.ts"
@@ -102,6 +102,19 @@ describe("local folder store", () => {
     expect(await sameSecond("reports/latest/report.json", false)).toEqual(metadata)
     expect(await sameSecond("reports/d/report.json", true)).toEqual({})
     expect(await sameSecond("reports/latest/report.json", true)).toEqual({})
+  })
+
+  it("reads a file back exactly at every size around its 1 MB reads, several in flight", async () => {
+    const { root } = await freshRoot()
+    const store = makeLocalStore(root)
+    const MiB = 1024 * 1024
+    await mkdir(root, { recursive: true })
+    for (const size of [0, 1, MiB - 1, MiB, MiB + 1, 3 * MiB, 5 * MiB + 7]) {
+      const bytes = Uint8Array.from({ length: size }, (_, i) => (i * 131 + (i >> 20)) % 251)
+      await writeFile(join(root, "blob"), bytes)
+      const found = await run(getBytes("blob").pipe(Effect.provideService(ObjectStore, store)))
+      expect(found?.bytes, `${size} bytes`).toEqual(bytes)
+    }
   })
 
   it("leaves neither a temp file nor a changed object when a put is interrupted", async () => {
