@@ -54,6 +54,10 @@ export interface BlsRowSink {
   row(seriesId: string, year: number, period: string, scaled: number, decimals: number): void
 }
 
+/** A row from its fields: `value` is `scaled` divided back by 10^`decimals`. */
+export const blsRowOf = (series_id: string, year: number, period: string, scaled: number, decimals: number): BlsRow =>
+  ({ series_id, year, period, value: scaled / POW10[decimals]!, scaled, decimals })
+
 /** A sink that makes each row a {@link BlsRow} for a callback (tests, small inputs). */
 class RowObjects implements BlsRowSink {
   readonly onRow: (row: BlsRow) => void
@@ -61,7 +65,7 @@ class RowObjects implements BlsRowSink {
     this.onRow = onRow
   }
   row(series_id: string, year: number, period: string, scaled: number, decimals: number): void {
-    this.onRow({ series_id, year, period, value: scaled / POW10[decimals]!, scaled, decimals })
+    this.onRow(blsRowOf(series_id, year, period, scaled, decimals))
   }
 }
 

@@ -1,6 +1,6 @@
 /** One CSV per report table (RFC 4180 quoting, LF line ends), with exact numbers. */
 import { bestYearCsvBytes } from "./bestYearBytes.ts"
-import { type Cell, exactCell, type Table } from "./reportTables.ts"
+import { bestYearCells, type Cell, exactCell, type Table } from "./reportTables.ts"
 import { type TextPiece, textOf } from "./streamedText.ts"
 
 const field = (text: string) => /[",\r\n]/.test(text) ? `"${text.replaceAll("\"", "\"\"")}"` : text
@@ -17,8 +17,7 @@ export function* csvPieces(table: Table): Iterable<TextPiece> {
   const columns = table.columnar
   if (columns !== undefined) {
     // Straight from the columns into bytes: see bestYearBytes.ts.
-    const cells = (k: number) => [columns.series.names.nameOf(columns.series.ids[k]!), columns.years[k]!, columns.sums[k]!]
-    return yield* bestYearCsvBytes(columns, (k) => line(cells(k)))
+    return yield* bestYearCsvBytes(columns, (k) => line(bestYearCells(columns, k)))
   }
   for (const row of table.rows()) yield line(row)
 }

@@ -17,7 +17,7 @@
 import type { PopulationStats } from "./populationStats.ts"
 import { bestYearJsonBytes } from "./bestYearBytes.ts"
 import { type BestYear, BestYearColumns, type ReportRows } from "./reportRows.ts"
-import { type TextPiece, textOf } from "./streamedText.ts"
+import type { TextPiece } from "./streamedText.ts"
 import type { SeriesPopulationRow } from "./seriesPopulationJoin.ts"
 
 export interface BlsInput {
@@ -98,11 +98,11 @@ export function* reportJsonPieces(doc: ReportDocument): Iterable<TextPiece> {
       continue
     }
     yield `  ${JSON.stringify(key)}: [\n`
-    let k = 0
     if (rows instanceof BestYearColumns) {
       // Straight from the columns into bytes: see bestYearBytes.ts.
       yield* bestYearJsonBytes(rows)
     } else {
+      let k = 0
       for (const row of rows) yield `    ${JSON.stringify(row)}${++k < rows.length ? "," : ""}\n`
     }
     yield `  ]${comma}\n`
@@ -112,5 +112,3 @@ export function* reportJsonPieces(doc: ReportDocument): Iterable<TextPiece> {
 
 const isRows = (value: unknown): value is ReportRows<unknown> =>
   Array.isArray(value) || (typeof value === "object" && value !== null && Symbol.iterator in value && "length" in value)
-
-export const renderReportJson = (doc: ReportDocument): string => textOf(reportJsonPieces(doc))

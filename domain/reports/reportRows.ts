@@ -31,13 +31,18 @@ export class SeriesIdColumn implements ReportRows<string> {
     return this.ids.length
   }
 
+  /** The name at position `k` (0 ≤ k < length). */
+  name(k: number): string {
+    return this.names.nameOf(this.ids[k]!)
+  }
+
   at(index: number): string | undefined {
     const k = index < 0 ? index + this.ids.length : index
-    return k >= 0 && k < this.ids.length ? this.names.nameOf(this.ids[k]!) : undefined
+    return k >= 0 && k < this.ids.length ? this.name(k) : undefined
   }
 
   *[Symbol.iterator](): Iterator<string> {
-    for (let k = 0; k < this.ids.length; k++) yield this.names.nameOf(this.ids[k]!)
+    for (let k = 0; k < this.ids.length; k++) yield this.name(k)
   }
 
   toJSON(): ReadonlyArray<string> {
@@ -71,7 +76,7 @@ export class BestYearColumns implements ReportRows<BestYear> {
 
   /** Keys in the document's order (reportDocument.ts). */
   row(k: number): BestYear {
-    return { seriesId: this.series.names.nameOf(this.series.ids[k]!), year: this.years[k]!, sumQ01Q04: this.sums[k]! }
+    return { seriesId: this.series.name(k), year: this.years[k]!, sumQ01Q04: this.sums[k]! }
   }
 
   at(index: number): BestYear | undefined {

@@ -33,13 +33,15 @@ function* mapped<A>(items: ReportRows<A>, f: (item: A) => ReadonlyArray<Cell>): 
   for (const item of items) yield f(item)
 }
 
-/** The best-year table's cells straight from its columns (no row object between). */
+/** Row `k` of the best-year table, straight from its columns (no row object between). */
+export const bestYearCells = (columns: BestYearColumns, k: number): ReadonlyArray<Cell> =>
+  [columns.series.name(k), columns.years[k]!, columns.sums[k]!]
+
 const columnRows = (columns: BestYearColumns) => ({
   columnar: columns,
   rowCount: columns.length,
   rows: function*(): Iterable<ReadonlyArray<Cell>> {
-    const { series, years, sums } = columns
-    for (let k = 0; k < columns.length; k++) yield [series.names.nameOf(series.ids[k]!), years[k]!, sums[k]!]
+    for (let k = 0; k < columns.length; k++) yield bestYearCells(columns, k)
   }
 })
 

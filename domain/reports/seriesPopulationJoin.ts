@@ -4,7 +4,7 @@
  * and gets `null`.
  */
 import type { PopulationYear } from "../population/decodePopulation.ts"
-import type { BlsRow } from "./blsRows.ts"
+import { blsRowOf, type BlsRow } from "./blsRows.ts"
 
 export const JOIN_SERIES_ID = "PRS30006032"
 export const JOIN_PERIOD = "Q01"
@@ -42,7 +42,7 @@ export class SeriesPeriodCollector {
       this.matches = seriesId === this.seriesId
     }
     if (this.matches && period === this.period) {
-      this.rows.push({ series_id: seriesId, year, period, value: scaled / 10 ** decimals, scaled, decimals })
+      this.rows.push(blsRowOf(seriesId, year, period, scaled, decimals))
     }
   }
 }
