@@ -19,11 +19,11 @@ import {
   reportTables,
   type Table
 } from "./reportTables.ts"
+import { escapeXml } from "./svgChart.ts"
 
 // A page with more rows than READABLE_TABLE_MAX_ROWS is slow to open and sort; the CSV beside it has them all.
 
-const escape = (text: string) =>
-  text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll("\"", "&quot;")
+const escape = escapeXml
 
 const STYLE = `
 :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d1d1f; }

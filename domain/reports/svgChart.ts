@@ -13,7 +13,8 @@ export interface Scale {
   readonly ticks: ReadonlyArray<number>
 }
 
-const escapeXml = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll("\"", "&quot;")
+/** Text for an XML or HTML element or quoted attribute (the page uses it too). */
+export const escapeXml = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll("\"", "&quot;")
 
 /** Round tick values over [min, max], about `count` of them (1, 2 or 5 times a power of ten apart). */
 export const niceTicks = (min: number, max: number, count: number): ReadonlyArray<number> => {
