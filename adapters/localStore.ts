@@ -88,12 +88,26 @@ const sha256OfFile = async (file: string): Promise<string> => {
   return hash.digest("hex")
 }
 
-/** Whether `sidecar` describes the file at `dataFile` (see the module comment). */
-const sameFile = async (sidecar: Sidecar, stats: { size: number; mtimeMs: number }, dataFile: string) => {
+/**
+ * Whether `sidecar` describes the file at `dataFile` (see the module comment). A file whose
+ * time matches only to the second is hashed once: `confirmed` remembers the size, time and
+ * sha256 it matched, so the next head or get of the same unchanged file does not read it again.
+ */
+const sameFile = async (
+  sidecar: Sidecar,
+  stats: { size: number; mtimeMs: number },
+  dataFile: string,
+  confirmed: Map<string, string>
+) => {
   if (sidecar.size !== stats.size) return false
   if (sidecar.mtimeMs === stats.mtimeMs) return true
   const sameSecond = Math.floor(sidecar.mtimeMs / 1000) === Math.floor(stats.mtimeMs / 1000)
-  return sameSecond && sidecar.sha256 !== undefined && sidecar.sha256 === await sha256OfFile(dataFile)
+  if (!sameSecond || sidecar.sha256 === undefined) return false
+  const identity = `${stats.size}:${stats.mtimeMs}:${sidecar.sha256}`
+  if (confirmed.get(dataFile) === identity) return true
+  const same = sidecar.sha256 === await sha256OfFile(dataFile)
+  if (same) confirmed.set(dataFile, identity)
+  return same
 }
 
 /** A folder's entries; none when it does not exist. */
@@ -170,7 +184,6 @@ const writeBody = async (
   return hash.digest("hex")
 }
 
-/** A pull-based web stream over an open file; closes the file when done or cancelled. */
 /** The `size` bytes of an open file as a stream; closes the file when done or cancelled. */
 const fileStream = (file: fs.FileHandle, size: number): ReadableStream<Uint8Array> => {
   const reads: Array<Promise<Uint8Array>> = []
@@ -246,6 +259,9 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     return { data, meta: path.join(absoluteRoot, metaFolder, ...segments) }
   }
 
+  // Files whose sidecar was confirmed by hashing them (see sameFile).
+  const confirmed = new Map<string, string>()
+
   const readSidecar = async (file: string): Promise<Sidecar | undefined> => {
     try {
       return JSON.parse(await fs.readFile(file, "utf8")) as Sidecar
@@ -262,7 +278,7 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     stats: { size: number; mtimeMs: number; mtime: Date }
   ): Promise<StoredObject> => {
     const sidecar = await readSidecar(paths.meta)
-    const valid = sidecar !== undefined && await sameFile(sidecar, stats, paths.data) ? sidecar : undefined
+    const valid = sidecar !== undefined && await sameFile(sidecar, stats, paths.data, confirmed) ? sidecar : undefined
     return {
       key,
       size: stats.size,
@@ -406,20 +422,19 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     return { etag: etagOf(await fs.stat(paths.data)) }
   }
 
-  /** The sha256 a sidecar recorded for exactly this file (same size and time), without hashing it again. */
-  const knownSha256 = async (paths: { data: string; meta: string }, stats: { size: number; mtimeMs: number }) => {
-    const sidecar = await readSidecar(paths.meta)
-    return sidecar !== undefined && sidecar.size === stats.size && sidecar.mtimeMs === stats.mtimeMs ? sidecar.sha256 : undefined
-  }
-
   const copy = async (from: string, to: string, options: PutOptions) => {
     const source = pathsOf(from)
     const target = pathsOf(to)
-    const existing = await head(from)
-    if (existing === undefined) throw new StoreFailure(`there is no object "${from}" to copy`)
-    const replaced = { ...options, contentType: options.contentType ?? existing.contentType }
-    const before = await fs.stat(source.data)
-    const known = await knownSha256(source, before)
+    const before = await fs.stat(source.data).catch((cause: unknown) => {
+      if (isMissing(cause)) return undefined
+      throw cause
+    })
+    if (before === undefined || !before.isFile()) throw new StoreFailure(`there is no object "${from}" to copy`)
+    // One read of the source's sidecar: its content type and its sha256, when it still describes the file.
+    const sidecar = await readSidecar(source.meta)
+    const valid = sidecar !== undefined && await sameFile(sidecar, before, source.data, confirmed) ? sidecar : undefined
+    const known = valid?.sha256
+    const replaced = { ...options, contentType: options.contentType ?? valid?.contentType }
     if (from === to) {
       // Same bytes, new sidecar: only the metadata changes.
       const metaTemp = await writeSidecar(target.meta, target.data, replaced, known)

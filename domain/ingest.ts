@@ -75,9 +75,9 @@ export const ingest = (settings: Settings, options: IngestOptions = {}) =>
     const population = options.population === false ? Exit.succeed(undefined) : yield* Effect.exit(
       Effect.gen(function*() {
         // Whatever the sync managed: the BLS file the reports would read now.
-        const blsData = yield* store.head(BLS_DATA_KEY)
         const outOfTime = options.stopAt !== undefined && (yield* Clock.currentTimeMillis) >= options.stopAt
         if (outOfTime) return yield* new RunOutOfTime({ step: "population" })
+        const blsData = yield* store.head(BLS_DATA_KEY)
         return yield* fetchPopulation({ ...populationOptionsOf(settings, options), reportInputs: { blsSha256: blsData?.metadata["sha256"] } })
       })
     )

@@ -44,7 +44,7 @@ const runtime = lambdaRuntime((settings) =>
 )
 
 /** What the run keeps of the function's time to stop its transfers, save what it did and log it. */
-export const STOP_RESERVE_MS = 30_000
+const STOP_RESERVE_MS = 30_000
 
 /** The part of Lambda's context the ingest reads. */
 export interface LambdaContext {

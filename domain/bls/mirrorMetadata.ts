@@ -15,7 +15,7 @@
  * second upload). The state object holds them as given.
  */
 import type { Metadata, StoredObject } from "../store/ObjectStore.ts"
-import { MAX_METADATA_BYTES } from "../store/metadataRules.ts"
+import { MAX_METADATA_BYTES, metadataBytes, PRINTABLE_ASCII } from "../store/metadataRules.ts"
 import { sha256 } from "@noble/hashes/sha2.js"
 import { bytesToHex } from "@noble/hashes/utils.js"
 
@@ -30,8 +30,6 @@ export interface MirrorRecord {
   readonly syncedAt: string
 }
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/
-
 /** Header values are byte strings (one char per byte, ≤ U+00FF): their bytes, as base64. */
 const toBase64 = (value: string) => btoa(value.replace(/[^\x00-\xff]/g, "?"))
 
@@ -43,13 +41,10 @@ const fromBase64 = (value: string): string | undefined => {
   }
 }
 
-const size = (metadata: Readonly<Record<string, string>>) =>
-  Object.entries(metadata).reduce((sum, [name, value]) => sum + name.length + value.length, 0)
-
 /** Adds `value` under `name` in the first form that keeps `metadata` within S3's budget. */
 const addValidator = (metadata: Record<string, string>, name: string, value: string | undefined) => {
   if (value === undefined) return
-  const room = MAX_METADATA_BYTES - size(metadata)
+  const room = MAX_METADATA_BYTES - metadataBytes(metadata)
   const forms: ReadonlyArray<readonly [string, string]> = [
     ...(PRINTABLE_ASCII.test(value) ? [[name, value] as const] : []),
     [`${name}-b64`, toBase64(value)],

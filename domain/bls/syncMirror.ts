@@ -12,6 +12,7 @@
 import { Cause, Clock, Duration, Effect, Exit, Option, Schema } from "effect"
 import { causeMessage } from "../causeMessage.ts"
 import { printable } from "../printable.ts"
+import { settingSpecs } from "../settingSpecs.ts"
 import { SourceHttp } from "../http/SourceHttp.ts"
 import { ObjectStore } from "../store/ObjectStore.ts"
 import { MIRROR_PREFIX, mirrorStateKeyOf } from "../storeKeys.ts"
@@ -58,7 +59,8 @@ export const defaultSyncOptions = {
   // One S3 part: what a streamed body holds in memory anyway.
   streamAboveBytes: 8 * 1024 * 1024,
   spoolLimitBytes: 64 * 1024 * 1024,
-  leftoverAgeMs: 2 * 600_000
+  // Twice the longest a transfer may take: anything older was left by a run that is over.
+  leftoverAgeMs: 2 * Number(settingSpecs.transferTimeoutMs.default)
 } satisfies Omit<SyncOptions, "baseUrl">
 
 export interface SyncSummary {

@@ -47,7 +47,7 @@ const CONTENT_TYPE = "text/plain; charset=utf-8"
  * listing. Its validators then vouch for the wrong bytes (a short copy stored under the
  * real ETag), so the file is asked for unconditionally.
  */
-export const storedSizeDisagrees = (file: FileToFetch): boolean =>
+const storedSizeDisagrees = (file: FileToFetch): boolean =>
   file.entry.size !== undefined && file.current !== undefined && file.current.object.size !== file.entry.size
 
 const requestHeaders = (file: FileToFetch): Record<string, string> => {

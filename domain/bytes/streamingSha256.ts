@@ -25,7 +25,7 @@ export interface StreamingSha256Shape {
 }
 
 /** Loaded on first use: an entry that provides a native digest never loads it. */
-export const wasmSha256: StreamingSha256Shape = {
+const wasmSha256: StreamingSha256Shape = {
   sha256: () => Effect.promise(() => import("./wasmSha256.ts").then((wasm) => wasm.wasmHash()))
 }
 

@@ -8,16 +8,20 @@ import { type Metadata, type ObjectStoreShape, type PutOptions, StoreError } fro
 /** S3 allows 2 KB of user metadata per object, names and values counted together. */
 export const MAX_METADATA_BYTES = 2048
 const NAME = /^[a-z0-9][a-z0-9-]*$/
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/
+/** What S3 keeps of a metadata value as given: printable ASCII. */
+export const PRINTABLE_ASCII = /^[\x20-\x7e]*$/
+
+/** The bytes S3 counts for `metadata`: names and values together. */
+export const metadataBytes = (metadata: Metadata): number =>
+  Object.entries(metadata).reduce((sum, [name, value]) => sum + name.length + value.length, 0)
 
 /** What is wrong with `metadata`, or undefined when S3 would store it as given. */
 export const metadataProblem = (metadata: Metadata): string | undefined => {
-  let bytes = 0
   for (const [name, value] of Object.entries(metadata)) {
     if (!NAME.test(name)) return `metadata name "${name}" is not lower-case letters, digits and dashes`
     if (!PRINTABLE_ASCII.test(value)) return `metadata "${name}" holds characters other than printable ASCII`
-    bytes += name.length + value.length
   }
+  const bytes = metadataBytes(metadata)
   return bytes > MAX_METADATA_BYTES ? `metadata takes ${bytes} bytes, more than S3's ${MAX_METADATA_BYTES}` : undefined
 }
 
