@@ -5,10 +5,10 @@
 import { Effect, Schema } from "effect"
 import type { ReportRows } from "../domain/reports/reportRows.ts"
 import type { ReportDocument } from "../domain/reports/reportDocument.ts"
-import { reportFolders } from "../domain/reports/runReports.ts"
+import { LATEST_REPORTS_FOLDER } from "../domain/reports/runReports.ts"
 import { getBytes, ObjectStore } from "../domain/store/ObjectStore.ts"
 
-export const LATEST_REPORT_KEY = `${reportFolders(new Date(0))[1]}report.json`
+export const LATEST_REPORT_KEY = `${LATEST_REPORTS_FOLDER}report.json`
 
 export class NoStoredReport extends Schema.TaggedError<NoStoredReport>()("NoStoredReport", {
   key: Schema.String,

@@ -24,8 +24,6 @@ const RATE_WINDOW_MS = 5_000
 
 interface InFlight {
   readonly name: string
-  readonly size: number | undefined
-  bytes: number
 }
 
 interface Waiting {
@@ -39,12 +37,7 @@ const nameOf = (url: string) => {
   return last === "" ? `${hostname} listing` : decodeURIComponent(last)
 }
 
-const sizeOf = (headers: Headers) => {
-  const announced = headers.get("content-length")
-  return announced !== null && /^\d+$/.test(announced) ? Number(announced) : undefined
-}
-
-/** A body that reports each chunk read and how it ended (read to the end, or not). */
+/** A body that reports each chunk read, and when it ends. */
 const counted = (
   body: ReadableStream<Uint8Array>,
   onChunk: (bytes: number) => void,
@@ -79,7 +72,7 @@ const numberField = (record: LogRecord, field: string): number | undefined => {
   return typeof value === "number" && Number.isFinite(value) ? value : undefined
 }
 
-export interface ProgressFigures {
+interface ProgressFigures {
   readonly files: number
   readonly filesDone: number
   readonly bytes: number
@@ -98,13 +91,11 @@ export interface SyncProgress {
   readonly observe: (record: LogRecord) => void
   /** Counts the bytes of a response's body as the domain reads it. */
   readonly track: (response: HttpResponse) => HttpResponse
-  /** The figures now (for tests and the line). */
-  readonly figures: () => ProgressFigures | undefined
   readonly close: () => void
 }
 
 /** `3/12 files · 1.2 MB / 4.7 MB · 26% · 850 KB/s · ETA 4.0 s · pr.data.1.AllData · waiting 1.0 s to retry pr.class (attempt 1 of 6 failed: HTTP 503)` */
-export const progressLine = (f: ProgressFigures): string =>
+const progressLine = (f: ProgressFigures): string =>
   [
     `${f.filesDone}/${f.files} files`,
     `${formatBytes(f.bytes)}${f.totalBytes === undefined ? "" : ` / ${formatBytes(f.totalBytes)}`}`,
@@ -159,14 +150,15 @@ export const makeSyncProgress = (
   }
 
   const show = (force: boolean) => {
+    // The throttle first: most chunks draw nothing, and need no figures.
+    const t = now()
+    if (live ? !force && t - drawnAt < REDRAW_EVERY_MS : t - recordedAt < RECORD_EVERY_MS) return
     const f = figures()
     if (f === undefined) return
-    const t = now()
     if (live) {
-      if (!force && t - drawnAt < REDRAW_EVERY_MS) return
       drawnAt = t
       terminal.status(`↓ ${progressLine(f)}`)
-    } else if (t - recordedAt >= RECORD_EVERY_MS) {
+    } else {
       recordedAt = t
       log.say("INFO", "progress", progressLine(f), {
         files: f.files,
@@ -193,7 +185,6 @@ export const makeSyncProgress = (
   ;(ticker as { unref?: () => void }).unref?.()
 
   return {
-    figures,
     observe: (record) => {
       switch (record.event) {
         case "bls-sync.plan": {
@@ -230,14 +221,13 @@ export const makeSyncProgress = (
     },
     track: (response) => {
       if (plan === undefined || response.body === null || response.status < 200 || response.status >= 300) return response
-      const file: InFlight = { name: nameOf(response.url), size: sizeOf(response.headers), bytes: 0 }
+      const file: InFlight = { name: nameOf(response.url) }
       inFlight.add(file)
       waiting = undefined
       show(true)
       const body = counted(
         response.body,
         (chunk) => {
-          file.bytes += chunk
           bytes += chunk
           samples.push([now(), bytes])
           show(false)

@@ -8,8 +8,6 @@ import process from "node:process"
 export interface Terminal {
   /** Stderr is a terminal a person watches (progress and human log lines make sense). */
   readonly interactive: boolean
-  /** Stdout is a terminal (long tables are cut to their first rows there). */
-  readonly outInteractive: boolean
   readonly out: (text: string) => void
   readonly err: (text: string) => void
   /** Shows a transient status line (interactive only); `undefined` removes it. */
@@ -33,7 +31,6 @@ export const processTerminal = (): Terminal => {
   }
   return {
     interactive,
-    outInteractive: process.stdout.isTTY === true,
     out: (text) => {
       erase()
       process.stdout.write(text)

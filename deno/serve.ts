@@ -10,20 +10,18 @@
  * interface), PORT the port (default 8000; 0 picks a free one). Every line it logs is one
  * flat record (domain/logging/logRecord.ts), as the CLI and the Lambdas log.
  */
-import { Effect, Exit, Layer, Logger } from "effect"
+import { Effect, Exit, Logger } from "effect"
 import { liveLayer } from "../adapters/liveLayer.ts"
-import { nativeSha256Layer } from "../adapters/nativeHasher.ts"
 import { objectStoreLayerFor } from "../adapters/objectStoreFromUrl.ts"
 import { causeMessage } from "../domain/causeMessage.ts"
 import { ingest } from "../domain/ingest.ts"
 import { type LogRecord, type LogRecordLevel, recordLogger } from "../domain/logging/logRecord.ts"
-import { reportFolders, runReports } from "../domain/reports/runReports.ts"
+import { LATEST_REPORTS_FOLDER, runReports } from "../domain/reports/runReports.ts"
 import { loadSettings, type Settings, settingSpecs } from "../domain/settings.ts"
 import { getBytes } from "../domain/store/ObjectStore.ts"
 
 /** Daily at 06:00 UTC, after BLS's morning releases — the AWS stack's default schedule. */
 const DAILY = "0 6 * * *"
-const LATEST = reportFolders(new Date(0))[1]
 const DEFAULT_HOST = "127.0.0.1"
 const DEFAULT_PORT = 8000
 
@@ -60,10 +58,10 @@ const hostname = Deno.env.get("HOST") || DEFAULT_HOST
  * hashing with Deno's native sha256 (its node:crypto) where a body streams.
  */
 const dailyJob = Effect.gen(function*() {
-  const ingested = yield* ingest(settings).pipe(Effect.provide(liveLayer(settings)))
-  const doc = yield* runReports().pipe(Effect.provide(Layer.merge(objectStoreLayerFor(settings.store), nativeSha256Layer)))
+  const ingested = yield* ingest(settings)
+  const doc = yield* runReports()
   yield* Effect.logInfo({ event: "daily-job", message: "Daily job done", sync: ingested.sync, population: ingested.population, inputs: doc.inputs })
-})
+}).pipe(Effect.provide(liveLayer(settings)))
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body, null, 2) + "\n", {
@@ -78,7 +76,7 @@ const ROUTES: Readonly<Record<string, { readonly file: string; readonly contentT
 }
 
 const stored = async (file: string, contentType: string, head: boolean): Promise<Response> => {
-  const key = `${LATEST}${file}`
+  const key = `${LATEST_REPORTS_FOLDER}${file}`
   const exit = await logged(getBytes(key).pipe(Effect.provide(objectStoreLayerFor(settings.store))))
   if (Exit.isFailure(exit)) {
     const message = causeMessage(exit.cause)

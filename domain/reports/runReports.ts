@@ -23,10 +23,13 @@ import { seriesPopulationJoin } from "./seriesPopulationJoin.ts"
 import { streamedText } from "./streamedText.ts"
 
 
+/** The folder that always holds the last reports. */
+export const LATEST_REPORTS_FOLDER = `${REPORTS_PREFIX}latest/`
+
 /** The store folders a run writes its files under: the dated one, then `latest/`. */
 export const reportFolders = (date: Date): readonly [string, string] => [
   `${REPORTS_PREFIX}${date.toISOString().slice(0, 10)}/`,
-  `${REPORTS_PREFIX}latest/`
+  LATEST_REPORTS_FOLDER
 ]
 
 /** The default of QUEST_MAX_REPORT_DROP_SHARE. */
@@ -48,7 +51,7 @@ const count = (text: string | undefined) => text !== undefined && /^\d+$/.test(t
  * before the counts were in its metadata — from the document itself.
  */
 const lastReportInput = Effect.gen(function*() {
-  const key = `${reportFolders(new Date(0))[1]}report.json`
+  const key = `${LATEST_REPORTS_FOLDER}report.json`
   const head = yield* ObjectStore.use((store) => store.head(key))
   if (head === undefined) return undefined
   const rows = count(head.metadata["bls-rows"])

@@ -16,7 +16,6 @@ const fakeTerminal = (interactive: boolean) => {
   const status: Array<string | undefined> = []
   const terminal: Terminal = {
     interactive,
-    outInteractive: interactive,
     out: () => {},
     err: (text) => void err.push(text),
     status: (line) => void status.push(line)

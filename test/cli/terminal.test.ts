@@ -11,7 +11,6 @@ const capture = (interactive: boolean) => {
   const err: Array<string> = []
   const terminal: Terminal = {
     interactive,
-    outInteractive: interactive,
     out: (text) => void out.push(text),
     err: (text) => void err.push(text),
     status: () => {}
