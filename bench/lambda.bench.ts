@@ -8,6 +8,7 @@
  */
 import { coldLoadMs, unpackArchive, zipFolder } from "../test/infra/lambdaArchive.ts"
 import { declareStack } from "../test/infra/mockStack.ts"
+import { option } from "./options.ts"
 import type { BenchCase, Benchmark } from "./run.ts"
 
 /** Budgets of issue 4, also asserted by the archive test. */
@@ -17,8 +18,7 @@ const MAX_LOAD_MS = 150
 const benchmark: Benchmark = {
   name: "lambda archives",
   run: async (args) => {
-    const runsAt = args.indexOf("--load-runs")
-    const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 15
+    const runs = option(args, "--load-runs", 15)
     const stack = await declareStack("dev")
     const cases: Array<BenchCase> = []
     for (const name of ["ingest", "analytics"]) {

@@ -20,7 +20,8 @@ import { promisify } from "node:util"
 import { benchDir, blsFileOf, copiesStore, fixtureStore, MB, splitStore } from "./inputs.ts"
 import type { BenchCase, Benchmark, Measurement } from "./run.ts"
 import { duckdbAvailable, duckdbReports } from "./startup.bench.ts"
-import { alternate, questBin, type Summary } from "./wholeProcess.ts"
+import { option } from "./options.ts"
+import { alternate, questBin, spreadNote, type Summary } from "./wholeProcess.ts"
 import { statSync } from "node:fs"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -126,8 +127,8 @@ const benchmark: Benchmark = {
   notes: () => notes,
   run: async (args) => {
     notes.length = 0
-    const sizeMB = args.includes("--size-mb") ? Number(args[args.indexOf("--size-mb") + 1]) : 500
-    const rounds = args.includes("--large-rounds") ? Number(args[args.indexOf("--large-rounds") + 1]) : 3
+    const sizeMB = option(args, "--size-mb", 500)
+    const rounds = option(args, "--large-rounds", 3)
     const smallStore = await fixtureStore()
     console.error(`  generating ≥ ${sizeMB} MB inputs from the fixture rows in ${benchDir} (once)…`)
     const largeStore = await copiesStore(sizeMB)
@@ -190,9 +191,7 @@ const benchmark: Benchmark = {
         }))
       }
       if (duck !== undefined) cases.push(wholeCase(duck, size, count))
-      notes.push(`${name}: spread of the rounds (max−min)/median: ${
-        [mine!, ...(duck ? [duck] : [])].map((s) => `${s.label} ${Math.round(s.spread * 100)}%`).join(", ")
-      }`)
+      notes.push(`${name}: spread of the rounds (max−min)/median: ${spreadNote([mine!, ...(duck ? [duck] : [])])}`)
     }
     return cases
   }

@@ -16,7 +16,8 @@ import * as path from "node:path"
 import { startFixtureServer } from "../test/support/fixtureServer.ts"
 import { benchDir, fixtureStore } from "./inputs.ts"
 import type { BenchCase, Benchmark } from "./run.ts"
-import { alternate, type Command, projectRoot, questBin, runOnce, type Summary } from "./wholeProcess.ts"
+import { option } from "./options.ts"
+import { alternate, type Command, projectRoot, questBin, runOnce, spreadNote, type Summary } from "./wholeProcess.ts"
 
 /** Goals of issue 12. */
 const HELP_VS_NODE = 3
@@ -56,8 +57,6 @@ export const duckdbReports = (label: string, store: string, threads: number): Co
 }
 
 const ms = (s: Summary) => s.seconds * 1000
-const spreadNote = (summaries: ReadonlyArray<Summary>) =>
-  summaries.map((s) => `${s.label} ${Math.round(s.spread * 100)}%`).join(", ")
 
 const timeCase = (s: Summary, target?: { below: number; why: string }): BenchCase => ({
   case: s.label,
@@ -71,7 +70,7 @@ const benchmark: Benchmark = {
   name: "start-up",
   notes: () => notes,
   run: async (args) => {
-    const rounds = args.includes("--rounds") ? Number(args[args.indexOf("--rounds") + 1]) : 9
+    const rounds = option(args, "--rounds", 9)
     notes.length = 0
     const cases: Array<BenchCase> = []
 

@@ -119,5 +119,9 @@ export const alternate = async (
   })
 }
 
+/** "label 12%, label 30%": each summary's spread, for a bench note. */
+export const spreadNote = (summaries: ReadonlyArray<Summary>) =>
+  summaries.map((s) => `${s.label} ${Math.round(s.spread * 100)}%`).join(", ")
+
 export const projectRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), "..")
 export const questBin = path.join(projectRoot, "bin", "quest.mjs")
