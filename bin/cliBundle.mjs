@@ -184,12 +184,13 @@ const build = async () => {
     ...moduleWrapper,
     plugins: [sourceUrls, vendorsApart]
   })
+  const vendors = []
   for (const name of VENDORS) {
-    await esbuild({
+    vendors.push(await esbuild({
       ...vendorBuild,
       stdin: { contents: `export * from "${name}"`, resolveDir: projectRoot },
       outfile: path.join(outdir, vendorFile(name))
-    })
+    }))
   }
   for (const { module, file } of LAZY_MODULES) {
     await esbuild({
@@ -204,8 +205,10 @@ const build = async () => {
   }
   // This file too: a change to how the bundle is built calls for a new one.
   const inputs = { [path.relative(projectRoot, fileURLToPath(import.meta.url))]: mtimeOf(fileURLToPath(import.meta.url)) }
-  for (const file of [...Object.keys(entry.metafile.inputs), ...Object.keys(runner.metafile.inputs)]) {
-    if (file.includes("node_modules/")) continue
+  // The vendor builds' too: they alias project files (the lazy stand-ins), which a change must rebuild.
+  for (const file of [entry, runner, ...vendors].flatMap((result) => Object.keys(result.metafile.inputs))) {
+    // Dependencies are covered by the lockfile; `<stdin>` is the vendor builds' one-line entry.
+    if (file.includes("node_modules/") || file.startsWith("<")) continue
     inputs[file] = mtimeOf(path.join(projectRoot, file))
   }
   const temp = `${current}.${randomUUID()}`
