@@ -16,7 +16,7 @@
  * the second (tar and some filesystems keep no finer) is confirmed by the hash.
  */
 import { createHash, randomUUID } from "node:crypto"
-import { createReadStream, type Dirent } from "node:fs"
+import { createReadStream, type Dirent, type Stats } from "node:fs"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import { Effect, Layer } from "effect"
@@ -260,6 +260,13 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     return { data, meta: path.join(absoluteRoot, metaFolder, ...segments) }
   }
 
+  /** The folders of a key's data and of its sidecar, both at once. */
+  const makeFolders = (paths: { data: string; meta: string }) =>
+    Promise.all([
+      fs.mkdir(path.dirname(paths.data), { recursive: true }),
+      fs.mkdir(path.dirname(paths.meta), { recursive: true })
+    ])
+
   // Files whose sidecar was confirmed by hashing them (see sameFile).
   const confirmed = new Map<string, string>()
 
@@ -290,17 +297,25 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     }
   }
 
-  /** Writes the sidecar for the data file now at `dataTemp`, beside its final place; hashes it unless its sha256 is known. */
-  const writeSidecar = async (metaFile: string, dataFile: string, options: PutOptions, sha256?: string) => {
-    const stats = await fs.stat(dataFile)
+  /**
+   * Writes the sidecar for the data file now at `dataTemp`, beside its final place (its
+   * folder made by the caller); hashes the file unless its sha256 is known, and stats it
+   * unless its stats are.
+   */
+  const writeSidecar = async (
+    metaFile: string,
+    dataFile: string,
+    options: PutOptions,
+    known: { readonly sha256?: string | undefined; readonly stats?: Stats | undefined } = {}
+  ) => {
+    const stats = known.stats ?? await fs.stat(dataFile)
     const sidecar: Sidecar = {
       contentType: options.contentType,
       metadata: { ...options.metadata },
       size: stats.size,
       mtimeMs: stats.mtimeMs,
-      sha256: sha256 ?? await sha256OfFile(dataFile)
+      sha256: known.sha256 ?? await sha256OfFile(dataFile)
     }
-    await fs.mkdir(path.dirname(metaFile), { recursive: true })
     const temp = tempPathBeside(metaFile)
     try {
       await fs.writeFile(temp, JSON.stringify(sidecar), { flag: "wx" })
@@ -312,10 +327,15 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
   }
 
   /** Moves a complete data temp file and its sidecar into place: data first, so a crash in between leaves a stale (ignored) sidecar, never metadata vouching for old bytes. */
-  const commit = async (dataTemp: string, paths: { data: string; meta: string }, options: PutOptions, sha256?: string) => {
+  const commit = async (
+    dataTemp: string,
+    paths: { data: string; meta: string },
+    options: PutOptions,
+    known: { readonly sha256?: string | undefined; readonly stats?: Stats | undefined }
+  ) => {
     let metaTemp: string | undefined
     try {
-      metaTemp = await writeSidecar(paths.meta, dataTemp, options, sha256)
+      metaTemp = await writeSidecar(paths.meta, dataTemp, options, known)
       await fs.rename(dataTemp, paths.data)
       await fs.rename(metaTemp, paths.meta)
     } catch (cause) {
@@ -403,15 +423,21 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     }
   }
 
+  // A put or copy waits on a dozen file-system calls in turn, each a round trip through
+  // libuv's thread pool: those that need not wait for another are made side by side, and
+  // none is made twice (a put waits on 10 rounds instead of 12, a copy on 12 instead of 15).
   const put = async (key: string, body: Body, options: PutOptions, signal: AbortSignal) => {
     const paths = pathsOf(key)
-    await fs.mkdir(path.dirname(paths.data), { recursive: true })
+    await makeFolders(paths)
     const temp = tempPathBeside(paths.data)
     let sha256: string
+    let stats: Stats
     try {
       const file = await fs.open(temp, "wx")
       try {
         sha256 = await writeBody(file, body, options.contentLength, signal)
+        // What the sidecar records and the etag is made of: a rename keeps the size and time.
+        stats = await file.stat()
       } finally {
         await file.close()
       }
@@ -419,33 +445,35 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
       await removeQuietly(temp)
       throw cause
     }
-    await commit(temp, paths, options, sha256)
-    return { etag: etagOf(await fs.stat(paths.data)) }
+    await commit(temp, paths, options, { sha256, stats })
+    return { etag: etagOf(stats) }
   }
 
   const copy = async (from: string, to: string, options: PutOptions) => {
     const source = pathsOf(from)
     const target = pathsOf(to)
-    const before = await fs.stat(source.data).catch((cause: unknown) => {
-      if (isMissing(cause)) return undefined
-      throw cause
-    })
-    if (before === undefined || !before.isFile()) throw new StoreFailure(`there is no object "${from}" to copy`)
     // One read of the source's sidecar: its content type and its sha256, when it still describes the file.
-    const sidecar = await readSidecar(source.meta)
+    const [before, sidecar] = await Promise.all([
+      fs.stat(source.data).catch((cause: unknown) => {
+        if (isMissing(cause)) return undefined
+        throw cause
+      }),
+      readSidecar(source.meta)
+    ])
+    if (before === undefined || !before.isFile()) throw new StoreFailure(`there is no object "${from}" to copy`)
     const valid = sidecar !== undefined && await sameFile(sidecar, before, source.data, confirmed) ? sidecar : undefined
     const known = valid?.sha256
     const replaced = { ...options, contentType: options.contentType ?? valid?.contentType }
+    await makeFolders(target)
     if (from === to) {
       // Same bytes, new sidecar: only the metadata changes.
-      const metaTemp = await writeSidecar(target.meta, target.data, replaced, known)
+      const metaTemp = await writeSidecar(target.meta, target.data, replaced, { sha256: known, stats: before })
       await fs.rename(metaTemp, target.meta).catch(async (cause) => {
         await removeQuietly(metaTemp)
         throw cause
       })
       return
     }
-    await fs.mkdir(path.dirname(target.data), { recursive: true })
     const temp = tempPathBeside(target.data)
     try {
       await fs.copyFile(source.data, temp, fs.constants.COPYFILE_EXCL)
@@ -454,9 +482,9 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
       throw cause
     }
     // Puts rename a new file in: the same inode and time after the copy mean the bytes copied are those the sidecar hashed.
-    const after = await fs.stat(source.data)
+    const [after, copied] = await Promise.all([fs.stat(source.data), fs.stat(temp)])
     const same = known !== undefined && after.ino === before.ino && after.mtimeMs === before.mtimeMs && after.size === before.size
-    await commit(temp, target, replaced, same ? known : undefined)
+    await commit(temp, target, replaced, { sha256: same ? known : undefined, stats: copied })
   }
 
   const remove = async (key: string) => {

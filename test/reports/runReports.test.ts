@@ -51,6 +51,25 @@ describe("running the reports", () => {
     expect(store.writes.slice(-2).map((write) => write.key)).toEqual(["reports/2026-06-05/report.json", "reports/latest/report.json"])
   })
 
+  it("stores report.json in each folder only after every other file there, however long those take", async () => {
+    const store = await seededStore()
+    // Every other file takes a while to store, report.json no time at all: a run that did
+    // not wait for the others would have it stored first.
+    const slowly = (key: string) =>
+      key.endsWith("/report.json") ? Effect.void : Effect.forEach(Array.from({ length: 50 }), () => Effect.yieldNow, { discard: true })
+    const slow: MemoryStore = {
+      ...store,
+      put: (key, body, options) => Effect.andThen(slowly(key), store.put(key, body, options)),
+      copy: (from, to, options) => Effect.andThen(slowly(to), store.copy(from, to, options))
+    }
+    await documentOf(slow, "2026-06-05T12:00:00Z")
+    for (const folder of ["reports/2026-06-05/", "reports/latest/"]) {
+      const keys = store.writes.map((write) => write.key).filter((key) => key.startsWith(folder))
+      expect(keys).toHaveLength(FILES.length)
+      expect(keys.at(-1)).toBe(`${folder}report.json`)
+    }
+  })
+
   it("keys report.json in camelCase throughout, in the documented order, one row a line", async () => {
     const store = await seededStore()
     await documentOf(store)
