@@ -4,7 +4,7 @@
  * and the runtime's native sha256. The HTTP transport can be swapped (the CLI wraps it to
  * show download progress).
  */
-import { Layer } from "effect"
+import * as Layer from "effect/Layer"
 import { HttpClient } from "../domain/http/HttpClient.ts"
 import type { Settings } from "../domain/settings.ts"
 import { nativeSha256Layer } from "./nativeHasher.ts"

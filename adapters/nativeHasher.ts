@@ -5,7 +5,8 @@
  * Deno), both Lambdas and the Deno server.
  */
 import { createHash } from "node:crypto"
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { type IncrementalHash, StreamingSha256, type StreamingSha256Shape } from "../domain/bytes/streamingSha256.ts"
 
 const nodeSha256 = (): IncrementalHash => {

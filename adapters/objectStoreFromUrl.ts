@@ -2,7 +2,8 @@
  * Picks the object store a location names (the `QUEST_STORE` setting):
  * `s3://bucket/prefix` is S3, anything else a local folder (relative to the working directory).
  */
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type { ObjectStore, StoreError } from "../domain/store/ObjectStore.ts"
 import { localStoreLayer } from "./localStore.ts"
 import { refusedStore } from "./refusedStore.ts"

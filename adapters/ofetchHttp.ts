@@ -9,7 +9,8 @@
  * transfer must end within `deadlineMs`. Past a bound the request is aborted, which frees
  * the connection, and the body errors with a TransferTimeout that says which bound.
  */
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { ofetch } from "ofetch"
 import { HttpClient, type HttpRequest, HttpTransportError, TransferTimeout } from "../domain/http/HttpClient.ts"
 

@@ -1,4 +1,5 @@
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { ObjectStore, StoreError } from "../domain/store/ObjectStore.ts"
 
 /** A store layer that fails to open, saying why: for locations no store can serve. */

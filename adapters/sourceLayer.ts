@@ -5,7 +5,7 @@
  * no transport, so the CLI loads ofetch (and with it Node's fetch) only for a command
  * that goes upstream.
  */
-import { Layer } from "effect"
+import * as Layer from "effect/Layer"
 import type { HttpClient } from "../domain/http/HttpClient.ts"
 import { sourceHttpLayer } from "../domain/http/SourceHttp.ts"
 import { type Settings, sourcePolicyOf } from "../domain/settings.ts"

@@ -12,7 +12,7 @@
 import { createHash } from "node:crypto"
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs"
 import * as path from "node:path"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { makeLocalStore } from "../adapters/localStore.ts"
 import { projectRoot } from "./wholeProcess.ts"
 

@@ -9,7 +9,8 @@
  */
 import { statSync } from "node:fs"
 import * as path from "node:path"
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { makeLocalStore } from "../adapters/localStore.ts"
 import { nativeSha256 } from "../adapters/nativeHasher.ts"
 import { StreamingSha256 } from "../domain/bytes/streamingSha256.ts"

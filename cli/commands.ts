@@ -7,7 +7,8 @@
  * upstreamCommands.ts, loaded only by a command that goes there: `quest report` and
  * `quest show` start without linkedom and the sync (`npm run bench -- --only start`).
  */
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { objectStoreLayerFor } from "../adapters/objectStoreFromUrl.ts"
 import { nativeSha256Layer } from "../adapters/nativeHasher.ts"
 import type { HttpClient } from "../domain/http/HttpClient.ts"

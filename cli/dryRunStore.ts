@@ -3,7 +3,8 @@
  * debug level). The reports have no dry-run mode of their own; with this, `--dry-run`
  * computes and prints them while the store stays exactly as it was.
  */
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { ObjectStore, type ObjectStoreShape } from "../domain/store/ObjectStore.ts"
 
 const skipped = (operation: string, key: string) => Effect.logDebug(`dry run: skipped ${operation} ${key}`)

@@ -2,7 +2,8 @@
  * `quest show`: the report document the last run stored (`reports/latest/report.json`),
  * read back as it is — nothing recomputed, nothing written.
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import type { ReportRows } from "../domain/reports/reportRows.ts"
 import type { ReportDocument } from "../domain/reports/reportDocument.ts"
 import { LATEST_REPORTS_FOLDER } from "../domain/reports/runReports.ts"

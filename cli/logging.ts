@@ -1,5 +1,7 @@
 /** The domain's Effect logs, as records, into the command's log (cliLog.ts). */
-import { Effect, Logger, References } from "effect"
+import * as Effect from "effect/Effect"
+import * as Logger from "effect/Logger"
+import * as References from "effect/References"
 import { type LogRecord, recordLogger } from "../domain/logging/logRecord.ts"
 import type { CliLog } from "./cliLog.ts"
 

@@ -8,7 +8,8 @@
  * sync's plan, each file done, each retry and rate-limit wait, the summary) and the bytes
  * of each body as the domain reads them, at the HTTP transport.
  */
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { HttpClient, type HttpResponse } from "../domain/http/HttpClient.ts"
 import type { LogRecord } from "../domain/logging/logRecord.ts"
 import type { CliLog } from "./cliLog.ts"

@@ -4,7 +4,8 @@
  * download checks. commands.ts loads this module only for those commands, so `quest report`
  * and `quest show` start without any of it.
  */
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { nativeSha256Layer } from "../adapters/nativeHasher.ts"
 import { sourceLayer } from "../adapters/sourceLayer.ts"
 import { syncMirror } from "../domain/bls/syncMirror.ts"

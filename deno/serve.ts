@@ -10,7 +10,9 @@
  * interface), PORT the port (default 8000; 0 picks a free one). Every line it logs is one
  * flat record (domain/logging/logRecord.ts), as the CLI and the Lambdas log.
  */
-import { Effect, Exit, Logger } from "effect"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Logger from "effect/Logger"
 import { liveLayer } from "../adapters/liveLayer.ts"
 import { objectStoreLayerFor } from "../adapters/objectStoreFromUrl.ts"
 import { causeMessage } from "../domain/causeMessage.ts"

@@ -6,7 +6,10 @@
  * one fails, and the run fails if either did: a failed step leaves its previous data in
  * place.
  */
-import { Clock, Effect, Exit, Schema } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Schema from "effect/Schema"
 import { causeMessage } from "./causeMessage.ts"
 import { defaultSyncOptions } from "./bls/syncMirror.ts"
 import { type SurveysRun, syncSurveys } from "./bls/syncSurveys.ts"

@@ -2,7 +2,9 @@
  * The settings' values, read through Effect's Config from the table in settingSpecs.ts
  * (the environment, or the CLI's flags laid over it), and checked.
  */
-import { Config, Effect, Schema } from "effect"
+import * as Config from "effect/Config"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { defaultRetryPolicy } from "./http/retryPolicy.ts"
 import type { SourcePolicy } from "./http/SourceHttp.ts"
 import { type SettingSpec, settingSpecs } from "./settingSpecs.ts"

@@ -10,7 +10,10 @@
  * as `analytics.record-failed`, the line the "report failed" alarm counts (the function
  * itself does not fail, so Lambda's Errors metric never sees it).
  */
-import { Cause, Effect, Exit, Layer } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
 import { nativeSha256Layer } from "../adapters/nativeHasher.ts"
 import { causeMessage } from "../domain/causeMessage.ts"
 import { runReports } from "../domain/reports/runReports.ts"

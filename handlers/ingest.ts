@@ -12,7 +12,10 @@
  * container; each run logs one success record (the "no successful ingest" metric is read
  * from it) or one failure record naming its survey (a per-survey alarm is read from that).
  */
-import { Cause, Effect, Exit, Layer } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
 import { nativeSha256Layer } from "../adapters/nativeHasher.ts"
 import { ofetchHttpLayer } from "../adapters/ofetchHttp.ts"
 import { sourceLayer } from "../adapters/sourceLayer.ts"

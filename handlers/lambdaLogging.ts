@@ -5,7 +5,7 @@
  * it at that level (a warning as WARN, not INFO), and drops what is below the function's
  * application log level. The domain's Effect logs and the handlers' own lines alike.
  */
-import { Logger } from "effect"
+import * as Logger from "effect/Logger"
 import { type LogRecord, type LogRecordLevel, makeLogRecord, recordLogger } from "../domain/logging/logRecord.ts"
 import type { LogEvent } from "./logEvents.ts"
 

@@ -7,7 +7,10 @@
  * A settings error is as permanent as the environment it came from: the runtime keeps the
  * failed build, and every invocation reports it, until the stack sets a good value.
  */
-import { Context, Effect, Layer, ManagedRuntime } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
 import { loadSettings, type Settings } from "../domain/settings.ts"
 import { lambdaLogging } from "./lambdaLogging.ts"
 

@@ -3,7 +3,7 @@
  * folder worth keeping data in, so any other location is refused rather than written to
  * the sandbox's /tmp — and no file-system store code ships in the bundle.
  */
-import type { Layer } from "effect"
+import type * as Layer from "effect/Layer"
 import { refusedStore } from "../adapters/refusedStore.ts"
 import { parseS3Location } from "../adapters/s3Location.ts"
 import { s3StoreLayer } from "../adapters/s3Store.ts"

@@ -1,5 +1,5 @@
 /** The daily ingest: both steps, and when the population is (re)written. */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
 import { ingest } from "../domain/ingest.ts"
 import type { Settings } from "../domain/settings.ts"

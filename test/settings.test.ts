@@ -1,5 +1,6 @@
 /** Reading the settings: defaults, the environment, and values refused with a clear message. */
-import { ConfigProvider, Effect } from "effect"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
 import { loadSettings, settingSpecs, surveyMirrorsOf } from "../domain/settings.ts"
 

@@ -5,7 +5,7 @@
  * Only plain files directly under the base URL count: anything that is a directory,
  * a sort link, or leaves the directory is ignored.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { parseHTML } from "linkedom"
 
 export interface ListingEntry {

@@ -9,7 +9,8 @@
  * from their own metadata, as if there were no state. A missing or unreadable state
  * object costs those reads and nothing else.
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { readAll } from "../bytes/readAll.ts"
 import type { ListedObject, ObjectStoreShape } from "../store/ObjectStore.ts"
 import type { MirrorRecord } from "./mirrorMetadata.ts"

@@ -9,7 +9,13 @@
  * was stored: a sync with nothing to do makes two store calls, whatever the file count.
  * Objects the state does not vouch for are read one by one (HEAD), then recorded.
  */
-import { Cause, Clock, Duration, Effect, Exit, Option, Schema } from "effect"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { causeMessage } from "../causeMessage.ts"
 import { printable } from "../printable.ts"
 import { settingSpecs } from "../settingSpecs.ts"

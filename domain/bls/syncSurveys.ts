@@ -7,7 +7,10 @@
  * rate and the number of transfers in flight hold for the run as a whole: adding surveys
  * makes a run longer, never harder on BLS.
  */
-import { Cause, Effect, Exit, Schema } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Schema from "effect/Schema"
 import { causeMessage } from "../causeMessage.ts"
 import type { SurveyMirror } from "../settings.ts"
 import { mirrorPrefixOf } from "../storeKeys.ts"

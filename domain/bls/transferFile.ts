@@ -10,7 +10,7 @@
  *   already stored, the stream fails at its end, so the store drops the upload and keeps
  *   the object it had. Memory stays bounded whatever the size, and no 5 GB copy limit applies.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { digestBody, type Digest } from "../bytes/digestingStream.ts"
 import { readAll, TooManyBytes } from "../bytes/readAll.ts"
 import { sha256Hex } from "../bytes/sha256Hex.ts"

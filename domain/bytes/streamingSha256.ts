@@ -11,7 +11,8 @@
  * noble (`npm run bench -- --only hashing` prints all three). Any implementation gives the
  * standard sha256 in lower-case hex.
  */
-import { Context, Effect } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
 
 export interface IncrementalHash {
   readonly update: (chunk: Uint8Array) => void

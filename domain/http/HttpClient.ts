@@ -7,7 +7,9 @@
  * `timeoutMs` of asking, and the whole transfer (headers and body) within `deadlineMs`.
  * A body that stalls past either bound errors with a `TransferTimeout`.
  */
-import { Context, Effect, Schema } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { printable } from "../printable.ts"
 
 export interface HttpRequest {

@@ -7,8 +7,11 @@
  * pass for the source's, and the operator's contact never goes to a host they did not
  * configure.
  */
-import { Context, Duration, Effect, Layer } from "effect"
-import { RateLimiter } from "effect/persistence"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as RateLimiter from "effect/persistence/RateLimiter"
 import { HttpClient, type HttpRequest, type HttpResponse, HttpTransportError } from "./HttpClient.ts"
 import { parseRetryAfter, retryTransient, type RetryPolicy } from "./retryPolicy.ts"
 import {

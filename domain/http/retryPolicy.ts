@@ -2,7 +2,9 @@
  * Exponential backoff with jitter for transient source failures, honouring the
  * server's Retry-After, within a bounded number of attempts.
  */
-import { Duration, Effect, Schedule } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
 import { printable } from "../printable.ts"
 import { SourceUnavailable, TransientSourceFailure } from "./sourceErrors.ts"
 

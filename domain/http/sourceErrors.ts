@@ -1,5 +1,5 @@
 /** What can go wrong talking to an upstream source (BLS, DataUSA), as typed values. */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { printable } from "../printable.ts"
 
 export class ContactRequired extends Schema.TaggedError<ContactRequired>()("ContactRequired", {}) {

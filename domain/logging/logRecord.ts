@@ -8,7 +8,9 @@
  * Log annotations become fields; a failure's cause becomes `error` (its one sentence) and
  * `cause` (the pretty trace, for the reader who needs the root of it).
  */
-import { Cause, Logger, References } from "effect"
+import * as Cause from "effect/Cause"
+import * as Logger from "effect/Logger"
+import * as References from "effect/References"
 import { causeMessage } from "../causeMessage.ts"
 
 export type LogRecordLevel = "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "FATAL"

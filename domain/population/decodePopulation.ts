@@ -8,7 +8,9 @@
  * spellings reads them; the Year may be a number or a string, the Population an integer or
  * a float, rows come in any order and extra fields are ignored.
  */
-import { Effect, Schema, SchemaTransformation } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as SchemaTransformation from "effect/SchemaTransformation"
 import {
   PopulationConflictingYears,
   type PopulationDecodeError,

@@ -7,7 +7,8 @@
  * the store, not from what one run did, so a run that failed half-way is caught up by
  * the next one.
  */
-import { Clock, Effect } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
 import { sha256Hex } from "../bytes/sha256Hex.ts"
 import { SourceHttp } from "../http/SourceHttp.ts"
 import { ObjectStore } from "../store/ObjectStore.ts"

@@ -3,7 +3,7 @@
  * Each error names what was wrong; the fetch writes nothing when it sees one, so the
  * previously stored population stays in place.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 const retry = "The stored population was left unchanged; check POPULATION_URL and run `quest population` again."
 

@@ -14,7 +14,8 @@
  * (4 bytes a year, see PackedYearSums). Any row order stays correct: a series seen again is
  * reopened from its blocks.
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import type { BlsRow } from "./blsRows.ts"
 import { PackedYearSums } from "./packedYearSums.ts"
 import { type BestYear, BestYearColumns, type ReportRows, SeriesIdColumn } from "./reportRows.ts"

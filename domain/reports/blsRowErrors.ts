@@ -1,5 +1,5 @@
 /** Why a BLS time-series file could not be read at all (single bad lines are only counted). */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 export class BlsHeaderInvalid extends Schema.TaggedError<BlsHeaderInvalid>()("BlsHeaderInvalid", {
   /** The header names found, trimmed; empty when the file has no non-blank line. */

@@ -15,7 +15,7 @@
  * columns series_id, year, period, value) is read by a straight-line fast path; any other
  * line goes through the general one, which trims, reads fields by role and says what is wrong.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { BlsHeaderInvalid, type BlsReadError, BlsStreamFailed } from "./blsRowErrors.ts"
 
 export interface BlsRow {

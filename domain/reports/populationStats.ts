@@ -3,7 +3,8 @@
  * (n−1, the usual dataframe default) and the population standard deviation (n).
  * Every year of the range must have a figure: a gap would silently shift the statistics.
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import type { PopulationYear } from "../population/decodePopulation.ts"
 
 export const STATS_FIRST_YEAR = 2013

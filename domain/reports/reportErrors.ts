@@ -1,5 +1,5 @@
 /** Why the reports could not be computed from the store (each names what to run next). */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 export const MissingInput = Schema.Struct({ key: Schema.String, command: Schema.String })
 

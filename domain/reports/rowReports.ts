@@ -5,7 +5,7 @@
  * A function of its own so the accumulators live only while it runs: with a million
  * series their state is 100+ MB, garbage by the time the report files are written.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { BestYearAccumulator } from "./bestYearBySeries.ts"
 import { type BlsRowSink, readBlsRows } from "./blsRows.ts"
 import { SeriesPeriodCollector } from "./seriesPopulationJoin.ts"

@@ -8,7 +8,8 @@
  * delivery of the same S3 event — rewrite byte-identical objects. The run's date (from
  * Effect's Clock unless given) only chooses the dated folder.
  */
-import { Clock, Effect } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
 import { StreamingSha256 } from "../bytes/streamingSha256.ts"
 import { BLS_DATA_KEY, POPULATION_KEY, REPORTS_PREFIX } from "../storeKeys.ts"
 import { ObjectStore, getBytes } from "../store/ObjectStore.ts"

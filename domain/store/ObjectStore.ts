@@ -8,7 +8,9 @@
  * - metadata keys are lower-case ASCII and values are strings (S3 user metadata rules).
  * - `list` is recursive under a prefix and sorted by key.
  */
-import { Context, Effect, Schema } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { readAll } from "../bytes/readAll.ts"
 
 export type Metadata = Readonly<Record<string, string>>

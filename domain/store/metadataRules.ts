@@ -2,7 +2,7 @@
  * S3's rules for user metadata, enforced for every store: a local run must refuse what
  * S3 would refuse (or silently mangle), so moving a store to S3 changes nothing.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { type Metadata, type ObjectStoreShape, type PutOptions, StoreError } from "./ObjectStore.ts"
 
 /** S3 allows 2 KB of user metadata per object, names and values counted together. */

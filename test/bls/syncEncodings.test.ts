@@ -6,7 +6,7 @@
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { gzipSync } from "node:zlib"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { defaultSyncOptions, syncMirror } from "../../domain/bls/syncMirror.ts"
 import { getBytes, ObjectStore } from "../../domain/store/ObjectStore.ts"

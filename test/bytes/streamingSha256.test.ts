@@ -5,7 +5,7 @@
  * Crypto's one-shot digest of a body held in memory.
  */
 import { readFileSync } from "node:fs"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
 import { nativeSha256 } from "../../adapters/nativeHasher.ts"
 import { digestBody } from "../../domain/bytes/digestingStream.ts"

@@ -2,7 +2,8 @@
  * The functions log each record at its level: Lambda files a console.warn as WARN and a
  * console.info as INFO, so a warning written through console.log would read as INFO.
  */
-import { Effect, References } from "effect"
+import * as Effect from "effect/Effect"
+import * as References from "effect/References"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import { lambdaLogging, logEvent } from "../../handlers/lambdaLogging.ts"
 import { LogEvent } from "../../handlers/logEvents.ts"

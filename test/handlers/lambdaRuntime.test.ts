@@ -1,5 +1,7 @@
 /** A function builds its settings and services once per container, not once per invocation. */
-import { Context, Effect, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { describe, expect, it } from "vitest"
 import { FunctionSettings, lambdaRuntime } from "../../handlers/lambdaRuntime.ts"
 

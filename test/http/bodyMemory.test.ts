@@ -8,7 +8,7 @@
 import { createServer, type Server } from "node:http"
 import { runInNewContext } from "node:vm"
 import { setFlagsFromString } from "node:v8"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { ofetchHttpLayer } from "../../adapters/ofetchHttp.ts"
 import { HttpClient } from "../../domain/http/HttpClient.ts"

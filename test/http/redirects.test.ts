@@ -3,7 +3,7 @@
  * configured origin; one to another host is refused, not retried, and nothing from it is
  * stored.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
 import { defaultSyncOptions, syncMirror } from "../../domain/bls/syncMirror.ts"
 import { getBytes, ObjectStore } from "../../domain/store/ObjectStore.ts"

@@ -1,4 +1,5 @@
-import { Effect, Logger } from "effect"
+import * as Effect from "effect/Effect"
+import * as Logger from "effect/Logger"
 import { describe, expect, it } from "vitest"
 import { type LogRecord, recordLogger } from "../../domain/logging/logRecord.ts"
 

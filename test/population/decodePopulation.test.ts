@@ -1,6 +1,6 @@
 /** Decoding DataUSA responses: both real shapes read alike, and every unusable one is named. */
 import { readFileSync } from "node:fs"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
 import { decodePopulation, summarizePopulation } from "../../domain/population/decodePopulation.ts"
 import { failureOf } from "../support/pipelineLayer.ts"

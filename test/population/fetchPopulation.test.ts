@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs"
 import { sha256 } from "@noble/hashes/sha2.js"
 import { bytesToHex } from "@noble/hashes/utils.js"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
 import { fetchPopulation, type PopulationOptions } from "../../domain/population/fetchPopulation.ts"
 import { POPULATION_KEY } from "../../domain/storeKeys.ts"

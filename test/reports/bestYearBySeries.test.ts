@@ -1,5 +1,5 @@
 /** Best year per series: the quest's example, ties, Q05, exact decimal sums, and any row order. */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
 import { BestYearAccumulator, bestYearBySeries } from "../../domain/reports/bestYearBySeries.ts"
 import { type BlsRow, readBlsRows } from "../../domain/reports/blsRows.ts"

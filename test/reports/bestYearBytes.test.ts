@@ -3,7 +3,7 @@
  * path writes (JSON.stringify of each row; the CSV's quoting), for plain names and for names
  * that must be escaped or are not ASCII, across many 64 KB batches.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
 import { BestYearAccumulator } from "../../domain/reports/bestYearBySeries.ts"
 import { bestYearJsonBytes } from "../../domain/reports/bestYearBytes.ts"

@@ -1,5 +1,5 @@
 /** Reading BLS rows from a byte stream: the real file, its variants, bad lines, and cuts anywhere. */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
 import { type BlsRow, makeBlsRowParser, readBlsRows } from "../../domain/reports/blsRows.ts"
 import { failureOf } from "../support/pipelineLayer.ts"

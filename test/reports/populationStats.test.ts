@@ -1,6 +1,6 @@
 /** Population statistics over 2013–2018, on the real DataUSA figures. */
 import { readFileSync } from "node:fs"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
 import { decodePopulation } from "../../domain/population/decodePopulation.ts"
 import { populationStats } from "../../domain/reports/populationStats.ts"

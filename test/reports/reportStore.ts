@@ -1,7 +1,8 @@
 /** A memory store holding the fixture inputs, and a report run against it at a chosen time. */
 import { readFileSync } from "node:fs"
-import { Effect, Exit } from "effect"
-import { TestClock } from "effect/testing"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as TestClock from "effect/testing/TestClock"
 import { runReports } from "../../domain/reports/runReports.ts"
 import { BLS_DATA_KEY, POPULATION_KEY } from "../../domain/storeKeys.ts"
 import { ObjectStore } from "../../domain/store/ObjectStore.ts"

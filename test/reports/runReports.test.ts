@@ -1,6 +1,6 @@
 /** The report run against a store: what it writes, that it rewrites the same bytes, and its refusals. */
 import { createHash } from "node:crypto"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
 import { StreamingSha256 } from "../../domain/bytes/streamingSha256.ts"
 import { runReports } from "../../domain/reports/runReports.ts"

@@ -5,7 +5,8 @@
  */
 import { sha256 } from "@noble/hashes/sha2.js"
 import { bytesToHex } from "@noble/hashes/utils.js"
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { expect, it } from "vitest"
 import type { ObjectStoreShape, PutOptions } from "../../domain/store/ObjectStore.ts"
 import { getBytes, ObjectStore, StoreError } from "../../domain/store/ObjectStore.ts"

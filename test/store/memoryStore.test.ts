@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
 import { getBytes } from "../../domain/store/ObjectStore.ts"
 import { makeMemoryStore, memoryStoreLayer } from "../support/memoryStore.ts"

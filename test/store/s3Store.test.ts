@@ -6,7 +6,7 @@ import {
   ListObjectsV2Command,
   S3Client
 } from "@aws-sdk/client-s3"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { beforeAll, describe, expect, it } from "vitest"
 import { makeS3Store } from "../../adapters/s3Store.ts"
 import { chunkedStream, ConnectionCut, cutAfter } from "../support/upstream/bodyStreams.ts"

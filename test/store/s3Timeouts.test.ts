@@ -3,7 +3,7 @@
  * the client's request timeout (retried by the SDK) instead of hanging the run.
  */
 import { createServer, type Socket } from "node:net"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { makeS3Store, S3_TIMEOUTS, s3ClientFromEnv } from "../../adapters/s3Store.ts"
 

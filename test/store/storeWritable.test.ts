@@ -7,7 +7,7 @@
 import { mkdtemp, rm, stat, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { makeLocalStore } from "../../adapters/localStore.ts"
 import { defaultSyncOptions, syncMirror } from "../../domain/bls/syncMirror.ts"

@@ -3,7 +3,8 @@
  * length checks, recursive sorted lists) and a log of the writes it took, so a test can
  * assert what a run wrote — or that it wrote nothing.
  */
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type { Body, Metadata, ObjectStoreShape, PutOptions, StoredObject } from "../../domain/store/ObjectStore.ts"
 import { enforceMetadataRules } from "../../domain/store/metadataRules.ts"
 import { ObjectStore, StoreError } from "../../domain/store/ObjectStore.ts"

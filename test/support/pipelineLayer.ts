@@ -2,7 +2,11 @@
  * The layers a domain test runs against: the real ofetch client (intercepted by msw),
  * the real SourceHttp policy with short backoffs, and an in-memory store.
  */
-import { Effect, Exit, Layer, Logger, type LogLevel } from "effect"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import type * as LogLevel from "effect/LogLevel"
 import { ofetchHttpLayer } from "../../adapters/ofetchHttp.ts"
 import { sourceHttpLayer, type SourcePolicy } from "../../domain/http/SourceHttp.ts"
 import { ObjectStore, type ObjectStoreShape } from "../../domain/store/ObjectStore.ts"
