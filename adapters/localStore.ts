@@ -130,30 +130,67 @@ const tempPathBeside = (file: string) => path.join(path.dirname(file), `${tempPr
 const bytesOf = (body: Uint8Array | string) => typeof body === "string" ? new TextEncoder().encode(body) : body
 
 /**
+ * A streamed body's chunks are written about this many bytes at a time, by one writev (no
+ * copy), while the next ones are read: a write per chunk as it came (16–64 KB from a
+ * download) waited on a round trip through libuv's thread pool each time.
+ */
+const WRITE_BATCH_BYTES = 1024 * 1024
+
+/** Writes every byte of `buffers` at the file's position (a short write is continued). */
+const writeAll = async (file: fs.FileHandle, buffers: ReadonlyArray<Uint8Array>, bytes: number) => {
+  let { bytesWritten } = await file.writev(buffers as Array<Uint8Array>)
+  if (bytesWritten === bytes) return
+  // Rare (a disk nearly full, a signal): the rest, piece by piece.
+  let skip = bytesWritten
+  for (const buffer of buffers) {
+    let from = Math.min(skip, buffer.byteLength)
+    skip -= from
+    while (from < buffer.byteLength) {
+      ;({ bytesWritten } = await file.write(buffer, from))
+      if (bytesWritten === 0) throw new StoreFailure("the disk took no more bytes")
+      from += bytesWritten
+    }
+  }
+}
+
+/**
  * Writes the body to `file`, checking its length; cancels a stream body it stops reading.
- * Returns the sha256 of what it wrote, hashed on the way (reading the file back to hash it
- * cost a second pass over every report file).
+ * Returns the sha256 of what it wrote: the sender's (PutOptions.bodySha256), else hashed on
+ * the way (reading the file back to hash it cost a second pass over every report file).
  */
 const writeBody = async (
   file: fs.FileHandle,
   body: Body,
-  contentLength: number | undefined,
+  options: PutOptions,
   signal: AbortSignal
-): Promise<string> => {
-  const hash = createHash("sha256")
+): Promise<string | undefined> => {
+  const { contentLength, bodySha256 } = options
   if (!(body instanceof ReadableStream)) {
     const bytes = bytesOf(body)
     if (contentLength !== undefined && bytes.byteLength !== contentLength) {
       throw new StoreFailure(`the body has ${bytes.byteLength} bytes but contentLength says ${contentLength}`)
     }
     await file.writeFile(bytes)
-    return hash.update(bytes).digest("hex")
+    return createHash("sha256").update(bytes).digest("hex")
   }
+  // A download the mirror hashes as it streams is not hashed a second time here.
+  const hash = bodySha256 === undefined ? createHash("sha256") : undefined
   const reader = body.getReader()
   // Cancelling ends a pending read at once, even on a body that has stalled.
   const stop = () => void reader.cancel(signal.reason).catch(() => undefined)
   signal.addEventListener("abort", stop)
   let written = 0
+  // The chunks not yet written, and the one write in flight (writes go in order).
+  let batch: Array<Uint8Array> = []
+  let batchBytes = 0
+  let writing: Promise<void> = Promise.resolve()
+  const flush = async () => {
+    const [buffers, bytes] = [batch, batchBytes]
+    batch = []
+    batchBytes = 0
+    await writing
+    writing = writeAll(file, buffers, bytes)
+  }
   try {
     for (;;) {
       signal.throwIfAborted()
@@ -169,11 +206,16 @@ const writeBody = async (
       if (contentLength !== undefined && written > contentLength) {
         throw new StoreFailure(`the body is longer than its contentLength of ${contentLength} bytes`)
       }
-      hash.update(chunk.value)
-      await file.write(chunk.value)
+      hash?.update(chunk.value)
+      batch.push(chunk.value)
+      batchBytes += chunk.value.byteLength
+      if (batchBytes >= WRITE_BATCH_BYTES) await flush()
     }
+    await flush()
+    await writing
   } catch (cause) {
     await reader.cancel(cause).catch(() => undefined)
+    await writing.catch(() => undefined)
     throw cause
   } finally {
     // Not released: the body has ended or been cancelled (releasing builds Node's error
@@ -183,7 +225,7 @@ const writeBody = async (
   if (contentLength !== undefined && written !== contentLength) {
     throw new StoreFailure(`the body ended after ${written} of its ${contentLength} bytes`)
   }
-  return hash.digest("hex")
+  return hash?.digest("hex") ?? bodySha256?.()
 }
 
 /** The `size` bytes of an open file as a stream; closes the file when done or cancelled. */
@@ -431,12 +473,12 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     const paths = pathsOf(key)
     await makeFolders(paths)
     const temp = tempPathBeside(paths.data)
-    let sha256: string
+    let sha256: string | undefined
     let stats: Stats
     try {
       const file = await fs.open(temp, "wx")
       try {
-        sha256 = await writeBody(file, body, options.contentLength, signal)
+        sha256 = await writeBody(file, body, options, signal)
         // What the sidecar records and the etag is made of: a rename keeps the size and time.
         stats = await file.stat()
       } finally {

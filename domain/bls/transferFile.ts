@@ -140,7 +140,9 @@ const download = (file: FileToFetch, context: TransferContext, recordOf: (valida
         contentType: CONTENT_TYPE,
         contentLength: expected,
         // The hash is not known before the last byte: the state records it.
-        metadata: toMetadata(recordOf(validators, undefined))
+        metadata: toMetadata(recordOf(validators, undefined)),
+        // Known once the body has ended, so a store that records hashes need not hash it again.
+        bodySha256: body.sha256
       }).pipe(
         Effect.map((written) => ({ etag: written.etag })),
         Effect.catchIf(() => same, () => Effect.succeed({ etag: undefined })),

@@ -39,6 +39,13 @@ export interface PutOptions {
    * body without it (text made as it is sent) is stored as it comes.
    */
   readonly contentLength?: number
+  /**
+   * A streamed body's sha256 as its sender computes it on the way (the mirror verifies
+   * every download so), read once the body has ended: a store that records the sha256 of
+   * what it writes (the local folder's sidecars) takes it rather than hash the same bytes
+   * a second time. Undefined then means "not known": the store hashes for itself.
+   */
+  readonly bodySha256?: () => string | undefined
 }
 
 export type Body = Uint8Array | string | ReadableStream<Uint8Array>

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto"
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -103,6 +104,47 @@ describe("local folder store", () => {
     expect(await sameSecond("reports/latest/report.json", false)).toEqual(metadata)
     expect(await sameSecond("reports/d/report.json", true)).toEqual({})
     expect(await sameSecond("reports/latest/report.json", true)).toEqual({})
+  })
+
+  it("writes a streamed body exactly at every size around its 1 MB writes, chunks of any size", async () => {
+    const { root } = await freshRoot()
+    const store = makeLocalStore(root)
+    const MiB = 1024 * 1024
+    for (const size of [0, 1, MiB - 1, MiB, MiB + 1, 3 * MiB + 5]) {
+      for (const chunk of [1000, 65_536, 3 * MiB]) {
+        const bytes = Uint8Array.from({ length: size }, (_, i) => (i * 131 + (i >> 20)) % 251)
+        let offset = 0
+        const body = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (offset >= size) return controller.close()
+            controller.enqueue(bytes.slice(offset, offset + chunk))
+            offset += chunk
+          }
+        })
+        await run(store.put("blob", body, { contentLength: size }))
+        expect(new Uint8Array(await readFile(join(root, "blob"))), `${size} bytes in chunks of ${chunk}`).toEqual(bytes)
+      }
+    }
+  })
+
+  it("records a streamed body's sha256 as its sender gives it, rather than hashing the bytes again", async () => {
+    const { root } = await freshRoot()
+    const store = makeLocalStore(root)
+    const bytes = series()
+    const sha256 = createHash("sha256").update(bytes).digest("hex")
+    // Touched within the same second, a file keeps its metadata only while the recorded
+    // sha256 is its bytes': the sender's right digest keeps it, a wrong one (taken on trust,
+    // as the store was told) does not.
+    const touched = async (given: string) => {
+      await run(store.put("bls/pr/pr.series", chunkedStream(bytes), { metadata: { "v": "1" }, bodySha256: () => given }))
+      const file = join(root, "bls", "pr", "pr.series")
+      const before = await stat(file)
+      const time = new Date(Math.floor(before.mtimeMs / 1000) * 1000 + (before.mtimeMs % 1000 === 1 ? 2 : 1))
+      await utimes(file, time, time)
+      return (await run(store.head("bls/pr/pr.series")))?.metadata
+    }
+    expect(await touched(sha256)).toEqual({ "v": "1" })
+    expect(await touched("0".repeat(64))).toEqual({})
   })
 
   it("reads a file back exactly at every size around its 1 MB reads, several in flight", async () => {
