@@ -58,6 +58,20 @@ const isMissing = (cause: unknown) => {
   return code === "ENOENT" || code === "ENOTDIR"
 }
 
+/**
+ * Runs `create`, a call that makes `file`, making `file`'s folder first only when it turns
+ * out to be missing: an existing folder, the usual case, costs no mkdir round trip.
+ */
+const inFolder = async <A>(file: string, create: () => Promise<A>): Promise<A> => {
+  try {
+    return await create()
+  } catch (cause) {
+    if (errnoCode(cause) !== "ENOENT") throw cause
+    await fs.mkdir(path.dirname(file), { recursive: true })
+    return await create()
+  }
+}
+
 const detailOf = (cause: unknown): string => {
   if (cause instanceof StoreFailure) return cause.message
   const text = cause instanceof Error ? cause.message : String(cause)
@@ -303,13 +317,6 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     return { data, meta: path.join(absoluteRoot, metaFolder, ...segments) }
   }
 
-  /** The folders of a key's data and of its sidecar, both at once. */
-  const makeFolders = (paths: { data: string; meta: string }) =>
-    Promise.all([
-      fs.mkdir(path.dirname(paths.data), { recursive: true }),
-      fs.mkdir(path.dirname(paths.meta), { recursive: true })
-    ])
-
   // Files whose sidecar was confirmed by hashing them (see sameFile).
   const confirmed = new Map<string, string>()
 
@@ -342,7 +349,7 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
 
   /**
    * Writes the sidecar for the data file now at `dataTemp`, beside its final place (its
-   * folder made by the caller); hashes the file unless its sha256 is known, and stats it
+   * folder made if missing); hashes the file unless its sha256 is known, and stats it
    * unless its stats are.
    */
   const writeSidecar = async (
@@ -361,7 +368,7 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     }
     const temp = tempPathBeside(metaFile)
     try {
-      await fs.writeFile(temp, JSON.stringify(sidecar), { flag: "wx" })
+      await inFolder(temp, () => fs.writeFile(temp, JSON.stringify(sidecar), { flag: "wx" }))
       return temp
     } catch (cause) {
       await removeQuietly(temp)
@@ -467,16 +474,16 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
   }
 
   // A put or copy waits on a dozen file-system calls in turn, each a round trip through
-  // libuv's thread pool: those that need not wait for another are made side by side, and
-  // none is made twice (a put waits on 10 rounds instead of 12, a copy on 12 instead of 15).
+  // libuv's thread pool: those that need not wait for another are made side by side, a
+  // folder is made only when a file cannot be created for want of it, and none is made
+  // twice (a put waits on 9 rounds instead of 12, a copy on 11 instead of 15).
   const put = async (key: string, body: Body, options: PutOptions, signal: AbortSignal) => {
     const paths = pathsOf(key)
-    await makeFolders(paths)
     const temp = tempPathBeside(paths.data)
     let sha256: string | undefined
     let stats: Stats
     try {
-      const file = await fs.open(temp, "wx")
+      const file = await inFolder(temp, () => fs.open(temp, "wx"))
       try {
         sha256 = await writeBody(file, body, options, signal)
         // What the sidecar records and the etag is made of: a rename keeps the size and time.
@@ -507,7 +514,6 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     const valid = sidecar !== undefined && await sameFile(sidecar, before, source.data, confirmed) ? sidecar : undefined
     const known = valid?.sha256
     const replaced = { ...options, contentType: options.contentType ?? valid?.contentType }
-    await makeFolders(target)
     if (from === to) {
       // Same bytes, new sidecar: only the metadata changes.
       const metaTemp = await writeSidecar(target.meta, target.data, replaced, { sha256: known, stats: before })
@@ -519,7 +525,7 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     }
     const temp = tempPathBeside(target.data)
     try {
-      await fs.copyFile(source.data, temp, fs.constants.COPYFILE_EXCL)
+      await inFolder(temp, () => fs.copyFile(source.data, temp, fs.constants.COPYFILE_EXCL))
     } catch (cause) {
       await removeQuietly(temp)
       throw cause

@@ -106,6 +106,21 @@ describe("local folder store", () => {
     expect(await sameSecond("reports/latest/report.json", true)).toEqual({})
   })
 
+  it("makes a key's folders when they are missing, even ones removed behind its back", async () => {
+    const { root } = await freshRoot()
+    const store = makeLocalStore(root)
+    const metadata = { "v": "1" }
+    await run(store.put("a/b/one", "1", { metadata }))
+    // Someone clears the folders, data and sidecars alike, while the store is in use.
+    await rm(join(root, "a"), { recursive: true })
+    await rm(join(root, ".quest-meta", "a"), { recursive: true })
+    await run(store.put("a/b/two", chunkedStream(series()), { metadata }))
+    await run(store.copy("a/b/two", "a/c/d/three", { metadata }))
+    expect(Buffer.from(await readFile(join(root, "a", "c", "d", "three"))).equals(Buffer.from(series()))).toBe(true)
+    expect((await run(store.list("a/"))).map((o) => o.key)).toEqual(["a/b/two", "a/c/d/three"])
+    expect((await run(store.head("a/c/d/three")))?.metadata).toEqual(metadata)
+  })
+
   it("writes a streamed body exactly at every size around its 1 MB writes, chunks of any size", async () => {
     const { root } = await freshRoot()
     const store = makeLocalStore(root)
