@@ -204,6 +204,9 @@ const writeBody = async (
     batchBytes = 0
     await writing
     writing = writeAll(file, buffers, bytes)
+    // Awaited at the next flush or the end; until then a failure is not "unhandled" (which
+    // would end the process): the handler marks it, and the await still throws it.
+    writing.catch(() => undefined)
   }
   try {
     for (;;) {
