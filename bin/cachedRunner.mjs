@@ -1,8 +1,8 @@
 // Stands in for cli/runCommand.ts in the CLI's bundle (bin/cliBundle.mjs puts it there).
 // The runner — runCommand.ts and all a command loads: Effect, the domain, the adapters — is
 // one CommonJS file beside the bundle, which this compiles through V8 with a code cache of
-// its own per command, made after that command's first successful run: so the cache holds
-// every function the run compiled. Node's module compile cache keeps only what V8 compiles
+// its own per command, made after that command's first successful run without a major GC
+// (see watchGc): so the cache holds every function the run compiled. Node's module compile cache keeps only what V8 compiles
 // before a module runs (its top level), and each run compiled the rest again: ~40 ms of
 // CPU in `quest report` (`npm run bench`).
 //
@@ -41,6 +41,22 @@ const writeCache = (file, data) => {
 }
 
 /**
+ * Watches for major garbage collections while a run makes a code cache: V8 drops the
+ * bytecode of functions it has not run through several of them (bytecode flushing), so a
+ * long run — a 500 MB report — ends without what only the start ran (module set-up, the
+ * settings), and a cache made then lacks it: every later run compiled it again, ~45 ms of a
+ * fixture report (`npm run bench`, 198 against 153 ms). Started only on a run that will
+ * write a cache (loading node:v8's profiler costs ~3 ms).
+ */
+let gcWatch
+const watchGc = () => {
+  if (gcWatch !== undefined) return
+  gcWatch = new (process.getBuiltinModule("node:v8").GCProfiler)()
+  gcWatch.start()
+}
+const sawMajorGc = () => gcWatch?.stop()?.statistics.some((gc) => gc.gcType === "MarkSweepCompact") ?? false
+
+/**
  * Loads `file` as Node loads a CommonJS module (the file holds Node's wrapper function), but
  * through a Script whose code cache this controls, for `command`; each one loaded is in
  * `loaded`. The cache's bytes are not held past the compile: a large report may need the memory.
@@ -57,7 +73,9 @@ const load = (file, command, loaded) => {
     // --offline's fake upstreams (msw) stay outside the bundle and may be imported.
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER
   })
-  loaded.push({ script, cacheFile, cached: cachedData !== undefined })
+  const cached = cachedData !== undefined && !script.cachedDataRejected
+  if (!cached) watchGc()
+  loaded.push({ script, cacheFile, cached })
   const plain = createRequire(file)
   const vendors = new Map()
   const require = Object.assign((id) => {
@@ -76,10 +94,11 @@ export const runCommand = async (invocation, terminal, log) => {
   const runner = load(runnerFile, invocation.command, loaded)
   const code = await runner.runCommand(invocation, terminal, log)
   // A run that did the command's work has compiled what the command needs; a failed one
-  // may have stopped early, and a cache V8 accepted is kept as it is.
-  if (code === 0) {
+  // may have stopped early, one with a major GC may have lost some of it (see watchGc; a
+  // later, shorter run makes the cache), and a cache V8 accepted is kept as it is.
+  if (code === 0 && !sawMajorGc()) {
     for (const { script, cacheFile, cached } of loaded) {
-      if (!cached || script.cachedDataRejected) writeCache(cacheFile, script.createCachedData())
+      if (!cached) writeCache(cacheFile, script.createCachedData())
     }
   }
   return code
