@@ -7,7 +7,7 @@ import * as Layer from "effect/Layer"
 import type { ObjectStore, StoreError } from "../domain/store/ObjectStore.ts"
 import { localStoreLayer } from "./localStore.ts"
 import { refusedStore } from "./refusedStore.ts"
-import { parseS3Location } from "./s3Location.ts"
+import { isUrlLocation, parseS3Location } from "./s3Location.ts"
 
 export const objectStoreLayerFor = (location: string): Layer.Layer<ObjectStore, StoreError> => {
   const s3 = parseS3Location(location)
@@ -16,7 +16,7 @@ export const objectStoreLayerFor = (location: string): Layer.Layer<ObjectStore, 
     // Loaded on demand: the AWS SDK costs a local run 100+ ms of start-up for nothing.
     return Layer.unwrap(Effect.promise(() => import("./s3Store.ts")).pipe(Effect.map((s3Store) => s3Store.s3StoreLayer(s3))))
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
+  if (isUrlLocation(location)) {
     return refusedStore(location, "only local folders and s3://bucket/prefix are supported as stores")
   }
   return localStoreLayer(location)

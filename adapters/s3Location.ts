@@ -17,3 +17,6 @@ export const parseS3Location = (location: string): S3Location | undefined => {
     ? { bucket, prefix }
     : { invalid: `"${bucket}" is not an S3 bucket name; write the store as s3://bucket or s3://bucket/prefix` }
 }
+
+/** A location written as a URL (`scheme://…`) rather than a folder; of those, only s3:// names a store. */
+export const isUrlLocation = (location: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(location)

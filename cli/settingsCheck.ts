@@ -3,7 +3,7 @@
  * user typed wrong is bad usage (exit 2) and the message names what they typed: the flag
  * when a flag was given, the environment variable otherwise.
  */
-import { parseS3Location } from "../adapters/s3Location.ts"
+import { isUrlLocation, parseS3Location } from "../adapters/s3Location.ts"
 import { checkContact } from "../domain/contact.ts"
 import { type Settings, SettingsError, settingSpecs } from "../domain/settings.ts"
 import type { CommandSpec, SettingKey } from "./commandTable.ts"
@@ -31,7 +31,7 @@ export const settingsErrorText = (error: SettingsError, flagged: Partial<Record<
 const storeProblem = (store: string): string | undefined => {
   const s3 = parseS3Location(store)
   if (s3 !== undefined) return "invalid" in s3 ? s3.invalid : undefined
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(store)) return "only a local folder or s3://bucket/prefix can be a store"
+  if (isUrlLocation(store)) return "only a local folder or s3://bucket/prefix can be a store"
   return store.trim() === "" ? "it is empty; give a folder or s3://bucket/prefix" : undefined
 }
 

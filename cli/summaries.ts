@@ -3,6 +3,7 @@ import { join } from "node:path"
 import type { SyncSummary } from "../domain/bls/syncMirror.ts"
 import type { SurveysRun } from "../domain/bls/syncSurveys.ts"
 import type { PopulationRunSummary } from "../domain/population/fetchPopulation.ts"
+import { isUrlLocation } from "../adapters/s3Location.ts"
 import { formatBytes, formatDuration, plural } from "./sizes.ts"
 
 const marks: Readonly<Record<string, string>> = { added: "+", updated: "~", deleted: "-", unchanged: "=" }
@@ -61,6 +62,6 @@ export const populationText = (s: PopulationRunSummary): string =>
 /** Where the reports went; for a local store, the page to open (an S3 store's is a download away). */
 export const reportsStoredText = (folders: ReadonlyArray<string>, location: string): string =>
   `Reports stored under ${folders.join(" and ")} in ${location}.\n` +
-  (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? "" : `Open ${join(location, folders.at(-1) ?? "", "report.html")} to look at them.\n`)
+  (isUrlLocation(location) ? "" : `Open ${join(location, folders.at(-1) ?? "", "report.html")} to look at them.\n`)
 
 export const doneText = (ms: number): string => `Done in ${formatDuration(ms)}.\n`
