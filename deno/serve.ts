@@ -13,6 +13,7 @@
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Logger from "effect/Logger"
+import * as ManagedRuntime from "effect/ManagedRuntime"
 import { liveLayer } from "../adapters/liveLayer.ts"
 import { objectStoreLayerFor } from "../adapters/objectStoreFromUrl.ts"
 import { causeMessage } from "../domain/causeMessage.ts"
@@ -37,8 +38,9 @@ const emit = (record: LogRecord) => {
 const say = (level: LogRecordLevel, event: string, message: string, fields: Record<string, unknown> = {}) =>
   emit({ time: new Date().toISOString(), level, event, message, ...fields })
 
-const logged = <A, E>(program: Effect.Effect<A, E>) =>
-  Effect.runPromiseExit(program.pipe(Effect.provide(Logger.layer([recordLogger(emit)]))))
+const withRecords = <A, E, R>(program: Effect.Effect<A, E, R>) => program.pipe(Effect.provide(Logger.layer([recordLogger(emit)])))
+
+const logged = <A, E>(program: Effect.Effect<A, E>) => Effect.runPromiseExit(withRecords(program))
 
 /** One sentence, one record, exit 1: how serve refuses to start. */
 const refuse = (message: string): never => {
@@ -77,9 +79,12 @@ const ROUTES: Readonly<Record<string, { readonly file: string; readonly contentT
   "/report": { file: "report.json", contentType: "application/json; charset=utf-8" }
 }
 
+/** The store the pages are read from, built once for the server's life: one S3 client, not one a request. */
+const pageStore = ManagedRuntime.make(objectStoreLayerFor(settings.store))
+
 const stored = async (file: string, contentType: string, head: boolean): Promise<Response> => {
   const key = `${LATEST_REPORTS_FOLDER}${file}`
-  const exit = await logged(getBytes(key).pipe(Effect.provide(objectStoreLayerFor(settings.store))))
+  const exit = await pageStore.runPromiseExit(withRecords(getBytes(key)))
   if (Exit.isFailure(exit)) {
     const message = causeMessage(exit.cause)
     say("ERROR", "serve.read-failed", message, { key })
