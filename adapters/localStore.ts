@@ -185,7 +185,7 @@ const writeBody = async (
       throw new StoreFailure(`the body has ${bytes.byteLength} bytes but contentLength says ${contentLength}`)
     }
     await file.writeFile(bytes)
-    return createHash("sha256").update(bytes).digest("hex")
+    return bodySha256?.() ?? createHash("sha256").update(bytes).digest("hex")
   }
   // A download the mirror hashes as it streams is not hashed a second time here.
   const hash = bodySha256 === undefined ? createHash("sha256") : undefined

@@ -204,6 +204,10 @@ export const transferFile = (file: FileToFetch, context: TransferContext) =>
       // (Only when the stored object is that size: a recorded sha256 does not vouch for a truncated copy.)
       return outcome("unchanged", digest.bytes, record, currentEtag)
     }
-    const written = yield* store.put(context.key, downloaded.spooled!, { contentType: CONTENT_TYPE, metadata: toMetadata(record) })
+    const written = yield* store.put(context.key, downloaded.spooled!, {
+      contentType: CONTENT_TYPE,
+      metadata: toMetadata(record),
+      bodySha256: () => digest.sha256
+    })
     return outcome(added, digest.bytes, record, written.etag)
   })

@@ -40,10 +40,10 @@ export interface PutOptions {
    */
   readonly contentLength?: number
   /**
-   * A streamed body's sha256 as its sender computes it on the way (the mirror verifies
-   * every download so), read once the body has ended: a store that records the sha256 of
-   * what it writes (the local folder's sidecars) takes it rather than hash the same bytes
-   * a second time. Undefined then means "not known": the store hashes for itself.
+   * The body's sha256 as its sender computed it (the mirror verifies every download so; a
+   * streamed body's is known once it has ended, when the store reads it): a store that
+   * records the sha256 of what it writes (the local folder's sidecars) takes it rather than
+   * hash the same bytes a second time. Undefined then means "not known": the store hashes.
    */
   readonly bodySha256?: () => string | undefined
 }

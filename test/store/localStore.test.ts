@@ -142,7 +142,7 @@ describe("local folder store", () => {
     }
   })
 
-  it("records a streamed body's sha256 as its sender gives it, rather than hashing the bytes again", async () => {
+  it("records a body's sha256 as its sender gives it, rather than hashing the bytes again, streamed or whole", async () => {
     const { root } = await freshRoot()
     const store = makeLocalStore(root)
     const bytes = series()
@@ -150,16 +150,19 @@ describe("local folder store", () => {
     // Touched within the same second, a file keeps its metadata only while the recorded
     // sha256 is its bytes': the sender's right digest keeps it, a wrong one (taken on trust,
     // as the store was told) does not.
-    const touched = async (given: string) => {
-      await run(store.put("bls/pr/pr.series", chunkedStream(bytes), { metadata: { "v": "1" }, bodySha256: () => given }))
+    const touched = async (given: string, streamed: boolean) => {
+      const body = streamed ? chunkedStream(bytes) : bytes
+      await run(store.put("bls/pr/pr.series", body, { metadata: { "v": "1" }, bodySha256: () => given }))
       const file = join(root, "bls", "pr", "pr.series")
       const before = await stat(file)
       const time = new Date(Math.floor(before.mtimeMs / 1000) * 1000 + (before.mtimeMs % 1000 === 1 ? 2 : 1))
       await utimes(file, time, time)
       return (await run(store.head("bls/pr/pr.series")))?.metadata
     }
-    expect(await touched(sha256)).toEqual({ "v": "1" })
-    expect(await touched("0".repeat(64))).toEqual({})
+    for (const streamed of [true, false]) {
+      expect(await touched(sha256, streamed)).toEqual({ "v": "1" })
+      expect(await touched("0".repeat(64), streamed)).toEqual({})
+    }
   })
 
   it("reads a file back exactly at every size around its 1 MB reads, several in flight", async () => {
