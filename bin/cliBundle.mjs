@@ -95,9 +95,8 @@ const requiredBuiltins = {
  * its own beside the bundle and loaded on first call. linkedom imports cssomnom's parser
  * (~340 KB) for `<style>` sheets, which a directory listing never asks for.
  */
-const LAZY_MODULES = [
-  { module: "cssomnom/parse", standIn: "infra/lazy/cssomnomParse.cjs", file: "cssomnom-parse.cjs" }
-]
+const lazyModulesFile = path.join(projectRoot, "infra", "lazy", "lazyModules.json")
+const lazyModules = () => JSON.parse(fs.readFileSync(lazyModulesFile, "utf8"))
 
 /** ofetch's portable entry, which its package exports only to other runtimes' conditions. */
 const portableOfetch = () => path.join(path.dirname(fileURLToPath(import.meta.resolve("ofetch/package.json"))), "dist", "index.mjs")
@@ -140,6 +139,7 @@ const build = async () => {
   const folder = `build-${randomUUID()}`
   const outdir = path.join(cacheRoot, folder)
   const lockMtime = mtimeOf(lockfile)
+  const lazy = lazyModules()
   const common = {
     bundle: true,
     platform: "node",
@@ -163,7 +163,7 @@ const build = async () => {
     alias: {
       "node-fetch-native": "node-fetch-native/native",
       ofetch: portableOfetch(),
-      ...Object.fromEntries(LAZY_MODULES.map(({ module, standIn }) => [module, path.join(projectRoot, standIn)]))
+      ...Object.fromEntries(lazy.map(({ module, standIn }) => [module, path.join(projectRoot, standIn)]))
     }
   }
   const entry = await esbuild({
@@ -192,7 +192,7 @@ const build = async () => {
       outfile: path.join(outdir, vendorFile(name))
     }))
   }
-  for (const { module, file } of LAZY_MODULES) {
+  for (const { module, file } of lazy) {
     await esbuild({
       stdin: { contents: `export * from "${module}"`, resolveDir: projectRoot },
       outfile: path.join(outdir, file),
@@ -203,8 +203,8 @@ const build = async () => {
       logLevel: "silent"
     })
   }
-  // This file too: a change to how the bundle is built calls for a new one.
-  const inputs = { [path.relative(projectRoot, fileURLToPath(import.meta.url))]: mtimeOf(fileURLToPath(import.meta.url)) }
+  // This file and the lazy-module list too: a change to how the bundle is built calls for a new one.
+  const inputs = Object.fromEntries([fileURLToPath(import.meta.url), lazyModulesFile].map((file) => [path.relative(projectRoot, file), mtimeOf(file)]))
   // The vendor builds' too: they alias project files (the lazy stand-ins), which a change must rebuild.
   for (const file of [entry, runner, ...vendors].flatMap((result) => Object.keys(result.metafile.inputs))) {
     // Dependencies are covered by the lockfile; `<stdin>` is the vendor builds' one-line entry.

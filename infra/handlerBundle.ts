@@ -34,11 +34,17 @@ export interface HandlerBundle {
  * replaced by a stand-in (infra/lazy/) that `require()`s the real module, built into a
  * file of its own beside the bundle, on first call — so V8 never compiles it at cold
  * start. linkedom imports cssomnom's parser (~200 KB) for `<style>` sheets, which a
- * directory listing never asks for: ~25 ms of every ingest cold start.
+ * directory listing never asks for: ~25 ms of every ingest cold start. The list is data
+ * (infra/lazy/lazyModules.json) that the CLI's bundle (bin/cliBundle.mjs) reads too.
+ * Paths relative to the project root, the working directory bundleHandler requires.
  */
-const LAZY_MODULES = [
-  { module: "cssomnom/parse", standIn: "./infra/lazy/cssomnomParse.cjs", file: "cssomnom-parse.cjs" }
-] as const
+interface LazyModule {
+  readonly module: string
+  readonly standIn: string
+  readonly file: string
+}
+const lazyModules = (): ReadonlyArray<LazyModule> =>
+  JSON.parse(fs.readFileSync(path.join("infra", "lazy", "lazyModules.json"), "utf8")) as ReadonlyArray<LazyModule>
 
 const common = {
   bundle: true,
@@ -52,10 +58,7 @@ const common = {
   mainFields: ["module", "main"],
   // Node has fetch: node-fetch-native's Node entry would ship a node-fetch polyfill
   // (~120 KB) that it never uses there. Its `native` entry is the runtime's fetch.
-  alias: {
-    "node-fetch-native": "node-fetch-native/native",
-    ...Object.fromEntries(LAZY_MODULES.map(({ module, standIn }) => [module, standIn]))
-  },
+  alias: { "node-fetch-native": "node-fetch-native/native" },
   legalComments: "eof",
   logLevel: "error"
 } satisfies BuildOptions
@@ -78,11 +81,13 @@ export const bundleHandler = (name: string, entry: string): HandlerBundle => {
         `but it is ${process.cwd()}. Run pulumi (or the tests) from the project root.`
     )
   }
-  const main = buildSync({ ...common, entryPoints: [entry], outfile: "handler.cjs", metafile: true, write: false })
+  const lazy = lazyModules()
+  const alias = { ...common.alias, ...Object.fromEntries(lazy.map(({ module, standIn }) => [module, `./${standIn}`])) }
+  const main = buildSync({ ...common, alias, entryPoints: [entry], outfile: "handler.cjs", metafile: true, write: false })
   const files = new Map([["handler.cjs", main.outputFiles[0]!.contents]])
   const bundled = Object.keys(main.metafile.inputs)
-  for (const { module, standIn, file } of LAZY_MODULES) {
-    if (!bundled.includes(standIn.slice(2))) continue
+  for (const { module, standIn, file } of lazy) {
+    if (!bundled.includes(standIn)) continue
     const stdin = { contents: `export * from "${module}"`, resolveDir: "." }
     files.set(file, buildSync({ ...common, alias: {}, stdin, outfile: file, write: false }).outputFiles[0]!.contents)
   }
