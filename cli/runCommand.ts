@@ -16,6 +16,7 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import { tagOf } from "../domain/causeMessage.ts"
 import { loadSettings, type Settings, SettingsError, settingSpecs } from "../domain/settings.ts"
 import type { Invocation } from "./args.ts"
 import type { CliLog } from "./cliLog.ts"
@@ -112,7 +113,7 @@ const errorReport = (cause: Cause.Cause<unknown>, verbose: boolean) => {
     ? error.message
     : `quest stopped on an unexpected error: ${String(Cause.squash(cause))}. ` +
       (verbose ? "The trace is below; please report it." : "Run again with --verbose to see where.")
-  return { error, message, tag: error instanceof Error && "_tag" in error ? String(error._tag) : "Defect" }
+  return { error, message, tag: tagOf(error) }
 }
 
 /**
@@ -178,7 +179,7 @@ export const runCommand = async (
     await flushed()
     if (failure === undefined) return EXIT.done
     if (log.mode.human) terminal.err(`quest ${command}: ${failure.message}\n`)
-    else log.say("ERROR", "failed", failure.message, { command, errorTag: "_tag" in failure ? String(failure._tag) : "Error", exitCode: EXIT.failed })
+    else log.say("ERROR", "failed", failure.message, { command, errorTag: tagOf(failure, "Error"), exitCode: EXIT.failed })
     return EXIT.failed
   }
   if (Cause.hasInterruptsOnly(exit.cause)) {

@@ -11,7 +11,7 @@ import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Schema from "effect/Schema"
-import { causeMessage } from "../causeMessage.ts"
+import { causeMessage, tagOf } from "../causeMessage.ts"
 import type { SurveyMirror } from "../settings.ts"
 import { mirrorPrefixOf } from "../storeKeys.ts"
 import { type SyncOptions, type SyncSummary, syncMirror } from "./syncMirror.ts"
@@ -61,11 +61,6 @@ const totalOf = (outcomes: ReadonlyArray<SurveyOutcome>): SurveysTotal => {
   }
 }
 
-const errorTagOf = (cause: Cause.Cause<unknown>) => {
-  const error = Cause.squash(cause)
-  return typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : "Defect"
-}
-
 /** Every survey's sync, in turn; never fails on a survey's failure (see `SurveysRun.total.failed`). */
 export const syncSurveys = (mirrors: ReadonlyArray<SurveyMirror>, options: Omit<SyncOptions, "baseUrl" | "prefix">) =>
   Effect.gen(function*() {
@@ -79,7 +74,7 @@ export const syncSurveys = (mirrors: ReadonlyArray<SurveyMirror>, options: Omit<
       outcomes.push(
         Exit.isSuccess(exit)
           ? { survey, source: baseUrl, ok: true, summary: exit.value }
-          : { survey, source: baseUrl, ok: false, error: causeMessage(exit.cause), errorTag: errorTagOf(exit.cause) }
+          : { survey, source: baseUrl, ok: false, error: causeMessage(exit.cause), errorTag: tagOf(Cause.squash(exit.cause)) }
       )
     }
     return { event: "bls-sync-surveys", surveys: outcomes, total: totalOf(outcomes) } satisfies SurveysRun
