@@ -1,8 +1,9 @@
 // Stands in for cli/runCommand.ts in the CLI's bundle (bin/cliBundle.mjs puts it there).
 // The runner — runCommand.ts and all a command loads: Effect, the domain, the adapters — is
 // one CommonJS file beside the bundle, which this compiles through V8 with a code cache of
-// its own per command, made after that command's first successful run without a major GC
-// (see watchGc): so the cache holds every function the run compiled. Node's module compile cache keeps only what V8 compiles
+// its own per command, made after that command's first successful run (and made again after
+// the first one without a major GC, if that one had one: see watchGc): so the cache holds
+// every function the run compiled. Node's module compile cache keeps only what V8 compiles
 // before a module runs (its top level), and each run compiled the rest again: ~40 ms of
 // CPU in `quest report` (`npm run bench`).
 //
@@ -45,8 +46,10 @@ const writeCache = (file, data) => {
  * bytecode of functions it has not run through several of them (bytecode flushing), so a
  * long run — a 500 MB report — ends without what only the start ran (module set-up, the
  * settings), and a cache made then lacks it: every later run compiled it again, ~45 ms of a
- * fixture report (`npm run bench`, 198 against 153 ms). Started only on a run that will
- * write a cache (loading node:v8's profiler costs ~3 ms).
+ * fixture report (`npm run bench`, 198 against 153 ms). Such a cache is still written when
+ * there is none (it spares what it has), but marked partial (a `.partial` file beside it),
+ * and the next run without a major GC replaces it. Started only on a run that will write a
+ * cache (loading node:v8's profiler costs ~3 ms).
  */
 let gcWatch
 const watchGc = () => {
@@ -55,6 +58,14 @@ const watchGc = () => {
   gcWatch.start()
 }
 const sawMajorGc = () => gcWatch?.stop()?.statistics.some((gc) => gc.gcType === "MarkSweepCompact") ?? false
+const partialMark = (cacheFile) => `${cacheFile}.partial`
+const removeMark = (file) => {
+  try {
+    fs.rmSync(file, { force: true })
+  } catch {
+    // A read-only install: the cache stays marked partial, and is no worse for it.
+  }
+}
 
 /**
  * Loads `file` as Node loads a CommonJS module (the file holds Node's wrapper function), but
@@ -73,9 +84,10 @@ const load = (file, command, loaded) => {
     // --offline's fake upstreams (msw) stay outside the bundle and may be imported.
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER
   })
-  const cached = cachedData !== undefined && !script.cachedDataRejected
-  if (!cached) watchGc()
-  loaded.push({ script, cacheFile, cached })
+  const accepted = cachedData !== undefined && !script.cachedDataRejected
+  const complete = accepted && !fs.existsSync(partialMark(cacheFile))
+  if (!complete) watchGc()
+  loaded.push({ script, cacheFile, accepted, complete })
   const plain = createRequire(file)
   const vendors = new Map()
   const require = Object.assign((id) => {
@@ -94,11 +106,16 @@ export const runCommand = async (invocation, terminal, log) => {
   const runner = load(runnerFile, invocation.command, loaded)
   const code = await runner.runCommand(invocation, terminal, log)
   // A run that did the command's work has compiled what the command needs; a failed one
-  // may have stopped early, one with a major GC may have lost some of it (see watchGc; a
-  // later, shorter run makes the cache), and a cache V8 accepted is kept as it is.
-  if (code === 0 && !sawMajorGc()) {
-    for (const { script, cacheFile, cached } of loaded) {
-      if (!cached) writeCache(cacheFile, script.createCachedData())
+  // may have stopped early, one with a major GC may have lost some of it (see watchGc), and
+  // a complete cache V8 accepted is kept as it is.
+  if (code === 0) {
+    const lost = sawMajorGc()
+    for (const { script, cacheFile, accepted, complete } of loaded) {
+      if (complete || (lost && accepted)) continue
+      // The mark first, so that no run ever takes a partial cache for a complete one.
+      if (lost) writeCache(partialMark(cacheFile), "")
+      writeCache(cacheFile, script.createCachedData())
+      if (!lost) removeMark(partialMark(cacheFile))
     }
   }
   return code

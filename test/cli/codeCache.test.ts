@@ -5,8 +5,9 @@
  */
 import { execFileSync } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { pathToFileURL } from "node:url"
 import { afterEach, describe, expect, it } from "vitest"
 import { cleanEnv, projectRoot, runQuest, tempStore } from "./questProcess.ts"
 
@@ -14,6 +15,9 @@ const bundleFolder = () => {
   const cache = join(projectRoot, "node_modules/.cache/quest")
   return join(cache, (JSON.parse(readFileSync(join(cache, "current.json"), "utf8")) as { folder: string }).folder)
 }
+
+/** Runs the bundle's entry at argv[1] with the rest as the command line, as bin/quest.mjs does. */
+const RUN_BUNDLE = "const { runQuest } = await import(process.argv[1]); process.exit(await runQuest(process.argv.slice(2)))"
 
 const stores: Array<{ remove: () => void }> = []
 afterEach(() => stores.splice(0).forEach((store) => store.remove()))
@@ -35,24 +39,32 @@ describe("the runner's code cache", () => {
     expect(readFileSync(cacheFile).equals(garbage)).toBe(false)
   })
 
-  it("is not made by a run that had a major garbage collection, which may have dropped bytecode; a later run makes it", async () => {
+  it("made by a run with a major garbage collection (which may drop bytecode) is marked partial, and replaced by the next run without one", async () => {
     const store = tempStore()
     stores.push(store)
     const args = ["report", "--dry-run", "--json", "--store", store.path]
     expect((await runQuest(args)).code).toBe(0)
-    const cacheFile = join(bundleFolder(), "code-cache-report-runner.bin")
-    rmSync(cacheFile)
+    // A private copy of the bundle, without its caches: other test files run the shared one at the same time.
+    const folder = mkdtempSync(join(projectRoot, "node_modules/.cache/quest-code-cache-test-"))
+    stores.push({ remove: () => rmSync(folder, { recursive: true, force: true }) })
+    for (const file of readdirSync(bundleFolder())) if (!file.startsWith("code-cache-")) cpSync(join(bundleFolder(), file), join(folder, file))
+    const run = (nodeFlags: ReadonlyArray<string>) =>
+      execFileSync(
+        process.execPath,
+        [...nodeFlags, "--input-type=module", "-e", RUN_BUNDLE, pathToFileURL(join(folder, "main.mjs")).href, ...args],
+        { cwd: projectRoot, env: cleanEnv({}), encoding: "utf8" }
+      )
+    const cacheFile = join(folder, "code-cache-report-runner.bin")
+    const partial = `${cacheFile}.partial`
 
     // Every collection a full one, and one due after 1 MB: as a long report's run goes.
-    const output = execFileSync(
-      process.execPath,
-      ["--gc-global", "--max-semi-space-size=1", "--min-semi-space-size=1", join(projectRoot, "bin/quest.mjs"), ...args],
-      { cwd: projectRoot, env: cleanEnv({}), encoding: "utf8" }
-    )
-    expect(JSON.parse(output)).toBeNull()
-    expect(existsSync(cacheFile)).toBe(false)
-
-    expect((await runQuest(args)).code).toBe(0)
+    expect(JSON.parse(run(["--gc-global", "--max-semi-space-size=1", "--min-semi-space-size=1"]))).toBeNull()
     expect(existsSync(cacheFile)).toBe(true)
+    expect(existsSync(partial)).toBe(true)
+    const made = readFileSync(cacheFile)
+
+    expect(JSON.parse(run([]))).toBeNull()
+    expect(existsSync(partial)).toBe(false)
+    expect(readFileSync(cacheFile).equals(made)).toBe(false)
   })
 })
