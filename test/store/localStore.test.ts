@@ -150,7 +150,7 @@ describe("local folder store", () => {
     // Touched within the same second, a file keeps its metadata only while the recorded
     // sha256 is its bytes': the sender's right digest keeps it, a wrong one (taken on trust,
     // as the store was told) does not.
-    const touched = async (given: string, streamed: boolean) => {
+    const touched = async (given: string | undefined, streamed: boolean) => {
       const body = streamed ? chunkedStream(bytes) : bytes
       await run(store.put("bls/pr/pr.series", body, { metadata: { "v": "1" }, bodySha256: () => given }))
       const file = join(root, "bls", "pr", "pr.series")
@@ -162,6 +162,8 @@ describe("local folder store", () => {
     for (const streamed of [true, false]) {
       expect(await touched(sha256, streamed)).toEqual({ "v": "1" })
       expect(await touched("0".repeat(64), streamed)).toEqual({})
+      // A sender that does not know it after all: the store hashes the file itself.
+      expect(await touched(undefined, streamed)).toEqual({ "v": "1" })
     }
   })
 
