@@ -33,7 +33,9 @@ export default defineConfig(
       }],
       "eqeqeq": ["error", "always", { null: "ignore" }],
       "@typescript-eslint/no-restricted-imports": ["error", {
-        paths: effectBarrels.map((name) => ({ name, message: effectModule }))
+        paths: effectBarrels.map((name) => ({ name, message: effectModule })),
+        // The same barrels by their files' names ("effect/persistence/index").
+        patterns: [{ group: ["effect/index", "effect/**/index", "effect/index.js", "effect/**/index.js"], message: effectModule }]
       }],
       "no-var": "error",
       "prefer-const": "error"

@@ -95,7 +95,8 @@ export const runReports = Effect.fn("runReports")(function*(options?: RunReports
   // Three independent round trips side by side rather than in turn (on S3, three latencies
   // become one): the writability probe — a store that cannot take the reports is found out
   // before they are computed —, the population, and what the last report was computed from.
-  // Their outcomes are then taken in that order, so a failing store is named first.
+  // Their outcomes are then taken in that order, so a failing store is named first (the
+  // reads are then wasted, which a run that fails can afford).
   const [writable, population, lastInput] = yield* Effect.all([
     Effect.exit(store.checkWritable?.() ?? Effect.void),
     Effect.exit(getBytes(POPULATION_KEY)),
@@ -173,7 +174,8 @@ export const runReports = Effect.fn("runReports")(function*(options?: RunReports
   // report.json goes last into each folder, as reportFiles orders it: a reader that sees
   // it there finds the rest of the set already written. Per folder, not overall: the dated
   // report.json is written while the others are copied to latest/, and copied after them,
-  // so the run waits for three rounds of store calls rather than four.
+  // so the run waits for three rounds of store calls rather than four. (A run whose copies
+  // to latest/ fail fails, and leaves a whole dated folder beside the previous latest/.)
   const files = reportFiles(doc, figures)
   const fileOptions = (file: ReportFile) => ({ contentType: file.contentType, metadata })
   const put = (file: ReportFile) => store.put(dated + file.name, streamedText(file.pieces), fileOptions(file))
