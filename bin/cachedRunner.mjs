@@ -20,13 +20,24 @@ const { fileURLToPath } = process.getBuiltinModule("node:url")
 const bundleFolder = path.dirname(fileURLToPath(import.meta.url))
 const runnerFile = path.join(bundleFolder, "runner.cjs")
 const VENDOR = /^\.\/(vendor-[\w.-]+)\.cjs$/
-const cacheFileOf = (command, file) => path.join(bundleFolder, `code-cache-${command}-${path.basename(file, ".cjs")}.bin`)
+/** A complete cache, or a partial one (see watchGc): files of their own, so a run that finds a complete one makes no other check. */
+const cacheFileOf = (command, file, partial = false) =>
+  path.join(bundleFolder, `code-cache-${command}-${path.basename(file, ".cjs")}${partial ? ".partial" : ""}.bin`)
 
 const readCache = (file) => {
   try {
     return fs.readFileSync(file)
   } catch {
     return undefined
+  }
+}
+
+/** A read-only install keeps what it has. */
+const removeQuietly = (file) => {
+  try {
+    fs.rmSync(file, { force: true })
+  } catch {
+    // nothing to do
   }
 }
 
@@ -37,7 +48,7 @@ const writeCache = (file, data) => {
     fs.writeFileSync(temp, data)
     fs.renameSync(temp, file)
   } catch {
-    fs.rmSync(temp, { force: true })
+    removeQuietly(temp)
   }
 }
 
@@ -47,8 +58,8 @@ const writeCache = (file, data) => {
  * long run — a 500 MB report — ends without what only the start ran (module set-up, the
  * settings), and a cache made then lacks it: every later run compiled it again, ~45 ms of a
  * fixture report (`npm run bench`, 198 against 153 ms). Such a cache is still written when
- * there is none (it spares what it has), but marked partial (a `.partial` file beside it),
- * and the next run without a major GC replaces it. Started only on a run that will write a
+ * there is none (it spares what it has), but as a partial one (`….partial.bin`), which the
+ * next run without a major GC replaces with a complete one. Started only on a run that will write a
  * cache (loading node:v8's profiler costs ~3 ms).
  */
 let gcWatch
@@ -58,14 +69,6 @@ const watchGc = () => {
   gcWatch.start()
 }
 const sawMajorGc = () => gcWatch?.stop()?.statistics.some((gc) => gc.gcType === "MarkSweepCompact") ?? false
-const partialMark = (cacheFile) => `${cacheFile}.partial`
-const removeMark = (file) => {
-  try {
-    fs.rmSync(file, { force: true })
-  } catch {
-    // A read-only install: the cache stays marked partial, and is no worse for it.
-  }
-}
 
 /**
  * Loads `file` as Node loads a CommonJS module (the file holds Node's wrapper function), but
@@ -74,7 +77,8 @@ const removeMark = (file) => {
  */
 const load = (file, command, loaded) => {
   const cacheFile = cacheFileOf(command, file)
-  const cachedData = readCache(cacheFile)
+  const completeData = readCache(cacheFile)
+  const cachedData = completeData ?? readCache(cacheFileOf(command, file, true))
   // Latin-1, not UTF-8: esbuild writes the code in ASCII (it escapes any other character
   // in strings, regexps and names), so only a comment can hold one, and no one reads those
   // here. Decoding UTF-8 took ~10 ms of 3 MB; Latin-1 is a copy, into a one-byte string.
@@ -85,9 +89,9 @@ const load = (file, command, loaded) => {
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER
   })
   const accepted = cachedData !== undefined && !script.cachedDataRejected
-  const complete = accepted && !fs.existsSync(partialMark(cacheFile))
+  const complete = accepted && completeData !== undefined
   if (!complete) watchGc()
-  loaded.push({ script, cacheFile, accepted, complete })
+  loaded.push({ script, cacheFile, partialFile: cacheFileOf(command, file, true), accepted, complete })
   const plain = createRequire(file)
   const vendors = new Map()
   const require = Object.assign((id) => {
@@ -110,12 +114,11 @@ export const runCommand = async (invocation, terminal, log) => {
   // a complete cache V8 accepted is kept as it is.
   if (code === 0) {
     const lost = sawMajorGc()
-    for (const { script, cacheFile, accepted, complete } of loaded) {
+    for (const { script, cacheFile, partialFile, accepted, complete } of loaded) {
       if (complete || (lost && accepted)) continue
-      // The mark first, so that no run ever takes a partial cache for a complete one.
-      if (lost) writeCache(partialMark(cacheFile), "")
-      writeCache(cacheFile, script.createCachedData())
-      if (!lost) removeMark(partialMark(cacheFile))
+      writeCache(lost ? partialFile : cacheFile, script.createCachedData())
+      // A complete cache V8 rejected (other flags) would otherwise keep the partial one from being read.
+      removeQuietly(lost ? cacheFile : partialFile)
     }
   }
   return code
