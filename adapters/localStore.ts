@@ -125,6 +125,12 @@ const sameFile = async (
   return same
 }
 
+/** What a writer may already know of a data file, so its sidecar need not find it out again. */
+interface KnownFile {
+  readonly sha256?: string | undefined
+  readonly stats?: Stats | undefined
+}
+
 /** A folder's entries; none when it does not exist. */
 const entriesOf = async (folder: string): Promise<Array<Dirent>> => {
   try {
@@ -333,13 +339,16 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     }
   }
 
+  /** The sidecar, when it still describes the data file (see sameFile). */
+  const validSidecar = async (sidecar: Sidecar | undefined, stats: { size: number; mtimeMs: number }, dataFile: string) =>
+    sidecar !== undefined && await sameFile(sidecar, stats, dataFile, confirmed) ? sidecar : undefined
+
   const describe = async (
     key: string,
     paths: { data: string; meta: string },
     stats: { size: number; mtimeMs: number; mtime: Date }
   ): Promise<StoredObject> => {
-    const sidecar = await readSidecar(paths.meta)
-    const valid = sidecar !== undefined && await sameFile(sidecar, stats, paths.data, confirmed) ? sidecar : undefined
+    const valid = await validSidecar(await readSidecar(paths.meta), stats, paths.data)
     return {
       key,
       size: stats.size,
@@ -359,7 +368,7 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     metaFile: string,
     dataFile: string,
     options: PutOptions,
-    known: { readonly sha256?: string | undefined; readonly stats?: Stats | undefined } = {}
+    known: KnownFile = {}
   ) => {
     const stats = known.stats ?? await fs.stat(dataFile)
     const sidecar: Sidecar = {
@@ -384,7 +393,7 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     dataTemp: string,
     paths: { data: string; meta: string },
     options: PutOptions,
-    known: { readonly sha256?: string | undefined; readonly stats?: Stats | undefined }
+    known: KnownFile
   ) => {
     let metaTemp: string | undefined
     try {
@@ -479,7 +488,7 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
   // A put or copy waits on a dozen file-system calls in turn, each a round trip through
   // libuv's thread pool: those that need not wait for another are made side by side, a
   // folder is made only when a file cannot be created for want of it, and none is made
-  // twice (a put waits on 10 rounds instead of 12, a copy on 11 instead of 15).
+  // twice (a put waits on 9 rounds instead of 12, a copy on 11 instead of 15).
   const put = async (key: string, body: Body, options: PutOptions, signal: AbortSignal) => {
     const paths = pathsOf(key)
     const temp = tempPathBeside(paths.data)
@@ -515,7 +524,7 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
       readSidecar(source.meta)
     ])
     if (before === undefined || !before.isFile()) throw new StoreFailure(`there is no object "${from}" to copy`)
-    const valid = sidecar !== undefined && await sameFile(sidecar, before, source.data, confirmed) ? sidecar : undefined
+    const valid = await validSidecar(sidecar, before, source.data)
     const known = valid?.sha256
     const replaced = { ...options, contentType: options.contentType ?? valid?.contentType }
     if (from === to) {
@@ -528,17 +537,16 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
       return
     }
     const temp = tempPathBeside(target.data)
+    let after: Stats
+    let copied: Stats
     try {
       await inFolder(temp, () => fs.copyFile(source.data, temp, fs.constants.COPYFILE_EXCL))
+      ;[after, copied] = await Promise.all([fs.stat(source.data), fs.stat(temp)])
     } catch (cause) {
       await removeQuietly(temp)
       throw cause
     }
     // Puts rename a new file in: the same inode and time after the copy mean the bytes copied are those the sidecar hashed.
-    const [after, copied] = await Promise.all([fs.stat(source.data), fs.stat(temp)]).catch(async (cause: unknown) => {
-      await removeQuietly(temp)
-      throw cause
-    })
     const same = known !== undefined && after.ino === before.ino && after.mtimeMs === before.mtimeMs && after.size === before.size
     await commit(temp, target, replaced, { sha256: same ? known : undefined, stats: copied })
   }
