@@ -193,15 +193,7 @@ const build = async () => {
     }))
   }
   for (const { module, file } of lazy) {
-    await esbuild({
-      stdin: { contents: `export * from "${module}"`, resolveDir: projectRoot },
-      outfile: path.join(outdir, file),
-      bundle: true,
-      format: "cjs",
-      platform: "node",
-      target: "node22",
-      logLevel: "silent"
-    })
+    await esbuild({ ...common, format: "cjs", stdin: { contents: `export * from "${module}"`, resolveDir: projectRoot }, outfile: path.join(outdir, file) })
   }
   // This file and the lazy-module list too: a change to how the bundle is built calls for a new one.
   const inputs = Object.fromEntries([fileURLToPath(import.meta.url), lazyModulesFile].map((file) => [path.relative(projectRoot, file), mtimeOf(file)]))
