@@ -12,6 +12,7 @@
 import { readdirSync } from "node:fs"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import * as path from "node:path"
+import { machine, sectionOf, writeBenchmarksPage } from "./benchmarksPage.ts"
 
 export interface Measurement {
   readonly name: string
@@ -102,6 +103,13 @@ const main = async () => {
     results.push({ benchmark: benchmark.name, cases, notes: benchmark.notes?.() ?? [] })
   }
   console.log("\n" + renderResults(results))
+  if (results.length > 0) {
+    const measuredOn = machine()
+    const format = { formatted: (m: Measurement) => formatted(m), goal: goalText, met: meets }
+    const page = path.join(here, "..", "docs", "benchmarks.md")
+    writeBenchmarksPage(page, new Map(results.map((result) => [result.benchmark, sectionOf(result, measuredOn, format)])))
+    console.error(`· wrote ${path.relative(process.cwd(), page)}`)
+  }
   const missed = results.flatMap((r) => r.cases.flatMap((c) => c.measurements)).filter((m) => meets(m) === false)
   if (missed.length > 0 && args.includes("--check")) process.exitCode = 1
 }
