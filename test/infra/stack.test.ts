@@ -136,13 +136,15 @@ describe("the dev stack", () => {
       expect(policy.dependsOn).toContain(`${T.publicAccess}::bls-quest-dev-data`)
     })
 
-    it("expires non-current versions after the configured days, and staging debris after a day", () => {
+    it("expires non-current versions after the configured days, and staging debris and unfinished uploads after a day", () => {
       const rules = stack.one(T.lifecycle).inputs["rules"] as Array<Record<string, any>>
       const byId = Object.fromEntries(rules.map((rule) => [rule["id"], rule]))
+      // The whole bucket's unfinished multipart uploads (a killed run's) go here: no function sweeps them.
       expect(byId["expire-noncurrent-versions"]).toMatchObject({
         status: "Enabled",
         filter: {},
-        noncurrentVersionExpiration: { noncurrentDays: 7 }
+        noncurrentVersionExpiration: { noncurrentDays: 7 },
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 }
       })
       expect(byId["expire-staging"]).toMatchObject({
         status: "Enabled",
@@ -307,13 +309,13 @@ describe("the dev stack", () => {
         {
           Sid: "ListDataBucket",
           Effect: "Allow",
-          Action: ["s3:ListBucket", "s3:ListBucketMultipartUploads"],
+          Action: ["s3:ListBucket"],
           Resource: [BUCKET_ARN]
         },
         {
           Sid: "ManageOwnPrefixes",
           Effect: "Allow",
-          // Abort: a failed multipart upload is aborted, and a killed run's swept.
+          // Abort: a failed multipart upload is aborted (the bucket's lifecycle rule clears a killed run's).
           Action: ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
           // The mirror's state is one object; nothing writes _staging/ any more.
           Resource: [`${BUCKET_ARN}/_state/bls/pr/mirror.json`, `${BUCKET_ARN}/bls/pr/*`, `${BUCKET_ARN}/population/*`]
@@ -336,13 +338,19 @@ describe("the dev stack", () => {
 
     it("let the analytics read its two inputs, write reports and consume its queue, and nothing else", () => {
       expect(statementsOf("analytics")).toEqual([
+        { Sid: "ListDataBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [BUCKET_ARN] },
         {
           Sid: "ReadReportInputs",
           Effect: "Allow",
           Action: ["s3:GetObject"],
           Resource: [`${BUCKET_ARN}/bls/pr/pr.data.0.Current`, `${BUCKET_ARN}/population/population.json`]
         },
-        { Sid: "WriteReports", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: [`${BUCKET_ARN}/reports/*`] },
+        {
+          Sid: "WriteReports",
+          Effect: "Allow",
+          Action: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
+          Resource: [`${BUCKET_ARN}/reports/*`]
+        },
         {
           Sid: "ConsumeOwnQueue",
           Effect: "Allow",
