@@ -44,7 +44,7 @@ import { bestYearOfGolden, type GoldenBestYear, type GoldenJoinRow, joinRowOfGol
 import { describeWithMoto, MOTO_REGION } from "../support/moto.ts"
 import { blsFixtureFiles, populationFixture } from "../support/upstream/fixtureData.ts"
 import { coldLoadMs, filesIn, type Invocation, invoke, type LambdaSandbox, unpackArchive, zipFolder } from "./lambdaArchive.ts"
-import { alarmFires, type DeclaredAlarm } from "./alarmState.ts"
+import { alarmFires, alarmState, type DeclaredAlarm } from "./alarmState.ts"
 import { metricFilterMatches } from "./metricFilter.ts"
 import { ACCOUNT_ID, type DeclaredResource, type DeclaredStack, declareStack } from "./mockStack.ts"
 import { type Caller, type S3Authorizer, startS3Authorizer } from "./s3Authorizer.ts"
@@ -283,11 +283,15 @@ describeWithMoto("the function archives Pulumi would upload", (moto) => {
     const pattern = stack.one("aws:cloudwatch/logMetricFilter:LogMetricFilter", "ingest-succeeded").inputs["pattern"]
     expect(invocation.logs.filter((line) => metricFilterMatches(pattern, line))).toEqual(succeeded)
 
-    // The success metric, one per hour: this run keeps the silence alarm quiet for 26 hours,
-    // and a day and two hours without one fires it. No error: the errors alarm stays quiet.
+    // The success metric, one per hour: a new stack's silence alarm waits, silent, for its
+    // first run; this run makes it OK for 26 hours, and a day and two hours without one
+    // turn it to insufficient data, which notifies the topic. No error: the errors alarm stays quiet.
     const silent = alarm("ingest-silent")
-    expect(alarmFires(silent, [...Array<undefined>(25).fill(undefined), counted("ingest-succeeded", invocation)])).toBe(false)
-    expect(alarmFires(silent, [counted("ingest-succeeded", invocation), ...Array<undefined>(26).fill(undefined)])).toBe(true)
+    const hours = (count: number) => Array<undefined>(count).fill(undefined)
+    expect(alarmState(silent, hours(26))).toBe("INSUFFICIENT_DATA")
+    expect(alarmState(silent, [...hours(25), counted("ingest-succeeded", invocation)])).toBe("OK")
+    expect(alarmState(silent, [counted("ingest-succeeded", invocation), ...hours(26)])).toBe("INSUFFICIENT_DATA")
+    expect(silent.insufficientDataActions).toEqual(silent.alarmActions)
     expect(alarmFires(alarm("ingest-errors"), [undefined])).toBe(false)
   }, 120_000)
 
