@@ -108,7 +108,7 @@ const kmsActionsOf = (method: string, url: URL, checks: ReadonlyArray<Check>) =>
   const writes = checks.some((check) => check.action === "s3:PutObject")
   return [
     ...(writes ? ["kms:GenerateDataKey"] : []),
-    ...(reads || (writes && multipart && method !== "DELETE") ? ["kms:Decrypt"] : [])
+    ...(reads || (writes && multipart) ? ["kms:Decrypt"] : [])
   ]
 }
 
