@@ -55,11 +55,12 @@ describe("each role, as AWS would judge it", () => {
     return `${verdict.allowed ? "allowed" : "denied"}: ${name} ${action} ${resource.replace(bucketArn(), "<bucket>")}`
   }
 
-  it("the analytics reads its inputs and writes reports/, and may not write bls/ or population/", async () => {
+  it("the analytics reads its inputs and writes (or abandons an upload to) reports/, and may not write bls/ or population/", async () => {
     const b = bucketArn()
     expect(await Promise.all([
       ask("analytics", "s3:GetObject", `${b}/bls/pr/pr.data.0.Current`),
       ask("analytics", "s3:PutObject", `${b}/reports/latest/report.json`),
+      ask("analytics", "s3:AbortMultipartUpload", `${b}/reports/latest/report.json`),
       ask("analytics", "s3:PutObject", `${b}/bls/pr/pr.data.0.Current`),
       ask("analytics", "s3:PutObject", `${b}/population/population.json`),
       ask("analytics", "s3:DeleteObject", `${b}/reports/latest/report.json`),
@@ -68,6 +69,7 @@ describe("each role, as AWS would judge it", () => {
     ])).toEqual([
       "allowed: analytics s3:GetObject <bucket>/bls/pr/pr.data.0.Current",
       "allowed: analytics s3:PutObject <bucket>/reports/latest/report.json",
+      "allowed: analytics s3:AbortMultipartUpload <bucket>/reports/latest/report.json",
       "denied: analytics s3:PutObject <bucket>/bls/pr/pr.data.0.Current",
       "denied: analytics s3:PutObject <bucket>/population/population.json",
       "denied: analytics s3:DeleteObject <bucket>/reports/latest/report.json",

@@ -180,20 +180,16 @@ export const startS3Authorizer = async (options: S3AuthorizerOptions): Promise<S
       }
     }
     const forward = httpRequest(url, { method, headers: req.headers }, (answer) => {
-      const missing = answer.statusCode === 404 && (method === "GET" || method === "HEAD") && url.pathname.split("/").length > 2
-      if (who === undefined || !missing) {
+      const pass = () => {
         res.writeHead(answer.statusCode ?? 502, answer.headers)
         answer.pipe(res)
-        return
       }
-      answer.resume()
+      const missing = answer.statusCode === 404 && (method === "GET" || method === "HEAD") && url.pathname.split("/").length > 2
+      if (who === undefined || !missing) return pass()
       const bucketArn = `arn:aws:s3:::${url.pathname.split("/")[1]}`
       void decide(who, { action: "s3:ListBucket", resource: bucketArn }).then((verdict) => {
-        if (verdict.allowed) {
-          res.writeHead(404, answer.headers)
-          res.end(method === "HEAD" ? undefined : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>`)
-          return
-        }
+        if (verdict.allowed) return pass()
+        answer.resume()
         const message = `${who.principal} read the missing ${bucketArn}${decodeURIComponent(url.pathname.slice(url.pathname.indexOf("/", 1)))}: ` +
           `S3 answers 403, not 404, to a caller not allowed s3:ListBucket on ${bucketArn} (${verdict.because})`
         denials.push(message)
