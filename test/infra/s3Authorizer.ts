@@ -62,7 +62,7 @@ interface Check {
 const LIST_PARAMETERS = new Set(["list-type", "prefix", "delimiter", "max-keys", "marker", "continuation-token", "start-after", "encoding-type", "fetch-owner"])
 
 /** The IAM checks of a path-style S3 request (the operations the store adapters send). */
-export const checksOf = (method: string, url: URL, headers: IncomingMessage["headers"], body: string): ReadonlyArray<Check> => {
+const checksOf = (method: string, url: URL, headers: IncomingMessage["headers"], body: string): ReadonlyArray<Check> => {
   const [, bucket = "", ...keyParts] = url.pathname.split("/")
   const key = keyParts.map(decodeURIComponent).join("/")
   const bucketArn = `arn:aws:s3:::${bucket}`
