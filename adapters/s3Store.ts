@@ -6,15 +6,16 @@
  *
  * S3 makes a PutObject and a multipart upload atomic by themselves: an upload that fails
  * or is aborted leaves the previous object in place. Metadata is S3 user metadata (`x-amz-meta-*`).
+ * An upload a killed process never finished is left to the bucket's lifecycle rule (aborted
+ * after a day): a sweep here would list the whole bucket's uploads, and a function may abort
+ * only under its own prefixes.
  */
 import type { GetObjectCommandOutput, HeadObjectCommandOutput, S3ClientConfig } from "@aws-sdk/client-s3"
 import {
-  AbortMultipartUploadCommand,
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client
@@ -86,8 +87,7 @@ const actionOf: Readonly<Record<string, string>> = {
   get: "s3:GetObject",
   put: "s3:PutObject",
   copy: "s3:GetObject on the source and s3:PutObject on the target",
-  delete: "s3:DeleteObject",
-  sweep: "s3:ListBucketMultipartUploads on the bucket and s3:AbortMultipartUpload"
+  delete: "s3:DeleteObject"
 }
 
 const detailOf = (cause: unknown, operation: string, bucket: string, target: string): string => {
@@ -270,38 +270,8 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
     }
   }
 
-  /**
-   * Multipart uploads under the prefix started before `olderThan` and never completed nor
-   * aborted (a process killed mid-upload): invisible, but their parts are billed.
-   */
-  const sweepLeftovers = async (olderThan: Date, abortSignal: AbortSignal) => {
-    const removed: Array<string> = []
-    let KeyMarker: string | undefined
-    let UploadIdMarker: string | undefined
-    do {
-      const page = await client.send(
-        new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: keyPrefix, KeyMarker, UploadIdMarker }),
-        { abortSignal }
-      )
-      for (const upload of page.Uploads ?? []) {
-        if (upload.Key === undefined || upload.UploadId === undefined) continue
-        if (upload.Initiated === undefined || upload.Initiated >= olderThan) continue
-        await client.send(
-          new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }),
-          { abortSignal }
-        )
-        removed.push(`${upload.Key.slice(keyPrefix.length)} (multipart upload of ${upload.Initiated.toISOString()})`)
-      }
-      KeyMarker = page.IsTruncated ? page.NextKeyMarker : undefined
-      UploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined
-    } while (KeyMarker !== undefined)
-    return removed
-  }
-
   return enforceMetadataRules({
     location,
-    sweepLeftovers: (olderThan) =>
-      run("sweep", "", `${location}/ (multipart uploads)`, (signal) => sweepLeftovers(olderThan, signal)),
     list: (listPrefix) => run("list", listPrefix, `${location}/${listPrefix}`, (signal) => list(listPrefix, signal)),
     head: (key) => run("head", key, objectUrl(key), (signal) => head(key, signal)),
     get: (key) => run("get", key, objectUrl(key), (signal) => get(key, signal)),

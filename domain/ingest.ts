@@ -15,7 +15,7 @@ import { defaultSyncOptions } from "./bls/syncMirror.ts"
 import { type SurveysRun, syncSurveys } from "./bls/syncSurveys.ts"
 import { fetchPopulation, type PopulationRunSummary } from "./population/fetchPopulation.ts"
 import { ObjectStore } from "./store/ObjectStore.ts"
-import { BLS_DATA_KEY, POPULATION_KEY } from "./storeKeys.ts"
+import { BLS_DATA_KEY, POPULATION_KEY, REPORTED_SURVEY } from "./storeKeys.ts"
 import { type Settings, surveyMirrorsOf } from "./settings.ts"
 
 export interface IngestOptions {
@@ -80,8 +80,12 @@ export const ingest = (settings: Settings, options: IngestOptions = {}) =>
         // Whatever the sync managed: the BLS file the reports would read now.
         const outOfTime = options.stopAt !== undefined && (yield* Clock.currentTimeMillis) >= options.stopAt
         if (outOfTime) return yield* new RunOutOfTime({ step: "population" })
-        const blsData = yield* store.head(BLS_DATA_KEY)
-        return yield* fetchPopulation({ ...populationOptionsOf(settings, options), reportInputs: { blsSha256: blsData?.metadata["sha256"] } })
+        // Only a stack that mirrors the reports' survey tracks its file; another tracks the
+        // population by its own bytes (and may not read bls/pr/, outside its surveys).
+        const reportInputs = settings.surveys.includes(REPORTED_SURVEY)
+          ? { blsSha256: (yield* store.head(BLS_DATA_KEY))?.metadata["sha256"] }
+          : undefined
+        return yield* fetchPopulation({ ...populationOptionsOf(settings, options), reportInputs })
       })
     )
     if (sync.total.failed.length === 0 && Exit.isSuccess(population)) {

@@ -30,6 +30,13 @@ const allow = (Sid: string, Action: ReadonlyArray<string>, Resource: ReadonlyArr
   Resource
 })
 
+/**
+ * A sync lists its mirror; and without ListBucket S3 answers a read of a missing key with
+ * 403, not 404, so a first run could not tell "absent" from "denied". AWS documents that
+ * rule for ListBucket on the bucket, with no word on an `s3:prefix` condition: not scoped.
+ */
+const listBucket = (bucketArn: string) => allow("ListDataBucket", ["s3:ListBucket"], [bucketArn])
+
 const writeOwnLogs = (logGroupArn: string) =>
   allow("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [`${logGroupArn}:*`])
 
@@ -62,8 +69,7 @@ export const ingestPolicy = (
 ): PolicyDocument => ({
   Version: "2012-10-17",
   Statement: [
-    // Multipart: a sync sweeps the uploads a killed run left unfinished.
-    allow("ListDataBucket", ["s3:ListBucket", "s3:ListBucketMultipartUploads"], [bucketArn]),
+    listBucket(bucketArn),
     allow(
       "ManageOwnPrefixes",
       ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
@@ -84,13 +90,17 @@ export interface AnalyticsAccess extends FunctionAccess {
   readonly queueArn: string
 }
 
-/** The reports: read the two inputs, write under reports/, consume their own queue. */
+/**
+ * The reports: read the two inputs, write under reports/ (and abort an upload there that
+ * failed), consume their own queue.
+ */
 export const analyticsPolicy = ({ bucketArn, logGroupArn, kmsKeyArn, queueArn }: AnalyticsAccess): PolicyDocument => ({
   Version: "2012-10-17",
   Statement: [
+    listBucket(bucketArn),
     allow("ReadReportInputs", ["s3:GetObject"], [BLS_DATA_KEY, POPULATION_KEY].map((key) => `${bucketArn}/${key}`)),
     // A run writes each file into the dated folder and copies it to latest/: a copy reads its source.
-    allow("WriteReports", ["s3:GetObject", "s3:PutObject"], [`${bucketArn}/${REPORTS_PREFIX}*`]),
+    allow("WriteReports", ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"], [`${bucketArn}/${REPORTS_PREFIX}*`]),
     // What a Lambda event source mapping needs to poll a queue and delete what it handled.
     allow("ConsumeOwnQueue", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], [queueArn]),
     writeOwnLogs(logGroupArn),

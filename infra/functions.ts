@@ -3,11 +3,12 @@
  * queue. Each has its own role with the policy from accessPolicies.ts, its own log group
  * (retention, JSON format), and its code bundled from handlers/ while the program runs.
  *
- * EventBridge invokes the ingest asynchronously. Left alone, Lambda would retry a failed
- * run twice on its own — three runs against BLS for one failure — and drop an event that
- * waited six hours without a trace. Its asynchronous invoke configuration says instead:
- * at most `ingestRetryAttempts` (0 or 1) retries, events at most an hour old, and every
- * event that still fails or expires goes to the failed-runs queue, which an alarm watches.
+ * The schedule reaches the ingest through the survey queue (surveyFanOut.ts): a failed
+ * survey's message is retried `ingestRetryAttempts` times by the queue, then moves to the
+ * failed-runs queue. The asynchronous invoke configuration governs direct invocations
+ * only: left alone, Lambda would retry a failed one twice and drop an event that waited six
+ * hours without a trace; here at most `ingestRetryAttempts` retries, events at most an
+ * hour old, and one that still fails or expires goes to the same failed-runs queue.
  */
 import * as aws from "@pulumi/aws"
 import * as pulumi from "@pulumi/pulumi"
@@ -16,8 +17,8 @@ import { analyticsPolicy, assumedByLambda, ingestPolicy, type PolicyDocument } f
 import { bundledFunction, type BundledFunctionArgs } from "./bundledFunction.ts"
 import { bundleHandler } from "./handlerBundle.ts"
 import { RETENTION_SECONDS } from "./messaging.ts"
-import { type FunctionSettings, type StackSettings, VISIBILITY_TIMEOUT_FACTOR } from "./settings.ts"
-import { concurrentRuns, perRunPoliteness, scheduleSurveys } from "./surveyFanOut.ts"
+import { type FunctionSettings, type StackSettings, surveyQueueConcurrency, VISIBILITY_TIMEOUT_FACTOR } from "./settings.ts"
+import { perRunPoliteness, scheduleSurveys } from "./surveyFanOut.ts"
 
 export interface DeployedFunction {
   readonly function: aws.lambda.Function
@@ -163,7 +164,7 @@ const declareFunctions = (prefix: string, settings: StackSettings, bucket: aws.s
     eventSourceArn: surveyQueue.arn,
     functionName: ingest.function.arn,
     batchSize: 1,
-    scalingConfig: { maximumConcurrency: Math.max(2, concurrentRuns(settings)) },
+    scalingConfig: { maximumConcurrency: surveyQueueConcurrency(settings) },
     functionResponseTypes: ["ReportBatchItemFailures"]
   }, { ...opts, dependsOn: [ingest.rolePolicy] })
 

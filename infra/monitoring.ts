@@ -1,8 +1,10 @@
 /**
  * Monitoring: alarms to an SNS topic (e-mail when configured) for a message in the
- * dead-letter queue, a scheduled ingest that failed or expired (its on-failure queue),
- * errors of either function, the first failed report, and no successful ingest for 26
- * hours; and one dashboard of the whole pipeline.
+ * dead-letter queue; each survey's failed run (a partial batch failure, which Lambda's
+ * Errors never counts); a survey run that exhausted its retries or could not start (the
+ * failed-runs queue); a throttled ingest; errors of either function (a run that threw or
+ * timed out); the first failed report; and no successful ingest for 26 hours. One
+ * dashboard of the whole pipeline.
  *
  * The analytics function answers a failed report with a partial batch response, not an
  * error, so Lambda's Errors metric never sees it; the dead-letter alarm would fire only
@@ -152,8 +154,17 @@ const declareMonitoring = (name: string, settings: StackSettings, pipeline: Moni
         dimensions: { FunctionName: fn.name }
       })
     ),
-    // Hourly sums over 26 hours: every hour without a success counts as breaching, so
-    // the alarm fires when none of the last 26 hours saw a successful ingest.
+    anyOccurrence("ingest-throttled", "Lambda refused to start a survey run (concurrency exhausted); its message is retried, then moves to the failed-runs queue", {
+      namespace: "AWS/Lambda",
+      metricName: "Throttles",
+      statistic: "Sum",
+      dimensions: { FunctionName: pipeline.ingest.function.name }
+    }),
+    // Hourly sums over 26 hours, missing data left missing: a new stack's alarm starts with
+    // insufficient data and stays there, silent, until its first run (treating the hours
+    // before it as breaching would page on day one); a success makes it OK; 26 hours
+    // without one leave every period empty, and that turn to insufficient data notifies
+    // like an alarm (insufficientDataActions), whether the runs fail or stopped.
     new aws.cloudwatch.MetricAlarm(`${name}-ingest-silent`, {
       alarmDescription: `No successful ingest for ${INGEST_SILENCE_HOURS} hours`,
       namespace: succeeded.namespace,
@@ -164,8 +175,9 @@ const declareMonitoring = (name: string, settings: StackSettings, pipeline: Moni
       datapointsToAlarm: INGEST_SILENCE_HOURS,
       threshold: 1,
       comparisonOperator: "LessThanThreshold",
-      treatMissingData: "breaching",
-      ...notify
+      treatMissingData: "missing",
+      ...notify,
+      insufficientDataActions: [topic.arn]
     }, opts)
   ]
 

@@ -10,6 +10,7 @@
 import * as pulumi from "@pulumi/pulumi"
 import { checkContact } from "../domain/contact.ts"
 import { parseSurveys, type Settings, SURVEYS_RULE } from "../domain/settings.ts"
+import { concurrentRuns } from "./surveyFanOut.ts"
 
 /** The retention periods CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS = [
@@ -103,6 +104,44 @@ const positive = (key: string, value: string) => {
 
 const optional = (value: string) => (value.trim() === "" ? undefined : value.trim())
 
+/** The survey queue's maximumConcurrency: the runs in flight at once, at least SQS event sources' minimum of 2. */
+export const surveyQueueConcurrency = (settings: Pick<StackSettings, "surveys" | "ingest">) =>
+  Math.max(2, concurrentRuns(settings))
+
+/**
+ * A reservation below the survey queue's concurrency lets the mapping start runs Lambda
+ * then throttles: their messages may end in the failed-runs queue without ever running.
+ */
+const checkReservation = (settings: Pick<StackSettings, "surveys" | "ingest">) => {
+  const reserved = settings.ingest.reservedConcurrency
+  const runs = surveyQueueConcurrency(settings)
+  if (reserved !== undefined && reserved < runs) {
+    fail(
+      "ingestReservedConcurrency",
+      `${reserved} is below the ${runs} survey runs the queue may start at once (ingestMaxConcurrency, at least 2): ` +
+        `Lambda would throttle the others, and their messages could end in the failed-runs queue without running; ` +
+        `set 0 (no reservation) or at least ${runs}`,
+      String(runs)
+    )
+  }
+}
+
+/**
+ * IAM matches a key policy statement to the key's own ARN, never to an alias of it, and S3
+ * uses a key of its own region only: anything else would deny every read and write.
+ */
+const keyArnOf = (value: string | undefined, region: string) => {
+  if (value === undefined) return undefined
+  const key = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/(mrk-)?[0-9a-f-]+$/.exec(value)
+  const hint = "the key's ARN, `aws kms describe-key --key-id <alias or id> --query KeyMetadata.Arn`"
+  if (/^arn:aws[a-z-]*:kms:[^:]*:\d{12}:alias\//.test(value)) {
+    return fail("kmsKeyArn", `"${value}" is an alias ARN, which IAM does not match to the key, so every read and write would be denied; pass ${hint}`, "<key ARN>")
+  }
+  if (key === null) return fail("kmsKeyArn", `"${value}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>); pass ${hint}`, "<key ARN>")
+  if (key[1] !== region) return fail("kmsKeyArn", `the key is in ${key[1]}, but the bucket is in ${region}, and S3 uses a key of its own region only`, "<key ARN>")
+  return value
+}
+
 const surveysOf = (value: string) => {
   const parsed = parseSurveys(value)
   return "codes" in parsed ? parsed.codes : fail("surveys", `${parsed.problem}; it must be ${SURVEYS_RULE}`, "pr,cu")
@@ -125,13 +164,23 @@ export const readStackSettings = (): StackSettings => {
   // `get`, not `require`: an unset contact (a stack file that removed the default) gets
   // the same message and hint as an empty one.
   const contact = requireContact(config.get("contact") ?? "")
-  const kmsKeyArn = optional(config.require("kmsKeyArn"))
+  const kmsKeyArn = keyArnOf(optional(config.require("kmsKeyArn")), region)
   const surveys = surveysOf(config.require("surveys"))
   const blsBaseUrl = optional(config.require("blsBaseUrl"))
   if (blsBaseUrl !== undefined && surveys.length > 1) {
     fail("blsBaseUrl", `it names one directory, but surveys names ${surveys.length}; leave it empty and set blsRootUrl`, '""')
   }
-  if (kmsKeyArn !== undefined && !kmsKeyArn.startsWith("arn:")) fail("kmsKeyArn", "expected a key ARN")
+  const ingest = {
+    timeoutSeconds: number("ingestTimeoutSeconds", 1, LAMBDA_MAX_TIMEOUT_SECONDS),
+    memoryMb: number("ingestMemoryMb", 128, 10_240),
+    // Opt-in: an account's unreserved concurrency may not drop below 10, so on a new
+    // account (often a quota of 10) any reservation fails the deploy.
+    reservedConcurrency: number("ingestReservedConcurrency", 0, 1000) || undefined,
+    retryAttempts: number("ingestRetryAttempts", 0, 1),
+    // SQS event sources allow 2 to 1000.
+    maxConcurrency: number("ingestMaxConcurrency", 2, 1000)
+  }
+  checkReservation({ surveys, ingest })
 
   return {
     region,
@@ -144,16 +193,7 @@ export const readStackSettings = (): StackSettings => {
     concurrency: number("concurrency", 1, 64),
     maxDeleteShare: number("maxDeletePercent", 0, 100) / 100,
     schedule: config.require("schedule"),
-    ingest: {
-      timeoutSeconds: number("ingestTimeoutSeconds", 1, LAMBDA_MAX_TIMEOUT_SECONDS),
-      memoryMb: number("ingestMemoryMb", 128, 10_240),
-      // Opt-in: an account's unreserved concurrency may not drop below 10, so on a new
-      // account (often a quota of 10) any reservation fails the deploy.
-      reservedConcurrency: number("ingestReservedConcurrency", 0, 1000) || undefined,
-      retryAttempts: number("ingestRetryAttempts", 0, 1),
-      // SQS event sources allow 2 to 1000.
-      maxConcurrency: number("ingestMaxConcurrency", 2, 1000)
-    },
+    ingest,
     analytics,
     analyticsBatchSize: number("analyticsBatchSize", 1, 10),
     maxReceiveCount: number("maxReceiveCount", 1, 1000),

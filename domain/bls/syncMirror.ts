@@ -43,7 +43,7 @@ export interface SyncOptions {
   /** The most a body of unknown size (a compressed answer) may hold in memory. */
   readonly spoolLimitBytes: number
   /**
-   * A store's leftovers of unfinished writes (S3 multipart uploads, local temp files) older
+   * A store's leftovers of unfinished writes (a local folder's temp files) older
    * than this belong to a dead run and are swept before transferring: no transfer in flight
    * can be this old. Twice the transfer timeout.
    */
@@ -162,9 +162,9 @@ type Counted = Pick<TransferOutcome, "name" | "result" | "bytes">
 
 /**
  * A run killed mid-transfer (SIGKILL, a Lambda timeout) can leave what no later transfer
- * overwrites: an S3 multipart upload never completed nor aborted (its parts are billed),
- * a local folder's temp file. Only those older than `cutoff` go: a younger one may belong
- * to a run still in flight.
+ * overwrites: a local folder's temp file (an S3 store leaves its unfinished multipart
+ * uploads to the bucket's lifecycle rule). Only those older than `cutoff` go: a younger
+ * one may belong to a run still in flight.
  */
 const sweepLeftovers = (cutoff: Date) =>
   Effect.gen(function*() {

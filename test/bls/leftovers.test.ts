@@ -1,22 +1,19 @@
 /**
  * Nothing is left behind: a run killed mid-transfer (SIGKILL, a Lambda timeout) leaves
  * what no later transfer overwrites — a local folder's temp file of the write in
- * progress, an S3 multipart upload never completed (invisible, but billed). The next run
- * sweeps those older than any transfer in flight could be, and leaves younger ones (a
- * concurrent run's) alone.
+ * progress. The next run sweeps those older than any transfer in flight could be, and
+ * leaves younger ones (a concurrent run's) alone. (An S3 multipart upload never completed
+ * is the bucket's lifecycle rule's to abort: test/infra/stack.test.ts.)
  */
 import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { CreateBucketCommand, CreateMultipartUploadCommand, ListMultipartUploadsCommand } from "@aws-sdk/client-s3"
 import * as Effect from "effect/Effect"
 import * as Logger from "effect/Logger"
 import { afterAll, describe, expect, it } from "vitest"
 import { makeLocalStore } from "../../adapters/localStore.ts"
-import { makeS3Store } from "../../adapters/s3Store.ts"
 import { defaultSyncOptions, syncMirror, type SyncOptions } from "../../domain/bls/syncMirror.ts"
 import type { ObjectStoreShape } from "../../domain/store/ObjectStore.ts"
-import { describeWithMoto } from "../support/moto.ts"
 import { pipelineLayer } from "../support/pipelineLayer.ts"
 import { useUpstream } from "../support/upstream/vitest.ts"
 
@@ -68,24 +65,5 @@ describe("a local folder store's leftovers", () => {
     const root = await seed()
     await sync(makeLocalStore(root), { dryRun: true })
     expect(await tempFiles(root)).toHaveLength(3)
-  })
-})
-
-describeWithMoto("an S3 store's unfinished multipart uploads", (moto) => {
-  // moto dates every upload 2010-11-10, so here every upload is old: the age rule itself is
-  // tested on the local folder above (real S3 dates an upload when it starts).
-  it("are aborted, with what was aborted logged", async () => {
-    const client = moto().s3Client()
-    const Bucket = "quest-leftovers"
-    await client.send(new CreateBucketCommand({ Bucket }))
-    // What a process killed mid-upload leaves: an upload created, never completed nor aborted.
-    await client.send(new CreateMultipartUploadCommand({ Bucket, Key: "run/bls/pr/pr.data.1.AllData" }))
-    await client.send(new CreateMultipartUploadCommand({ Bucket, Key: "elsewhere/big.bin" }))
-    const uploads = async () => ((await client.send(new ListMultipartUploadsCommand({ Bucket }))).Uploads ?? []).map((u) => u.Key)
-
-    await sync(makeS3Store({ bucket: Bucket, prefix: "run", client }))
-    // Only the store's own prefix is its business.
-    expect(await uploads()).toEqual(["elsewhere/big.bin"])
-    expect(swept()).toEqual([expect.stringMatching(/^bls\/pr\/pr\.data\.1\.AllData \(multipart upload of \d{4}-/)])
   })
 })

