@@ -136,18 +136,15 @@ describe("the dev stack", () => {
       expect(policy.dependsOn).toContain(`${T.publicAccess}::bls-quest-dev-data`)
     })
 
-    it("expires non-current versions after the configured days, and staging debris after a day", () => {
+    it("expires non-current versions after the configured days, and unfinished uploads after a day", () => {
       const rules = stack.one(T.lifecycle).inputs["rules"] as Array<Record<string, any>>
       const byId = Object.fromEntries(rules.map((rule) => [rule["id"], rule]))
+      expect(rules.map((rule) => rule["id"])).toEqual(["expire-noncurrent-versions"])
       expect(byId["expire-noncurrent-versions"]).toMatchObject({
         status: "Enabled",
         filter: {},
-        noncurrentVersionExpiration: { noncurrentDays: 7 }
-      })
-      expect(byId["expire-staging"]).toMatchObject({
-        status: "Enabled",
-        filter: { prefix: "_staging/" },
-        expiration: { days: 1 }
+        noncurrentVersionExpiration: { noncurrentDays: 7 },
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 }
       })
     })
   })
@@ -315,7 +312,6 @@ describe("the dev stack", () => {
           Effect: "Allow",
           // Abort: a failed multipart upload is aborted, and a killed run's swept.
           Action: ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
-          // The mirror's state is one object; nothing writes _staging/ any more.
           Resource: [`${BUCKET_ARN}/_state/bls/pr/mirror.json`, `${BUCKET_ARN}/bls/pr/*`, `${BUCKET_ARN}/population/*`]
         },
         {
