@@ -4,6 +4,7 @@
  * memory (no msw, no socket). `runOnTestClock` advances the clock step by step, letting
  * the in-memory work settle between steps, until the program ends.
  */
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -29,7 +30,10 @@ export const clockedHttpLayer = (upstream: VirtualUpstream, latencyMs: (url: URL
       )
   }))
 
-/** The program's Exit and what it logged (the values passed to Effect.log*), after running it on a TestClock. */
+/**
+ * The program's Exit, what it logged (the values passed to Effect.log*) and how long it
+ * took on the test clock (which starts at 0), after running it on a TestClock.
+ */
 export const runOnTestClock = async <A, E>(
   program: Effect.Effect<A, E, ObjectStore | SourceHttp>,
   options: {
@@ -54,8 +58,10 @@ export const runOnTestClock = async <A, E>(
       yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 1)))
       yield* TestClock.adjust(Duration.millis(options.stepMs))
     }
-    return yield* Fiber.join(fiber)
+    return { exit: yield* Fiber.join(fiber), elapsedMs: yield* Clock.currentTimeMillis }
   })
-  const exit: Exit.Exit<A, E | ContactRequired> = await Effect.runPromise(driven.pipe(Effect.provide(TestClock.layer()), Effect.provide(logger)))
-  return { exit, logs }
+  const { exit, elapsedMs }: { exit: Exit.Exit<A, E | ContactRequired>; elapsedMs: number } = await Effect.runPromise(
+    driven.pipe(Effect.provide(TestClock.layer()), Effect.provide(logger))
+  )
+  return { exit, logs, elapsedMs }
 }
