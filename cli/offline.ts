@@ -1,12 +1,11 @@
 /**
- * `--offline`: the fake BLS and DataUSA the tests use (test/support/upstream, through
- * msw) answer in place of the real hosts, serving the bundled fixtures. Loopback requests
- * (a local fixture server, moto) pass through; any other host is refused, so an offline
- * run never reaches the internet.
+ * `--offline`: BLS and DataUSA answer in-process from the bundled fixtures
+ * (adapters/offlineUpstream.ts). Loopback requests (a local fixture server, moto) pass
+ * through; any other host is refused, so an offline run never reaches the internet.
  */
+import { interceptUpstream } from "../adapters/interceptUpstream.ts"
+import { offlineUpstream } from "../adapters/offlineUpstream.ts"
 import { type Settings, settingSpecs, surveyMirrorsOf } from "../domain/settings.ts"
-import { createUpstream } from "../test/support/upstream/index.ts"
-import { startMswUpstream } from "../test/support/upstream/msw.ts"
 
 /** Sent in the User-Agent when no contact is set: the fake BLS insists on one, as the real one does. */
 export const OFFLINE_CONTACT = "offline-demo@example.com"
@@ -22,7 +21,7 @@ const isLoopback = (url: string) => ["127.0.0.1", "localhost", "[::1]"].includes
 
 /** `rateGiven`: the user set the request rate, which is then kept. */
 export const startOffline = (settings: Settings, rateGiven: boolean): OfflineStart => {
-  const upstream = createUpstream()
+  const upstream = offlineUpstream()
   const reachable = (url: string) => URL.canParse(url) && (upstream.serves(url) || isLoopback(url))
   const unserved = [...new Map([
     ...surveyMirrorsOf(settings).map(({ baseUrl }) =>
@@ -39,7 +38,7 @@ export const startOffline = (settings: Settings, rateGiven: boolean): OfflineSta
     }
   }
   const defaulted = settings.contact === ""
-  const { close } = startMswUpstream(
+  const { close } = interceptUpstream(
     upstream,
     (url) => new Error(`--offline answers only for BLS, DataUSA and this machine, so the request to ${url} was refused`)
   )

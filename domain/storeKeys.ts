@@ -19,11 +19,6 @@ export const BLS_DATA_KEY = `${MIRROR_PREFIX}pr.data.0.Current`
  */
 export const STATE_PREFIX = "_state/"
 export const mirrorStateKeyOf = (mirrorPrefix: string) => `${STATE_PREFIX}${mirrorPrefix}mirror.json`
-/**
- * Where earlier versions staged bodies too large to verify in memory. Nothing writes here
- * now (large bodies stream to their key in parts); the bucket's lifecycle rule clears leftovers.
- */
-export const STAGING_PREFIX = "_staging/"
 /** The DataUSA response as fetched; creating it is what triggers the analytics in AWS. */
 export const POPULATION_KEY = "population/population.json"
 export const REPORTS_PREFIX = "reports/"

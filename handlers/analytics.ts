@@ -10,6 +10,7 @@
  * as `analytics.record-failed`, the line the "report failed" alarm counts (the function
  * itself does not fail, so Lambda's Errors metric never sees it).
  */
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -22,16 +23,12 @@ import { logEvent } from "./lambdaLogging.ts"
 import { FunctionSettings, lambdaRuntime } from "./lambdaRuntime.ts"
 import { lambdaStoreLayer } from "./lambdaStore.ts"
 import { LogEvent } from "./logEvents.ts"
-import { judgeRecord, type SqsEvent } from "./s3Notifications.ts"
-
-export interface SqsBatchResponse {
-  readonly batchItemFailures: ReadonlyArray<{ readonly itemIdentifier: string }>
-}
+import { judgeRecord } from "./s3Notifications.ts"
 
 // The runtime's native sha256 for a BLS file without a recorded one (several times the WebAssembly default).
 const runtime = lambdaRuntime((settings) => Layer.merge(lambdaStoreLayer(settings.store), nativeSha256Layer))
 
-export const handler = async (event: SqsEvent): Promise<SqsBatchResponse> => {
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const verdicts = event.Records.map((record) => judgeRecord(record, POPULATION_KEY))
   const failed: Array<string> = []
   const triggers: Array<{ messageId: string; objects: ReadonlyArray<string> }> = []

@@ -12,6 +12,7 @@
  * container; each run logs one success record (the "no successful ingest" metric is read
  * from it) or one failure record naming its survey (a per-survey alarm is read from that).
  */
+import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent } from "aws-lambda"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -25,21 +26,8 @@ import { logEvent } from "./lambdaLogging.ts"
 import { FunctionSettings, lambdaRuntime } from "./lambdaRuntime.ts"
 import { lambdaStoreLayer } from "./lambdaStore.ts"
 import { LogEvent } from "./logEvents.ts"
-
-/** The fields of an EventBridge scheduled event worth a log line. */
-export interface ScheduledEvent {
-  readonly id?: string
-  readonly time?: string
-  readonly resources?: ReadonlyArray<string>
-}
-
-export interface SurveyQueueEvent {
-  readonly Records: ReadonlyArray<{ readonly messageId: string; readonly body: string }>
-}
-
-export interface SqsBatchResponse {
-  readonly batchItemFailures: ReadonlyArray<{ readonly itemIdentifier: string }>
-}
+import { bodyDecoder } from "./sqsBody.ts"
+import { SurveyMessage } from "./surveyMessage.ts"
 
 // node:crypto's sha256 checks each download streamed to S3 (several times the WebAssembly default).
 const runtime = lambdaRuntime((settings) =>
@@ -50,9 +38,7 @@ const runtime = lambdaRuntime((settings) =>
 const STOP_RESERVE_MS = 30_000
 
 /** The part of Lambda's context the ingest reads. */
-export interface LambdaContext {
-  readonly getRemainingTimeInMillis: () => number
-}
+export type LambdaContext = Pick<Context, "getRemainingTimeInMillis">
 
 /** One survey's run, or all of them (`survey` undefined), as the settings configure. */
 const run = (survey: string | undefined, population: boolean, stopAt: number | undefined) =>
@@ -84,35 +70,28 @@ const runLogged = async (
   return { ok: false as const, message }
 }
 
-/** A survey message's fields, or why it is not one. */
-const surveyOf = (body: string): { survey: string; population: boolean } | string => {
-  try {
-    const parsed: unknown = JSON.parse(body)
-    if (typeof parsed === "object" && parsed !== null && "survey" in parsed && typeof parsed.survey === "string") {
-      return { survey: parsed.survey, population: "population" in parsed && parsed.population === true }
-    }
-  } catch {
-    // Reported below.
-  }
-  return `not a survey message: ${body.slice(0, 200)}`
-}
+const decodeSurveyMessage = bodyDecoder(SurveyMessage)
 
-const isQueueEvent = (event: ScheduledEvent | SurveyQueueEvent): event is SurveyQueueEvent =>
+const isQueueEvent = (event: Partial<ScheduledEvent> | SQSEvent): event is SQSEvent =>
   "Records" in event && Array.isArray(event.Records)
 
 export const handler = async (
-  event: ScheduledEvent | SurveyQueueEvent,
+  event: Partial<ScheduledEvent> | SQSEvent,
   context?: LambdaContext
-): Promise<IngestSummary | SqsBatchResponse> => {
+): Promise<IngestSummary | SQSBatchResponse> => {
   // Stop starting work before Lambda would kill the run mid-way, so it ends with its summary and a failure.
   const stopAt = context === undefined ? undefined : Date.now() + context.getRemainingTimeInMillis() - STOP_RESERVE_MS
   if (isQueueEvent(event)) {
     const failed: Array<string> = []
     for (const record of event.Records) {
-      const message = surveyOf(record.body)
-      const outcome = typeof message === "string"
-        ? (logEvent("ERROR", LogEvent.ingestFailed, message, { messageId: record.messageId, error: message }), { ok: false })
-        : await runLogged(message.survey, message.population, stopAt, { messageId: record.messageId })
+      const message = decodeSurveyMessage(record.body)
+      if ("problem" in message) {
+        const error = `not a survey message (${message.problem}): ${record.body.slice(0, 200)}`
+        logEvent("ERROR", LogEvent.ingestFailed, error, { messageId: record.messageId, error })
+        failed.push(record.messageId)
+        continue
+      }
+      const outcome = await runLogged(message.value.survey, message.value.population, stopAt, { messageId: record.messageId })
       if (!outcome.ok) failed.push(record.messageId)
     }
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) }

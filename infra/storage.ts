@@ -1,7 +1,7 @@
 /**
  * Storage: the data bucket (layout in storeLayout.ts), locked down — encrypted by default,
  * versioned, never public, owned by this account alone, reachable only over TLS — with
- * old versions and abandoned staging objects expiring on their own.
+ * old versions and abandoned multipart uploads expiring on their own.
  *
  * What `pulumi destroy` does with it is the stack's choice (`dataOnDestroy`): delete — the
  * provider empties the bucket, every version and delete marker included, then deletes it;
@@ -12,10 +12,9 @@
 import * as aws from "@pulumi/aws"
 import * as pulumi from "@pulumi/pulumi"
 import type { StackSettings } from "./settings.ts"
-import { STAGING_PREFIX } from "./storeLayout.ts"
 
-/** Staging objects are copied into place within one run; a day-old one is debris. */
-const STAGING_EXPIRY_DAYS = 1
+/** An upload finishes within one run; a day-old unfinished one is debris (still billed). */
+const UNFINISHED_UPLOAD_DAYS = 1
 
 export const denyInsecureTransport = (bucketArn: string) => ({
   Version: "2012-10-17",
@@ -89,16 +88,7 @@ const declareBucket = (name: string, settings: StackSettings, opts: pulumi.Custo
         noncurrentVersionExpiration: { noncurrentDays: settings.noncurrentVersionDays },
         // Once its old versions are gone, a deleted file leaves a bare delete marker: drop it.
         expiration: { expiredObjectDeleteMarker: true },
-        abortIncompleteMultipartUpload: { daysAfterInitiation: STAGING_EXPIRY_DAYS }
-      },
-      {
-        id: "expire-staging",
-        status: "Enabled",
-        filter: { prefix: STAGING_PREFIX },
-        expiration: { days: STAGING_EXPIRY_DAYS },
-        // The bucket is versioned: expiring a staging copy only hides it. Its bytes go a
-        // day later, not after the data's `noncurrentVersionDays`.
-        noncurrentVersionExpiration: { noncurrentDays: STAGING_EXPIRY_DAYS }
+        abortIncompleteMultipartUpload: { daysAfterInitiation: UNFINISHED_UPLOAD_DAYS }
       }
     ]
   }, { ...opts, dependsOn: [versioning] })

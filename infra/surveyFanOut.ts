@@ -15,18 +15,13 @@
  */
 import * as aws from "@pulumi/aws"
 import * as pulumi from "@pulumi/pulumi"
+import * as Schema from "effect/Schema"
 import { REPORTED_SURVEY } from "../domain/storeKeys.ts"
+import { SurveyMessage } from "../handlers/surveyMessage.ts"
 import type { StackSettings } from "./settings.ts"
 
 /** EventBridge's limit of targets per rule. */
 const TARGETS_PER_RULE = 5
-
-/** What one survey's message says; the ingest handler reads it. */
-export interface SurveyMessage {
-  readonly survey: string
-  /** Fetch the population after this survey's sync (one survey a day does). */
-  readonly population: boolean
-}
 
 /** One message per survey; the population rides with pr's, or with the first survey's when pr is not mirrored. */
 export const surveyMessages = (surveys: ReadonlyArray<string>): ReadonlyArray<SurveyMessage> => {
@@ -80,7 +75,7 @@ export const scheduleSurveys = (
       new aws.cloudwatch.EventTarget(`${prefix}-ingest-${message.survey}`, {
         rule: rule.name,
         arn: queue.arn,
-        input: JSON.stringify(message)
+        input: Schema.encodeSync(SurveyMessage)(message)
       }, opts)
     }
     rules.push(rule)

@@ -1,11 +1,8 @@
 /**
  * The raw HTTP transport: one request, one response, no policy. Politeness, retries,
- * redirects and status handling live in SourceHttp; this seam exists so tests and
- * runtimes can swap the implementation (adapters/ofetchHttp.ts in production).
- *
- * Every wait is bounded here: the response headers and each body chunk must arrive within
- * `timeoutMs` of asking, and the whole transfer (headers and body) within `deadlineMs`.
- * A body that stalls past either bound errors with a `TransferTimeout`.
+ * redirects, bounded waits (boundedWaits.ts) and status handling live in SourceHttp; this
+ * seam exists so tests and runtimes can swap the implementation (adapters/ofetchHttp.ts
+ * in production). Interrupting `send` aborts the request.
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -16,10 +13,6 @@ export interface HttpRequest {
   readonly url: string
   readonly method?: "GET" | "HEAD"
   readonly headers?: Readonly<Record<string, string>>
-  /** Time allowed without progress: until the response headers, and between body chunks. */
-  readonly timeoutMs?: number
-  /** Time allowed for the whole transfer, headers and body. */
-  readonly deadlineMs?: number
 }
 
 export interface HttpResponse {
@@ -30,7 +23,7 @@ export interface HttpResponse {
   readonly body: ReadableStream<Uint8Array> | null
 }
 
-/** What a body stream errors with when the source stops sending or the transfer runs too long. */
+/** What a body stream errors with when the source stops sending or the transfer runs too long (boundedWaits.ts). */
 export class TransferTimeout extends Error {
   override readonly name = "TimeoutError"
 }

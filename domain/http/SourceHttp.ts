@@ -27,6 +27,7 @@ import {
 } from "./sourceErrors.ts"
 import { readAll, TooManyBytes } from "../bytes/readAll.ts"
 import { bodyFailureReason } from "./bodyFailure.ts"
+import { boundedResponse } from "./boundedWaits.ts"
 import { transportFailureKind } from "./transportFailure.ts"
 import { isContact, userAgentFor } from "./userAgent.ts"
 
@@ -110,9 +111,7 @@ export const makeSourceHttp = (policy: SourcePolicy) =>
       const request: HttpRequest = {
         url,
         method: "GET",
-        headers: { ...headers, "user-agent": userAgent },
-        timeoutMs: policy.timeoutMs,
-        deadlineMs: policy.transferTimeoutMs
+        headers: { ...headers, "user-agent": userAgent }
       }
       return limiter.consume({
         algorithm: "token-bucket",
@@ -133,7 +132,7 @@ export const makeSourceHttp = (policy: SourcePolicy) =>
         ),
         Effect.andThen(Effect.suspend(() => {
           requests += 1
-          return client.send(request)
+          return boundedResponse(client.send(request), url, { idleMs: policy.timeoutMs, deadlineMs: policy.transferTimeoutMs })
         })),
         Effect.catchTag("HttpTransportError", (error: HttpTransportError) => {
           const kind = transportFailureKind(error.code)

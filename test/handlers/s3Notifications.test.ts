@@ -81,11 +81,14 @@ describe("judgeRecord", () => {
 
   it("refuses what is not an S3 notification, so SQS retries it into the dead-letter queue", () => {
     const unreadable = [
-      ["{not json", "not JSON"],
-      [JSON.stringify({ hello: "world" }), "not an S3 event notification"],
-      [JSON.stringify({ Records: [{ eventSource: "aws:sns" }] }), "aws:sns"],
-      [JSON.stringify({ Records: [{ eventSource: "aws:s3", eventName: "ObjectCreated:Put", s3: {} }] }), "no bucket or key"],
-      [notification("population%2Fpopulation%ZZ.json"), "not URL-encoded"]
+      ["{not json", "not an S3 event notification (Expected a valid JSON string)"],
+      [JSON.stringify({ hello: "world" }), `not an S3 event notification (Missing key at ["Records"])`],
+      [JSON.stringify({ Records: [{ eventSource: "aws:sns" }] }), `(Expected "aws:s3" at ["Records"][0]["eventSource"])`],
+      [
+        JSON.stringify({ Records: [{ eventSource: "aws:s3", eventName: "ObjectCreated:Put", s3: {} }] }),
+        `(Missing key at ["Records"][0]["s3"]["bucket"])`
+      ],
+      [notification("population%2Fpopulation%ZZ.json"), `the key "population%2Fpopulation%ZZ.json" is not URL-encoded`]
     ] as const
     for (const [body, reason] of unreadable) {
       expect(judgeRecord(record(body, "m-9"), KEY), body).toEqual({

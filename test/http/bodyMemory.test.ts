@@ -1,9 +1,10 @@
 /**
- * A large body streams through the transport in bounded memory: chunks already handed on
- * must not stay reachable while the transfer goes on. (The idle-timeout guard once left
- * one abort listener per chunk on the request's signal, and each held its chunk: a 1 GiB
- * download peaked at 1.2 GB of RSS.) Real socket, no msw; V8's gc is reached through a
- * fresh context so the retained bytes can be told from garbage not yet collected.
+ * A large body streams through the transport and its bounded-wait guard in bounded
+ * memory: chunks already handed on must not stay reachable while the transfer goes on.
+ * (The idle-timeout guard once left one abort listener per chunk on the request's signal,
+ * and each held its chunk: a 1 GiB download peaked at 1.2 GB of RSS.) Real socket, no
+ * msw; V8's gc is reached through a fresh context so the retained bytes can be told from
+ * garbage not yet collected.
  */
 import { createServer, type Server } from "node:http"
 import { runInNewContext } from "node:vm"
@@ -11,6 +12,7 @@ import { setFlagsFromString } from "node:v8"
 import * as Effect from "effect/Effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { ofetchHttpLayer } from "../../adapters/ofetchHttp.ts"
+import { boundedResponse } from "../../domain/http/boundedWaits.ts"
 import { HttpClient } from "../../domain/http/HttpClient.ts"
 
 const MiB = 1024 * 1024
@@ -42,11 +44,11 @@ beforeAll(async () => {
 })
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 
-describe("a large body through the transport", () => {
+describe("a large body through the transport and its guard", () => {
   it("keeps no chunk it has handed on: memory stays flat while 160 of 192 MiB are read", async () => {
     const retained = await Effect.runPromise(Effect.gen(function*() {
       const http = yield* HttpClient
-      const response = yield* http.send({ url })
+      const response = yield* boundedResponse(http.send({ url }), url, { idleMs: 30_000, deadlineMs: 600_000 })
       const reader = response.body!.getReader()
       let read = 0
       while (read < READ_BEFORE_LOOKING) {

@@ -1,24 +1,27 @@
 /**
  * No wait is unbounded: a body or a listing that stops arriving, or a transfer that never
  * ends, is given up on within its bound and retried like a dropped connection — and every
- * retry is logged at WARN with its attempt, reason and wait.
+ * retry is logged at WARN with its attempt, reason and wait. The bounds and the backoff
+ * run on Effect's TestClock; the run's summary reports its duration on that clock.
  */
 import { sha256 } from "@noble/hashes/sha2.js"
 import { bytesToHex } from "@noble/hashes/utils.js"
 import * as Effect from "effect/Effect"
-import { describe, expect, it } from "vitest"
+import { afterEach, describe, expect, it } from "vitest"
 import { defaultSyncOptions, syncMirror } from "../../domain/bls/syncMirror.ts"
+import type { SourcePolicy } from "../../domain/http/SourceHttp.ts"
 import { getBytes, ObjectStore } from "../../domain/store/ObjectStore.ts"
 import { makeMemoryStore, type MemoryStore } from "../support/memoryStore.ts"
-import { failureOf, runWithLogs, valueOf } from "../support/pipelineLayer.ts"
-import { delay, stall, trickle } from "../support/upstream/index.ts"
-import { useUpstream } from "../support/upstream/vitest.ts"
+import { failureOf, valueOf } from "../support/pipelineLayer.ts"
+import { runOnTestClock } from "../support/upstream/clocked.ts"
+import { createUpstream, delay, stall, trickle } from "../support/upstream/index.ts"
 
-const upstream = useUpstream()
+const upstream = createUpstream()
+afterEach(() => upstream.reset())
 const DATA = "pr.data.0.Current"
 
-const sync = (store: MemoryStore, policy: Parameters<typeof runWithLogs>[2] = {}) =>
-  runWithLogs(syncMirror({ ...defaultSyncOptions, baseUrl: upstream.bls.baseUrl }), store, policy)
+const sync = (store: MemoryStore, policy: Partial<SourcePolicy> = {}) =>
+  runOnTestClock(syncMirror({ ...defaultSyncOptions, baseUrl: upstream.bls.baseUrl }), { upstream, store, policy, stepMs: 10 })
 
 const digestOf = async (store: MemoryStore, key: string) => {
   const found = await Effect.runPromise(getBytes(key).pipe(Effect.provideService(ObjectStore, store)))
@@ -33,17 +36,15 @@ describe("a body that stops arriving", () => {
   it("is given up on after the idle timeout and retried; the stored file is whole", async () => {
     upstream.failNext(DATA, [stall(100_000)])
     const store = makeMemoryStore()
-    const started = Date.now()
     const { exit, logs } = await sync(store, { timeoutMs: 400 })
-    const elapsed = Date.now() - started
 
-    valueOf(exit)
+    const { durationMs } = valueOf(exit)
     expect(upstream.log.entries({ path: DATA }).map((e) => e.fault)).toEqual(["stall", undefined])
     expect(await digestOf(store, `bls/pr/${DATA}`)).toBe(bytesToHex(sha256(upstream.bls.file(DATA)!.bytes)))
     expect(store.writes.filter((w) => w.key === `bls/pr/${DATA}`)).toHaveLength(1)
     // Detected after the idle bound, not after Node's 5-minute body timeout.
-    expect(elapsed).toBeGreaterThanOrEqual(400)
-    expect(elapsed).toBeLessThan(4_000)
+    expect(durationMs).toBeGreaterThanOrEqual(400)
+    expect(durationMs).toBeLessThan(10_000)
     const [retry] = retries(logs)
     expect(retry).toMatchObject({
       url: `${upstream.bls.baseUrl}${DATA}`,
@@ -92,13 +93,12 @@ describe("a listing that stalls", () => {
 
 describe("a transfer that never idles but never ends", () => {
   it("is cut at the transfer deadline and retried", async () => {
-    // 64 KiB every 50 ms: always within the idle bound, yet ~2.5 s for the whole file.
+    // 64 KiB every 50 ms of real time: always within the idle bound (the test's clock moves
+    // at most 10 ms per real ms), yet 25 chunks for the whole file.
     upstream.failNext(DATA, [trickle(64 * 1024, 50)])
     const store = makeMemoryStore()
-    const started = Date.now()
     const { exit, logs } = await sync(store, { timeoutMs: 1_000, transferTimeoutMs: 600 })
-    valueOf(exit)
-    expect(Date.now() - started).toBeLessThan(5_000)
+    expect(valueOf(exit).durationMs).toBeGreaterThanOrEqual(600)
     expect(retries(logs)[0]?.["reason"]).toBe("the transfer took longer than 0.6 s")
     expect(await digestOf(store, `bls/pr/${DATA}`)).toBe(bytesToHex(sha256(upstream.bls.file(DATA)!.bytes)))
   })

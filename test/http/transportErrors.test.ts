@@ -31,28 +31,26 @@ const capture = Logger.layer([Logger.make(({ message }) => {
   for (const part of parts) if (typeof part === "object" && part !== null) records.push(part as Record<string, unknown>)
 })])
 
-/** One getBytes through the production transport and policy, timed. */
+/** One getBytes through the production transport and policy. */
 const get = async (url: string, policy: Partial<typeof testPolicy> = {}) => {
   records.length = 0
-  const started = Date.now()
   const exit = await Effect.runPromiseExit(
     Effect.flatMap(SourceHttp, (source) => source.getBytes(url, 1_000_000)).pipe(
       Effect.provide(sourceHttpLayer({ ...testPolicy, ...policy }).pipe(Layer.provide(ofetchHttpLayer))),
       Effect.provide(capture)
     )
   )
-  return { exit, ms: Date.now() - started, retries: records.filter((r) => r["event"] === "source.retry") }
+  return { exit, retries: records.filter((r) => r["event"] === "source.retry") }
 }
 
 describe("a host that does not exist", () => {
   it("fails at once with the DNS error, without retrying", async () => {
-    const { exit, ms, retries } = await get("http://quest-no-such-host.invalid/pub/")
+    const { exit, retries } = await get("http://quest-no-such-host.invalid/pub/")
     const error = failureOf(exit)
     expect(error._tag).toBe("SourceUnreachable")
     expect(error.message).toMatch(/^Could not reach http:\/\/quest-no-such-host\.invalid\/pub\/: the host name is not known \(DNS\) \(ENOTFOUND: getaddrinfo ENOTFOUND quest-no-such-host\.invalid\)\. Not retried/)
     expect(error.message).not.toMatch(/overloaded/)
     expect(retries).toEqual([])
-    expect(ms).toBeLessThan(5_000)
   })
 })
 
@@ -121,14 +119,13 @@ describe("over real HTTP (the fixture server)", () => {
       )
     )
 
+  // Without the bound, Node would wait 5 minutes for the body: the test's timeout is the hang guard.
   it("a stalled body is retried after the idle timeout", async () => {
     upstream.log.clear()
     upstream.failNext("pr.data.0.Current", [stall(200_000)])
-    const started = Date.now()
     valueOf(await sync(makeMemoryStore(), { timeoutMs: 500 }))
-    expect(Date.now() - started).toBeLessThan(5_000)
     expect(upstream.log.entries({ path: "pr.data.0.Current" }).map((e) => e.fault)).toEqual(["stall", undefined])
-  })
+  }, 20_000)
 
   it("a redirect to another host is refused", async () => {
     upstream.failNext("pr.class", [redirect("http://example.com/pr.class")])

@@ -136,20 +136,16 @@ describe("the dev stack", () => {
       expect(policy.dependsOn).toContain(`${T.publicAccess}::bls-quest-dev-data`)
     })
 
-    it("expires non-current versions after the configured days, and staging debris and unfinished uploads after a day", () => {
+    it("expires non-current versions after the configured days, and unfinished uploads after a day", () => {
       const rules = stack.one(T.lifecycle).inputs["rules"] as Array<Record<string, any>>
       const byId = Object.fromEntries(rules.map((rule) => [rule["id"], rule]))
       // The whole bucket's unfinished multipart uploads (a killed run's) go here: no function sweeps them.
+      expect(rules.map((rule) => rule["id"])).toEqual(["expire-noncurrent-versions"])
       expect(byId["expire-noncurrent-versions"]).toMatchObject({
         status: "Enabled",
         filter: {},
         noncurrentVersionExpiration: { noncurrentDays: 7 },
         abortIncompleteMultipartUpload: { daysAfterInitiation: 1 }
-      })
-      expect(byId["expire-staging"]).toMatchObject({
-        status: "Enabled",
-        filter: { prefix: "_staging/" },
-        expiration: { days: 1 }
       })
     })
   })
@@ -317,7 +313,6 @@ describe("the dev stack", () => {
           Effect: "Allow",
           // Abort: a failed multipart upload is aborted (the bucket's lifecycle rule clears a killed run's).
           Action: ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
-          // The mirror's state is one object; nothing writes _staging/ any more.
           Resource: [`${BUCKET_ARN}/_state/bls/pr/mirror.json`, `${BUCKET_ARN}/bls/pr/*`, `${BUCKET_ARN}/population/*`]
         },
         {

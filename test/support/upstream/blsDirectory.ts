@@ -3,8 +3,7 @@
  * remove; the listing page; file downloads with ETag / Last-Modified / 304; and BLS's
  * 403 for a User-Agent that does not say who is calling.
  */
-import { sha256 } from "@noble/hashes/sha2.js"
-import { bytesToHex } from "@noble/hashes/utils.js"
+import { accessDenied, blsFile, type BlsFile, hasContact, serveBlsFile } from "../../../adapters/offlineUpstream.ts"
 import { DEFAULT_BLS_BASE_URL } from "../../../domain/settings.ts"
 import { chunkedStream } from "./bodyStreams.ts"
 import { renderListing, type ListingStyle } from "./directoryListing.ts"
@@ -12,15 +11,7 @@ import { blsFixtureFiles } from "./fixtureData.ts"
 import { parseListingTime } from "./listingTime.ts"
 import { lastSegment } from "./target.ts"
 
-export { DEFAULT_BLS_BASE_URL }
-
-export interface BlsFile {
-  readonly name: string
-  readonly bytes: Uint8Array
-  readonly modified: Date
-  /** Quoted, stable for the same bytes and date. */
-  readonly etag: string
-}
+export { type BlsFile, DEFAULT_BLS_BASE_URL, hasContact }
 
 /** A date as a `Date` or as BLS's listing prints it (`"6/4/2026  8:30 AM"`, US Eastern). */
 export type FileDate = Date | string
@@ -40,7 +31,7 @@ export interface BlsDirectory {
   readonly files: () => ReadonlyArray<BlsFile>
   readonly file: (name: string) => BlsFile | undefined
   /** Adds or replaces a file. `modified` defaults to one day after the newest date present. */
-  readonly put: (name: string, content: Uint8Array | string, modified?: FileDate) => BlsFile
+  readonly put: (name: string, content: Uint8Array<ArrayBuffer> | string, modified?: FileDate) => BlsFile
   /** Gives a file a new date (default: one day after the newest date present), same bytes. */
   readonly touch: (name: string, modified?: FileDate) => BlsFile
   readonly remove: (name: string) => void
@@ -58,12 +49,6 @@ export interface BlsDirectoryServer extends BlsDirectory {
 
 const toDate = (d: FileDate): Date => (typeof d === "string" ? parseListingTime(d) : d)
 
-const makeFile = (name: string, bytes: Uint8Array, modified: Date): BlsFile => {
-  const seconds = Math.floor(modified.getTime() / 1000)
-  const etag = `"${bytesToHex(sha256(bytes)).slice(0, 16)}:${seconds.toString(16)}"`
-  return { name, bytes, modified, etag }
-}
-
 // Built once per process and survey: hashing 4.7 MB for every test would add up.
 const fixtureFiles = new Map<string, ReadonlyArray<BlsFile>>()
 /**
@@ -74,48 +59,22 @@ const fixtureFiles = new Map<string, ReadonlyArray<BlsFile>>()
 const initialFiles = (survey: string) => {
   let files = fixtureFiles.get(survey)
   if (files === undefined) {
-    files = blsFixtureFiles().map((f) => makeFile(f.name.replace(/^pr\./, `${survey}.`), f.bytes, parseListingTime(f.modified)))
+    files = blsFixtureFiles().map((f) => blsFile(f.name.replace(/^pr\./, `${survey}.`), f.bytes, f.modified))
     fixtureFiles.set(survey, files)
   }
   return files
 }
 
-/** A script must identify itself: an e-mail address or a web address in the User-Agent. */
-export const hasContact = (userAgent: string | null): boolean =>
-  userAgent !== null && (/[^\s@<>()]+@[^\s@<>()]+\.[a-z]{2,}/i.test(userAgent) || /https?:\/\/\S+/i.test(userAgent))
-
 const html = (status: number, body: string, headers: Record<string, string> = {}) =>
   new Response(body, { status, headers: { "content-type": "text/html", ...headers } })
-
-const accessDenied = (url: URL) =>
-  html(
-    403,
-    `<HTML><HEAD>\n<TITLE>Access Denied</TITLE>\n</HEAD><BODY>\n<H1>Access Denied</H1>\n \n` +
-      `You don't have permission to access "${url.href}" on this server.<P>\n` +
-      `Reference&#32;&#35;18&#46;fake&#46;upstream\n</BODY>\n</HTML>\n`,
-  )
 
 const notFound = () =>
   html(404, "<!DOCTYPE html><html><head><title>404 - File or directory not found.</title></head><body><h2>404 - File or directory not found.</h2></body></html>")
 
-const notModified = (file: BlsFile, request: Request): boolean => {
-  const inm = request.headers.get("if-none-match")
-  // RFC 9110: If-None-Match, when present, decides alone.
-  if (inm !== null) return inm.split(",").some((t) => ["*", file.etag].includes(t.trim().replace(/^W\//, "")))
-  const ims = Date.parse(request.headers.get("if-modified-since") ?? "")
-  return !Number.isNaN(ims) && Math.floor(file.modified.getTime() / 1000) * 1000 <= ims
-}
-
+/** The product's answer, its body sent in chunks as a network delivers it. */
 const serveFile = (file: BlsFile, request: Request): Response => {
-  const validators = { etag: file.etag, "last-modified": file.modified.toUTCString() }
-  if (notModified(file, request)) return new Response(null, { status: 304, headers: validators })
-  const headers = {
-    ...validators,
-    "content-type": "text/plain",
-    "content-length": String(file.bytes.byteLength),
-    "accept-ranges": "bytes",
-  }
-  return new Response(request.method === "HEAD" ? null : chunkedStream(file.bytes), { status: 200, headers })
+  const response = serveBlsFile(file, request)
+  return response.body === null ? response : new Response(chunkedStream(file.bytes), response)
 }
 
 /** A directory of BLS files; its survey (the files' prefix) is the directory's name: `…/cu/` holds `cu.*`. */
@@ -136,10 +95,10 @@ export const makeBlsDirectory = (baseUrl: string = DEFAULT_BLS_BASE_URL): BlsDir
     if (!file) throw new Error(`fake BLS directory has no file ${JSON.stringify(name)}`)
     return file
   }
-  const put = (name: string, content: Uint8Array | string, modified?: FileDate) => {
+  const put = (name: string, content: Uint8Array<ArrayBuffer> | string, modified?: FileDate) => {
     if (name === "" || name.includes("/")) throw new Error(`not a file name: ${JSON.stringify(name)}`)
     const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content
-    const file = makeFile(name, bytes, modified === undefined ? nextDate() : toDate(modified))
+    const file = blsFile(name, bytes, modified === undefined ? nextDate() : toDate(modified))
     files.set(name, file)
     return file
   }

@@ -1,47 +1,15 @@
 /**
- * The bundled fixtures as the fake upstreams serve them, read once per process.
- * The only file of the fake upstreams that touches the disk.
+ * The bundled fixtures as the fake upstreams serve them: the product's offline upstream
+ * reads them (adapters/offlineUpstream.ts); the legacy population and the listing page
+ * are the tests' own.
  */
-import { readdirSync, readFileSync } from "node:fs"
+import { fixtureBytes } from "../../../adapters/offlineUpstream.ts"
 
-const fixtures = new URL("../../fixtures/", import.meta.url)
+export { blsFixtureFiles } from "../../../adapters/offlineUpstream.ts"
 
-/** Listing date of every BLS file that `bls/mtimes.json` does not name. */
-export const DEFAULT_BLS_MODIFIED = "6/4/2026  8:30 AM"
+export const populationFixture = (): Uint8Array => fixtureBytes("datausa/nation-population.tesseract.json")
 
-export interface FixtureFile {
-  readonly name: string
-  readonly bytes: Uint8Array
-  /** As BLS's listing shows it: `M/D/YYYY  H:MM AM`, US Eastern time. */
-  readonly modified: string
-}
-
-const once = <A>(load: () => A): (() => A) => {
-  let value: { a: A } | undefined
-  return () => (value ??= { a: load() }).a
-}
-
-export const blsFixtureFiles = once((): ReadonlyArray<FixtureFile> => {
-  const mtimes: Record<string, string> = JSON.parse(
-    readFileSync(new URL("bls/mtimes.json", fixtures), "utf8"),
-  )
-  const dir = new URL("bls/pr/", fixtures)
-  return readdirSync(dir)
-    .sort()
-    .map((name) => ({
-      name,
-      bytes: new Uint8Array(readFileSync(new URL(name, dir))),
-      modified: mtimes[name] ?? DEFAULT_BLS_MODIFIED,
-    }))
-})
-
-export const populationFixture = once(
-  (): Uint8Array => new Uint8Array(readFileSync(new URL("datausa/nation-population.tesseract.json", fixtures))),
-)
-
-export const legacyPopulationFixture = once(
-  (): Uint8Array => new Uint8Array(readFileSync(new URL("datausa/nation-population.legacy.json", fixtures))),
-)
+export const legacyPopulationFixture = (): Uint8Array => fixtureBytes("datausa/nation-population.legacy.json")
 
 /** BLS's own page, for tests that compare a rendered listing with it. */
-export const blsListingFixture = once((): string => readFileSync(new URL("bls/pr.listing.html", fixtures), "utf8"))
+export const blsListingFixture = (): string => new TextDecoder().decode(fixtureBytes("bls/pr.listing.html"))

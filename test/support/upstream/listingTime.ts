@@ -37,26 +37,8 @@ const wallTimeOf = (date: Date): WallTime => {
   }
 }
 
-const asUtc = (w: WallTime) => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute)
-
 /** Parses `M/D/YYYY  H:MM AM` (US Eastern, as in BLS's listing) to an instant. */
-export const parseListingTime = (text: string): Date => {
-  const m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s+(\d{1,2}):(\d{2})\s*([AP]M)\s*$/i.exec(text)
-  if (!m) throw new Error(`not a listing date (want "6/4/2026  8:30 AM"): ${JSON.stringify(text)}`)
-  const [, month, day, year, hour, minute, period] = m
-  const wall: WallTime = {
-    year: Number(year),
-    month: Number(month),
-    day: Number(day),
-    hour: (Number(hour) % 12) + (period?.toUpperCase() === "PM" ? 12 : 0),
-    minute: Number(minute),
-  }
-  // The zone's offset depends on the instant itself (DST): guess, then correct once.
-  const guess = asUtc(wall)
-  const offsetAt = (t: number) => asUtc(wallTimeOf(new Date(t))) - t
-  const first = guess - offsetAt(guess)
-  return new Date(guess - offsetAt(first))
-}
+export { parseListingTime } from "../../../adapters/offlineUpstream.ts"
 
 /** IIS's two columns: the date right-aligned in 10, the time in 8 (`  6/4/2026  8:30 AM`). */
 export const iisListingTime = (date: Date): string => {

@@ -4,7 +4,7 @@
  */
 import { setupServer, type SetupServer } from "msw/node"
 import { afterAll, afterEach, beforeAll } from "vitest"
-import { upstreamHandlers } from "./msw.ts"
+import { upstreamHandlers } from "../../../adapters/interceptUpstream.ts"
 import { createUpstream, type UpstreamOptions, type VirtualUpstream } from "./virtualUpstream.ts"
 
 /** Call at the top of a test file (or a `describe`). */
