@@ -55,6 +55,20 @@ const lastReportInput = Effect.gen(function*() {
   return rows === undefined || series === undefined ? undefined : { rows, series, sha256: head?.metadata["bls-sha256"] }
 })
 
+/**
+ * The row-based reports in one pass over the BLS rows. A function of its own so that the
+ * per-series sums live only while it runs, not while the report files are written.
+ */
+const rowReports = Effect.fnUntraced(function*(body: ReadableStream<Uint8Array>) {
+  const bestYears = new BestYearAccumulator()
+  const joined = new SeriesPeriodCollector()
+  const read = yield* readBlsRows(body, (row) => {
+    bestYears.add(row)
+    joined.add(row)
+  })
+  return { read, best: yield* bestYears.finish(), joinedRows: joined.rows }
+})
+
 export interface RunReportsOptions {
   readonly now?: Date
   /**
@@ -112,14 +126,7 @@ export const runReports = Effect.fn("runReports")(function*(options?: RunReports
   // when no such record exists (a file put there by other means).
   const recorded = blsObject.object.metadata["sha256"]
   const blsHash = recorded === undefined ? digestingStream(undefined, yield* hasher.sha256()) : undefined
-  // One pass: every row feeds both row-based reports (and the bytes the hash, if needed).
-  const bestYears = new BestYearAccumulator()
-  const joined = new SeriesPeriodCollector()
-  const read = yield* readBlsRows(blsHash === undefined ? blsObject.body : blsObject.body.pipeThrough(blsHash.stream), (row) => {
-    bestYears.add(row)
-    joined.add(row)
-  })
-  const best = yield* bestYears.finish()
+  const { read, best, joinedRows } = yield* rowReports(blsHash === undefined ? blsObject.body : blsObject.body.pipeThrough(blsHash.stream))
   if (read.rejected > 0) {
     yield* Effect.logWarning(`${BLS_DATA_KEY}: ${read.rejected} lines are not BLS rows and were left out`).pipe(
       Effect.annotateLogs({ examples: read.examples })
@@ -151,7 +158,7 @@ export const runReports = Effect.fn("runReports")(function*(options?: RunReports
     populationStats: stats,
     bestYearBySeries: best.bestYearBySeries,
     seriesWithoutQuarters: best.seriesWithoutQuarters,
-    prs30006032Q01: seriesPopulationJoin(joined.rows, figures),
+    prs30006032Q01: seriesPopulationJoin(joinedRows, figures),
     inputs: {
       bls: { key: BLS_DATA_KEY, sha256: blsSha256, rows: read.rows, rejected: read.rejected },
       population: { key: POPULATION_KEY, sha256: populationSha256, years: figures.length }
