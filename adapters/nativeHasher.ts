@@ -1,7 +1,7 @@
 /**
  * The runtime's native streaming sha256 (domain/bytes/streamingSha256.ts): node:crypto,
  * which Node, Lambda and Deno (its Node compatibility) all have, several times faster than
- * the portable WebAssembly default. Every shipped entry provides it: the CLI (on Node and
+ * the portable pure-JS default. Every shipped entry provides it: the CLI (on Node and
  * Deno), both Lambdas and the Deno server.
  */
 import { createHash } from "node:crypto"

@@ -7,8 +7,8 @@
  * - node:crypto's streaming digest: what every shipped entry provides, for a download that
  *   streams to the store and for a BLS file the reports read with no recorded sha256;
  * - Web Crypto's one-shot digest of 8 MiB bodies: every body the sync holds in memory;
- * - hash-wasm's WebAssembly digest: the domain's portable default, for code that provides
- *   nothing; and pure-JS noble, the default before it, for comparison.
+ * - noble's pure-JS digest: the domain's portable default, for code that provides nothing
+ *   (a runtime without node:crypto, such as workerd without its Node compatibility).
  *
  * Rounds alternate the paths (`--hash-rounds N`, default 3), so a burst of load elsewhere
  * hits them alike; each figure is the median of the children's own timing (the hashing,
@@ -28,7 +28,7 @@ const deno = path.join(projectRoot, "node_modules", ".bin", "deno")
 
 interface DigestCase {
   readonly label: string
-  readonly path: "native" | "wasm" | "noble" | "webcrypto"
+  readonly path: "native" | "portable" | "webcrypto"
   /** Shipped: an entry hashes with it, so the goal applies. */
   readonly shipped: boolean
 }
@@ -36,8 +36,7 @@ interface DigestCase {
 const DIGESTS: ReadonlyArray<DigestCase> = [
   { label: "node:crypto, streamed (native, every entry provides it)", path: "native", shipped: true },
   { label: "Web Crypto one-shot, 8 MiB bodies in memory (the sync's small files)", path: "webcrypto", shipped: true },
-  { label: "hash-wasm WebAssembly, streamed (portable default)", path: "wasm", shipped: false },
-  { label: "noble pure JS, streamed (former default)", path: "noble", shipped: false }
+  { label: "noble pure JS, streamed (portable default, no goal: no Node or Deno entry uses it)", path: "portable", shipped: false }
 ]
 
 interface ChildResult {

@@ -4,24 +4,22 @@
  * them and prints one JSON line (bytes, seconds, CPU seconds, sha256).
  *
  * PATH is
- * - `native`, `wasm`, `noble`: a download streamed through the download check
- *   (digestBody, 64 KiB chunks as a socket or a file delivers them) with node:crypto's
- *   digest (what every shipped entry provides), the domain's default (what it gets when
- *   nothing is provided: hash-wasm's WebAssembly), or pure-JS noble (the former default);
+ * - `native`, `portable`: a download streamed through the download check (digestBody,
+ *   64 KiB chunks as a socket or a file delivers them) with node:crypto's digest (what every
+ *   shipped entry provides) or the domain's default (what it gets when nothing is
+ *   provided: pure-JS noble, which runs on workerd too);
  * - `webcrypto`: the same bytes as 8 MiB bodies held in memory, each given Web Crypto's
  *   one-shot digest (sha256Hex), as the sync verifies every body up to 8 MiB.
  */
 import { readFileSync } from "node:fs"
 import process from "node:process"
-import { sha256 } from "@noble/hashes/sha2.js"
-import { bytesToHex } from "@noble/hashes/utils.js"
 import * as Effect from "effect/Effect"
 import { nativeSha256 } from "../adapters/nativeHasher.ts"
 import { digestBody } from "../domain/bytes/digestingStream.ts"
 import { sha256Hex } from "../domain/bytes/sha256Hex.ts"
-import { type IncrementalHash, StreamingSha256, type StreamingSha256Shape } from "../domain/bytes/streamingSha256.ts"
+import { StreamingSha256, type StreamingSha256Shape } from "../domain/bytes/streamingSha256.ts"
 
-const PATHS = ["native", "wasm", "noble", "webcrypto"] as const
+const PATHS = ["native", "portable", "webcrypto"] as const
 type DigestPath = typeof PATHS[number]
 
 const CHUNK = 64 * 1024
@@ -33,14 +31,6 @@ const rows = (): Uint8Array => {
   const bytes = new Uint8Array(BODY)
   for (let at = 0; at < BODY; at += fixture.byteLength) bytes.set(fixture.subarray(0, BODY - at), at)
   return bytes
-}
-
-const nobleSha256: StreamingSha256Shape = {
-  sha256: () =>
-    Effect.sync((): IncrementalHash => {
-      const hash = sha256.create()
-      return { update: (chunk) => void hash.update(chunk), digestHex: () => bytesToHex(hash.digest()) }
-    })
 }
 
 /** `total` bytes in 64 KiB chunks, a fresh view each, as a response body arrives. */
@@ -67,7 +57,7 @@ const hashOf = (provided: StreamingSha256Shape | undefined) => {
 }
 
 const streamed = async (path: Exclude<DigestPath, "webcrypto">, source: Uint8Array, total: number) => {
-  const provided = { native: nativeSha256, wasm: undefined, noble: nobleSha256 }[path]
+  const provided = path === "native" ? nativeSha256 : undefined
   const checked = digestBody(body(source, total), total, await hashOf(provided))
   await checked.body.pipeTo(new WritableStream())
   return checked.sha256()!

@@ -6,8 +6,6 @@
  * - `fixture`: the real 1.6 MB file (282 series).
  * - `copies`: ≥ N MB of copies of the fixture's rows, every copy with its own series ids
  *   (`PRS30006011` → `PRS30006011X1A`): about 90 k series in 500 MB.
- * - `split`: the same, with every series also split by three-year ranges into several
- *   (`PRS30006011X1AR1`): about a million series in 500 MB, ~13 rows each.
  */
 import { createHash } from "node:crypto"
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs"
@@ -50,24 +48,22 @@ const prepare = async (root: string, recipe: string, writeBls: (file: string) =>
 
 /**
  * Copies of the fixture's rows until `targetBytes`, copy k renaming every series, padded as
- * BLS pads; `split` also cuts each series into three-year ranges. One copy at a time, so
- * the generator's memory stays at one copy.
+ * BLS pads. One copy at a time, so the generator's memory stays at one copy.
  */
-const generate = (targetBytes: number, split: boolean) => (file: string) => {
+const generate = (targetBytes: number) => (file: string) => {
   const text = readFileSync(fixtureBls, "latin1")
   const [header, ...lines] = text.split("\n").filter((line) => line !== "")
   const rows = lines.map((line) => {
     const tab = line.indexOf("\t")
     const id = line.slice(0, tab).trimEnd()
-    const range = split ? "R" + Math.floor(Number(line.slice(tab + 1, tab + 5)) / 3).toString(36).toUpperCase() : ""
-    return { id, range, rest: line.slice(tab) }
+    return { id, rest: line.slice(tab) }
   })
   const fd = openSync(file, "w")
   try {
     let written = writeSync(fd, header + "\n")
     for (let copy = 0; written < targetBytes; copy++) {
       const suffix = copy === 0 ? "" : "X" + copy.toString(36).toUpperCase()
-      const text = rows.map((row) => (row.id + suffix + row.range).padEnd(17) + row.rest + "\n").join("")
+      const text = rows.map((row) => (row.id + suffix).padEnd(17) + row.rest + "\n").join("")
       written += writeSync(fd, text, null, "latin1")
     }
   } finally {
@@ -80,8 +76,4 @@ export const fixtureStore = () =>
 
 /** ~90 k series in `sizeMB`. */
 export const copiesStore = (sizeMB: number) =>
-  prepare(path.join(benchDir, "reports-large"), `large v2 ${sizeMB}`, generate(sizeMB * MB, false))
-
-/** ~1 M series in 500 MB. */
-export const splitStore = (sizeMB: number) =>
-  prepare(path.join(benchDir, "reports-split"), `split v1 ${sizeMB}`, generate(sizeMB * MB, true))
+  prepare(path.join(benchDir, "reports-large"), `large v2 ${sizeMB}`, generate(sizeMB * MB))

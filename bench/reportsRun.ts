@@ -3,9 +3,8 @@
  * runs `runReports` against the local-folder store at STORE and prints one JSON line.
  * MODE is `recorded` (the BLS file as the mirror leaves it, its sha256 in its metadata),
  * `unrecorded` (the same file seen without that record, so the run hashes it while reading,
- * with the native digest the CLI and the Lambda provide), `unrecorded-wasm` (the same with
- * the domain's portable WebAssembly default) or `idle` (load everything, run nothing: the
- * floor under every peak RSS).
+ * with the native digest the CLI and the Lambda provide) or `idle` (load everything, run
+ * nothing: the floor under every peak RSS).
  */
 import { statSync } from "node:fs"
 import * as path from "node:path"
@@ -19,14 +18,14 @@ import { runReports } from "../domain/reports/runReports.ts"
 import { BLS_DATA_KEY } from "../domain/storeKeys.ts"
 
 const MB = 1e6
-const [root, mode] = process.argv.slice(2) as [string, "recorded" | "unrecorded" | "unrecorded-wasm" | "idle"]
+const [root, mode] = process.argv.slice(2) as [string, "recorded" | "unrecorded" | "idle"]
 
 const local = makeLocalStore(root)
 const withoutRecord = (object: StoredObject): StoredObject => {
   const { sha256: _recorded, ...metadata } = object.metadata
   return { ...object, metadata }
 }
-const store = mode.startsWith("unrecorded")
+const store = mode === "unrecorded"
   ? {
     ...local,
     get: (key: string) =>
@@ -34,7 +33,7 @@ const store = mode.startsWith("unrecorded")
   }
   : local
 const program = runReports().pipe(
-  mode === "unrecorded-wasm" ? (run) => run : Effect.provideService(StreamingSha256, nativeSha256),
+  Effect.provideService(StreamingSha256, nativeSha256),
   Effect.provide(Layer.succeed(ObjectStore, store))
 )
 const started = performance.now()

@@ -4,7 +4,6 @@
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import type { ReportRows } from "../domain/reports/reportRows.ts"
 import type { ReportDocument } from "../domain/reports/reportDocument.ts"
 import { LATEST_REPORTS_FOLDER } from "../domain/reports/runReports.ts"
 import { getBytes, ObjectStore } from "../domain/store/ObjectStore.ts"
@@ -39,7 +38,7 @@ const looksLikeReport = (value: unknown): value is ReportDocument => {
 }
 
 /** A row keyed as this quest writes it; a report stored by an older quest (`series_id`, `Population`) is not. */
-const hasKeys = (rows: ReportRows<unknown>, keys: ReadonlyArray<string>) => {
+const hasKeys = (rows: ReadonlyArray<unknown>, keys: ReadonlyArray<string>) => {
   const first: unknown = rows.at(0)
   return rows.length === 0 || (typeof first === "object" && first !== null && keys.every((key) => key in first))
 }

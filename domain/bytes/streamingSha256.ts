@@ -5,12 +5,14 @@
  * so the hash is fed chunk by chunk as the bytes go past. (Bytes already in memory need
  * none of this: sha256Hex.ts is Web Crypto's one-shot digest, native everywhere.)
  *
- * Every shipped entry provides the runtime's native digest (adapters/nativeHasher.ts:
- * node:crypto, which Node, Lambda and Deno all have). What runs without one gets the
- * fastest portable digest measured here, hash-wasm's WebAssembly SHA-256, ahead of pure-JS
- * noble (`npm run bench -- --only hashing` prints all three). Any implementation gives the
- * standard sha256 in lower-case hex.
+ * The default is noble's pure-JS SHA-256: it runs on every runtime, workerd included, which
+ * forbids compiling WebAssembly at run time. Node and Deno entries provide their native
+ * digest instead (adapters/nativeHasher.ts: node:crypto, several times faster; `npm run
+ * bench -- --only hashing` prints both). Any implementation gives the standard sha256 in
+ * lower-case hex.
  */
+import { sha256 } from "@noble/hashes/sha2.js"
+import { bytesToHex } from "@noble/hashes/utils.js"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 
@@ -25,11 +27,14 @@ export interface StreamingSha256Shape {
   readonly sha256: () => Effect.Effect<IncrementalHash>
 }
 
-/** Loaded on first use: an entry that provides a native digest never loads it. */
-const wasmSha256: StreamingSha256Shape = {
-  sha256: () => Effect.promise(() => import("./wasmSha256.ts").then((wasm) => wasm.wasmHash()))
+const portableSha256: StreamingSha256Shape = {
+  sha256: () =>
+    Effect.sync(() => {
+      const hash = sha256.create()
+      return { update: (chunk) => void hash.update(chunk), digestHex: () => bytesToHex(hash.digest()) }
+    })
 }
 
 export const StreamingSha256 = Context.Reference<StreamingSha256Shape>("quest/StreamingSha256", {
-  defaultValue: () => wasmSha256
+  defaultValue: () => portableSha256
 })

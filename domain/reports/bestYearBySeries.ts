@@ -9,25 +9,25 @@
  * 16.400000000000002. An integer sum that would leave the exact range of a double is an
  * error rather than a silently rounded figure.
  *
- * Memory: rows of a series are contiguous in BLS files, so one series is "open" at a time
- * (small arrays); when the next series starts, its per-year sums move into packed blocks
- * (4 bytes a year, see PackedYearSums). Any row order stays correct: a series seen again is
- * reopened from its blocks.
+ * Memory grows with series × years, not with rows; rows may come in any order.
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { BlsRow } from "./blsRows.ts"
-import { PackedYearSums } from "./packedYearSums.ts"
-import { type BestYear, BestYearColumns, type ReportRows, SeriesIdColumn } from "./reportRows.ts"
-import { ByteColumn, SeriesNames } from "./seriesNames.ts"
 
-export type { BestYear } from "./reportRows.ts"
+/** A series' best year. */
+export interface BestYear {
+  readonly seriesId: string
+  readonly year: number
+  /** The year's Q01–Q04 values summed (not a figure BLS published). */
+  readonly sumQ01Q04: number
+}
 
 export interface BestYearReport {
   /** Sorted by seriesId. */
-  readonly bestYearBySeries: ReportRows<BestYear>
+  readonly bestYearBySeries: ReadonlyArray<BestYear>
   /** Series that have rows but none for Q01–Q04, sorted. */
-  readonly seriesWithoutQuarters: ReportRows<string>
+  readonly seriesWithoutQuarters: ReadonlyArray<string>
 }
 
 export class SumOutOfExactRange extends Schema.TaggedError<SumOutOfExactRange>()("SumOutOfExactRange", {
@@ -42,129 +42,85 @@ export class SumOutOfExactRange extends Schema.TaggedError<SumOutOfExactRange>()
 }
 
 /** Q01–Q04; Q05 (annual average) and other period codes are not quarters. */
-export const isQuarter = (period: string): boolean => {
-  if (period.length !== 3 || period.charCodeAt(0) !== 81 /* Q */ || period.charCodeAt(1) !== 48 /* 0 */) {
-    return false
-  }
-  const quarter = period.charCodeAt(2) - 48
-  return quarter >= 1 && quarter <= 4
+const QUARTERS = new Set(["Q01", "Q02", "Q03", "Q04"])
+
+/**
+ * One series' quarterly sums, by year from `first`: integers counting 10^-scale, NaN for a
+ * year without a quarterly row. A series' years are consecutive, so one array of doubles
+ * (8 bytes a year) holds them; at ~90 k series, a year and a sum apiece cost twice as much.
+ */
+interface SeriesSums {
+  scale: number
+  first: number
+  sums: Array<number>
 }
 
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i)
-const isExact = (sum: number) => sum <= Number.MAX_SAFE_INTEGER && sum >= -Number.MAX_SAFE_INTEGER
+const noSums = (): SeriesSums => ({ scale: 0, first: 0, sums: [] })
 
 export class BestYearAccumulator {
-  // Every series seen, by first appearance, with its decimals and whether it has quarters.
-  readonly names = new SeriesNames()
-  readonly scales = new ByteColumn()
-  readonly hasQuarter = new ByteColumn()
-  /** The per-year sums of series no longer open. */
-  readonly closed = new PackedYearSums()
-
-  // The open series.
-  current = -1
-  currentName: string | undefined = undefined
-  currentHasQuarter = false
-  scale = 0
-  years: Array<number> = []
-  sums: Array<number> = []
-  last = -1
-
+  readonly series = new Map<string, SeriesSums>()
+  // The last row's series: rows of a series are contiguous, so most rows skip the lookup.
+  lastId: string | undefined = undefined
+  last: SeriesSums = noSums()
   overflow: SumOutOfExactRange | undefined = undefined
 
   add(row: BlsRow): void {
-    this.addFields(row.series_id, row.year, row.period, row.scaled, row.decimals)
-  }
-
-  /** A row as its fields (see BlsRowSink): the streamed run calls this, allocating nothing. */
-  addFields(seriesId: string, year: number, period: string, scaled: number, decimals: number): void {
-    if (seriesId !== this.currentName) this.open(seriesId)
-    if (!isQuarter(period)) return
-    if (!this.currentHasQuarter) {
-      this.currentHasQuarter = true
-      this.hasQuarter.set(this.current, 1)
-    }
-    let value = scaled
-    if (decimals > this.scale) {
-      const factor = POW10[decimals - this.scale]!
-      for (let k = 0; k < this.sums.length; k++) this.sums[k] = this.sums[k]! * factor
-      this.scale = decimals
-    } else if (decimals < this.scale) {
-      value *= POW10[this.scale - decimals]!
-    }
-    let k = this.last
-    if (k < 0 || this.years[k] !== year) {
-      k = this.years.indexOf(year)
-      if (k < 0) {
-        k = this.years.length
-        this.years.push(year)
-        this.sums.push(0)
+    if (row.series_id !== this.lastId) this.open(row.series_id)
+    if (!QUARTERS.has(row.period)) return
+    const series = this.last
+    const sums = series.sums
+    let value = row.scaled
+    if (row.decimals > series.scale) {
+      const factor = 10 ** (row.decimals - series.scale)
+      for (let k = 0; k < sums.length; k++) {
+        sums[k] = sums[k]! * factor
+        if (!Number.isNaN(sums[k]) && !Number.isSafeInteger(sums[k])) this.overflowed(row.series_id, series.first + k)
       }
-      this.last = k
+      series.scale = row.decimals
+    } else {
+      value *= 10 ** (series.scale - row.decimals)
     }
-    const sum = this.sums[k]! + value
-    this.sums[k] = sum
-    if (!isExact(sum) || !isExact(value)) {
-      this.overflow ??= new SumOutOfExactRange({ series_id: seriesId, year: year })
+    if (sums.length === 0) series.first = row.year
+    if (row.year < series.first) {
+      sums.unshift(...Array.from({ length: series.first - row.year }, () => NaN))
+      series.first = row.year
     }
+    const k = row.year - series.first
+    while (sums.length <= k) sums.push(NaN)
+    sums[k] = Number.isNaN(sums[k]) ? value : sums[k]! + value
+    if (!Number.isSafeInteger(sums[k]) || !Number.isSafeInteger(value)) this.overflowed(row.series_id, row.year)
   }
 
-  open(name: string): void {
-    this.close()
-    const known = this.names.size
-    const id = this.names.intern(name)
-    // Seen before, with other series in between: its sums come back out to be added to.
-    if (id < known) this.closed.take(id, this.years, this.sums)
-    this.current = id
-    this.currentName = name
-    this.currentHasQuarter = this.hasQuarter.get(id) === 1
-    this.scale = this.scales.get(id)
+  open(seriesId: string): void {
+    // The series left behind keeps only the room its years take.
+    if (this.lastId !== undefined) this.last.sums = this.last.sums.slice()
+    const known = this.series.get(seriesId)
+    this.last = known ?? noSums()
+    if (known === undefined) this.series.set(seriesId, this.last)
+    this.lastId = seriesId
   }
 
-  close(): void {
-    if (this.current < 0) return
-    this.scales.set(this.current, this.scale)
-    this.closed.save(this.current, this.years, this.sums)
-    this.years.length = 0
-    this.sums.length = 0
-    this.last = -1
-    this.current = -1
-    this.currentName = undefined
+  overflowed(series_id: string, year: number): void {
+    this.overflow ??= new SumOutOfExactRange({ series_id, year })
   }
 
   finish(): Effect.Effect<BestYearReport, SumOutOfExactRange> {
-    this.close()
     if (this.overflow !== undefined) return Effect.fail(this.overflow)
-    const names = this.names
-    const count = names.size
-    // An array, not an Int32Array: Array.prototype.sort is a TimSort that merges runs already
-    // in order (a file of concatenated sorted parts sorts ~30% faster), where a typed array's
-    // sort does not look for them. BLS files list series in order: checked before any sort.
-    const order = Array.from({ length: count }, (_, id) => id)
-    let sorted = true
-    for (let k = 1; k < count && sorted; k++) sorted = names.compare(order[k - 1]!, order[k]!) <= 0
-    if (!sorted) order.sort((a, b) => names.compare(a, b))
-    let withQuarters = 0
-    for (let id = 0; id < count; id++) withQuarters += this.hasQuarter.get(id)
-    // Columns, not a million objects: see reportRows.ts.
-    const ids = new Int32Array(withQuarters)
-    const years = new Int32Array(withQuarters)
-    const sums = new Float64Array(withQuarters)
-    const without = new Int32Array(count - withQuarters)
-    let k = 0
-    let w = 0
-    for (const id of order) {
-      if (this.hasQuarter.get(id) === 0) {
-        without[w++] = id
+    const bestYearBySeries: Array<BestYear> = []
+    const seriesWithoutQuarters: Array<string> = []
+    // The default sort compares UTF-16 code units: the same order on every runtime and locale.
+    for (const seriesId of [...this.series.keys()].sort()) {
+      const { scale, first, sums } = this.series.get(seriesId)!
+      if (sums.length === 0) {
+        seriesWithoutQuarters.push(seriesId)
         continue
       }
-      ids[k] = id
-      years[k] = this.closed.bestYear(id)
+      // In year order, only a strictly larger sum displaces a year: ties go to the earliest.
+      let best = -1
+      for (let k = 0; k < sums.length; k++) if (!Number.isNaN(sums[k]) && (best === -1 || sums[k]! > sums[best]!)) best = k
       // One correctly rounded division: the nearest double to the exact decimal sum.
-      sums[k++] = this.closed.bestSum / POW10[this.scales.get(id)]!
+      bestYearBySeries.push({ seriesId, year: first + best, sumQ01Q04: sums[best]! / 10 ** scale })
     }
-    const bestYearBySeries = new BestYearColumns(names, ids, years, sums)
-    const seriesWithoutQuarters = new SeriesIdColumn(names, without)
     return Effect.succeed({ bestYearBySeries, seriesWithoutQuarters })
   }
 }

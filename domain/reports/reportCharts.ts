@@ -5,7 +5,6 @@
  * browser test) can find them: one mark per data point.
  */
 import type { PopulationYear } from "../population/decodePopulation.ts"
-import { BestYearColumns } from "./reportRows.ts"
 import type { ReportDocument } from "./reportDocument.ts"
 import type { SeriesPopulationRow } from "./seriesPopulationJoin.ts"
 import { grouped as groupedDigits } from "./reportTables.ts"
@@ -43,10 +42,7 @@ export const missingYears = (population: ReadonlyArray<PopulationYear>): Readonl
 /** How many series had their best year in each year, by year. */
 export const peaksPerYear = (doc: ReportDocument): ReadonlyArray<{ readonly year: number; readonly series: number }> => {
   const counts = new Map<number, number>()
-  // Columns give their years as they are; only an array is walked row by row.
-  const rows = doc.bestYearBySeries
-  const years: Iterable<number> = rows instanceof BestYearColumns ? rows.years : Array.from(rows, (best) => best.year)
-  for (const year of years) counts.set(year, (counts.get(year) ?? 0) + 1)
+  for (const { year } of doc.bestYearBySeries) counts.set(year, (counts.get(year) ?? 0) + 1)
   return [...counts].map(([year, series]) => ({ year, series })).sort((a, b) => a.year - b.year)
 }
 

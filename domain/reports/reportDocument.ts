@@ -15,9 +15,7 @@
  *   inputs                 {bls: {key, sha256, rows, rejected}, population: {key, sha256, years}}
  */
 import type { PopulationStats } from "./populationStats.ts"
-import { bestYearJsonBytes } from "./bestYearBytes.ts"
-import { type BestYear, BestYearColumns, type ReportRows } from "./reportRows.ts"
-import type { TextPiece } from "./streamedText.ts"
+import type { BestYear } from "./bestYearBySeries.ts"
 import type { SeriesPopulationRow } from "./seriesPopulationJoin.ts"
 
 export interface BlsInput {
@@ -38,9 +36,8 @@ export interface PopulationInput {
 
 export interface ReportDocument {
   readonly populationStats: PopulationStats
-  /** Columns in a computed document (reportRows.ts), an array in one read back from JSON. */
-  readonly bestYearBySeries: ReportRows<BestYear>
-  readonly seriesWithoutQuarters: ReportRows<string>
+  readonly bestYearBySeries: ReadonlyArray<BestYear>
+  readonly seriesWithoutQuarters: ReadonlyArray<string>
   readonly prs30006032Q01: ReadonlyArray<SeriesPopulationRow>
   readonly inputs: {
     readonly bls: BlsInput
@@ -56,10 +53,7 @@ export const makeReportDocument = (parts: ReportDocument): ReportDocument => ({
     stddevSample: parts.populationStats.stddevSample,
     stddevPopulation: parts.populationStats.stddevPopulation
   },
-  // Columns make their rows with the keys in order; an array's objects are rebuilt so.
-  bestYearBySeries: Array.isArray(parts.bestYearBySeries)
-    ? parts.bestYearBySeries.map((best: BestYear) => ({ seriesId: best.seriesId, year: best.year, sumQ01Q04: best.sumQ01Q04 }))
-    : parts.bestYearBySeries,
+  bestYearBySeries: parts.bestYearBySeries.map((best) => ({ seriesId: best.seriesId, year: best.year, sumQ01Q04: best.sumQ01Q04 })),
   seriesWithoutQuarters: parts.seriesWithoutQuarters,
   prs30006032Q01: parts.prs30006032Q01.map((row) => ({
     seriesId: row.seriesId,
@@ -87,28 +81,18 @@ export const makeReportDocument = (parts: ReportDocument): ReportDocument => ({
  * `report.json` a line at a time: each top-level key on its line, arrays one element per line —
  * readable, diffable, and streamed to the store without building the whole text.
  */
-export function* reportJsonPieces(doc: ReportDocument): Iterable<TextPiece> {
+export function* reportJsonPieces(doc: ReportDocument): Iterable<string> {
   const entries = Object.entries(doc) as Array<[string, unknown]>
   yield "{\n"
   for (const [i, [key, value]] of entries.entries()) {
     const comma = i < entries.length - 1 ? "," : ""
-    const rows = isRows(value) ? value : undefined
-    if (rows === undefined || rows.length === 0) {
+    if (!Array.isArray(value) || value.length === 0) {
       yield `  ${JSON.stringify(key)}: ${JSON.stringify(value)}${comma}\n`
       continue
     }
     yield `  ${JSON.stringify(key)}: [\n`
-    if (rows instanceof BestYearColumns) {
-      // Straight from the columns into bytes: see bestYearBytes.ts.
-      yield* bestYearJsonBytes(rows)
-    } else {
-      let k = 0
-      for (const row of rows) yield `    ${JSON.stringify(row)}${++k < rows.length ? "," : ""}\n`
-    }
+    for (const [k, row] of value.entries()) yield `    ${JSON.stringify(row)}${k < value.length - 1 ? "," : ""}\n`
     yield `  ]${comma}\n`
   }
   yield "}\n"
 }
-
-const isRows = (value: unknown): value is ReportRows<unknown> =>
-  Array.isArray(value) || (typeof value === "object" && value !== null && Symbol.iterator in value && "length" in value)

@@ -5,13 +5,12 @@ import { htmlPieces } from "./renderHtml.ts"
 import { markdownPieces } from "./renderMarkdown.ts"
 import { type ReportDocument, reportJsonPieces } from "./reportDocument.ts"
 import { reportTables } from "./reportTables.ts"
-import type { TextPiece } from "./streamedText.ts"
 
 export interface ReportFile {
   readonly name: string
   readonly contentType: string
   /** The file's text, made piece by piece each time it is called. */
-  readonly pieces: () => Iterable<TextPiece>
+  readonly pieces: () => Iterable<string>
 }
 
 /** `report.json` comes last: a reader that sees it finds the rest of the set already written. */

@@ -5,7 +5,6 @@
  * each renderer decides how a kind of cell is written (exact for CSV, readable for people).
  */
 import type { ReportDocument } from "./reportDocument.ts"
-import { BestYearColumns, type ReportRows } from "./reportRows.ts"
 
 /** How a cell is meant: `value` is a BLS figure, written as in the source (16.4). */
 export type CellKind = "text" | "year" | "value" | "integer" | "decimal"
@@ -25,27 +24,13 @@ export interface Table {
   readonly rowCount: number
   /** The rows, made as they are read: a large report is never held twice. */
   readonly rows: () => Iterable<ReadonlyArray<Cell>>
-  /** The same rows as columns, when they are (the best-year table of a computed report). */
-  readonly columnar?: BestYearColumns
 }
 
-function* mapped<A>(items: ReportRows<A>, f: (item: A) => ReadonlyArray<Cell>): Iterable<ReadonlyArray<Cell>> {
+function* mapped<A>(items: ReadonlyArray<A>, f: (item: A) => ReadonlyArray<Cell>): Iterable<ReadonlyArray<Cell>> {
   for (const item of items) yield f(item)
 }
 
-/** Row `k` of the best-year table, straight from its columns (no row object between). */
-export const bestYearCells = (columns: BestYearColumns, k: number): ReadonlyArray<Cell> =>
-  [columns.series.name(k), columns.years[k]!, columns.sums[k]!]
-
-const columnRows = (columns: BestYearColumns) => ({
-  columnar: columns,
-  rowCount: columns.length,
-  rows: function*(): Iterable<ReadonlyArray<Cell>> {
-    for (let k = 0; k < columns.length; k++) yield bestYearCells(columns, k)
-  }
-})
-
-const rowsOf = <A>(items: ReportRows<A>, f: (item: A) => ReadonlyArray<Cell>) => ({
+const rowsOf = <A>(items: ReadonlyArray<A>, f: (item: A) => ReadonlyArray<Cell>) => ({
   rowCount: items.length,
   rows: () => mapped(items, f)
 })
@@ -73,9 +58,7 @@ export const reportTables = (doc: ReportDocument): ReadonlyArray<Table> => {
       title: "Best year by series: largest sum of Q01–Q04",
       // The figure is the year's Q01–Q04 summed, not a value BLS published: named so.
       columns: [{ name: "series_id", kind: "text" }, { name: "year", kind: "year" }, { name: "sum_q01_q04", kind: "value" }],
-      ...(doc.bestYearBySeries instanceof BestYearColumns
-        ? columnRows(doc.bestYearBySeries)
-        : rowsOf(doc.bestYearBySeries, (best) => [best.seriesId, best.year, best.sumQ01Q04]))
+      ...rowsOf(doc.bestYearBySeries, (best) => [best.seriesId, best.year, best.sumQ01Q04])
     },
     {
       id: "series-without-quarters",

@@ -10,6 +10,7 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import { digestingStream } from "../bytes/digestingStream.ts"
 import { StreamingSha256 } from "../bytes/streamingSha256.ts"
 import { BLS_DATA_KEY, POPULATION_KEY, REPORTS_PREFIX } from "../storeKeys.ts"
 import { ObjectStore, getBytes } from "../store/ObjectStore.ts"
@@ -18,8 +19,9 @@ import { populationStats } from "./populationStats.ts"
 import { makeReportDocument, type ReportDocument } from "./reportDocument.ts"
 import { ReportInputRefused, ReportInputsMissing, StoredPopulationInvalid } from "./reportErrors.ts"
 import { type ReportFile, reportFiles } from "./reportFiles.ts"
-import { readRowReports } from "./rowReports.ts"
-import { seriesPopulationJoin } from "./seriesPopulationJoin.ts"
+import { BestYearAccumulator } from "./bestYearBySeries.ts"
+import { readBlsRows } from "./blsRows.ts"
+import { SeriesPeriodCollector, seriesPopulationJoin } from "./seriesPopulationJoin.ts"
 import { streamedText } from "./streamedText.ts"
 
 
@@ -45,28 +47,26 @@ const reportMetadata = (doc: ReportDocument) => ({
 
 const count = (text: string | undefined) => text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined
 
-/**
- * What the last stored report was computed from, when there is one that reads as a report:
- * from report.json's metadata (one HEAD, whatever the report's size), else — a report stored
- * before the counts were in its metadata — from the document itself.
- */
+/** What the last stored report was computed from, by report.json's metadata (one HEAD, whatever the report's size). */
 const lastReportInput = Effect.gen(function*() {
-  const key = `${LATEST_REPORTS_FOLDER}report.json`
-  const head = yield* ObjectStore.use((store) => store.head(key))
-  if (head === undefined) return undefined
-  const rows = count(head.metadata["bls-rows"])
-  const series = count(head.metadata["bls-series"])
-  if (rows !== undefined && series !== undefined) return { rows, series, sha256: head.metadata["bls-sha256"] }
-  const stored = yield* getBytes(key)
-  if (stored === undefined) return undefined
-  try {
-    const doc = JSON.parse(new TextDecoder().decode(stored.bytes)) as Partial<ReportDocument>
-    const rows = doc.inputs?.bls?.rows
-    const series = (doc.bestYearBySeries?.length ?? 0) + (doc.seriesWithoutQuarters?.length ?? 0)
-    return typeof rows === "number" ? { rows, series, sha256: doc.inputs?.bls?.sha256 } : undefined
-  } catch {
-    return undefined
-  }
+  const head = yield* ObjectStore.use((store) => store.head(`${LATEST_REPORTS_FOLDER}report.json`))
+  const rows = count(head?.metadata["bls-rows"])
+  const series = count(head?.metadata["bls-series"])
+  return rows === undefined || series === undefined ? undefined : { rows, series, sha256: head?.metadata["bls-sha256"] }
+})
+
+/**
+ * The row-based reports in one pass over the BLS rows. A function of its own so that the
+ * per-series sums live only while it runs, not while the report files are written.
+ */
+const rowReports = Effect.fnUntraced(function*(body: ReadableStream<Uint8Array>) {
+  const bestYears = new BestYearAccumulator()
+  const joined = new SeriesPeriodCollector()
+  const read = yield* readBlsRows(body, (row) => {
+    bestYears.add(row)
+    joined.add(row)
+  })
+  return { read, best: yield* bestYears.finish(), joinedRows: joined.rows }
 })
 
 export interface RunReportsOptions {
@@ -125,16 +125,15 @@ export const runReports = Effect.fn("runReports")(function*(options?: RunReports
   // the bytes), so hashing it again would only cost time: it is hashed while read only
   // when no such record exists (a file put there by other means).
   const recorded = blsObject.object.metadata["sha256"]
-  const blsHash = recorded === undefined ? yield* hasher.sha256() : undefined
-  // One pass: every row feeds both row-based reports (and the bytes the hash, if needed).
-  const { read, best, joinedRows } = yield* readRowReports(blsObject.body, blsHash?.update)
+  const blsHash = recorded === undefined ? digestingStream(undefined, yield* hasher.sha256()) : undefined
+  const { read, best, joinedRows } = yield* rowReports(blsHash === undefined ? blsObject.body : blsObject.body.pipeThrough(blsHash.stream))
   if (read.rejected > 0) {
     yield* Effect.logWarning(`${BLS_DATA_KEY}: ${read.rejected} lines are not BLS rows and were left out`).pipe(
       Effect.annotateLogs({ examples: read.examples })
     )
   }
 
-  const blsSha256 = recorded ?? blsHash?.digestHex() ?? ""
+  const blsSha256 = recorded ?? blsHash?.sha256() ?? ""
   const refuse = (detail: string, hint: string) => new ReportInputRefused({ key: BLS_DATA_KEY, detail, hint })
   if (read.rows === 0) {
     return yield* refuse(

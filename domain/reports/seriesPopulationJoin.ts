@@ -4,7 +4,7 @@
  * and gets `null`.
  */
 import type { PopulationYear } from "../population/decodePopulation.ts"
-import { blsRowOf, type BlsRow } from "./blsRows.ts"
+import type { BlsRow } from "./blsRows.ts"
 
 export const JOIN_SERIES_ID = "PRS30006032"
 export const JOIN_PERIOD = "Q01"
@@ -22,9 +22,6 @@ export class SeriesPeriodCollector {
   readonly seriesId: string
   readonly period: string
   readonly rows: Array<BlsRow> = []
-  // Rows of a series arrive together: compare the id once per run of rows, not per row.
-  lastSeries: string | undefined = undefined
-  matches = false
 
   constructor(seriesId = JOIN_SERIES_ID, period = JOIN_PERIOD) {
     this.seriesId = seriesId
@@ -32,18 +29,7 @@ export class SeriesPeriodCollector {
   }
 
   add(row: BlsRow): void {
-    this.addFields(row.series_id, row.year, row.period, row.scaled, row.decimals)
-  }
-
-  /** A row as its fields (see BlsRowSink); only a kept row becomes an object. */
-  addFields(seriesId: string, year: number, period: string, scaled: number, decimals: number): void {
-    if (seriesId !== this.lastSeries) {
-      this.lastSeries = seriesId
-      this.matches = seriesId === this.seriesId
-    }
-    if (this.matches && period === this.period) {
-      this.rows.push(blsRowOf(seriesId, year, period, scaled, decimals))
-    }
+    if (row.series_id === this.seriesId && row.period === this.period) this.rows.push(row)
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * Every sha256 the pipeline computes is the standard one, on the real BLS data streamed in
- * pieces as a download arrives: the portable default (WebAssembly, what the domain uses
+ * pieces as a download arrives: the portable default (pure-JS noble, what the domain uses
  * when nothing is provided), the native digest every shipped entry provides, and Web
  * Crypto's one-shot digest of a body held in memory.
  */
@@ -43,7 +43,7 @@ const streamed = async (bytes: Uint8Array, hash: IncrementalHash) => {
 }
 
 describe.each([
-  ["the portable default (WebAssembly)", undefined],
+  ["the portable default (pure JS)", undefined],
   ["the native digest (node:crypto)", nativeSha256]
 ])("a download streamed through %s", (_, provided) => {
   it("is counted and hashed to the file's sha256", async () => {
@@ -62,6 +62,22 @@ describe.each([
       b.update(allData.subarray(at, at + 16_384))
     }
     expect([a.digestHex(), b.digestHex()]).toEqual([DATA_SHA256, ALL_DATA_SHA256])
+  })
+})
+
+describe("the portable default", () => {
+  it("hashes without compiling WebAssembly, which workerd refuses at run time", async () => {
+    // workerd's refusal, stood in for: every way to compile a module throws.
+    const refuse = () => {
+      throw new Error("Wasm code generation disallowed by embedder")
+    }
+    const original = globalThis.WebAssembly
+    globalThis.WebAssembly = { ...original, compile: refuse, instantiate: refuse, Module: refuse } as unknown as typeof WebAssembly
+    try {
+      expect(await streamed(data, await hashFrom())).toEqual({ bytes: data.byteLength, sha256: DATA_SHA256 })
+    } finally {
+      globalThis.WebAssembly = original
+    }
   })
 })
 

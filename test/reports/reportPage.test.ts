@@ -15,7 +15,6 @@ import { decodePopulation, type PopulationYear } from "../../domain/population/d
 import { CHART_MARKS, missingYears, peaksPerYear } from "../../domain/reports/reportCharts.ts"
 import type { ReportDocument } from "../../domain/reports/reportDocument.ts"
 import { projectRoot, runQuest, tempStore } from "../cli/questProcess.ts"
-import { rowsArray } from "../../domain/reports/reportRows.ts"
 
 /** Where apt puts the browser; CHROMIUM_PATH names another. `.ci/run` installs it, and its absence is a failure. */
 const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium-headless-shell"
@@ -87,7 +86,7 @@ describe("report.html in a browser", () => {
 
   it("sorts the best-year table by a clicked column, numbers as numbers, and back the other way", async () => {
     expect(await bestRows().count()).toBe(doc.bestYearBySeries.length)
-    const sums = rowsArray(doc.bestYearBySeries).map((best) => best.sumQ01Q04)
+    const sums = doc.bestYearBySeries.map((best) => best.sumQ01Q04)
     const header = (name: string) => page.locator(`#best-year ~ [data-interactive-table] th button`, { hasText: name })
 
     await header("sum_q01_q04").click()
@@ -95,7 +94,7 @@ describe("report.html in a browser", () => {
     await header("sum_q01_q04").click()
     expect((await column(2)).map(Number)).toEqual([...sums].sort((a, b) => b - a))
     await header("series_id").click()
-    expect(await column(0)).toEqual(rowsArray(doc.bestYearBySeries).map((best) => best.seriesId).sort())
+    expect(await column(0)).toEqual(doc.bestYearBySeries.map((best) => best.seriesId).sort())
   })
 
   it("filters the best-year table as one types, and says how many rows are shown", async () => {
@@ -103,7 +102,7 @@ describe("report.html in a browser", () => {
     // Two words, both must match: a series prefix and the year most series peaked in.
     const year = [...peaksPerYear(doc)].sort((a, b) => b.series - a.series)[0]!.year
     await filter.fill(`prs30 ${year}`)
-    const wanted = rowsArray(doc.bestYearBySeries).filter((best) => best.seriesId.startsWith("PRS30") && best.year === year)
+    const wanted = doc.bestYearBySeries.filter((best) => best.seriesId.startsWith("PRS30") && best.year === year)
     expect(wanted.length).toBeGreaterThan(1)
     expect(wanted.length).toBeLessThan(doc.bestYearBySeries.length)
     expect(await column(0)).toEqual(wanted.map((best) => best.seriesId).sort())
