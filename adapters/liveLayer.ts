@@ -14,4 +14,4 @@ import { sourceLayer } from "./sourceLayer.ts"
 
 /** ObjectStore + SourceHttp + StreamingSha256, as the ingest and the reports need them. */
 export const liveLayer = (settings: Settings, http: Layer.Layer<HttpClient> = ofetchHttpLayer) =>
-  Layer.mergeAll(objectStoreLayerFor(settings.store), sourceLayer(settings, http), nativeSha256Layer)
+  Layer.mergeAll(objectStoreLayerFor(settings.store, settings.concurrency), sourceLayer(settings, http), nativeSha256Layer)

@@ -7,16 +7,16 @@
  * Names whose segment starts with `.quest-` are the store's own (sidecars, temp files):
  * never listed, and refused as keys.
  *
- * Atomic `put`: the body is written to a temp file in the target's folder and renamed into
- * place only when it is complete. A sidecar records the identity of the data file it
- * describes — size, modification time and sha256, never the inode, so a copy that keeps
- * bytes and times (`cp -a`, `rsync -a`, `tar`, a backup restore) is the same store; a
- * sidecar that does not match its file (a crash between the two renames, a file edited by
- * hand) is ignored, so metadata never vouches for other bytes. A time that matches only to
- * the second (tar and some filesystems keep no finer) is confirmed by the hash.
+ * Atomic `put`: the body goes to a temp file beside its target and is renamed into place
+ * once complete. A sidecar records the identity of the data file it describes — size,
+ * modification time and sha256, never the inode, so a copy that keeps bytes and times
+ * (`cp -a`, `rsync -a`, `tar`, a backup restore) is the same store; a sidecar that does
+ * not match its file (a crash between the two renames, a file edited by hand) is ignored,
+ * so metadata never vouches for other bytes. A time that matches only to the second (tar
+ * and some filesystems keep no finer) is confirmed by the hash.
  */
 import { createHash, randomUUID } from "node:crypto"
-import { createReadStream, type Dirent, type Stats } from "node:fs"
+import { createReadStream } from "node:fs"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import * as Effect from "effect/Effect"
@@ -27,22 +27,21 @@ import { ObjectStore, StoreError } from "../domain/store/ObjectStore.ts"
 
 const reservedPrefix = ".quest-"
 const metaFolder = `${reservedPrefix}meta`
-/**
- * Reads of 1 MB, several in flight at their own positions: a 500 MB report input is 500
- * reads rather than 8,000, and the reads (on libuv's threads) overlap each other and the
- * parsing. With one read in flight, a reader parsing ~300 MB/s spent a third of its time
- * waiting for the next one.
- */
-const readChunkSize = 1024 * 1024
-const readsInFlight = 3
+const tempPrefix = `${reservedPrefix}tmp-`
+const readChunkBytes = 256 * 1024
 
 interface Sidecar {
   readonly contentType?: string | undefined
   readonly metadata: Metadata
-  /** Identity of the data file this sidecar describes (sidecars of earlier versions lack sha256). */
+  /** Identity of the data file this sidecar describes. */
   readonly size: number
   readonly mtimeMs: number
-  readonly sha256?: string
+  readonly sha256: string
+}
+
+interface FileTimes {
+  readonly size: number
+  readonly mtimeMs: number
 }
 
 /** A failure with a message fit for StoreError.detail, keeping the original cause. */
@@ -58,23 +57,17 @@ const isMissing = (cause: unknown) => {
   return code === "ENOENT" || code === "ENOTDIR"
 }
 
-/**
- * Runs `create`, a call that makes `file`, making `file`'s folder first only when it turns
- * out to be missing: an existing folder, the usual case, costs no mkdir round trip.
- */
-const inFolder = async <A>(file: string, create: () => Promise<A>): Promise<A> => {
-  try {
-    return await create()
-  } catch (cause) {
-    if (errnoCode(cause) !== "ENOENT") throw cause
-    await fs.mkdir(path.dirname(file), { recursive: true })
-    return await create()
-  }
-}
+/** Deno refuses a path it was not granted with an error of its own, not an errno. */
+const isDenoDenial = (cause: unknown) =>
+  cause instanceof Error && (cause.name === "NotCapable" || cause.name === "PermissionDenied")
 
 const detailOf = (cause: unknown): string => {
   if (cause instanceof StoreFailure) return cause.message
   const text = cause instanceof Error ? cause.message : String(cause)
+  if (isDenoDenial(cause)) {
+    return `Deno was not granted this path (${text}); run it as \`deno task quest\`, which grants the store folder, ` +
+      `or grant --allow-read and --allow-write for the store`
+  }
   switch (errnoCode(cause)) {
     case "EACCES":
     case "EPERM":
@@ -93,130 +86,59 @@ const detailOf = (cause: unknown): string => {
   }
 }
 
-/** A file's identity and time: a put renames a new file in, so it changes with every write. */
-const etagOf = (stats: { size: number; mtimeMs: number }) =>
-  `"${stats.size.toString(16)}-${stats.mtimeMs.toString(16)}"`
+/** A file's size and time: a put renames a new file in, so it changes with every write. */
+const etagOf = (stats: FileTimes) => `"${stats.size.toString(16)}-${stats.mtimeMs.toString(16)}"`
 
 const sha256OfFile = async (file: string): Promise<string> => {
   const hash = createHash("sha256")
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Uint8Array)
   return hash.digest("hex")
 }
 
-/**
- * Whether `sidecar` describes the file at `dataFile` (see the module comment). A file whose
- * time matches only to the second is hashed once: `confirmed` remembers the size, time and
- * sha256 it matched, so the next head or get of the same unchanged file does not read it again.
- */
-const sameFile = async (
-  sidecar: Sidecar,
-  stats: { size: number; mtimeMs: number },
-  dataFile: string,
-  confirmed: Map<string, string>
-) => {
+/** Whether `sidecar` describes the file at `dataFile` (see the module comment). */
+const describesFile = async (sidecar: Sidecar, stats: FileTimes, dataFile: string) => {
   if (sidecar.size !== stats.size) return false
   if (sidecar.mtimeMs === stats.mtimeMs) return true
   const sameSecond = Math.floor(sidecar.mtimeMs / 1000) === Math.floor(stats.mtimeMs / 1000)
-  if (!sameSecond || sidecar.sha256 === undefined) return false
-  const identity = `${stats.size}:${stats.mtimeMs}:${sidecar.sha256}`
-  if (confirmed.get(dataFile) === identity) return true
-  const same = sidecar.sha256 === await sha256OfFile(dataFile)
-  if (same) confirmed.set(dataFile, identity)
-  return same
-}
-
-/** What a writer may already know of a data file, so its sidecar need not find it out again. */
-interface KnownFile {
-  readonly sha256?: string | undefined
-  readonly stats?: Stats | undefined
-}
-
-/** A folder's entries; none when it does not exist. */
-const entriesOf = async (folder: string): Promise<Array<Dirent>> => {
-  try {
-    return await fs.readdir(folder, { withFileTypes: true })
-  } catch (cause) {
-    if (isMissing(cause)) return []
-    throw cause
-  }
+  return sameSecond && sidecar.sha256 === await sha256OfFile(dataFile)
 }
 
 const removeQuietly = (file: string) => fs.rm(file, { force: true }).catch(() => undefined)
 
-const tempPrefix = `${reservedPrefix}tmp-`
-
 const tempPathBeside = (file: string) => path.join(path.dirname(file), `${tempPrefix}${randomUUID()}`)
 
-const bytesOf = (body: Uint8Array | string) => typeof body === "string" ? new TextEncoder().encode(body) : body
-
-/**
- * A streamed body's chunks are written about this many bytes at a time, by one writev (no
- * copy), while the next ones are read: a write per chunk as it came (16–64 KB from a
- * download) waited on a round trip through libuv's thread pool each time.
- */
-const WRITE_BATCH_BYTES = 1024 * 1024
-
-/** Writes every byte of `buffers` at the file's position (a short write is continued). */
-const writeAll = async (file: fs.FileHandle, buffers: ReadonlyArray<Uint8Array>, bytes: number) => {
-  let { bytesWritten } = await file.writev(buffers as Array<Uint8Array>)
-  if (bytesWritten === bytes) return
-  // Rare (a disk nearly full, a signal): the rest, piece by piece.
-  let skip = bytesWritten
-  for (const buffer of buffers) {
-    let from = Math.min(skip, buffer.byteLength)
-    skip -= from
-    while (from < buffer.byteLength) {
-      ;({ bytesWritten } = await file.write(buffer, from))
-      if (bytesWritten === 0) throw new StoreFailure("the disk took no more bytes")
-      from += bytesWritten
-    }
+/** Creates `file` with `write`, its folder first; removes it again if `write` fails. */
+const createFile = async <A>(file: string, write: () => Promise<A>): Promise<A> => {
+  await fs.mkdir(path.dirname(file), { recursive: true })
+  try {
+    return await write()
+  } catch (cause) {
+    await removeQuietly(file)
+    throw cause
   }
 }
 
 /**
- * Writes the body to `file`, checking its length; cancels a stream body it stops reading.
- * Returns the sha256 of what it wrote: the sender's (PutOptions.bodySha256), else hashed on
- * the way (reading the file back to hash it cost a second pass over every report file).
+ * Writes the body to the open `file`, checking its length, and returns the sha256 of what it
+ * wrote. A stream body is read chunk by chunk (memory stays at one chunk) and cancelled when
+ * `signal` aborts, even while a read is pending on a stalled body.
  */
-const writeBody = async (
-  file: fs.FileHandle,
-  body: Body,
-  options: PutOptions,
-  signal: AbortSignal
-): Promise<string | undefined> => {
-  const { contentLength, bodySha256 } = options
+const writeBody = async (file: fs.FileHandle, body: Body, contentLength: number | undefined, signal: AbortSignal) => {
+  const hash = createHash("sha256")
   if (!(body instanceof ReadableStream)) {
-    const bytes = bytesOf(body)
+    const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body
     if (contentLength !== undefined && bytes.byteLength !== contentLength) {
       throw new StoreFailure(`the body has ${bytes.byteLength} bytes but contentLength says ${contentLength}`)
     }
     await file.writeFile(bytes)
-    return bodySha256?.() ?? createHash("sha256").update(bytes).digest("hex")
+    return hash.update(bytes).digest("hex")
   }
-  // A download the mirror hashes as it streams is not hashed a second time here.
-  const hash = bodySha256 === undefined ? createHash("sha256") : undefined
   const reader = body.getReader()
-  // Cancelling ends a pending read at once, even on a body that has stalled.
   const stop = () => void reader.cancel(signal.reason).catch(() => undefined)
   signal.addEventListener("abort", stop)
   let written = 0
-  // The chunks not yet written, and the one write in flight (writes go in order).
-  let batch: Array<Uint8Array> = []
-  let batchBytes = 0
-  let writing: Promise<void> = Promise.resolve()
-  const flush = async () => {
-    const [buffers, bytes] = [batch, batchBytes]
-    batch = []
-    batchBytes = 0
-    await writing
-    writing = writeAll(file, buffers, bytes)
-    // Awaited at the next flush or the end; until then a failure is not "unhandled" (which
-    // would end the process): the handler marks it, and the await still throws it.
-    writing.catch(() => undefined)
-  }
   try {
     for (;;) {
-      signal.throwIfAborted()
       let chunk: ReadableStreamReadResult<Uint8Array>
       try {
         chunk = await reader.read()
@@ -229,72 +151,38 @@ const writeBody = async (
       if (contentLength !== undefined && written > contentLength) {
         throw new StoreFailure(`the body is longer than its contentLength of ${contentLength} bytes`)
       }
-      hash?.update(chunk.value)
-      batch.push(chunk.value)
-      batchBytes += chunk.value.byteLength
-      if (batchBytes >= WRITE_BATCH_BYTES) await flush()
+      hash.update(chunk.value)
+      await file.write(chunk.value)
     }
-    await flush()
-    await writing
   } catch (cause) {
-    await reader.cancel(cause).catch(() => undefined)
-    await writing.catch(() => undefined)
+    void reader.cancel(cause).catch(() => undefined)
     throw cause
   } finally {
-    // Not released: the body has ended or been cancelled (releasing builds Node's error
-    // for a released reader in a context of its own, ~2 ms once a process).
     signal.removeEventListener("abort", stop)
   }
   if (contentLength !== undefined && written !== contentLength) {
     throw new StoreFailure(`the body ended after ${written} of its ${contentLength} bytes`)
   }
-  return hash?.digest("hex") ?? bodySha256?.()
+  return hash.digest("hex")
 }
 
-/** The `size` bytes of an open file as a stream; closes the file when done or cancelled. */
-const fileStream = (file: fs.FileHandle, size: number): ReadableStream<Uint8Array> => {
-  const reads: Array<Promise<Uint8Array>> = []
-  let position = 0
-  /** Reads `length` bytes at `at`; a short read (not at the end) is continued, so chunks never leave a gap. */
-  const readAt = async (at: number, length: number) => {
-    const buffer = new Uint8Array(length)
-    let filled = 0
-    while (filled < length) {
-      const { bytesRead } = await file.read(buffer, filled, length - filled, at + filled)
-      if (bytesRead === 0) break
-      filled += bytesRead
-    }
-    return buffer.subarray(0, filled)
-  }
-  const close = () => file.close().catch(() => undefined)
-  return new ReadableStream<Uint8Array>({
+/** An open file as a stream; closes the file when done or cancelled. */
+const fileStream = (file: fs.FileHandle): ReadableStream<Uint8Array> =>
+  new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        // Keep the next reads going.
-        while (position < size && reads.length < readsInFlight) {
-          const length = Math.min(readChunkSize, size - position)
-          reads.push(readAt(position, length))
-          position += length
-        }
-        const chunk = reads.shift()
-        if (chunk !== undefined) controller.enqueue(await chunk)
-        if (reads.length === 0 && position >= size) {
-          await file.close()
-          controller.close()
-        }
+        const buffer = new Uint8Array(readChunkBytes)
+        const { bytesRead } = await file.read(buffer, 0, buffer.byteLength, null)
+        if (bytesRead > 0) return controller.enqueue(buffer.subarray(0, bytesRead))
+        await file.close()
+        controller.close()
       } catch (cause) {
-        await Promise.allSettled(reads)
-        await close()
+        await file.close().catch(() => undefined)
         controller.error(cause)
       }
     },
-    cancel: async () => {
-      // Reads in flight finish before the file closes under them.
-      await Promise.allSettled(reads)
-      await close()
-    }
+    cancel: () => file.close().catch(() => undefined)
   })
-}
 
 export const makeLocalStore = (root: string): ObjectStoreShape => {
   const absoluteRoot = path.resolve(root)
@@ -319,36 +207,23 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
 
   const pathsOf = (key: string) => {
     const segments = segmentsOf(key, "key")
-    const data = path.join(absoluteRoot, ...segments)
-    if (!data.startsWith(absoluteRoot + path.sep)) {
-      throw new StoreFailure(`"${key}" would leave the store's folder ${absoluteRoot}`)
-    }
-    return { data, meta: path.join(absoluteRoot, metaFolder, ...segments) }
+    return { data: path.join(absoluteRoot, ...segments), meta: path.join(absoluteRoot, metaFolder, ...segments) }
   }
 
-  // Files whose sidecar was confirmed by hashing them (see sameFile).
-  const confirmed = new Map<string, string>()
-
-  const readSidecar = async (file: string): Promise<Sidecar | undefined> => {
+  /** The sidecar at `metaFile` when it still describes the data file; a missing or torn one is none. */
+  const validSidecar = async (metaFile: string, stats: FileTimes, dataFile: string): Promise<Sidecar | undefined> => {
+    let sidecar: Sidecar
     try {
-      return JSON.parse(await fs.readFile(file, "utf8")) as Sidecar
+      sidecar = JSON.parse(await fs.readFile(metaFile, "utf8")) as Sidecar
     } catch (cause) {
-      // A missing or half-written sidecar means "no metadata", as for a file copied in by hand.
       if (isMissing(cause) || cause instanceof SyntaxError) return undefined
       throw cause
     }
+    return await describesFile(sidecar, stats, dataFile) ? sidecar : undefined
   }
 
-  /** The sidecar, when it still describes the data file (see sameFile). */
-  const validSidecar = async (sidecar: Sidecar | undefined, stats: { size: number; mtimeMs: number }, dataFile: string) =>
-    sidecar !== undefined && await sameFile(sidecar, stats, dataFile, confirmed) ? sidecar : undefined
-
-  const describe = async (
-    key: string,
-    paths: { data: string; meta: string },
-    stats: { size: number; mtimeMs: number; mtime: Date }
-  ): Promise<StoredObject> => {
-    const valid = await validSidecar(await readSidecar(paths.meta), stats, paths.data)
+  const describe = async (key: string, paths: { data: string; meta: string }, stats: FileTimes & { mtime: Date }) => {
+    const valid = await validSidecar(paths.meta, stats, paths.data)
     return {
       key,
       size: stats.size,
@@ -356,50 +231,35 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
       contentType: valid?.contentType,
       metadata: { ...valid?.metadata },
       lastModified: stats.mtime
-    }
+    } satisfies StoredObject
   }
 
-  /**
-   * Writes the sidecar for the data file now at `dataTemp`, beside its final place (its
-   * folder made if missing); hashes the file unless its sha256 is known, and stats it
-   * unless its stats are.
-   */
-  const writeSidecar = async (
-    metaFile: string,
-    dataFile: string,
-    options: PutOptions,
-    known: KnownFile = {}
-  ) => {
-    const stats = known.stats ?? await fs.stat(dataFile)
+  /** Writes a sidecar temp file beside `metaFile` for a data file of `stats` and `sha256`. */
+  const writeSidecar = (metaFile: string, options: PutOptions, stats: FileTimes, sha256: string) => {
     const sidecar: Sidecar = {
       contentType: options.contentType,
       metadata: { ...options.metadata },
       size: stats.size,
       mtimeMs: stats.mtimeMs,
-      sha256: known.sha256 ?? await sha256OfFile(dataFile)
+      sha256
     }
     const temp = tempPathBeside(metaFile)
-    try {
-      await inFolder(temp, () => fs.writeFile(temp, JSON.stringify(sidecar), { flag: "wx" }))
-      return temp
-    } catch (cause) {
-      await removeQuietly(temp)
-      throw cause
-    }
+    return createFile(temp, () => fs.writeFile(temp, JSON.stringify(sidecar), { flag: "wx" })).then(() => temp)
   }
 
-  /** Moves a complete data temp file and its sidecar into place: data first, so a crash in between leaves a stale (ignored) sidecar, never metadata vouching for old bytes. */
-  const commit = async (
-    dataTemp: string,
-    paths: { data: string; meta: string },
-    options: PutOptions,
-    known: KnownFile
-  ) => {
+  /**
+   * Moves a complete data temp file and its sidecar into place: data first, so a crash in
+   * between leaves a stale (ignored) sidecar, never metadata vouching for other bytes.
+   */
+  const commit = async (dataTemp: string, paths: { data: string; meta: string }, options: PutOptions, sha256: string) => {
     let metaTemp: string | undefined
     try {
-      metaTemp = await writeSidecar(paths.meta, dataTemp, options, known)
+      // After the close, which on a network filesystem may still set the time; a rename keeps it.
+      const stats = await fs.stat(dataTemp)
+      metaTemp = await writeSidecar(paths.meta, options, stats, sha256)
       await fs.rename(dataTemp, paths.data)
       await fs.rename(metaTemp, paths.meta)
+      return { etag: etagOf(stats) }
     } catch (cause) {
       await removeQuietly(dataTemp)
       if (metaTemp !== undefined) await removeQuietly(metaTemp)
@@ -430,13 +290,29 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
       })
     })
 
-  const head = async (key: string): Promise<StoredObject | undefined> => {
-    const paths = pathsOf(key)
+  /** The file's stats, or undefined when there is no file there (a folder is not an object). */
+  const statFile = async (file: string) => {
     try {
-      const stats = await fs.stat(paths.data)
-      return stats.isFile() ? await describe(key, paths, stats) : undefined
+      const stats = await fs.stat(file)
+      return stats.isFile() ? stats : undefined
     } catch (cause) {
       if (isMissing(cause)) return undefined
+      throw cause
+    }
+  }
+
+  const head = async (key: string): Promise<StoredObject | undefined> => {
+    const paths = pathsOf(key)
+    const stats = await statFile(paths.data)
+    return stats && await describe(key, paths, stats)
+  }
+
+  /** A folder's entries; none when it does not exist. */
+  const entriesOf = async (folder: string) => {
+    try {
+      return await fs.readdir(folder, { withFileTypes: true })
+    } catch (cause) {
+      if (isMissing(cause)) return []
       throw cause
     }
   }
@@ -468,7 +344,7 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     try {
       file = await fs.open(paths.data, "r")
     } catch (cause) {
-      if (isMissing(cause)) return undefined
+      if (isMissing(cause) || errnoCode(cause) === "EISDIR") return undefined
       throw cause
     }
     try {
@@ -478,58 +354,37 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
         await file.close()
         return undefined
       }
-      return { object: await describe(key, paths, stats), body: fileStream(file, stats.size) }
+      return { object: await describe(key, paths, stats), body: fileStream(file) }
     } catch (cause) {
       await file.close().catch(() => undefined)
       throw cause
     }
   }
 
-  // A put or copy waits on a dozen file-system calls in turn, each a round trip through
-  // libuv's thread pool: those that need not wait for another are made side by side, a
-  // folder is made only when a file cannot be created for want of it, and none is made
-  // twice (a put waits on 9 rounds instead of 12, a copy on 11 instead of 15).
   const put = async (key: string, body: Body, options: PutOptions, signal: AbortSignal) => {
     const paths = pathsOf(key)
     const temp = tempPathBeside(paths.data)
-    let sha256: string | undefined
-    let stats: Stats
-    try {
-      const file = await inFolder(temp, () => fs.open(temp, "wx"))
+    const sha256 = await createFile(temp, async () => {
+      const file = await fs.open(temp, "wx")
       try {
-        sha256 = await writeBody(file, body, options, signal)
+        return await writeBody(file, body, options.contentLength, signal)
       } finally {
         await file.close()
       }
-      // What the sidecar records and the etag is made of (a rename keeps both); after the
-      // close, which on a network filesystem may still set the time.
-      stats = await fs.stat(temp)
-    } catch (cause) {
-      await removeQuietly(temp)
-      throw cause
-    }
-    await commit(temp, paths, options, { sha256, stats })
-    return { etag: etagOf(stats) }
+    })
+    return commit(temp, paths, options, sha256)
   }
 
   const copy = async (from: string, to: string, options: PutOptions) => {
     const source = pathsOf(from)
     const target = pathsOf(to)
-    // One read of the source's sidecar: its content type and its sha256, when it still describes the file.
-    const [before, sidecar] = await Promise.all([
-      fs.stat(source.data).catch((cause: unknown) => {
-        if (isMissing(cause)) return undefined
-        throw cause
-      }),
-      readSidecar(source.meta)
-    ])
-    if (before === undefined || !before.isFile()) throw new StoreFailure(`there is no object "${from}" to copy`)
-    const valid = await validSidecar(sidecar, before, source.data)
-    const known = valid?.sha256
+    const stats = await statFile(source.data)
+    if (stats === undefined) throw new StoreFailure(`there is no object "${from}" to copy`)
+    const valid = await validSidecar(source.meta, stats, source.data)
     const replaced = { ...options, contentType: options.contentType ?? valid?.contentType }
     if (from === to) {
       // Same bytes, new sidecar: only the metadata changes.
-      const metaTemp = await writeSidecar(target.meta, target.data, replaced, { sha256: known, stats: before })
+      const metaTemp = await writeSidecar(target.meta, replaced, stats, valid?.sha256 ?? await sha256OfFile(source.data))
       await fs.rename(metaTemp, target.meta).catch(async (cause) => {
         await removeQuietly(metaTemp)
         throw cause
@@ -537,18 +392,12 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
       return
     }
     const temp = tempPathBeside(target.data)
-    let after: Stats
-    let copied: Stats
-    try {
-      await inFolder(temp, () => fs.copyFile(source.data, temp, fs.constants.COPYFILE_EXCL))
-      ;[after, copied] = await Promise.all([fs.stat(source.data), fs.stat(temp)])
-    } catch (cause) {
-      await removeQuietly(temp)
-      throw cause
-    }
-    // Puts rename a new file in: the same inode and time after the copy mean the bytes copied are those the sidecar hashed.
-    const same = known !== undefined && after.ino === before.ino && after.mtimeMs === before.mtimeMs && after.size === before.size
-    await commit(temp, target, replaced, { sha256: same ? known : undefined, stats: copied })
+    // The copy is hashed for its own sidecar: the source may have changed since its sidecar was read.
+    const sha256 = await createFile(temp, async () => {
+      await fs.copyFile(source.data, temp, fs.constants.COPYFILE_EXCL)
+      return sha256OfFile(temp)
+    })
+    await commit(temp, target, replaced, sha256)
   }
 
   const remove = async (key: string) => {
@@ -583,21 +432,24 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
     return removed.sort()
   }
 
-  /** The root is a writable folder (created if only it is missing), or says why not. */
+  /**
+   * The root is a writable folder (created if only it is missing), or says why not. Only the
+   * root itself is touched: a look at its parent may be refused (Deno grants the store
+   * folder alone), and a refusal must not read as absence.
+   */
   const checkWritable = async () => {
-    const root = await fs.stat(absoluteRoot).catch((cause: unknown) => {
-      if (errnoCode(cause) === "ENOENT") return undefined
-      throw cause
-    })
-    if (root === undefined) {
-      const parent = path.dirname(absoluteRoot)
-      const parentStats = await fs.stat(parent).catch(() => undefined)
-      if (parentStats === undefined || !parentStats.isDirectory()) {
-        throw new StoreFailure(`the folder ${absoluteRoot} does not exist, nor does its parent ${parent}; create it or set QUEST_STORE`)
-      }
+    try {
       await fs.mkdir(absoluteRoot)
-    } else if (!root.isDirectory()) {
-      throw new StoreFailure(`${absoluteRoot} is a file, not a folder; set QUEST_STORE to a folder`)
+    } catch (cause) {
+      if (errnoCode(cause) === "ENOENT") {
+        throw new StoreFailure(
+          `the folder ${absoluteRoot} does not exist, nor does its parent ${path.dirname(absoluteRoot)}; create it or set QUEST_STORE`
+        )
+      }
+      if (errnoCode(cause) !== "EEXIST") throw cause
+      if (!(await fs.stat(absoluteRoot)).isDirectory()) {
+        throw new StoreFailure(`${absoluteRoot} is a file, not a folder; set QUEST_STORE to a folder`)
+      }
     }
     const probe = path.join(absoluteRoot, `${tempPrefix}probe-${randomUUID()}`)
     await fs.writeFile(probe, "", { flag: "wx" })

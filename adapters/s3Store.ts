@@ -6,6 +6,8 @@
  *
  * S3 makes a PutObject and a multipart upload atomic by themselves: an upload that fails
  * or is aborted leaves the previous object in place. Metadata is S3 user metadata (`x-amz-meta-*`).
+ * A streamed body goes up through `@aws-sdk/lib-storage`'s Upload: one PutObject when it
+ * fits in a part, else parts of 8 MiB, a few in flight, the upload aborted on any failure.
  * An upload a killed process never finished is left to the bucket's lifecycle rule (aborted
  * after a day): a sweep here would list the whole bucket's uploads, and a function may abort
  * only under its own prefixes.
@@ -20,19 +22,27 @@ import {
   PutObjectCommand,
   S3Client
 } from "@aws-sdk/client-s3"
+import { Upload } from "@aws-sdk/lib-storage"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { Body, ListedObject, ObjectStoreShape, PutOptions, PutResult, StoredObject } from "../domain/store/ObjectStore.ts"
 import { enforceMetadataRules } from "../domain/store/metadataRules.ts"
 import { ObjectStore, StoreError } from "../domain/store/ObjectStore.ts"
-import { makePartPool, uploadInParts } from "./s3Multipart.ts"
 
 export interface S3StoreOptions {
   readonly bucket: string
   /** Keys are stored under it: `mirror` stores `bls/pr/x` as `mirror/bls/pr/x`. */
   readonly prefix?: string | undefined
   readonly client?: S3Client | undefined
+  /**
+   * Parts of one streamed upload in flight at once (the sync's concurrency setting): an
+   * upload holds at most one more part than this in memory.
+   */
+  readonly partsInFlight?: number | undefined
 }
+
+/** S3's smallest part is 5 MiB (but the last); 8 MiB is the size AWS's own tools use. */
+const PART_BYTES = 8 * 1024 * 1024
 
 /** A failure with a message fit for StoreError.detail, keeping the original cause. */
 class StoreFailure extends Error {}
@@ -121,7 +131,12 @@ const bytesOf = (body: Uint8Array | string) => typeof body === "string" ? new Te
  * The body, checked against `contentLength` as it flows: a short or long body errors the
  * stream (and so the upload) instead of storing other bytes than were announced.
  */
-const lengthChecked = (body: ReadableStream<Uint8Array>, contentLength: number, fail: (failure: StoreFailure) => void) => {
+const lengthChecked = (
+  body: ReadableStream<Uint8Array>,
+  contentLength: number,
+  fail: (failure: StoreFailure) => void,
+  signal: AbortSignal
+) => {
   let sent = 0
   return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
@@ -138,15 +153,10 @@ const lengthChecked = (body: ReadableStream<Uint8Array>, contentLength: number, 
         fail(failure)
         controller.error(failure)
       }
-    })
+    }),
+    { signal }
   )
 }
-
-/**
- * Part buffers one store may hold at once, across all its uploads: 6 × 8 MiB. Four in
- * flight and two filling keep a single large upload moving as fast as with more.
- */
-const PART_BUFFERS = 6
 
 /** What HeadObject and GetObject both answer about an object. */
 const storedObject = (key: string, found: HeadObjectCommandOutput | GetObjectCommandOutput): StoredObject => ({
@@ -167,7 +177,7 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
   const keyPrefix = prefix === "" ? "" : `${prefix}/`
   const location = prefix === "" ? `s3://${bucket}` : `s3://${bucket}/${prefix}`
   const s3Key = (key: string) => keyPrefix + key
-  const parts = makePartPool(PART_BUFFERS)
+  const partsInFlight = options.partsInFlight ?? 4
 
   const run = <A>(operation: string, key: string, target: string, task: (signal: AbortSignal) => Promise<A>) =>
     Effect.tryPromise({
@@ -232,14 +242,28 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
       return { etag: written.ETag ?? "" }
     }
     let failure: StoreFailure | undefined
-    // A body of unknown length (a report made as it is sent) goes up in parts as it comes.
+    // The body is always piped, so that a failed upload can cancel it (the download behind it).
+    const stop = new AbortController()
     const checked = options.contentLength === undefined
-      ? body
-      : lengthChecked(body, options.contentLength, (reason) => (failure = reason))
+      ? body.pipeThrough(new TransformStream(), { signal: stop.signal })
+      : lengthChecked(body, options.contentLength, (reason) => (failure = reason), stop.signal)
+    const upload = new Upload({
+      client,
+      params: { ...common, Body: checked, ContentLength: options.contentLength },
+      // Larger parts past 80 GB, to stay within S3's 10,000.
+      partSize: Math.max(PART_BYTES, Math.ceil((options.contentLength ?? 0) / 10_000)),
+      queueSize: partsInFlight,
+      leavePartsOnError: false
+    })
+    const abort = () => void upload.abort()
+    signal.addEventListener("abort", abort)
     try {
-      return { etag: await uploadInParts(client, common, checked, options.contentLength, parts, signal) }
+      return { etag: (await upload.done()).ETag ?? "" }
     } catch (cause) {
+      stop.abort(cause)
       throw failure ?? cause
+    } finally {
+      signal.removeEventListener("abort", abort)
     }
   }
 

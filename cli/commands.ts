@@ -42,7 +42,7 @@ export interface CommandContext {
 }
 
 const storeLayer = (context: CommandContext) => {
-  const store = objectStoreLayerFor(context.settings.store)
+  const store = objectStoreLayerFor(context.settings.store, context.settings.concurrency)
   return context.switches.dryRun ? readOnlyLayer(store) : store
 }
 

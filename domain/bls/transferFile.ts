@@ -140,9 +140,7 @@ const download = (file: FileToFetch, context: TransferContext, recordOf: (valida
         contentType: CONTENT_TYPE,
         contentLength: expected,
         // The hash is not known before the last byte: the state records it.
-        metadata: toMetadata(recordOf(validators, undefined)),
-        // Known once the body has ended, so a store that records hashes need not hash it again.
-        bodySha256: body.sha256
+        metadata: toMetadata(recordOf(validators, undefined))
       }).pipe(
         Effect.map((written) => ({ etag: written.etag })),
         Effect.catchIf(() => same, () => Effect.succeed({ etag: undefined })),
@@ -206,8 +204,7 @@ export const transferFile = (file: FileToFetch, context: TransferContext) =>
     }
     const written = yield* store.put(context.key, downloaded.spooled!, {
       contentType: CONTENT_TYPE,
-      metadata: toMetadata(record),
-      bodySha256: () => digest.sha256
+      metadata: toMetadata(record)
     })
     return outcome(added, digest.bytes, record, written.etag)
   })

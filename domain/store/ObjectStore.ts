@@ -39,13 +39,6 @@ export interface PutOptions {
    * body without it (text made as it is sent) is stored as it comes.
    */
   readonly contentLength?: number
-  /**
-   * The body's sha256 as its sender computed it (the mirror verifies every download so; a
-   * streamed body's is known once it has ended, when the store reads it): a store that
-   * records the sha256 of what it writes (the local folder's sidecars) takes it rather than
-   * hash the same bytes a second time. Undefined then means "not known": the store hashes.
-   */
-  readonly bodySha256?: () => string | undefined
 }
 
 export type Body = Uint8Array | string | ReadableStream<Uint8Array>
