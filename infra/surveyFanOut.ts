@@ -15,24 +15,11 @@
  */
 import * as aws from "@pulumi/aws"
 import * as pulumi from "@pulumi/pulumi"
-import { REPORTED_SURVEY } from "../domain/storeKeys.ts"
+import { surveyMessages } from "../domain/surveyMessages.ts"
 import type { StackSettings } from "./settings.ts"
 
 /** EventBridge's limit of targets per rule. */
 const TARGETS_PER_RULE = 5
-
-/** What one survey's message says; the ingest handler reads it. */
-export interface SurveyMessage {
-  readonly survey: string
-  /** Fetch the population after this survey's sync (one survey a day does). */
-  readonly population: boolean
-}
-
-/** One message per survey; the population rides with pr's, or with the first survey's when pr is not mirrored. */
-export const surveyMessages = (surveys: ReadonlyArray<string>): ReadonlyArray<SurveyMessage> => {
-  const carrier = surveys.includes(REPORTED_SURVEY) ? REPORTED_SURVEY : surveys[0]
-  return surveys.map((survey) => ({ survey, population: survey === carrier }))
-}
 
 /** Runs in flight at once: never more than there are surveys. */
 export const concurrentRuns = (settings: Pick<StackSettings, "surveys" | "ingest">) =>
