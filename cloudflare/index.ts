@@ -46,14 +46,14 @@ const script = new cloudflare.WorkersScript(name, {
 })
 
 for (const queue of ["surveys", "reports"] as const) {
-  const { maxBatchSize, maxRetries, retryDelaySeconds } = CONSUMER[queue]
+  const { maxBatchSize, maxConcurrency, maxRetries, retryDelaySeconds } = CONSUMER[queue]
   new cloudflare.QueueConsumer(`${QUEUES[queue]}-consumer`, {
     accountId,
     queueId: queues[queue].queueId,
     scriptName: script.scriptName,
     type: "worker",
     deadLetterQueue: queues.failed.queueName,
-    settings: { batchSize: maxBatchSize, maxRetries, retryDelay: retryDelaySeconds }
+    settings: { batchSize: maxBatchSize, maxConcurrency, maxRetries, retryDelay: retryDelaySeconds }
   })
 }
 

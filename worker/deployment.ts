@@ -20,12 +20,13 @@ export const QUEUES = {
 } as const
 
 /**
- * The consumers' settings: one survey per invocation, each in its own CPU limit; a failed
- * run is retried twice (after a pause), then dead-lettered, as the AWS stack does.
+ * The consumers' settings: one survey per invocation, each in its own CPU limit, and one
+ * at a time, so that the whole job keeps to one run's request rate upstream; a failed run
+ * is retried twice (after a pause), then dead-lettered, as the AWS stack does.
  */
 export const CONSUMER = {
-  surveys: { maxBatchSize: 1, maxRetries: 2, retryDelaySeconds: 60 },
-  reports: { maxBatchSize: 10, maxRetries: 2, retryDelaySeconds: 60 }
+  surveys: { maxBatchSize: 1, maxConcurrency: 1, maxRetries: 2, retryDelaySeconds: 60 },
+  reports: { maxBatchSize: 10, maxConcurrency: 1, maxRetries: 2, retryDelaySeconds: 60 }
 } as const
 
 export const BINDINGS = { store: "STORE", surveys: "SURVEYS", reports: "REPORTS" } as const

@@ -24,6 +24,7 @@ export interface LocalWorkerOptions {
 export const QUEST_WORKER = "quest"
 
 export const startLocalWorker = async (options: LocalWorkerOptions) => {
+  // (Miniflare has no maxConcurrency; a short batch timeout keeps local runs quick.)
   const consumer = (settings: typeof CONSUMER[keyof typeof CONSUMER]) => ({
     maxBatchSize: settings.maxBatchSize,
     maxBatchTimeout: 1,

@@ -55,14 +55,17 @@ const settingsOf = (env: Env) =>
     ConfigProvider.fromEnv({ env: Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === "string")) })
   ))
 
-const run = <A, E>(env: Env, program: (settings: Settings) => Effect.Effect<A, E, ObjectStore | Layer.Success<ReturnType<typeof sourceLayer>>>) =>
-  Effect.runPromiseExit(Effect.flatMap(settingsOf(env), (settings) =>
-    program(settings).pipe(Effect.provide(Layer.mergeAll(
-      Layer.succeed(ObjectStore, makeR2Store(env.STORE)),
-      sourceLayer(settings, ofetchHttpLayer),
-      nativeSha256Layer,
-      lambdaLogging
-    )))))
+const services = (env: Env, settings: Settings) =>
+  Layer.mergeAll(
+    Layer.succeed(ObjectStore, makeR2Store(env.STORE)),
+    sourceLayer(settings, ofetchHttpLayer),
+    nativeSha256Layer,
+    lambdaLogging
+  )
+
+/** A program over the Worker's services, with the settings its env gives. */
+const run = <A, E>(env: Env, program: (settings: Settings) => Effect.Effect<A, E, Layer.Success<ReturnType<typeof services>>>) =>
+  Effect.runPromiseExit(Effect.flatMap(settingsOf(env), (settings) => program(settings).pipe(Effect.provide(services(env, settings)))))
 
 /** One survey's run; tells the reports queue when the population was written, where R2 cannot. */
 const ingestSurvey = async (message: SurveyMessage, env: Env) => {

@@ -58,11 +58,11 @@ describe("the Cloudflare program (mocks)", () => {
     expect(declared("r2Bucket:R2Bucket").map((bucket) => bucket.inputs)).toEqual([{ accountId: "acc123", name: "bls-quest" }])
   })
 
-  it("consumes each queue with retries, one survey per invocation, and dead-letters what keeps failing", () => {
+  it("consumes each queue with retries, one survey per invocation and one at a time, and dead-letters what keeps failing", () => {
     expect(declared("queue:Queue").map((queue) => queue.inputs["queueName"])).toEqual(["quest-surveys", "quest-reports", "quest-failed-runs"])
     expect(declared("queueConsumer:QueueConsumer").map((consumer) => consumer.inputs)).toEqual([
-      expect.objectContaining({ queueId: "quest-surveys-id", scriptName: "bls-quest", type: "worker", deadLetterQueue: "quest-failed-runs", settings: { batchSize: 1, maxRetries: 2, retryDelay: 60 } }),
-      expect.objectContaining({ queueId: "quest-reports-id", scriptName: "bls-quest", type: "worker", deadLetterQueue: "quest-failed-runs", settings: { batchSize: 10, maxRetries: 2, retryDelay: 60 } })
+      expect.objectContaining({ queueId: "quest-surveys-id", scriptName: "bls-quest", type: "worker", deadLetterQueue: "quest-failed-runs", settings: { batchSize: 1, maxConcurrency: 1, maxRetries: 2, retryDelay: 60 } }),
+      expect.objectContaining({ queueId: "quest-reports-id", scriptName: "bls-quest", type: "worker", deadLetterQueue: "quest-failed-runs", settings: { batchSize: 10, maxConcurrency: 1, maxRetries: 2, retryDelay: 60 } })
     ])
   })
 

@@ -18,7 +18,7 @@ afterEach(async () => {
 })
 
 /** Waits for `ready`, checking every 100 ms, for at most `ms`. */
-const until = async (what: string, ready: () => boolean | Promise<boolean>, ms = 30_000) => {
+const until = async (what: string, ready: () => boolean | Promise<boolean>, ms = 60_000) => {
   const end = Date.now() + ms
   while (!(await ready())) {
     if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}`)
@@ -55,6 +55,10 @@ const snapshot = async (bucket: Awaited<ReturnType<Awaited<ReturnType<typeof sta
 describe("the Worker on workerd (Miniflare)", () => {
   it("mirrors pr into R2, queues the golden reports, and a second run writes nothing", async () => {
     const { server, worker, logged } = await start("pr")
+    const page = (path: string, init?: RequestInit) => worker.mf.dispatchFetch(new URL(path, worker.url), init as never)
+    const none = await page("/report.json")
+    expect(none.status).toBe(404)
+    expect(await none.json()).toEqual({ error: expect.stringContaining("No report yet") })
     await worker.scheduled()
     await until("the reports", () => logged("analytics.reports") === 1)
     const bucket = await worker.store()
@@ -69,9 +73,15 @@ describe("the Worker on workerd (Miniflare)", () => {
 
     const stored = await (await bucket.get("reports/latest/report.json"))!.text()
     expectGoldenReports(stored)
-    const served = await worker.mf.dispatchFetch(new URL("/report.json", worker.url))
+    const served = await page("/report.json")
     expect(served.status).toBe(200)
     expect(await served.text()).toBe(stored)
+    const html = await page("/")
+    expect(html.headers.get("content-type")).toBe("text/html; charset=utf-8")
+    expect(await html.text()).toBe(await (await bucket.get("reports/latest/report.html"))!.text())
+    // Read-only: nothing but GET and HEAD.
+    const post = await page("/report.json", { method: "POST", body: "{}" })
+    expect([post.status, post.headers.get("allow")]).toEqual([405, "GET, HEAD"])
 
     const before = await snapshot(bucket)
     server.upstream.log.clear()
