@@ -38,6 +38,9 @@ server.on("error", (error) => {
 })
 server.listen(port, "127.0.0.1", () =>
   console.log(`The Worker runs under workerd at http://127.0.0.1:${server.address().port}/ (GET /__scheduled runs the daily job; Ctrl-C stops it).`))
-const stop = () => server.close(() => void worker.mf.dispose().then(() => process.exit(0)))
+const stop = () => {
+  server.close(() => void worker.mf.dispose().then(() => process.exit(0)))
+  server.closeAllConnections()
+}
 process.on("SIGINT", stop)
 process.on("SIGTERM", stop)
