@@ -89,10 +89,13 @@ export const makeR2Store = (bucket: R2Bucket, name = "STORE"): ObjectStoreShape 
         controller.enqueue(chunk)
       }
     }))
-    const piped = counted.pipeTo(fixed.writable).catch((error: unknown) => {
-      bodyError = error
+    // Stopped when R2 fails first, so that no pipe waits on a reader that is gone.
+    const stop = new AbortController()
+    const piped = counted.pipeTo(fixed.writable, { signal: stop.signal }).catch((error: unknown) => {
+      if (error !== stop.signal.reason) bodyError = error
     })
     const stored = await r2.put(key, fixed.readable, options).catch(async (error: unknown) => {
+      stop.abort()
       await piped
       if (sent > length) throw new StoreFailure(`the body is longer than its contentLength of ${length} bytes`)
       if (bodyError !== undefined) throw bodyError
