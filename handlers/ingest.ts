@@ -22,12 +22,12 @@ import { ofetchHttpLayer } from "../adapters/ofetchHttp.ts"
 import { sourceLayer } from "../adapters/sourceLayer.ts"
 import { causeMessage } from "../domain/causeMessage.ts"
 import { ingest, type IngestSummary } from "../domain/ingest.ts"
+import { SurveyMessageJson } from "../domain/surveyMessages.ts"
 import { logEvent } from "./lambdaLogging.ts"
 import { FunctionSettings, lambdaRuntime } from "./lambdaRuntime.ts"
 import { lambdaStoreLayer } from "./lambdaStore.ts"
 import { LogEvent } from "./logEvents.ts"
 import { bodyDecoder } from "./sqsBody.ts"
-import { SurveyMessage } from "./surveyMessage.ts"
 
 // node:crypto's sha256 checks each download streamed to S3 (several times the WebAssembly default).
 const runtime = lambdaRuntime((settings) =>
@@ -70,7 +70,7 @@ const runLogged = async (
   return { ok: false as const, message }
 }
 
-const decodeSurveyMessage = bodyDecoder(SurveyMessage)
+const decodeSurveyMessage = bodyDecoder(SurveyMessageJson)
 
 const isQueueEvent = (event: Partial<ScheduledEvent> | SQSEvent): event is SQSEvent =>
   "Records" in event && Array.isArray(event.Records)

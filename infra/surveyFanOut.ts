@@ -16,18 +16,11 @@
 import * as aws from "@pulumi/aws"
 import * as pulumi from "@pulumi/pulumi"
 import * as Schema from "effect/Schema"
-import { REPORTED_SURVEY } from "../domain/storeKeys.ts"
-import { SurveyMessage } from "../handlers/surveyMessage.ts"
+import { SurveyMessageJson, surveyMessages } from "../domain/surveyMessages.ts"
 import type { StackSettings } from "./settings.ts"
 
 /** EventBridge's limit of targets per rule. */
 const TARGETS_PER_RULE = 5
-
-/** One message per survey; the population rides with pr's, or with the first survey's when pr is not mirrored. */
-export const surveyMessages = (surveys: ReadonlyArray<string>): ReadonlyArray<SurveyMessage> => {
-  const carrier = surveys.includes(REPORTED_SURVEY) ? REPORTED_SURVEY : surveys[0]
-  return surveys.map((survey) => ({ survey, population: survey === carrier }))
-}
 
 /** Runs in flight at once: never more than there are surveys. */
 export const concurrentRuns = (settings: Pick<StackSettings, "surveys" | "ingest">) =>
@@ -75,7 +68,7 @@ export const scheduleSurveys = (
       new aws.cloudwatch.EventTarget(`${prefix}-ingest-${message.survey}`, {
         rule: rule.name,
         arn: queue.arn,
-        input: Schema.encodeSync(SurveyMessage)(message)
+        input: Schema.encodeSync(SurveyMessageJson)(message)
       }, opts)
     }
     rules.push(rule)

@@ -6,7 +6,7 @@
 import type { SQSEvent, SQSRecord } from "aws-lambda"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import { handler } from "../../handlers/ingest.ts"
-import { surveyMessages } from "../../infra/surveyFanOut.ts"
+import { surveyMessages } from "../../domain/surveyMessages.ts"
 
 const record = (messageId: string, body: string) => ({ messageId, body }) as SQSRecord
 const errors = () => vi.mocked(console.error).mock.calls.map(([line]) => line as Record<string, unknown>)
