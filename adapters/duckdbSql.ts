@@ -9,16 +9,11 @@
  * DuckDB is loaded on first use by a specifier esbuild cannot follow, so neither the Lambda
  * archives, nor the CLI bundle, nor the Deno path ever include its native binding.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs"
+import { existsSync, readdirSync } from "node:fs"
 import * as path from "node:path"
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { BLS_PREFIX, POPULATION_KEY } from "../domain/storeKeys.ts"
-
-/** The folder of the statements both engines read. */
-const SQL_FOLDER = new URL("../sql/", import.meta.url)
-
-/** A statement of sql/ by its name (`best_year_by_series`), as the catalog deploys it. */
-export const sqlText = (name: string): string => readFileSync(new URL(`${name}.sql`, SQL_FOLDER), "utf8")
+import { sqlText } from "../sql/sqlText.ts"
 
 /** The views both engines define from sql/, each over the tables below. */
 export const VIEW_NAMES = ["bls_data", "population"] as const

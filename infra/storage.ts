@@ -12,10 +12,13 @@
 import * as aws from "@pulumi/aws"
 import * as pulumi from "@pulumi/pulumi"
 import type { StackSettings } from "./settings.ts"
+import { ATHENA_RESULTS_PREFIX } from "../domain/storeKeys.ts"
 import { STAGING_PREFIX } from "./storeLayout.ts"
 
 /** Staging objects are copied into place within one run; a day-old one is debris. */
 const STAGING_EXPIRY_DAYS = 1
+/** Athena's results under athena-results/ expire after this many days. */
+export const ATHENA_RESULTS_DAYS = 3
 
 export const denyInsecureTransport = (bucketArn: string) => ({
   Version: "2012-10-17",
@@ -98,6 +101,14 @@ const declareBucket = (name: string, settings: StackSettings, opts: pulumi.Custo
         expiration: { days: STAGING_EXPIRY_DAYS },
         // The bucket is versioned: expiring a staging copy only hides it. Its bytes go a
         // day later, not after the data's `noncurrentVersionDays`.
+        noncurrentVersionExpiration: { noncurrentDays: STAGING_EXPIRY_DAYS }
+      },
+      {
+        // Query results (infra/catalog.ts) are for the moment they are read.
+        id: "expire-athena-results",
+        status: "Enabled",
+        filter: { prefix: ATHENA_RESULTS_PREFIX },
+        expiration: { days: ATHENA_RESULTS_DAYS },
         noncurrentVersionExpiration: { noncurrentDays: STAGING_EXPIRY_DAYS }
       }
     ]
