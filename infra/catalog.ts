@@ -148,7 +148,7 @@ export class Catalog extends pulumi.ComponentResource {
   readonly queryEditorUrl: string
 
   constructor(name: string, settings: StackSettings, bucket: aws.s3.Bucket, opts?: pulumi.ComponentResourceOptions) {
-    super("bls-quest:index:Catalog", name, {}, opts)
+    super("bls-quest:pipeline:Catalog", `${name}-catalog`, {}, opts)
     const parent = { parent: this }
     const databaseName = glueName(name)
     const s3 = (prefix: string) => pulumi.interpolate`s3://${bucket.bucket}/${prefix}`
