@@ -1,6 +1,6 @@
 /**
  * The stack: its settings, and one Pipeline (infra/pipeline.ts) named after the project and
- * stack — storage → messaging → functions → schedule → monitoring — then its outputs.
+ * stack — storage → messaging → functions → schedule → catalog and query → monitoring — then its outputs.
  *
  * Pulumi runs this file as an ES module with Node's own type stripping (Pulumi.yaml:
  * `typescript: false`, so no ts-node), exactly as `node index.ts` would.
@@ -12,7 +12,7 @@ import { readStackSettings } from "./infra/settings.ts"
 
 const settings = readStackSettings()
 const pipeline = new Pipeline(pipelineName(pulumi.getProject(), pulumi.getStack()), settings)
-const { storage, messaging, functions, monitoring } = pipeline
+const { storage, messaging, functions, catalog, monitoring } = pipeline
 
 export const bucketName = storage.bucket.bucket
 export const queueUrl = messaging.queue.url
@@ -23,5 +23,9 @@ export const ingestLogGroupName = functions.ingest.logGroup.name
 export const analyticsLogGroupName = functions.analytics.logGroup.name
 export const failedIngestsQueueUrl = functions.failedIngests.url
 export const scheduleRuleName = functions.rule.name
+export const catalogDatabase = catalog.database.name
+export const athenaWorkgroup = catalog.workgroup.name
+export const queryEditorUrl = catalog.queryEditorUrl
+export const analystPolicyArn = catalog.analystPolicy.arn
 export const alarmTopicArn = monitoring.topic.arn
 export const dashboardUrl = monitoring.dashboardUrl

@@ -37,6 +37,7 @@ const generalHelp = () => {
     "",
     "Commands:",
     ...commandSpecs.map((spec) => `  ${indent(width, spec.name)}${spec.summary}`),
+    `  ${indent(width, "sql")}Query the local store in SQL with DuckDB (quest sql --help)`,
     "",
     "Switches:",
     ...switchLines(allSwitches),

@@ -22,3 +22,5 @@ export const mirrorStateKeyOf = (mirrorPrefix: string) => `${STATE_PREFIX}${mirr
 /** The DataUSA response as fetched; creating it is what triggers the analytics in AWS. */
 export const POPULATION_KEY = "population/population.json"
 export const REPORTS_PREFIX = "reports/"
+/** Athena's query results (infra/catalog.ts), expiring after a few days. */
+export const ATHENA_RESULTS_PREFIX = "athena-results/"

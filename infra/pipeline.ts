@@ -1,11 +1,12 @@
 /**
  * The whole pipeline as one component, its parts in the order data flows (see the README's
- * diagram): storage → messaging → functions (with their schedule) → monitoring. Previews
+ * diagram): storage → messaging → functions (with their schedule) → catalog and query → monitoring. Previews
  * show it as a tree, and a program may declare it more than once: every resource's name
  * starts with the pipeline's own name, which must be valid in every AWS name it becomes
  * (resourceNames.ts makes one from the project and stack).
  */
 import * as pulumi from "@pulumi/pulumi"
+import { Catalog } from "./catalog.ts"
 import { Functions } from "./functions.ts"
 import { Messaging } from "./messaging.ts"
 import { Monitoring } from "./monitoring.ts"
@@ -17,6 +18,7 @@ export class Pipeline extends pulumi.ComponentResource {
   readonly storage: Storage
   readonly messaging: Messaging
   readonly functions: Functions
+  readonly catalog: Catalog
   readonly monitoring: Monitoring
 
   constructor(name: string, settings: StackSettings, opts?: pulumi.ComponentResourceOptions) {
@@ -31,6 +33,7 @@ export class Pipeline extends pulumi.ComponentResource {
     this.storage = new Storage(name, settings, parent)
     this.messaging = new Messaging(name, settings, this.storage.bucket, parent)
     this.functions = new Functions(name, settings, { bucket: this.storage.bucket, queue: this.messaging.queue }, parent)
+    this.catalog = new Catalog(name, settings, this.storage.bucket, parent)
     this.monitoring = new Monitoring(name, settings, {
       queue: this.messaging.queue,
       deadLetterQueue: this.messaging.deadLetterQueue,

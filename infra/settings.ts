@@ -63,6 +63,8 @@ export interface StackSettings extends
   readonly kmsKeyArn: string | undefined
   /** Empty: no e-mail subscription on the alarm topic. */
   readonly alarmEmail: string | undefined
+  /** An Athena query that would scan more is cancelled (Athena's minimum is 10 MB). */
+  readonly queryBytesScannedCutoffMb: number
   /** `pulumi destroy` leaves the bucket, its data and its settings in the account (true), or empties and deletes it. */
   readonly keepDataOnDestroy: boolean
 }
@@ -201,6 +203,7 @@ export const readStackSettings = (): StackSettings => {
     logRetentionDays,
     kmsKeyArn,
     alarmEmail: optional(config.require("alarmEmail")),
-    keepDataOnDestroy: keepDataOnDestroy(config.require("dataOnDestroy"))
+    keepDataOnDestroy: keepDataOnDestroy(config.require("dataOnDestroy")),
+    queryBytesScannedCutoffMb: number("queryBytesScannedCutoffMb", 10, 1_000_000_000)
   }
 }

@@ -11,10 +11,13 @@
  */
 import * as aws from "@pulumi/aws"
 import * as pulumi from "@pulumi/pulumi"
+import { ATHENA_RESULTS_PREFIX } from "../domain/storeKeys.ts"
 import type { StackSettings } from "./settings.ts"
 
 /** An upload finishes within one run; a day-old unfinished one is debris (still billed). */
 const UNFINISHED_UPLOAD_DAYS = 1
+/** Athena's results under athena-results/ expire after this many days. */
+export const ATHENA_RESULTS_DAYS = 3
 
 export const denyInsecureTransport = (bucketArn: string) => ({
   Version: "2012-10-17",
@@ -89,6 +92,14 @@ const declareBucket = (name: string, settings: StackSettings, opts: pulumi.Custo
         // Once its old versions are gone, a deleted file leaves a bare delete marker: drop it.
         expiration: { expiredObjectDeleteMarker: true },
         abortIncompleteMultipartUpload: { daysAfterInitiation: UNFINISHED_UPLOAD_DAYS }
+      },
+      {
+        // Query results (infra/catalog.ts) are for the moment they are read.
+        id: "expire-athena-results",
+        status: "Enabled",
+        filter: { prefix: ATHENA_RESULTS_PREFIX },
+        expiration: { days: ATHENA_RESULTS_DAYS },
+        noncurrentVersionExpiration: { noncurrentDays: UNFINISHED_UPLOAD_DAYS }
       }
     ]
   }, { ...opts, dependsOn: [versioning] })

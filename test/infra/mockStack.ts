@@ -65,6 +65,10 @@ const computedState = (type: string, name: string, inputs: Record<string, any>):
       return { name: physical(name), arn: arn("events", `rule/${physical(name)}`) }
     case "aws:cloudwatch/metricAlarm:MetricAlarm":
       return { arn: arn("cloudwatch", `alarm:${physical(name)}`) }
+    case "aws:athena/workgroup:Workgroup":
+      return { arn: arn("athena", `workgroup/${inputs["name"]}`) }
+    case "aws:iam/policy:Policy":
+      return { arn: `arn:aws:iam::${ACCOUNT_ID}:policy/${physical(name)}` }
     default:
       return { arn: arn("mock", `${type}/${name}`) }
   }

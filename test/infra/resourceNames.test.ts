@@ -59,7 +59,7 @@ describe.each(["Team.Prod_1", LONG])("the stack %j", (stackName) => {
 })
 
 describe("the pipeline", () => {
-  it("is one component of storage, messaging, functions and monitoring, holding every AWS resource", async () => {
+  it("is one component of storage, messaging, functions, catalog and monitoring, holding every AWS resource", async () => {
     const stack = await declareStack("dev")
     const components = stack.resources.filter((resource) => !resource.custom)
     expect(components.map(({ type, name }) => `${type} ${name}`)).toEqual([
@@ -67,15 +67,16 @@ describe("the pipeline", () => {
       "bls-quest:pipeline:Storage bls-quest-dev-storage",
       "bls-quest:pipeline:Messaging bls-quest-dev-messaging",
       "bls-quest:pipeline:Functions bls-quest-dev-functions",
+      "bls-quest:pipeline:Catalog bls-quest-dev-catalog",
       "bls-quest:pipeline:Monitoring bls-quest-dev-monitoring"
     ])
     // A URN names its parent's type (the mocks name only the nearest; the engine, all):
     // the four parts sit under the pipeline, and every AWS resource under one of them.
-    const part = /^urn:pulumi:dev::bls-quest::bls-quest:index:Pipeline\$bls-quest:pipeline:(Storage|Messaging|Functions|Monitoring)::/
-    expect(stack.urns.filter((urn) => part.test(urn))).toHaveLength(4)
+    const part = /^urn:pulumi:dev::bls-quest::bls-quest:index:Pipeline\$bls-quest:pipeline:(Storage|Messaging|Functions|Catalog|Monitoring)::/
+    expect(stack.urns.filter((urn) => part.test(urn))).toHaveLength(5)
     const aws = stack.urns.filter((urn) => /[:$]aws:/.test(urn))
     expect(aws.length).toBe(stack.resources.filter((resource) => resource.custom).length)
-    for (const urn of aws) expect(urn).toMatch(/^urn:pulumi:dev::bls-quest::bls-quest:pipeline:(Storage|Messaging|Functions|Monitoring)\$aws:/)
+    for (const urn of aws) expect(urn).toMatch(/^urn:pulumi:dev::bls-quest::bls-quest:pipeline:(Storage|Messaging|Functions|Catalog|Monitoring)\$aws:/)
   }, 120_000)
 
   it("can be declared twice in one program without a clash", async () => {
