@@ -47,7 +47,7 @@ describe("the Pulumi program, loaded as Pulumi's Node language host loads it", (
     expect(loaded.stderr).toBe("")
     expect(loaded.code).toBe(0)
     const { resources, outputs } = JSON.parse(loaded.stdout) as { resources: Array<{ type: string }>; outputs: Record<string, unknown> }
-    expect(resources.filter((resource) => resource.type.startsWith("aws:"))).toHaveLength(52)
+    expect(resources.filter((resource) => resource.type.startsWith("aws:"))).toHaveLength(53)
     expect(resources.filter((resource) => resource.type.startsWith("bls-quest:"))).toHaveLength(6)
     expect(outputs).toMatchObject({
       ingestFunctionName: "bls-quest-dev-ingest",
