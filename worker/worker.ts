@@ -70,7 +70,7 @@ const ingestSurvey = async (message: SurveyMessage, env: Env) => {
   const exit = await run(env, (settings) =>
     settings.surveys.includes(message.survey)
       ? ingest({ ...settings, surveys: [message.survey] }, { population: message.population })
-      : Effect.fail(new Error(`the message asks for survey "${message.survey}", which QUEST_SURVEYS (${settings.surveys.join(",")}) does not name`)))
+      : Effect.fail(new Error(`the message asks for survey "${message.survey}", which QUEST_SURVEYS (${settings.surveys.join(",")}) does not name: add it there, or let the message go to the failed-runs queue`)))
   if (Exit.isFailure(exit)) {
     const error = causeMessage(exit.cause)
     logEvent("ERROR", LogEvent.ingestFailed, error, { survey: message.survey, error })
@@ -90,6 +90,12 @@ const reports = async (env: Env) => {
   return Exit.isSuccess(exit)
 }
 
+/** Retried, then dead-lettered, where it can be read. */
+const unreadable = (id: string, body: unknown) => {
+  logEvent("ERROR", LogEvent.recordFailed, `Message ${id} is neither a survey's nor R2's: ${JSON.stringify(body).slice(0, 200)}`)
+  return false
+}
+
 const queue = async (batch: MessageBatch<unknown>, env: Env) => {
   // One reports run answers every population message of the batch: it reads the current inputs.
   let reportsRun: Promise<boolean> | undefined
@@ -99,7 +105,7 @@ const queue = async (batch: MessageBatch<unknown>, env: Env) => {
       ? await ingestSurvey(body, env)
       : isPopulationEvent(body)
       ? body.object.key !== POPULATION_KEY || await (reportsRun ??= reports(env))
-      : (logEvent("ERROR", LogEvent.recordFailed, `Message ${message.id} is neither a survey's nor R2's: ${JSON.stringify(body).slice(0, 200)}`), false)
+      : unreadable(message.id, body)
     if (done) message.ack()
     else message.retry()
   }
