@@ -140,7 +140,7 @@ describe("the dev stack", () => {
       const rules = stack.one(T.lifecycle).inputs["rules"] as Array<Record<string, any>>
       const byId = Object.fromEntries(rules.map((rule) => [rule["id"], rule]))
       // The whole bucket's unfinished multipart uploads (a killed run's) go here: no function sweeps them.
-      expect(rules.map((rule) => rule["id"])).toEqual(["expire-noncurrent-versions"])
+      expect(rules.map((rule) => rule["id"])).toEqual(["expire-noncurrent-versions", "expire-athena-results"])
       expect(byId["expire-noncurrent-versions"]).toMatchObject({
         status: "Enabled",
         filter: {},
