@@ -3,17 +3,25 @@
  * read them back (test/infra/githubAccess.test.ts).
  *
  * Trust. GitHub's OIDC token names the job in its `sub` claim. The deploy role trusts only
- * jobs of the repository running in the deploy environment (`repo:<o>/<r>:environment:dev`),
- * so protection rules on that environment (branches, reviewers) guard every deploy; the
- * preview role trusts only pull-request jobs (`repo:<o>/<r>:pull_request`). Both demand the
- * audience `sts.amazonaws.com`. Exact matches (StringEquals), no wildcards.
+ * jobs of the repository running in the deploy environment (`…:environment:dev`), so
+ * protection rules on that environment (branches, reviewers) guard every deploy; the
+ * preview role trusts only pull-request jobs (`…:pull_request`). Both demand the audience
+ * `sts.amazonaws.com`. Exact matches (StringEquals), no wildcards.
+ * The repository's settings decide how GitHub spells it in `sub`: `repo:<owner>/<name>`, or
+ * (repositories created or renamed from 15 July 2026, or opted in) the immutable
+ * `repo:<owner>@<owner-id>/<name>@<repo-id>`. Given the ids, both spellings are trusted and
+ * the `repository_id` and `repository_owner_id` claims must match too, so a repository that
+ * later takes the name (after a rename or deletion) is refused in either spelling.
  *
- * Permissions. A `pulumi preview` runs the pull request's own code, so its role reads
- * resource settings and nothing else: no object or message reads, no writes — except the
- * lock a self-managed backend takes. The deploy role manages only resources whose names
+ * Permissions. A `pulumi preview --refresh` runs the pull request's own code, so its role
+ * reads resource settings and nothing else: no object or message reads, no writes — except
+ * the lock a self-managed backend takes. The deploy role manages only resources whose names
  * start with the pipeline's prefix (`bls-quest-`), the names every stack of it makes
- * (infra/resourceNames.ts). The GitHub roles themselves are named `github-<prefix>…`,
- * outside that prefix, so the deploy role cannot rewrite its own permissions.
+ * (infra/resourceNames.ts). The GitHub roles and the functions' permissions boundary are
+ * named `github-<prefix>…`, outside that prefix, so the deploy role cannot rewrite its own
+ * permissions nor the ceiling of the roles it creates; every role it creates must carry
+ * that boundary, so no role it hands to Lambda can do more than the pipeline's functions.
+ * test/infra/ciRoleCalls.ts lists the calls the AWS provider makes for each resource type.
  */
 
 export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
@@ -31,7 +39,7 @@ export interface Scope {
 
 interface Statement {
   readonly Sid: string
-  readonly Effect: "Allow"
+  readonly Effect: "Allow" | "Deny"
   readonly Action: ReadonlyArray<string>
   readonly Resource: ReadonlyArray<string>
   readonly Condition?: Record<string, Record<string, string | ReadonlyArray<string>>>
@@ -40,11 +48,20 @@ interface Statement {
 /** Whose jobs may assume a role: the jobs of one environment, or pull requests. */
 export type Assumers = { readonly environment?: string; readonly pullRequests?: boolean }
 
-/** The `sub` claim of the jobs a role trusts. */
-export const subjectOf = (repository: string, who: Assumers) =>
-  who.environment !== undefined ? `repo:${repository}:environment:${who.environment}` : `repo:${repository}:pull_request`
+/** The repository whose jobs may assume the roles, as owner/name, with GitHub's numeric ids when known. */
+export interface Repository {
+  readonly fullName: string
+  readonly ids?: { readonly owner: string; readonly repository: string }
+}
 
-export const trustPolicy = (providerArn: string, repository: string, who: Assumers) => ({
+/** The `sub` claims of the jobs a role trusts: the classic spelling, and the immutable one given the ids. */
+export const subjectsOf = ({ fullName, ids }: Repository, who: Assumers) => {
+  const job = who.environment !== undefined ? `environment:${who.environment}` : "pull_request"
+  const [owner, name] = fullName.split("/")
+  return [`repo:${fullName}:${job}`, ...(ids === undefined ? [] : [`repo:${owner}@${ids.owner}/${name}@${ids.repository}:${job}`])]
+}
+
+export const trustPolicy = (providerArn: string, repository: Repository, who: Assumers) => ({
   Version: "2012-10-17",
   Statement: [{
     Sid: "GitHubActionsOidc",
@@ -52,7 +69,13 @@ export const trustPolicy = (providerArn: string, repository: string, who: Assume
     Principal: { Federated: providerArn },
     Action: "sts:AssumeRoleWithWebIdentity",
     Condition: {
-      StringEquals: { [`${CLAIM}:aud`]: GITHUB_OIDC_AUDIENCE, [`${CLAIM}:sub`]: subjectOf(repository, who) }
+      StringEquals: {
+        [`${CLAIM}:aud`]: GITHUB_OIDC_AUDIENCE,
+        [`${CLAIM}:sub`]: subjectsOf(repository, who),
+        ...(repository.ids === undefined
+          ? {}
+          : { [`${CLAIM}:repository_id`]: repository.ids.repository, [`${CLAIM}:repository_owner_id`]: repository.ids.owner })
+      }
     }
   }]
 })
@@ -73,8 +96,9 @@ const KINDS: ReadonlyArray<ResourceKind> = [
   {
     sid: "Buckets",
     resources: ({ namePrefix }) => [`arn:aws:s3:::${namePrefix}*`],
+    // A refresh finds the bucket with HeadBucket, which is s3:ListBucket: it lists key names, never reads an object.
     read: [
-      "s3:GetAccelerateConfiguration", "s3:GetBucketAcl", "s3:GetBucketCORS", "s3:GetBucketLocation", "s3:GetBucketLogging",
+      "s3:ListBucket", "s3:GetAccelerateConfiguration", "s3:GetBucketAcl", "s3:GetBucketCORS", "s3:GetBucketLocation", "s3:GetBucketLogging",
       "s3:GetBucketNotification", "s3:GetBucketObjectLockConfiguration", "s3:GetBucketOwnershipControls", "s3:GetBucketPolicy",
       "s3:GetBucketPublicAccessBlock", "s3:GetBucketRequestPayment", "s3:GetBucketTagging", "s3:GetBucketVersioning",
       "s3:GetBucketWebsite", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration"
@@ -84,7 +108,7 @@ const KINDS: ReadonlyArray<ResourceKind> = [
       "s3:PutBucketPolicy", "s3:PutBucketPublicAccessBlock", "s3:PutBucketTagging", "s3:PutBucketVersioning",
       "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration",
       // `dataOnDestroy: delete` empties the bucket, every version included, before deleting it.
-      "s3:ListBucket", "s3:ListBucketVersions"
+      "s3:ListBucketVersions"
     ]
   },
   {
@@ -119,17 +143,16 @@ const KINDS: ReadonlyArray<ResourceKind> = [
     // A mapping's ARN holds a generated id; creating one is scoped by the function instead (below).
     sid: "EventSourceMappings",
     resources: (scope) => [arn("lambda", scope, "event-source-mapping:*")],
-    read: ["lambda:GetEventSourceMapping"],
-    manage: ["lambda:DeleteEventSourceMapping", "lambda:UpdateEventSourceMapping"]
+    // The provider reads a mapping's tags after creating it and on every refresh.
+    read: ["lambda:GetEventSourceMapping", "lambda:ListTags"],
+    manage: ["lambda:DeleteEventSourceMapping", "lambda:TagResource", "lambda:UntagResource", "lambda:UpdateEventSourceMapping"]
   },
   {
     sid: "Roles",
     resources: ({ account, namePrefix }) => [`arn:aws:iam::${account}:role/${namePrefix}*`],
-    read: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRolePolicies", "iam:ListRoleTags"],
-    manage: [
-      "iam:CreateRole", "iam:DeleteRole", "iam:DeleteRolePolicy", "iam:PutRolePolicy", "iam:TagRole", "iam:UntagRole",
-      "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription"
-    ]
+    read: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:ListRoleTags"],
+    // Granting permissions (creating a role, writing its policy) is in BoundedRoles below.
+    manage: ["iam:DeleteRole", "iam:ListInstanceProfilesForRole", "iam:DeleteRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription"]
   },
   {
     sid: "LogGroups",
@@ -176,6 +199,56 @@ const KINDS: ReadonlyArray<ResourceKind> = [
 const statement = (Sid: string, Action: ReadonlyArray<string>, Resource: ReadonlyArray<string>, Condition?: Statement["Condition"]): Statement =>
   ({ Sid, Effect: "Allow", Action, Resource, ...(Condition === undefined ? {} : { Condition }) })
 
+/** The permissions boundary every role the deploy role creates must carry; named outside the prefix. */
+export const functionBoundaryName = (namePrefix: string) => `github-${namePrefix}function-boundary`
+export const functionBoundaryArn = ({ account, namePrefix }: Scope) => `arn:aws:iam::${account}:policy/${functionBoundaryName(namePrefix)}`
+
+/**
+ * The most a role the deploy role creates may ever do: what the pipeline's functions do
+ * (infra/accessPolicies.ts), on the pipeline's own buckets, queues and log groups. Their
+ * own policies narrow it further; this only caps what a changed program could grant.
+ */
+export const functionBoundary = (scope: Scope) => ({
+  Version: "2012-10-17",
+  Statement: [
+    // Their data, never their settings: no bucket policy, no deleting a bucket or a queue.
+    statement(
+      "PipelineObjects",
+      ["s3:AbortMultipartUpload", "s3:DeleteObject*", "s3:GetObject*", "s3:ListBucket*", "s3:ListMultipartUploadParts", "s3:PutObject"],
+      [`arn:aws:s3:::${scope.namePrefix}*`, `arn:aws:s3:::${scope.namePrefix}*/*`]
+    ),
+    statement(
+      "PipelineMessages",
+      ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:SendMessage"],
+      [arn("sqs", scope, `${scope.namePrefix}*`)]
+    ),
+    statement("PipelineLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [
+      arn("logs", scope, `log-group:/aws/lambda/${scope.namePrefix}*`),
+      arn("logs", scope, `log-group:/aws/lambda/${scope.namePrefix}*:*`)
+    ]),
+    // A kmsKeyArn stack's bucket key, used through S3 only.
+    statement("BucketKeyThroughS3", ["kms:Decrypt", "kms:GenerateDataKey"], ["*"], {
+      StringEquals: { "kms:ViaService": `s3.${scope.region}.amazonaws.com` }
+    })
+  ]
+})
+
+/** Creating a role or granting it anything only with the boundary on it; never removing or rewriting the boundary. */
+const boundedRoleStatements = (scope: Scope): ReadonlyArray<Statement> => [
+  statement(
+    "BoundedRoles",
+    ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"],
+    [`arn:aws:iam::${scope.account}:role/${scope.namePrefix}*`],
+    { StringEquals: { "iam:PermissionsBoundary": functionBoundaryArn(scope) } }
+  ),
+  {
+    Sid: "KeepTheBoundary",
+    Effect: "Deny",
+    Action: ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:DeleteRolePermissionsBoundary", "iam:SetDefaultPolicyVersion"],
+    Resource: [functionBoundaryArn(scope), `arn:aws:iam::${scope.account}:role/*`]
+  }
+]
+
 /** Listing calls that IAM authorizes on "*" only. */
 const LIST_ONLY_ON_ANY = ["lambda:ListEventSourceMappings", "logs:DescribeLogGroups"]
 
@@ -205,6 +278,7 @@ export const deployPolicy = (scope: Scope) => ({
   Version: "2012-10-17",
   Statement: [
     ...KINDS.map((kind) => statement(`Manage${kind.sid}`, [...kind.read, ...kind.manage], kind.resources(scope))),
+    ...boundedRoleStatements(scope),
     statement("CreateEventSourceMappingsForOwnFunctions", ["lambda:CreateEventSourceMapping"], ["*"], {
       ArnLike: { "lambda:FunctionArn": arn("lambda", scope, `function:${scope.namePrefix}*`) }
     }),

@@ -6,20 +6,26 @@
  *   cd github-oidc
  *   pulumi stack init <account>   # e.g. prod-account
  *   pulumi config set repository <owner>/<name>
+ *   pulumi config set repositoryId <id>        # gh api repos/<owner>/<name> --jq .id
+ *   pulumi config set repositoryOwnerId <id>   # gh api repos/<owner>/<name> --jq .owner.id
  *   pulumi up
  *
  * Then set the repository variables the workflows read from the outputs:
- * AWS_DEPLOY_ROLE_ARN (deploy.yml) and AWS_PREVIEW_ROLE_ARN (preview.yml).
+ * AWS_DEPLOY_ROLE_ARN (deploy.yml) and AWS_PREVIEW_ROLE_ARN (preview.yml); and the
+ * pipeline's stack setting bls-quest:roleBoundaryArn from functionBoundaryArn.
  */
 import * as aws from "@pulumi/aws"
 import * as pulumi from "@pulumi/pulumi"
 import {
   type Assumers,
   deployPolicy,
+  functionBoundary,
+  functionBoundaryName,
   GITHUB_OIDC_AUDIENCE,
   GITHUB_OIDC_URL,
   githubRoleName,
   previewPolicy,
+  type Repository,
   type Scope,
   trustPolicy
 } from "./githubAccess.ts"
@@ -32,6 +38,16 @@ if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) {
       `Set it with \`pulumi config set ${pulumi.getProject()}:repository <owner>/<name>\`.`
   )
 }
+const [repositoryId, repositoryOwnerId] = [config.require("repositoryId"), config.require("repositoryOwnerId")]
+if (!/^\d*$/.test(repositoryId) || !/^\d*$/.test(repositoryOwnerId) || (repositoryId === "") !== (repositoryOwnerId === "")) {
+  throw new pulumi.RunError(
+    `Config ${pulumi.getProject()}:repositoryId and repositoryOwnerId: "${repositoryId}" and "${repositoryOwnerId}" are not both GitHub's numeric ids. ` +
+      `Set both (gh api repos/${repository} --jq '.id, .owner.id'), or neither to trust the classic subject only.`
+  )
+}
+const trusted: Repository = repositoryId === ""
+  ? { fullName: repository }
+  : { fullName: repository, ids: { repository: repositoryId, owner: repositoryOwnerId } }
 const deployEnvironment = config.require("deployEnvironment")
 const namePrefix = config.require("namePrefix")
 const stateBucket = config.require("stateBucket").replace(/^s3:\/\//, "").replace(/\/.*$/, "") || undefined
@@ -55,7 +71,7 @@ const role = (name: "deploy" | "preview", who: Assumers, description: string, po
   const created = new aws.iam.Role(githubRoleName(namePrefix, name), {
     description,
     maxSessionDuration: 3600,
-    assumeRolePolicy: pulumi.output(provider).apply((providerArn) => JSON.stringify(trustPolicy(providerArn, repository, who)))
+    assumeRolePolicy: pulumi.output(provider).apply((providerArn) => JSON.stringify(trustPolicy(providerArn, trusted, who)))
   })
   new aws.iam.RolePolicy(githubRoleName(namePrefix, name), {
     role: created.id,
@@ -64,9 +80,17 @@ const role = (name: "deploy" | "preview", who: Assumers, description: string, po
   return created
 }
 
+// Named, not auto-named: the deploy role's conditions name its ARN.
+const boundary = new aws.iam.Policy("function-boundary", {
+  name: functionBoundaryName(namePrefix),
+  description: "The most a role created by the GitHub deploy role may do: the pipeline functions' own resources",
+  policy: scope.apply((s) => JSON.stringify(functionBoundary(s)))
+})
+
 const deploy = role("deploy", { environment: deployEnvironment }, `pulumi up from ${repository}, environment ${deployEnvironment}`, deployPolicy)
 const preview = role("preview", { pullRequests: true }, `pulumi preview of pull requests to ${repository} (read-only)`, previewPolicy)
 
 export const oidcProviderArn = provider
 export const deployRoleArn = deploy.arn
 export const previewRoleArn = preview.arn
+export const functionBoundaryArn = boundary.arn

@@ -48,7 +48,11 @@ const declareFunction = (prefix: string, settings: StackSettings, parts: Functio
     name: `/aws/lambda/${name}`,
     retentionInDays: settings.logRetentionDays
   }, opts)
-  const role = new aws.iam.Role(name, { assumeRolePolicy: JSON.stringify(assumedByLambda) }, opts)
+  const role = new aws.iam.Role(name, {
+    assumeRolePolicy: JSON.stringify(assumedByLambda),
+    // The ceiling the GitHub deploy role demands on every role it creates (github-oidc/).
+    permissionsBoundary: new pulumi.Config().get("roleBoundaryArn") || undefined
+  }, opts)
   const rolePolicy = new aws.iam.RolePolicy(name, {
     role: role.id,
     policy: pulumi.jsonStringify(logGroup.arn.apply(parts.policy))

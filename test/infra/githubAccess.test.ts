@@ -1,9 +1,11 @@
 /**
  * Who may assume the GitHub roles, and what they may do — read back from the github-oidc
  * program run under Pulumi's mocks, the way the stack tests read the functions' policies.
- * Each trust policy is evaluated against the claims GitHub really puts in a job's token
- * (`sub` per trigger, `aud`), so a loosened condition shows up as a job that gets in.
+ * Each trust policy is judged by a policy engine (@cloud-copilot/iam-simulate) against the
+ * claims GitHub puts in a job's token (`sub` per trigger in either spelling, `aud`, the
+ * repository's ids), so a loosened condition shows up as a job that gets in.
  */
+import { runUnsafeSimulation } from "@cloud-copilot/iam-simulate"
 import * as pulumi from "@pulumi/pulumi"
 import { load } from "js-yaml"
 import { readFileSync } from "node:fs"
@@ -12,6 +14,7 @@ import { deployPolicy, previewPolicy } from "../../github-oidc/githubAccess.ts"
 
 const ACCOUNT = "123456789012"
 const REPOSITORY = "acme/bls-quest"
+const IDS = { owner: "1001", repository: "2002" }
 const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`
 
 interface Declared {
@@ -57,43 +60,64 @@ const declareGithubAccess = async (overrides: Record<string, string>) => {
 interface Token {
   readonly sub: string
   readonly aud?: string
+  /** GitHub's ids of the repository the job runs in: this repository's unless told. */
+  readonly ids?: { readonly owner: string; readonly repository: string }
 }
 
 /**
- * IAM's answer for AssumeRoleWithWebIdentity with this token, for the conditions these
- * policies use (StringEquals, StringLike; every key must match).
+ * STS's answer for AssumeRoleWithWebIdentity with this token. The engine's checked entry
+ * drops the `sub` and `aud` keys (its service reference lists GitHub's other claims for the
+ * action, not these two, which IAM documents for every OIDC provider), so the unchecked
+ * entry is asked, with the policy handed over as already validated.
  */
-const mayAssume = (trust: any, token: Token): boolean =>
-  (trust.Statement as Array<any>).some((statement) => {
-    if (statement.Effect !== "Allow" || statement.Action !== "sts:AssumeRoleWithWebIdentity") return false
-    if (statement.Principal?.Federated !== PROVIDER_ARN) return false
-    const claims: Record<string, string> = {
-      "token.actions.githubusercontent.com:sub": token.sub,
-      "token.actions.githubusercontent.com:aud": token.aud ?? "sts.amazonaws.com"
-    }
-    const like = (pattern: string, value: string) =>
-      new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(value)
-    return Object.entries(statement.Condition ?? {}).every(([operator, tests]) =>
-      Object.entries(tests as Record<string, string | Array<string>>).every(([key, expected]) => {
-        const value = claims[key]
-        const values = Array.isArray(expected) ? expected : [expected]
-        if (value === undefined) return false
-        if (operator === "StringEquals") return values.includes(value)
-        if (operator === "StringLike") return values.some((pattern) => like(pattern, value))
-        throw new Error(`a condition operator this evaluator does not know: ${operator}`)
-      })
-    )
-  })
+const mayAssume = (trust: unknown, token: Token): boolean => {
+  const ids = token.ids ?? IDS
+  const claim = "token.actions.githubusercontent.com"
+  return runUnsafeSimulation({
+    request: {
+      principal: PROVIDER_ARN,
+      action: "sts:AssumeRoleWithWebIdentity",
+      resource: { resource: `arn:aws:iam::${ACCOUNT}:role/github-bls-quest-deploy-0a1b2c3`, accountId: ACCOUNT },
+      contextVariables: {
+        [`${claim}:sub`]: token.sub,
+        [`${claim}:aud`]: token.aud ?? "sts.amazonaws.com",
+        [`${claim}:repository_id`]: ids.repository,
+        [`${claim}:repository_owner_id`]: ids.owner
+      }
+    },
+    identityPolicies: [],
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: { __validated: true, policyDocument: trust, metadata: { name: "trust" }, errors: [] }
+  }, {}) === "Allowed"
+}
 
-/** Jobs as GitHub names them in `sub`, by what triggered them. */
+const IMMUTABLE = `acme@${IDS.owner}/bls-quest@${IDS.repository}`
+
+/** Jobs as GitHub names them in `sub`, by what triggered them, in the classic and the immutable spelling. */
 const JOBS: Record<string, Token> = {
   "deploy job (environment dev)": { sub: `repo:${REPOSITORY}:environment:dev` },
+  "deploy job (environment dev), immutable subject": { sub: `repo:${IMMUTABLE}:environment:dev` },
   "pull request": { sub: `repo:${REPOSITORY}:pull_request` },
+  "pull request, immutable subject": { sub: `repo:${IMMUTABLE}:pull_request` },
   "push to main, no environment": { sub: `repo:${REPOSITORY}:ref:refs/heads/main` },
   "push to a branch": { sub: `repo:${REPOSITORY}:ref:refs/heads/feature` },
   "another environment (prod)": { sub: `repo:${REPOSITORY}:environment:prod` },
-  "a fork's name for the repository": { sub: "repo:mallory/bls-quest:pull_request" },
-  "a look-alike repository": { sub: "repo:acme/bls-quest-fork:environment:dev" },
+  "another environment, immutable subject": { sub: `repo:${IMMUTABLE}:environment:prod` },
+  "a fork's pull request": { sub: "repo:mallory/bls-quest:pull_request", ids: { owner: "6666", repository: "7777" } },
+  "a look-alike repository": { sub: "repo:acme/bls-quest-fork:environment:dev", ids: { owner: IDS.owner, repository: "3003" } },
+  "another repository of the owner, immutable subject": {
+    sub: `repo:acme@${IDS.owner}/other@3003:environment:dev`,
+    ids: { owner: IDS.owner, repository: "3003" }
+  },
+  "another owner with the same names (a recycled name)": {
+    sub: `repo:${REPOSITORY}:environment:dev`,
+    ids: { owner: "9009", repository: "8008" }
+  },
+  "another owner with the same names, immutable subject": {
+    sub: "repo:acme@9009/bls-quest@8008:environment:dev",
+    ids: { owner: "9009", repository: "8008" }
+  },
   "a token for another audience": { sub: `repo:${REPOSITORY}:environment:dev`, aud: "https://github.com/acme" }
 }
 
@@ -102,7 +126,7 @@ describe("the GitHub OIDC provider and roles", () => {
   const role = (name: string) => declared.resources.find((r) => r.type === "aws:iam/role:Role" && r.name.endsWith(name))!
   const trustOf = (name: string) => JSON.parse(role(name).inputs["assumeRolePolicy"])
   beforeAll(async () => {
-    declared = await declareGithubAccess({ repository: REPOSITORY })
+    declared = await declareGithubAccess({ repository: REPOSITORY, repositoryId: IDS.repository, repositoryOwnerId: IDS.owner })
   }, 60_000)
 
   it("declare GitHub's OIDC provider for the STS audience, and two roles named outside the pipeline's prefix", () => {
@@ -110,6 +134,8 @@ describe("the GitHub OIDC provider and roles", () => {
     expect(provider.map((r) => r.inputs)).toEqual([{ url: "https://token.actions.githubusercontent.com", clientIdLists: ["sts.amazonaws.com"] }])
     expect(declared.resources.filter((r) => r.type === "aws:iam/role:Role").map((r) => r.name).sort())
       .toEqual(["github-bls-quest-deploy", "github-bls-quest-preview"])
+    expect(declared.resources.filter((r) => r.type === "aws:iam/policy:Policy").map((r) => r.inputs["name"]))
+      .toEqual(["github-bls-quest-function-boundary"])
     expect(declared.outputs).toMatchObject({
       oidcProviderArn: PROVIDER_ARN,
       deployRoleArn: `arn:aws:iam::${ACCOUNT}:role/github-bls-quest-deploy-0a1b2c3`,
@@ -118,7 +144,7 @@ describe("the GitHub OIDC provider and roles", () => {
   })
 
   it.each(Object.entries(JOBS))("let in this job: %s", (job, token) => {
-    const expected = { deploy: job === "deploy job (environment dev)", preview: job === "pull request" }
+    const expected = { deploy: job.startsWith("deploy job (environment dev)"), preview: job.startsWith("pull request") }
     expect({ deploy: mayAssume(trustOf("deploy"), token), preview: mayAssume(trustOf("preview"), token) }).toEqual(expected)
   })
 
@@ -128,6 +154,19 @@ describe("the GitHub OIDC provider and roles", () => {
       expect(Object.keys(statement.Condition)).toEqual(["StringEquals"])
       expect(JSON.stringify(statement.Condition)).not.toMatch(/[*?]/)
     }
+  })
+
+  it("without the ids, trust the classic subject only", async () => {
+    const classic = await declareGithubAccess({ repository: REPOSITORY })
+    const trust = JSON.parse(classic.resources.find((r) => r.name === "github-bls-quest-deploy")!.inputs["assumeRolePolicy"])
+    expect(mayAssume(trust, JOBS["deploy job (environment dev)"]!)).toBe(true)
+    expect(mayAssume(trust, JOBS["deploy job (environment dev), immutable subject"]!)).toBe(false)
+  })
+
+  it("refuse ids that are not both GitHub's numbers, saying where to find them", async () => {
+    await expect(declareGithubAccess({ repository: REPOSITORY, repositoryId: "2002" })).rejects.toThrow(
+      "gh api repos/acme/bls-quest --jq '.id, .owner.id'"
+    )
   })
 
   it("follow the deploy environment and reuse an existing provider when told", async () => {
@@ -158,16 +197,18 @@ describe("what the roles may do", () => {
       Action: ["s3:DeleteObject", "s3:PutObject"],
       Resource: ["arn:aws:s3:::acme-pulumi-state/.pulumi/locks/*"]
     }])
-    // Settings, not data: nothing reads the pipeline's objects or messages.
+    // Settings, not data: nothing reads the pipeline's objects or messages (listing key names is
+    // how a refresh finds a bucket).
     const reads = policy.Statement.filter((s) => s.Sid !== "ReadPulumiState")
-    for (const action of ["s3:GetObject", "s3:ListBucket", "sqs:ReceiveMessage", "logs:GetLogEvents"]) {
+    for (const action of ["s3:GetObject", "s3:GetObjectVersion", "sqs:ReceiveMessage", "logs:GetLogEvents", "logs:FilterLogEvents"]) {
       expect(actions({ Statement: reads })).not.toContain(action)
     }
   })
 
   it("deploy: manages only resources named with the prefix, and cannot touch its own role", () => {
     const policy = deployPolicy(scope)
-    for (const statement of policy.Statement) {
+    // Deny statements only take away (KeepTheBoundary): every Allow names the pipeline's resources.
+    for (const statement of policy.Statement.filter((s) => s.Effect === "Allow")) {
       for (const resource of statement.Resource) {
         if (resource === "*") {
           // Calls IAM authorizes on "*" only: listings, and creating a mapping for an own function.
@@ -177,7 +218,7 @@ describe("what the roles may do", () => {
         }
       }
     }
-    const iam = policy.Statement.filter((s) => s.Action.some((a) => a.startsWith("iam:")))
+    const iam = policy.Statement.filter((s) => s.Effect === "Allow" && s.Action.some((a) => a.startsWith("iam:")))
     for (const own of ["github-bls-quest-deploy-0a1b2c3", "github-bls-quest-preview-0a1b2c3"]) {
       for (const statement of iam) {
         for (const resource of statement.Resource) {

