@@ -140,6 +140,15 @@ describe("the workflows", () => {
       expect(previewScripts).not.toContain("--create")
     })
 
+    it("preview with a refresh, as the preview role allows, and no stored Pulumi token", () => {
+      const steps = preview.jobs["preview"]!.steps!
+      expect(steps.find((step) => step.with?.["command"] === "preview")?.with?.["refresh"]).toBe(true)
+      expect(text("preview.yml")).not.toContain("secrets.PULUMI_ACCESS_TOKEN")
+      const exchange = steps.find((step) => step.uses?.startsWith("pulumi/auth-actions@"))!
+      expect(exchange.if).toBe("vars.PULUMI_BACKEND_URL == ''")
+      expect(Number(exchange.with?.["expiration"])).toBeLessThanOrEqual(3600)
+    })
+
     it("read the outputs logged in to the backend, passphrase included", () => {
       const env = deploy.jobs["up"]!.env!
       expect(env["PULUMI_BACKEND_URL"]).toBe("${{ vars.PULUMI_BACKEND_URL }}")
@@ -162,7 +171,8 @@ describe("the workflows", () => {
       "actions/setup-node": "v7",
       "actions/setup-python": "v7",
       "aws-actions/configure-aws-credentials": "v6",
-      "pulumi/actions": "v7"
+      "pulumi/actions": "v7",
+      "pulumi/auth-actions": "v2"
     }
     const used = files.flatMap((file) => [...text(file).matchAll(/uses: ([\w-]+\/[\w-]+)@(\S+)/g)].map((m) => [m[1]!, m[2]!] as const))
     expect(used.length).toBeGreaterThan(0)
