@@ -211,8 +211,17 @@ export const functionBoundaryArn = ({ account, namePrefix }: Scope) => `arn:aws:
 export const functionBoundary = (scope: Scope) => ({
   Version: "2012-10-17",
   Statement: [
-    statement("PipelineBuckets", ["s3:*"], [`arn:aws:s3:::${scope.namePrefix}*`, `arn:aws:s3:::${scope.namePrefix}*/*`]),
-    statement("PipelineQueues", ["sqs:*"], [arn("sqs", scope, `${scope.namePrefix}*`)]),
+    // Their data, never their settings: no bucket policy, no deleting a bucket or a queue.
+    statement(
+      "PipelineObjects",
+      ["s3:AbortMultipartUpload", "s3:DeleteObject*", "s3:GetObject*", "s3:ListBucket*", "s3:ListMultipartUploadParts", "s3:PutObject"],
+      [`arn:aws:s3:::${scope.namePrefix}*`, `arn:aws:s3:::${scope.namePrefix}*/*`]
+    ),
+    statement(
+      "PipelineMessages",
+      ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:SendMessage"],
+      [arn("sqs", scope, `${scope.namePrefix}*`)]
+    ),
     statement("PipelineLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [
       arn("logs", scope, `log-group:/aws/lambda/${scope.namePrefix}*`),
       arn("logs", scope, `log-group:/aws/lambda/${scope.namePrefix}*:*`)

