@@ -37,15 +37,8 @@ const MirrorStateSchema = Schema.Struct({
 export type FileState = typeof FileState.Type
 export type MirrorState = typeof MirrorStateSchema.Type
 
-export const recordOf = (file: FileState): MirrorRecord => ({
-  sha256: file.sha256,
-  size: file.size,
-  sourceUrl: file.sourceUrl,
-  sourceEtag: file.sourceEtag,
-  sourceLastModified: file.sourceLastModified,
-  listingDate: file.listingDate,
-  syncedAt: file.syncedAt
-})
+export const recordOf = ({ etag: _etag, ...record }: FileState): MirrorRecord =>
+  ({ sha256: undefined, sourceEtag: undefined, sourceLastModified: undefined, listingDate: undefined, ...record })
 
 export const fileStateOf = (record: MirrorRecord, etag: string): FileState => ({ ...record, etag })
 

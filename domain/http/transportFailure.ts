@@ -12,29 +12,23 @@ export interface TransportFailureKind {
 
 const CERTIFICATE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_|ERR_SSL_|EPROTO/
 
-export const transportFailureKind = (code: string | undefined): TransportFailureKind => {
-  switch (code) {
-    case "ENOTFOUND":
-      return { permanent: true, what: "the host name is not known (DNS)" }
-    case "EAI_AGAIN":
-      return { permanent: false, what: "the DNS lookup failed for now" }
-    case "ECONNREFUSED":
-      return { permanent: false, what: "the connection was refused" }
-    case "ECONNRESET":
-    case "EPIPE":
-    case "UND_ERR_SOCKET":
-      return { permanent: false, what: "the connection was reset" }
-    case "ETIMEDOUT":
-    case "UND_ERR_CONNECT_TIMEOUT":
-      return { permanent: false, what: "connecting timed out" }
-    case "EHOSTUNREACH":
-    case "ENETUNREACH":
-    case "ENETDOWN":
-      return { permanent: false, what: "the network cannot reach the host" }
-    default:
-      if (code !== undefined && CERTIFICATE.test(code)) {
-        return { permanent: true, what: "the server's TLS certificate (or handshake) was refused" }
-      }
-      return { permanent: false, what: "the request failed" }
-  }
-}
+const transient = (what: string): TransportFailureKind => ({ permanent: false, what })
+const KINDS = new Map<string | undefined, TransportFailureKind>([
+  ["ENOTFOUND", { permanent: true, what: "the host name is not known (DNS)" }],
+  ["EAI_AGAIN", transient("the DNS lookup failed for now")],
+  ["ECONNREFUSED", transient("the connection was refused")],
+  ["ECONNRESET", transient("the connection was reset")],
+  ["EPIPE", transient("the connection was reset")],
+  ["UND_ERR_SOCKET", transient("the connection was reset")],
+  ["ETIMEDOUT", transient("connecting timed out")],
+  ["UND_ERR_CONNECT_TIMEOUT", transient("connecting timed out")],
+  ["EHOSTUNREACH", transient("the network cannot reach the host")],
+  ["ENETUNREACH", transient("the network cannot reach the host")],
+  ["ENETDOWN", transient("the network cannot reach the host")]
+])
+
+export const transportFailureKind = (code: string | undefined): TransportFailureKind =>
+  KINDS.get(code) ??
+    (code !== undefined && CERTIFICATE.test(code)
+      ? { permanent: true, what: "the server's TLS certificate (or handshake) was refused" }
+      : transient("the request failed"))

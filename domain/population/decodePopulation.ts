@@ -62,31 +62,17 @@ const checkNational = (
   rows: ReadonlyArray<typeof PopulationRow.Type>,
   raw: ReadonlyArray<unknown>
 ): PopulationNotNational | undefined => {
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!
+  for (const [row, fields] of rows.entries()) {
+    const wrong = (field: string, found: string, expected: string) => new PopulationNotNational({ row, field, found, expected })
     for (const field of ["Nation ID", "ID Nation"] as const) {
-      const id = row[field]
-      if (id !== undefined && id.trim() !== US_NATION_ID) {
-        return new PopulationNotNational({ row: i, field, found: id, expected: JSON.stringify(US_NATION_ID) })
-      }
+      const id = fields[field]
+      if (id !== undefined && id.trim() !== US_NATION_ID) return wrong(field, id, JSON.stringify(US_NATION_ID))
     }
-    if (row.Nation !== undefined && row.Nation.trim() !== US_NATION_NAME) {
-      return new PopulationNotNational({
-        row: i,
-        field: "Nation",
-        found: row.Nation,
-        expected: JSON.stringify(US_NATION_NAME)
-      })
+    if (fields.Nation !== undefined && fields.Nation.trim() !== US_NATION_NAME) {
+      return wrong("Nation", fields.Nation, JSON.stringify(US_NATION_NAME))
     }
-    const extra = Object.entries(raw[i] as Record<string, unknown>).find(([key]) => subNationalKey.test(key))
-    if (extra !== undefined) {
-      return new PopulationNotNational({
-        row: i,
-        field: extra[0],
-        found: String(extra[1]),
-        expected: "no sub-national field"
-      })
-    }
+    const extra = Object.entries(raw[row] as Record<string, unknown>).find(([key]) => subNationalKey.test(key))
+    if (extra !== undefined) return wrong(extra[0], String(extra[1]), "no sub-national field")
   }
   return undefined
 }

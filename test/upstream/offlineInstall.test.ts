@@ -40,5 +40,5 @@ describe("the package installed without dev dependencies", () => {
       stdio: ["ignore", "pipe", "pipe"]
     })
     expectGoldenReports(stdout)
-  }, 180_000)
+  }, 300_000)
 })

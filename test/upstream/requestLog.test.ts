@@ -52,7 +52,9 @@ describe("the request log", () => {
     expect(first?.value?.byteLength).toBeLessThan(core.bls.file("pr.data.1.AllData")?.bytes.byteLength ?? 0)
   })
 
-  it("makes msw refuse hosts it does not fake", async () => {
-    await expect(fetch("https://example.com/")).rejects.toThrow()
+  it("makes msw refuse hosts it does not fake, in words and without its print-out", async () => {
+    const refused = await fetch("https://example.com/")
+    expect(refused.status).toBe(500)
+    expect(await refused.text()).toContain("serve BLS, DataUSA and loopback only, not https://example.com/")
   })
 })

@@ -1,21 +1,20 @@
 /**
  * The fake upstreams for a vitest file: msw intercepts from the first test to the last,
- * and every test starts from the fixtures with no faults and an empty log.
+ * and every test starts from the fixtures with no faults and an empty log. A request to
+ * a host no fake serves fails with a sentence that says so (and nothing is printed).
  */
-import { setupServer, type SetupServer } from "msw/node"
 import { afterAll, afterEach, beforeAll } from "vitest"
-import { upstreamHandlers } from "../../../adapters/interceptUpstream.ts"
+import { interceptUpstream } from "../../../adapters/interceptUpstream.ts"
 import { createUpstream, type UpstreamOptions, type VirtualUpstream } from "./virtualUpstream.ts"
 
 /** Call at the top of a test file (or a `describe`). */
-export const useUpstream = (options: UpstreamOptions = {}): VirtualUpstream & { readonly server: SetupServer } => {
+export const useUpstream = (options: UpstreamOptions = {}): VirtualUpstream => {
   const upstream = createUpstream(options)
-  const server = setupServer(...upstreamHandlers(upstream))
-  beforeAll(() => server.listen({ onUnhandledFrame: "error" }))
-  afterEach(() => {
-    server.resetHandlers()
-    upstream.reset()
+  let close = () => {}
+  beforeAll(() => {
+    close = interceptUpstream(upstream, (url) => new Error(`the fake upstreams serve BLS, DataUSA and loopback only, not ${url}`)).close
   })
-  afterAll(() => server.close())
-  return { ...upstream, server }
+  afterEach(() => upstream.reset())
+  afterAll(() => close())
+  return upstream
 }
