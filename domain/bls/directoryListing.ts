@@ -3,10 +3,10 @@
  * (`6/4/2026  8:30 AM      1567978 <A HREF="/pub/.../pr.class">`) and the Apache and
  * nginx styles (relative links, date and size after the link or in table cells).
  * Only plain files directly under the base URL count: anything that is a directory,
- * a sort link, or leaves the directory is ignored. A directory page is a list of links,
- * not a document: its anchors and the text around them are read without an HTML parser.
+ * a sort link, or leaves the directory is ignored.
  */
 import * as Schema from "effect/Schema"
+import { parseHTML } from "linkedom"
 
 export interface ListingEntry {
   /** The file name, decoded (`pr.data.0.Current`). */
@@ -34,26 +34,52 @@ const AFTER = /^\s*(\d{1,4}[-/][A-Za-z0-9]{1,3}[-/]\d{1,4}\s+\d{1,2}:\d{2}(?::\d
 const normalise = (text: string) => text.replace(/\s+/g, " ").trim()
 const exactSize = (text: string | undefined) => (text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined)
 
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: " " }
-const decodeEntities = (html: string) =>
-  html.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
-    if (name[0] !== "#") return ENTITIES[name.toLowerCase()] ?? entity
-    const code = /x/i.test(name[1]!) ? parseInt(name.slice(2), 16) : Number(name.slice(1))
-    return code <= 0x10ffff ? String.fromCodePoint(code) : entity
-  })
-/** A stretch of the page as text: tags (`<br>`, table cells) become spaces. */
-const textOf = (html: string) => decodeEntities(html.replace(/<[^>]*>/g, " "))
+interface Facts {
+  readonly modified: string | undefined
+  readonly size: number | undefined
+  readonly isDirectory: boolean
+}
 
-/** What the page says of a file, from the text before its link (IIS) or after it (nginx, Apache's table). */
-const factsOf = (before: string, after: string) => {
-  const iis = IIS_BEFORE.exec(textOf(before))
-  if (iis !== null) return { modified: normalise(iis[1]!), size: exactSize(iis[2]), isDirectory: /dir/i.test(iis[2]!) }
-  const other = AFTER.exec(textOf(after))
-  if (other !== null) return { modified: normalise(other[1]!), size: exactSize(other[2]), isDirectory: false }
+const TEXT_NODE = 3
+
+// linkedom splits text at entities (`&lt;dir&gt;` is three nodes), so gather the run.
+const textBefore = (anchor: Element): string => {
+  let text = ""
+  for (let node = anchor.previousSibling; node !== null && node.nodeType === TEXT_NODE; node = node.previousSibling) {
+    text = (node.textContent ?? "") + text
+  }
+  return text
+}
+
+const textAfter = (anchor: Element): string => {
+  let text = ""
+  for (let node = anchor.nextSibling; node !== null && node.nodeType === TEXT_NODE; node = node.nextSibling) {
+    text += node.textContent ?? ""
+  }
+  if (text !== "") return text
+  // Apache's table style: <td><a/></td><td>date</td><td>size</td>
+  const cell = anchor.closest("td")
+  if (cell === null) return ""
+  const cells: Array<string> = []
+  for (let sibling = cell.nextElementSibling; sibling !== null; sibling = sibling.nextElementSibling) {
+    cells.push(sibling.textContent ?? "")
+  }
+  return cells.join("  ")
+}
+
+const factsOf = (anchor: Element): Facts => {
+  const before = IIS_BEFORE.exec(textBefore(anchor))
+  if (before !== null) {
+    return { modified: normalise(before[1]!), size: exactSize(before[2]), isDirectory: /dir/i.test(before[2]!) }
+  }
+  const after = AFTER.exec(textAfter(anchor))
+  if (after !== null) return { modified: normalise(after[1]!), size: exactSize(after[2]), isDirectory: false }
   return { modified: undefined, size: undefined, isDirectory: false }
 }
 
-const ANCHOR = /<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>[\s\S]*?<\/a\s*>/gi
+// linkedom keeps attribute names as written when the page has no doctype (IIS writes HREF).
+const hrefOf = (anchor: Element): string | undefined =>
+  Array.from(anchor.attributes).find((attribute) => attribute.name.toLowerCase() === "href")?.value
 
 /** The file name an href points to, when it is a plain file directly under `base`. */
 const fileNameUnder = (href: string, base: URL): { name: string; url: string } | undefined => {
@@ -85,19 +111,18 @@ const fileNameUnder = (href: string, base: URL): { name: string; url: string } |
  */
 export const parseDirectoryListing = (html: string, baseUrl: string): Array<ListingEntry> => {
   const base = new URL(baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`)
-  const anchors = [...html.matchAll(ANCHOR)]
+  const { document } = parseHTML(html)
   const seen = new Set<string>()
   const entries: Array<ListingEntry> = []
-  anchors.forEach((anchor, i) => {
-    const file = fileNameUnder(decodeEntities(anchor[1] ?? anchor[2] ?? anchor[3] ?? ""), base)
-    if (file === undefined || seen.has(file.name)) return
-    const previousEnd = i === 0 ? 0 : anchors[i - 1]!.index + anchors[i - 1]![0].length
-    const end = anchor.index + anchor[0].length
-    const facts = factsOf(html.slice(previousEnd, anchor.index), html.slice(end, anchors[i + 1]?.index ?? html.length))
-    if (facts.isDirectory) return
+  for (const anchor of Array.from(document.querySelectorAll("a"))) {
+    const href = hrefOf(anchor)
+    const file = href === undefined ? undefined : fileNameUnder(href, base)
+    if (file === undefined || seen.has(file.name)) continue
+    const facts = factsOf(anchor)
+    if (facts.isDirectory) continue
     seen.add(file.name)
     entries.push({ ...file, size: facts.size, modified: facts.modified })
-  })
+  }
   return entries
 }
 

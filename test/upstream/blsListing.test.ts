@@ -1,3 +1,4 @@
+import { parseHTML } from "linkedom"
 import { describe, expect, it } from "vitest"
 import { blsListingFixture } from "../support/upstream/fixtureData.ts"
 import { createUpstream } from "../support/upstream/virtualUpstream.ts"
@@ -11,10 +12,10 @@ const listing = async (upstream = createUpstream()) => {
   return response.text()
 }
 
-// IIS writes `HREF`; the fake escapes only `&`, `<`, `>` and `"` in a link.
+// linkedom keeps attribute names as written, and IIS writes `HREF`.
 const hrefs = (html: string) =>
-  [...html.matchAll(/<a href="([^"]*)"/gi)].map(([, href]) =>
-    href!.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"").replace(/&amp;/g, "&"),
+  [...parseHTML(html).document.querySelectorAll("a")].map(
+    (a) => [...a.attributes].find((attr) => attr.name.toLowerCase() === "href")?.value ?? "",
   )
 
 describe("the fake BLS listing", () => {
