@@ -7,7 +7,7 @@
  * S3 makes a PutObject and a multipart upload atomic by themselves: an upload that fails
  * or is aborted leaves the previous object in place. Metadata is S3 user metadata (`x-amz-meta-*`).
  * A streamed body goes up through `@aws-sdk/lib-storage`'s Upload: one PutObject when it
- * fits in a part, else parts of 8 MiB, a few in flight, the upload aborted on any failure.
+ * fits in a part, else parts of 5 MiB, a few in flight, the upload aborted on any failure.
  * An upload a killed process never finished is left to the bucket's lifecycle rule (aborted
  * after a day): a sweep here would list the whole bucket's uploads, and a function may abort
  * only under its own prefixes.
@@ -35,14 +35,19 @@ export interface S3StoreOptions {
   readonly prefix?: string | undefined
   readonly client?: S3Client | undefined
   /**
-   * Parts of one streamed upload in flight at once (the sync's concurrency setting): an
-   * upload holds at most one more part than this in memory.
+   * The concurrency setting: how many uploads may run at once. They share the store's
+   * parts in flight, so memory stays about the same whatever the setting.
    */
-  readonly partsInFlight?: number | undefined
+  readonly concurrency?: number | undefined
 }
 
-/** S3's smallest part is 5 MiB (but the last); 8 MiB is the size AWS's own tools use. */
-const PART_BYTES = 8 * 1024 * 1024
+/** S3's smallest part (but the last), as rclone sends them. */
+const PART_BYTES = 5 * 1024 * 1024
+/**
+ * Parts in flight across the store's uploads. Each upload holds one more while it gathers
+ * the next: four uploads at once hold 4 × (2 + 1) parts, 60 MiB.
+ */
+const PARTS_IN_FLIGHT = 8
 
 /** A failure with a message fit for StoreError.detail, keeping the original cause. */
 class StoreFailure extends Error {}
@@ -177,7 +182,7 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
   const keyPrefix = prefix === "" ? "" : `${prefix}/`
   const location = prefix === "" ? `s3://${bucket}` : `s3://${bucket}/${prefix}`
   const s3Key = (key: string) => keyPrefix + key
-  const partsInFlight = options.partsInFlight ?? 4
+  const partsPerUpload = Math.max(1, Math.floor(PARTS_IN_FLIGHT / (options.concurrency ?? 4)))
 
   const run = <A>(operation: string, key: string, target: string, task: (signal: AbortSignal) => Promise<A>) =>
     Effect.tryPromise({
@@ -250,9 +255,9 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
     const upload = new Upload({
       client,
       params: { ...common, Body: checked, ContentLength: options.contentLength },
-      // Larger parts past 80 GB, to stay within S3's 10,000.
+      // Larger parts past 50 GB, to stay within S3's 10,000.
       partSize: Math.max(PART_BYTES, Math.ceil((options.contentLength ?? 0) / 10_000)),
-      queueSize: partsInFlight,
+      queueSize: partsPerUpload,
       leavePartsOnError: false
     })
     const abort = () => void upload.abort()
