@@ -84,8 +84,8 @@ export const openLocalSql = async (root: string): Promise<LocalSql> => {
   const duckdb = "@duckdb/node-api"
   const { DuckDBInstance } = await (import(/* @vite-ignore */ duckdb) as Promise<typeof import("@duckdb/node-api")>).catch(
     (cause: unknown) => {
-      // An optional dependency: npm goes on without it where it has no build for the platform.
-      throw new Error(`DuckDB (${duckdb}, an optional dependency) could not be loaded; install it with \`npm install ${duckdb}\``, { cause })
+      // A devDependency (Pulumi would put any runtime dependency in every Lambda archive).
+      throw new Error(`DuckDB (${duckdb}) could not be loaded; install it with \`npm install --include=dev\``, { cause })
     }
   )
   const instance = await DuckDBInstance.create(":memory:")
