@@ -4,7 +4,8 @@
  * on both engines.
  *
  * The Glue tables are files as stored; here they are views over DuckDB's readers. What
- * differs between the engines is declared in this module only (SHIMS, listed in sql/README.md).
+ * differs between the engines is declared in this module only, in tableStatements (the
+ * shims sql/README.md lists).
  *
  * DuckDB is loaded on first use by a specifier esbuild cannot follow, so neither the Lambda
  * archives, nor the CLI bundle, nor the Deno path ever include its native binding.
@@ -22,17 +23,6 @@ const varchar = (names: ReadonlyArray<string>) => `{${names.map((name) => `'${na
 const BLS_COLUMNS = ["series_id", "year", "period", "value", "footnote_codes"]
 const quoted = (text: string) => `'${text.replaceAll("'", "''")}'`
 
-/**
- * Where DuckDB is told what Athena knows from the catalog. Each line is one difference.
- */
-export const SHIMS = {
-  "bls_files.\"$path\"": "Trino's pseudo-column holding the file's path; DuckDB's read_csv(filename = true) column `filename`",
-  "bls_files.survey": "the partition Athena projects from bls/<survey>/; here the name of the file's folder",
-  "bls_files files": "Athena reads every file of bls/<survey>/ (the view keeps the data files); DuckDB reads only bls/*/*.data.*",
-  "population_files.data": "array<map<string,string>> to Glue's JSON SerDe; a list of STRUCT(Year, Population) to DuckDB, " +
-    "whose figure['Year'] reads a struct's field as Trino reads a map's key"
-} as const
-
 /** The surveys a store folder holds data files of (bls/<survey>/<name>.data.*), sorted. */
 export const storedSurveys = (root: string): ReadonlyArray<string> => {
   const bls = path.join(root, BLS_PREFIX)
@@ -43,7 +33,12 @@ export const storedSurveys = (root: string): ReadonlyArray<string> => {
     .sort()
 }
 
-/** The Glue tables, as DuckDB views over the store folder's files (empty when the store holds none). */
+/**
+ * The Glue tables, as DuckDB views over the store folder's files (empty when the store holds
+ * none): Trino's "$path" is read_csv's `filename`; the survey, which Athena projects from the
+ * folder, is the folder's name; only data files are read (Athena's view keeps only those);
+ * the population's rows are structs, which `figure['Year']` reads as Trino reads a map.
+ */
 const tableStatements = (root: string, surveys: ReadonlyArray<string>) => {
   const blsFiles = surveys.length === 0
     ? `select ${[...BLS_COLUMNS, "\"$path\"", "survey"].map((name) => `null::varchar as ${name}`).join(", ")} where false`
@@ -89,8 +84,8 @@ export const openLocalSql = async (root: string): Promise<LocalSql> => {
   const duckdb = "@duckdb/node-api"
   const { DuckDBInstance } = await (import(/* @vite-ignore */ duckdb) as Promise<typeof import("@duckdb/node-api")>).catch(
     (cause: unknown) => {
-      // An optional dependency: npm goes on without it where it has no build for the platform.
-      throw new Error(`DuckDB (${duckdb}, an optional dependency) could not be loaded; install it with \`npm install ${duckdb}\``, { cause })
+      // A devDependency (Pulumi would put any runtime dependency in every Lambda archive).
+      throw new Error(`DuckDB (${duckdb}) could not be loaded; install it with \`npm install --include=dev\``, { cause })
     }
   )
   const instance = await DuckDBInstance.create(":memory:")

@@ -164,43 +164,41 @@ export class Catalog extends pulumi.ComponentResource {
       outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"
     }
 
-    const tables = [
-      table("bls-files", {
-        name: "bls_files",
-        tableType: "EXTERNAL_TABLE",
-        partitionKeys: [{ name: "survey", type: "string" }],
-        parameters: {
-          classification: "csv",
-          "skip.header.line.count": "1",
-          "projection.enabled": "true",
-          "projection.survey.type": "enum",
-          "projection.survey.values": settings.surveys.join(","),
-          "storage.location.template": pulumi.interpolate`s3://${bucket.bucket}/${BLS_PREFIX}\${survey}/`
+    table("bls-files", {
+      name: "bls_files",
+      tableType: "EXTERNAL_TABLE",
+      partitionKeys: [{ name: "survey", type: "string" }],
+      parameters: {
+        classification: "csv",
+        "skip.header.line.count": "1",
+        "projection.enabled": "true",
+        "projection.survey.type": "enum",
+        "projection.survey.values": settings.surveys.join(","),
+        "storage.location.template": pulumi.interpolate`s3://${bucket.bucket}/${BLS_PREFIX}\${survey}/`
+      },
+      storageDescriptor: {
+        location: s3(BLS_PREFIX),
+        ...textFiles,
+        serDeInfo: {
+          serializationLibrary: "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
+          parameters: { "field.delim": "\t", "serialization.format": "\t" }
         },
-        storageDescriptor: {
-          location: s3(BLS_PREFIX),
-          ...textFiles,
-          serDeInfo: {
-            serializationLibrary: "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
-            parameters: { "field.delim": "\t", "serialization.format": "\t" }
-          },
-          columns: BLS_COLUMNS.map((column) => ({ name: column, type: "string" }))
-        }
-      }),
-      table("population-files", {
-        name: "population_files",
-        tableType: "EXTERNAL_TABLE",
-        parameters: { classification: "json" },
-        storageDescriptor: {
-          location: s3(POPULATION_PREFIX),
-          ...textFiles,
-          serDeInfo: { serializationLibrary: "org.openx.data.jsonserde.JsonSerDe" },
-          // A map, not a struct: Trino's UNNEST spreads a struct's fields into columns, which
-          // DuckDB's does not, where a map stays one value in both (sql/README.md).
-          columns: [{ name: "data", type: "array<map<string,string>>" }]
-        }
-      })
-    ]
+        columns: BLS_COLUMNS.map((column) => ({ name: column, type: "string" }))
+      }
+    })
+    table("population-files", {
+      name: "population_files",
+      tableType: "EXTERNAL_TABLE",
+      parameters: { classification: "json" },
+      storageDescriptor: {
+        location: s3(POPULATION_PREFIX),
+        ...textFiles,
+        serDeInfo: { serializationLibrary: "org.openx.data.jsonserde.JsonSerDe" },
+        // A map, not a struct: Trino's UNNEST spreads a struct's fields into columns, which
+        // DuckDB's does not, where a map stays one value in both (sql/README.md).
+        columns: [{ name: "data", type: "array<map<string,string>>" }]
+      }
+    })
     for (const [view, columns] of Object.entries(VIEWS)) {
       table(`${view.replaceAll("_", "-")}-view`, {
         name: view,
@@ -228,7 +226,7 @@ export class Catalog extends pulumi.ComponentResource {
             : { encryptionOption: "SSE_KMS", kmsKeyArn: settings.kmsKeyArn }
         }
       }
-    }, { ...parent, dependsOn: tables })
+    }, parent)
 
     for (const [query, description] of Object.entries(SAVED_QUERIES)) {
       new aws.athena.NamedQuery(`${name}-${query.replaceAll("_", "-")}`, {

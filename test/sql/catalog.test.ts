@@ -14,6 +14,7 @@ import { runSimulation } from "@cloud-copilot/iam-simulate"
 import { TrinoSQL } from "dt-sql-parser"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type LocalSql, openLocalSql } from "../../adapters/duckdbSql.ts"
+import { filesIn, unpackArchive } from "../infra/lambdaArchive.ts"
 import { ACCOUNT_ID, type DeclaredResource, type DeclaredStack, declareStack, REGION } from "../infra/mockStack.ts"
 import { projectRoot } from "../cli/questProcess.ts"
 import { describeWithMoto, MOTO_REGION } from "../support/moto.ts"
@@ -183,6 +184,26 @@ describe("the catalog the dev stack declares", () => {
       athenaWorkgroup: WORKGROUP,
       queryEditorUrl: `https://${REGION}.console.aws.amazon.com/athena/home?region=${REGION}#/query-editor`
     })
+  })
+
+  it("ships DuckDB in no Lambda archive: the functions never query SQL", async () => {
+    const functions = stack.ofType("aws:lambda/function:Function")
+    expect(functions.length).toBeGreaterThan(0)
+    for (const fn of functions) {
+      const sandbox = await unpackArchive(fn.inputs["code"])
+      try {
+        const files = filesIn(sandbox.taskRoot)
+        const code = files.filter((file) => /\.(c?js|mjs)$/.test(file))
+          .map((file) => readFileSync(join(sandbox.taskRoot, file), "utf8")).join("\n")
+        expect(code, fn.name).toContain("PutObject")
+        // Pulumi adds the packages of package.json's dependencies and optionalDependencies
+        // to the archive: DuckDB stays a devDependency, and is loaded by no handler.
+        expect(files.filter((file) => /duckdb/i.test(file)), fn.name).toEqual([])
+        expect(code.match(/.{0,60}duckdb.{0,60}/gi), fn.name).toBeNull()
+      } finally {
+        sandbox.remove()
+      }
+    }
   })
 
   it("deploys only statements a Trino grammar parses without error", () => {
