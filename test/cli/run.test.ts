@@ -117,8 +117,7 @@ describe("quest show", () => {
   })
 })
 
-// The S3 client is a file of its own in the CLI's bundle, loaded only by a command on an
-// s3:// store (bin/cliBundle.mjs): this is the path that loads it.
+// The S3 client is loaded only by a command on an s3:// store: this is the path that loads it.
 describeWithMoto("quest run with an S3 store (moto)", (moto) => {
   it("--json stores the golden reports in S3, and a second sync reads the mirror back from there", async () => {
     await moto().s3Client().send(new CreateBucketCommand({ Bucket: "quest-cli" }))
