@@ -1,8 +1,11 @@
-/** Reading the settings: defaults, the environment, and values refused with a clear message. */
+/** Reading the settings: defaults, the environment, and values refused with a clear message; the places derived from the one table. */
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
+import { load as loadYaml } from "js-yaml"
+import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { loadSettings, settingSpecs, surveyMirrorsOf } from "../domain/settings.ts"
+import { allSettings, configurationReference, meaningOf } from "../domain/settingSpecs.ts"
 
 const load = (env: Record<string, string>) =>
   Effect.runPromiseExit(loadSettings.pipe(Effect.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env })))))
@@ -40,7 +43,7 @@ describe("the settings", () => {
   })
 
   for (const [env, value, problem] of [
-    ["QUEST_CONCURRENCY", "0", /QUEST_CONCURRENCY="0" must be a whole number above 0/],
+    ["QUEST_CONCURRENCY", "0", /QUEST_CONCURRENCY="0" must be a whole number from 1 to 64/],
     ["QUEST_CONCURRENCY", "2.5", /whole/],
     ["QUEST_MAX_DELETE_SHARE", "1.5", /a number from 0 to 1/],
     ["QUEST_REQUESTS_PER_SECOND", "fast", /QUEST_REQUESTS_PER_SECOND="fast"/]
@@ -51,4 +54,26 @@ describe("the settings", () => {
       expect(String(exit._tag === "Failure" ? exit.cause.reasons.map((r) => r._tag === "Fail" ? r.error.message : "") : "")).toMatch(problem)
     })
   }
+})
+
+const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), "utf8")
+
+describe("the one table of settings", () => {
+  it("is what Pulumi.yaml declares, key for key: type, default and description", () => {
+    const declared = (loadYaml(read("Pulumi.yaml")) as { config: Record<string, unknown> }).config
+    const expected = Object.fromEntries(allSettings.flatMap(([, spec]) => {
+      if (spec.stackKey === undefined) return []
+      const integer = spec.rule.kind === "number" && spec.rule.integer === true
+      return [[spec.stackKey, {
+        type: integer ? "integer" : "string",
+        default: integer ? Number(spec.default) : spec.default ?? "",
+        description: meaningOf(spec)
+      }]]
+    }))
+    expect(declared).toEqual(expected)
+  })
+
+  it("is what docs/configuration.md shows (regenerate it with configurationReference() when this fails)", () => {
+    expect(read("docs/configuration.md")).toBe(configurationReference())
+  })
 })
