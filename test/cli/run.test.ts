@@ -3,6 +3,7 @@
  * (msw inside the CLI) and against the fixture server, equal the golden ones.
  */
 import { readFileSync, writeFileSync } from "node:fs"
+import { createServer } from "node:net"
 import { join } from "node:path"
 import { CreateBucketCommand } from "@aws-sdk/client-s3"
 import { describe, expect, it } from "vitest"
@@ -12,6 +13,15 @@ import { useLocalUpstream } from "./localUpstream.ts"
 import { logRecords, runQuest, snapshot } from "./questProcess.ts"
 
 const { upstream, server, storePath, env } = useLocalUpstream()
+
+/** A loopback port nothing listens on: a connection there is refused, as with no network. */
+const closedPort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => resolve(port))
+    })
+  })
 
 describe("quest run", () => {
   it("--offline --json prints the golden reports with no network and no contact, and stores them", async () => {
@@ -45,6 +55,26 @@ describe("quest run", () => {
     const legacy = await runQuest(["run", "--json"], { ...env(), POPULATION_URL: server().legacyPopulationUrl })
     expect(legacy.code, legacy.stderr).toBe(0)
     expectGoldenReports(legacy.stdout, "reports.legacy.json")
+  })
+
+  it("with the upstreams unreachable, fails with one short line that offers --offline", async () => {
+    const closed = await closedPort()
+    const { BLS_BASE_URL: _, ...rest } = env()
+    const { code, stderr } = await runQuest(["run"], {
+      ...rest,
+      BLS_ROOT_URL: `http://127.0.0.1:${closed}/`,
+      POPULATION_URL: `http://127.0.0.1:${closed}/population`,
+      QUEST_MAX_RETRIES: "0"
+    })
+    expect(code).toBe(1)
+    const last = logRecords(stderr).at(-1)!
+    expect(last).toMatchObject({ event: "failed", errorTag: "IngestFailed", exitCode: 1 })
+    expect(last.message).toBe(
+      `could not reach 127.0.0.1:${closed}. Check BLS_ROOT_URL and POPULATION_URL and the network, ` +
+        "or run it on the bundled data, with no network: quest run --offline."
+    )
+    // The whole story stays in the record, for whoever reads the log.
+    expect(last["detail"]).toMatch(/^BLS sync: .* population: /)
   })
 
   it("prints the summaries and the reports as aligned tables", async () => {
