@@ -77,6 +77,21 @@ describe("quest run", () => {
     expect(last["detail"]).toMatch(/^BLS sync: .* population: /)
   })
 
+  it("with nothing new upstream, says so first and leaves the stored reports as they are", async () => {
+    expect((await runQuest(["run"], env())).code).toBe(0)
+    const reports = () => Object.entries(snapshot(storePath())).filter(([key]) => key.startsWith("reports"))
+    const before = reports()
+    const again = await runQuest(["run"], env())
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stdout).toMatch(/^Nothing changed since the last run: the stored reports are current/)
+    expect(again.stdout).not.toContain("PRS30006011")
+    expect(reports()).toEqual(before)
+    // --json still answers with the reports, read back from the store.
+    const json = await runQuest(["run", "--json"], env())
+    expectGoldenReports(json.stdout)
+    expect(reports()).toEqual(before)
+  })
+
   it("prints the summaries and the reports as aligned tables", async () => {
     const { code, stdout } = await runQuest(["run"], env())
     expect(code).toBe(0)
