@@ -90,7 +90,7 @@ const benchmark: Benchmark = {
     const [offline] = await alternate([{
       label: "quest run --offline (clean store)",
       file: "/bin/sh",
-      args: ["-c", 'rm -rf "$1" && exec "$0" "$2" run --offline --store "$1"', process.execPath, demoStore, questBin]
+      args: ["-c", 'rm -rf "$1" && mkdir -p "$1" && exec "$0" "$2" run --offline --store "$1"', process.execPath, demoStore, questBin]
     }], { rounds })
     cases.push(timeCase(offline!, { below: OFFLINE_RUN_SECONDS * 1000, why: "issue 18" }))
 

@@ -1,6 +1,7 @@
 /**
- * Every setting in one table: its environment variable and CLI flag (the pipeline's own),
- * its stack key (what `pulumi config set` names), its unit, default, meaning and rule. The
+ * Every setting in one table, by name: its environment variable and CLI flag (the pipeline's
+ * own), whether the stack takes it (as `pulumi config set bls-quest:<name>`), its unit,
+ * default, meaning and rule. The
  * CLI's flags and --help, the environment the Lambda functions and the Deno entry read,
  * Pulumi.yaml's `config:` block (test/settings.test.ts holds it to this table) and
  * docs/configuration.md are all derived from here. Plain data, free of Effect: `quest
@@ -25,8 +26,8 @@ export type SettingRule =
 export interface SettingSpec {
   readonly env?: string
   readonly flag?: string
-  /** The key under the project in the stack's config (`bls-quest:<key>`); absent: not a stack setting. */
-  readonly stackKey?: string
+  /** A key of the stack's config under its own name (`bls-quest:<name>`). */
+  readonly stack?: true
   readonly unit?: string
   /** As typed; undefined: none. */
   readonly default: string | undefined
@@ -51,7 +52,7 @@ export const settingSpecs = {
   contact: {
     env: "QUEST_CONTACT",
     flag: "--contact",
-    stackKey: "contact",
+    stack: true,
     default: undefined,
     description: "Your e-mail or URL, sent in the User-Agent as BLS requires; required for sync and population, " +
       "and not on a domain reserved for examples (example.com, .test…)",
@@ -60,7 +61,7 @@ export const settingSpecs = {
   surveys: {
     env: "QUEST_SURVEYS",
     flag: "--surveys",
-    stackKey: "surveys",
+    stack: true,
     default: DEFAULT_SURVEYS,
     description: "BLS surveys to mirror, each from <root>/<survey>/ into bls/<survey>/; the reports read pr",
     rule: { kind: "surveys" }
@@ -68,7 +69,7 @@ export const settingSpecs = {
   blsRootUrl: {
     env: "BLS_ROOT_URL",
     flag: "--bls-root-url",
-    stackKey: "blsRootUrl",
+    stack: true,
     default: DEFAULT_BLS_ROOT_URL,
     description: "The BLS directory that holds one directory per survey",
     rule: { kind: "url" }
@@ -76,7 +77,7 @@ export const settingSpecs = {
   blsBaseUrl: {
     env: "BLS_BASE_URL",
     flag: "--bls-base-url",
-    stackKey: "blsBaseUrl",
+    stack: true,
     default: undefined,
     description: "One directory page to mirror in place of <root>/<survey>/, for a single survey (unset: the root's)",
     rule: text
@@ -84,7 +85,7 @@ export const settingSpecs = {
   populationUrl: {
     env: "POPULATION_URL",
     flag: "--population-url",
-    stackKey: "populationUrl",
+    stack: true,
     default: DEFAULT_POPULATION_URL,
     description: "The DataUSA population API (current tesseract or retired /api/data shape)",
     rule: text
@@ -92,7 +93,7 @@ export const settingSpecs = {
   requestsPerSecond: {
     env: "QUEST_REQUESTS_PER_SECOND",
     flag: "--requests-per-second",
-    stackKey: "requestsPerSecond",
+    stack: true,
     default: "2",
     description: "Most requests per second sent upstream (may be fractional, e.g. 0.5); a stack shares it out among its survey runs",
     rule: positive
@@ -100,7 +101,7 @@ export const settingSpecs = {
   concurrency: {
     env: "QUEST_CONCURRENCY",
     flag: "--concurrency",
-    stackKey: "concurrency",
+    stack: true,
     default: "4",
     description: "Most downloads and store operations in flight at once",
     rule: whole(1, 64)
@@ -108,7 +109,7 @@ export const settingSpecs = {
   maxDeleteShare: {
     env: "QUEST_MAX_DELETE_SHARE",
     flag: "--max-delete-share",
-    stackKey: "maxDeleteShare",
+    stack: true,
     default: "0.5",
     description: "Largest share (0-1) of the mirror one sync may delete without --force",
     rule: share
@@ -158,58 +159,58 @@ const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
 
 /** The stack's own settings (`pulumi config set bls-quest:<key>`): how the functions, queues and bucket are sized and kept. */
 export const stackSpecs = {
-  schedule: { stackKey: "schedule", default: "cron(0 6 * * ? *)", description: "When the ingest runs (EventBridge schedule expression, UTC)", rule: text },
+  schedule: { stack: true, default: "cron(0 6 * * ? *)", description: "When the ingest runs (EventBridge schedule expression, UTC)", rule: text },
   // A Lambda function runs at most 15 minutes.
-  ingestTimeoutSeconds: { stackKey: "ingestTimeoutSeconds", unit: "seconds", default: "900", description: "Timeout of the ingest function", rule: whole(1, 900) },
-  ingestMemoryMb: { stackKey: "ingestMemoryMb", unit: "MB", default: "512", description: "Memory of the ingest function", rule: whole(128, 10_240) },
+  ingestTimeoutSeconds: { stack: true, unit: "seconds", default: "900", description: "Timeout of the ingest function", rule: whole(1, 900) },
+  ingestMemoryMb: { stack: true, unit: "MB", default: "512", description: "Memory of the ingest function", rule: whole(128, 10_240) },
   ingestReservedConcurrency: {
-    stackKey: "ingestReservedConcurrency",
+    stack: true,
     default: "0",
     description: "Concurrency reserved for the ingest; 0 reserves none. An account must keep 10 unreserved, " +
       "so new accounts (quota often 10) refuse any reservation",
     rule: whole(0, 1000)
   },
   ingestRetryAttempts: {
-    stackKey: "ingestRetryAttempts",
+    stack: true,
     default: "0",
     description: "Times a failed survey run is retried (0 or 1); a run that still fails goes to the failed-runs queue and raises an alarm naming its survey",
     rule: whole(0, 1)
   },
   ingestMaxConcurrency: {
-    stackKey: "ingestMaxConcurrency",
+    stack: true,
     default: "2",
     description: "Survey runs in flight at once (the survey queue's maximumConcurrency); the request rate and concurrency are shared out among them",
     // SQS event sources allow 2 to 1000.
     rule: whole(2, 1000)
   },
   analyticsTimeoutSeconds: {
-    stackKey: "analyticsTimeoutSeconds",
+    stack: true,
     unit: "seconds",
     default: "120",
     description: "Timeout of the analytics function; the queue's visibility timeout is six times this",
     rule: whole(1, 900)
   },
-  analyticsMemoryMb: { stackKey: "analyticsMemoryMb", unit: "MB", default: "1024", description: "Memory of the analytics function (more memory also means more CPU)", rule: whole(128, 10_240) },
-  analyticsBatchSize: { stackKey: "analyticsBatchSize", default: "10", description: "Queue messages handed to one analytics invocation at most", rule: whole(1, 10) },
-  maxReceiveCount: { stackKey: "maxReceiveCount", default: "3", description: "Deliveries of a queue message before it moves to the dead-letter queue", rule: whole(1, 1000) },
-  noncurrentVersionDays: { stackKey: "noncurrentVersionDays", unit: "days", default: "30", description: "Age at which a replaced or deleted object version expires", rule: whole(1, 3650) },
+  analyticsMemoryMb: { stack: true, unit: "MB", default: "1024", description: "Memory of the analytics function (more memory also means more CPU)", rule: whole(128, 10_240) },
+  analyticsBatchSize: { stack: true, default: "10", description: "Queue messages handed to one analytics invocation at most", rule: whole(1, 10) },
+  maxReceiveCount: { stack: true, default: "3", description: "Deliveries of a queue message before it moves to the dead-letter queue", rule: whole(1, 1000) },
+  noncurrentVersionDays: { stack: true, unit: "days", default: "30", description: "Age at which a replaced or deleted object version expires", rule: whole(1, 3650) },
   logRetentionDays: {
-    stackKey: "logRetentionDays",
+    stack: true,
     unit: "days",
     default: "30",
     description: "How long the functions' logs are kept (a value CloudWatch Logs accepts)",
     rule: { kind: "oneOf", values: LOG_RETENTION_DAYS.map(String) }
   },
-  kmsKeyArn: { stackKey: "kmsKeyArn", default: "", description: "ARN of a KMS key to encrypt the data bucket with (SSE-KMS); empty for SSE-S3", rule: text },
-  alarmEmail: { stackKey: "alarmEmail", default: "", description: "E-mail address subscribed to the alarm topic; empty for none", rule: text },
+  kmsKeyArn: { stack: true, default: "", description: "ARN of a KMS key to encrypt the data bucket with (SSE-KMS); empty for SSE-S3", rule: text },
+  alarmEmail: { stack: true, default: "", description: "E-mail address subscribed to the alarm topic; empty for none", rule: text },
   dataOnDestroy: {
-    stackKey: "dataOnDestroy",
+    stack: true,
     default: "auto",
     description: "What `pulumi destroy` does with the data bucket: keep leaves it with its data; delete empties and deletes it; " +
       "auto keeps it when the stack's name says production (prod, production, prd, live)",
     rule: { kind: "oneOf", values: ["auto", "keep", "delete"] }
   }
-} as const satisfies Record<string, SettingSpec & { readonly stackKey: string }>
+} as const satisfies Record<string, SettingSpec & { readonly stack: true }>
 
 /** What a value must be, in words: "a whole number from 1 to 64". */
 export const ruleText = (rule: SettingRule): string => {
@@ -300,7 +301,7 @@ export const configurationReference = (): string =>
     "| Setting | Flag | Environment variable | Stack key | Default | Meaning |",
     "|---|---|---|---|---|---|",
     ...allSettings.map(([name, spec]) =>
-      `| ${name} | ${cell(spec.flag)} | ${cell(spec.env)} | ${cell(spec.stackKey)} | ` +
+      `| ${name} | ${cell(spec.flag)} | ${cell(spec.env)} | ${cell(spec.stack ? name : undefined)} | ` +
       `${cell(spec.default)} | ${meaningOf(spec).replaceAll("<", "&lt;")} |`
     ),
     ""

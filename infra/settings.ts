@@ -89,24 +89,26 @@ const problemOf = (rule: SettingRule, raw: string, problem: string) => {
   return `${Number.isFinite(n) ? n : JSON.stringify(raw)} is not ${problem}`
 }
 
-/** A key's value (its default when unset), checked against its rule. */
-const valueOf = <S extends SettingSpec & { readonly stackKey: string }>(config: pulumi.Config, spec: S): SettingValue<S["rule"]> => {
-  const raw = config.get(spec.stackKey) ?? spec.default ?? ""
-  const decoded = decodeSetting(spec.rule, raw)
-  return "value" in decoded ? decoded.value as SettingValue<S["rule"]> : fail(spec.stackKey, problemOf(spec.rule, raw, decoded.problem))
-}
+/** Every setting by name; the stack's keys are those marked `stack`. */
+const named = { ...settingSpecs, ...stackSpecs }
+type StackKey = { [N in keyof typeof named]: (typeof named)[N] extends { readonly stack: true } ? N : never }[keyof typeof named]
 
 export const readStackSettings = (): StackSettings => {
   const config = new pulumi.Config()
   const region = new pulumi.Config("aws").require("region")
-  const stack = stackSpecs
-  const get = <S extends SettingSpec & { readonly stackKey: string }>(spec: S) => valueOf(config, spec)
+  /** A key's value (its default when unset), checked against its rule. */
+  const get = <N extends StackKey>(name: N): SettingValue<(typeof named)[N]["rule"]> => {
+    const spec: SettingSpec = named[name]
+    const raw = config.get(name) ?? spec.default ?? ""
+    const decoded = decodeSetting(spec.rule, raw)
+    return "value" in decoded ? decoded.value as SettingValue<(typeof named)[N]["rule"]> : fail(name, problemOf(spec.rule, raw, decoded.problem))
+  }
 
   // An unset contact (a stack file that removed the default) gets the same message and hint as an empty one.
   const contact = requireContact(config.get("contact") ?? "")
-  const kmsKeyArn = optional(get(stack.kmsKeyArn))
-  const surveys = get(settingSpecs.surveys)
-  const blsBaseUrl = optional(get(settingSpecs.blsBaseUrl))
+  const kmsKeyArn = optional(get("kmsKeyArn"))
+  const surveys = get("surveys")
+  const blsBaseUrl = optional(get("blsBaseUrl"))
   if (blsBaseUrl !== undefined && surveys.length > 1) {
     fail("blsBaseUrl", `it names one directory, but surveys names ${surveys.length}; leave it empty and set blsRootUrl`, '""')
   }
@@ -116,29 +118,29 @@ export const readStackSettings = (): StackSettings => {
     region,
     contact,
     surveys,
-    blsRootUrl: get(settingSpecs.blsRootUrl),
+    blsRootUrl: get("blsRootUrl"),
     blsBaseUrl,
-    populationUrl: get(settingSpecs.populationUrl),
-    requestsPerSecond: get(settingSpecs.requestsPerSecond),
-    concurrency: get(settingSpecs.concurrency),
-    maxDeleteShare: get(settingSpecs.maxDeleteShare),
-    schedule: get(stack.schedule),
+    populationUrl: get("populationUrl"),
+    requestsPerSecond: get("requestsPerSecond"),
+    concurrency: get("concurrency"),
+    maxDeleteShare: get("maxDeleteShare"),
+    schedule: get("schedule"),
     ingest: {
-      timeoutSeconds: get(stack.ingestTimeoutSeconds),
-      memoryMb: get(stack.ingestMemoryMb),
+      timeoutSeconds: get("ingestTimeoutSeconds"),
+      memoryMb: get("ingestMemoryMb"),
       // Opt-in: an account's unreserved concurrency may not drop below 10, so on a new
       // account (often a quota of 10) any reservation fails the deploy.
-      reservedConcurrency: get(stack.ingestReservedConcurrency) || undefined,
-      retryAttempts: get(stack.ingestRetryAttempts),
-      maxConcurrency: get(stack.ingestMaxConcurrency)
+      reservedConcurrency: get("ingestReservedConcurrency") || undefined,
+      retryAttempts: get("ingestRetryAttempts"),
+      maxConcurrency: get("ingestMaxConcurrency")
     },
-    analytics: { timeoutSeconds: get(stack.analyticsTimeoutSeconds), memoryMb: get(stack.analyticsMemoryMb) },
-    analyticsBatchSize: get(stack.analyticsBatchSize),
-    maxReceiveCount: get(stack.maxReceiveCount),
-    noncurrentVersionDays: get(stack.noncurrentVersionDays),
-    logRetentionDays: Number(get(stack.logRetentionDays)),
+    analytics: { timeoutSeconds: get("analyticsTimeoutSeconds"), memoryMb: get("analyticsMemoryMb") },
+    analyticsBatchSize: get("analyticsBatchSize"),
+    maxReceiveCount: get("maxReceiveCount"),
+    noncurrentVersionDays: get("noncurrentVersionDays"),
+    logRetentionDays: Number(get("logRetentionDays")),
     kmsKeyArn,
-    alarmEmail: optional(get(stack.alarmEmail)),
-    keepDataOnDestroy: keepDataOnDestroy(get(stack.dataOnDestroy))
+    alarmEmail: optional(get("alarmEmail")),
+    keepDataOnDestroy: keepDataOnDestroy(get("dataOnDestroy"))
   }
 }

@@ -61,10 +61,10 @@ const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.ur
 describe("the one table of settings", () => {
   it("is what Pulumi.yaml declares, key for key: type, default and description", () => {
     const declared = (loadYaml(read("Pulumi.yaml")) as { config: Record<string, unknown> }).config
-    const expected = Object.fromEntries(allSettings.flatMap(([, spec]) => {
-      if (spec.stackKey === undefined) return []
+    const expected = Object.fromEntries(allSettings.flatMap(([name, spec]) => {
+      if (spec.stack !== true) return []
       const integer = spec.rule.kind === "number" && spec.rule.integer === true
-      return [[spec.stackKey, {
+      return [[name, {
         type: integer ? "integer" : "string",
         default: integer ? Number(spec.default) : spec.default ?? "",
         description: meaningOf(spec)
