@@ -10,9 +10,8 @@ const nodeOnlyGlobals = ["Buffer", "process", "__dirname", "__filename", "requir
 const webOnly = "domain/ and handlers/ run on Node, Deno and Lambda: use web-standard APIs " +
   "(fetch, streams, TextEncoder, Web Crypto) and reach Node through a service implemented in adapters/."
 // Effect's barrels ("effect", "effect/persistence", …: every entry of its package exports
-// without a wildcard) re-export whole folders of modules. A bundle that imports one
-// evaluates them all: the CLI's runner was 1.4 MB through "effect", 0.67 MB through each
-// module's own path, and `quest report` on the fixture ~35 ms slower (`npm run bench`).
+// without a wildcard) re-export whole folders of modules, which the CLI (run from source)
+// and the Lambda bundles would then load and evaluate for nothing.
 const effectBarrels = Object.keys(JSON.parse(readFileSync(new URL("./node_modules/effect/package.json", import.meta.url), "utf8")).exports)
   .filter((entry) => !entry.includes("*") && entry !== "./package.json")
   .map((entry) => entry === "." ? "effect" : `effect/${entry.slice(2)}`)

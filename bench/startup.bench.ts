@@ -19,8 +19,9 @@ import type { BenchCase, Benchmark } from "./run.ts"
 import { option } from "./options.ts"
 import { alternate, type Command, projectRoot, questBin, runOnce, spreadNote, type Summary } from "./wholeProcess.ts"
 
-/** Goals of issue 12. */
-const HELP_VS_NODE = 3
+/** Goals of issues 12 and 18. */
+const HELP_VS_NODE = 6
+const OFFLINE_RUN_SECONDS = 3
 const REPORT_VS_DUCKDB = 0.65
 const NOOP_SYNC_SECONDS = 0.3
 
@@ -82,6 +83,16 @@ const benchmark: Benchmark = {
       warmup: 1
     })
     cases.push(timeCase(bare!), timeCase(help!, { below: ms(bare!) * HELP_VS_NODE, why: `${HELP_VS_NODE} × node -e ""` }))
+
+    // The demo a newcomer runs first, from a clean store each round.
+    console.error("  quest run --offline from a clean store…")
+    const demoStore = path.join(benchDir, "offline-store")
+    const [offline] = await alternate([{
+      label: "quest run --offline (clean store)",
+      file: "/bin/sh",
+      args: ["-c", 'rm -rf "$1" && mkdir -p "$1" && exec "$0" "$2" run --offline --store "$1"', process.execPath, demoStore, questBin]
+    }], { rounds })
+    cases.push(timeCase(offline!, { below: OFFLINE_RUN_SECONDS * 1000, why: "issue 18" }))
 
     // quest report on the fixture store against DuckDB's whole run on the same files.
     const store = await fixtureStore()

@@ -1,8 +1,7 @@
-// The Node this project needs (package.json "engines"), checked before anything else runs:
-// `quest`, `npm start` and `npm test` (its pretest step) on an older Node fail at once with
-// one line, not with a syntax error deep in a dependency. Plain JavaScript, so it runs anywhere.
-// Its built-in through process.getBuiltinModule where Node has it (see bin/quest.mjs).
-const { readFileSync } = process.getBuiltinModule?.("node:fs") ?? await import("node:fs")
+// The Node this project needs (package.json "engines": the first to run TypeScript without
+// a flag), checked before anything else runs: `quest`, `npm start` and `npm test` on an
+// older Node fail at once with one line. Plain JavaScript, so it runs anywhere.
+import { readFileSync } from "node:fs"
 
 const wanted = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).engines.node
 const least = /(\d+)\.(\d+)/.exec(wanted).slice(1).map(Number)

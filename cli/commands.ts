@@ -16,6 +16,8 @@ import { tablesPieces } from "../domain/reports/renderTables.ts"
 import type { ReportDocument } from "../domain/reports/reportDocument.ts"
 import { reportFolders, runReports } from "../domain/reports/runReports.ts"
 import type { Settings } from "../domain/settings.ts"
+import { ObjectStore } from "../domain/store/ObjectStore.ts"
+import { BLS_DATA_KEY, POPULATION_KEY } from "../domain/storeKeys.ts"
 import type { CommandName, Switches } from "./commandTable.ts"
 import { readOnlyLayer } from "./dryRunStore.ts"
 import { latestStoredReport } from "./latestReport.ts"
@@ -69,6 +71,17 @@ const reports = (context: CommandContext) =>
     Effect.provide(Layer.merge(storeLayer(context), nativeSha256Layer))
   )
 
+/** The latest stored reports, if they were computed from the inputs the store holds now. */
+const currentReport = (context: CommandContext) =>
+  Effect.gen(function*() {
+    const { doc } = yield* latestStoredReport
+    const store = yield* ObjectStore
+    const bls = yield* store.head(BLS_DATA_KEY)
+    const population = yield* store.head(POPULATION_KEY)
+    const current = bls?.metadata["sha256"] === doc.inputs.bls.sha256 && population?.metadata["sha256"] === doc.inputs.population.sha256
+    return current ? doc : undefined
+  }).pipe(Effect.orElseSucceed(() => undefined), Effect.provide(storeLayer(context)))
+
 const programs = {
   sync: (context: CommandContext) => Effect.flatMap(upstream, (commands) => commands.syncCommand(context, storeLayer(context))),
   population: (context: CommandContext) =>
@@ -91,11 +104,21 @@ const programs = {
     Effect.gen(function*() {
       const { ingestCommand } = yield* upstream
       const ingested = yield* ingestCommand(context, storeLayer(context))
+      const current = ingested.changed || context.switches.dryRun ? undefined : yield* currentReport(context)
+      if (current !== undefined) {
+        return {
+          json: current,
+          text: function*() {
+            yield `Nothing changed since the last run: the stored reports are current (\`quest show\` prints them).\n`
+            yield ingested.text
+          }
+        } satisfies CommandOutput
+      }
       const doc = yield* reports(context)
       return {
         json: doc ?? null,
         text: function*() {
-          yield ingested
+          yield ingested.text
           yield* reportsText(doc, context)
         }
       } satisfies CommandOutput

@@ -2,7 +2,7 @@
  * `quest --help` and `quest <command> --help`, written from the command table and the
  * settings table, so every flag shows with its environment variable and default.
  */
-import { type SettingSpec, settingSpecs } from "../domain/settingSpecs.ts"
+import { settingSpecs } from "../domain/settingSpecs.ts"
 import { type CommandName, commandSpec, commandSpecs, type SettingKey, type SwitchKey, switchSpecs } from "./commandTable.ts"
 
 const indent = (width: number, text: string) => `${text}${" ".repeat(Math.max(1, width - text.length))}`
@@ -14,12 +14,12 @@ const switchLines = (keys: ReadonlyArray<SwitchKey>) => {
 }
 
 const settingLines = (keys: ReadonlyArray<SettingKey>) => {
-  const specs: ReadonlyArray<SettingSpec> = keys.map((key) => settingSpecs[key])
+  const specs = keys.map((key): (typeof settingSpecs)[SettingKey] & { unit?: string } => settingSpecs[key])
   const flagWidth = Math.max(...specs.map((spec) => spec.flag.length)) + 10
   const envWidth = Math.max(...specs.map((spec) => spec.env.length)) + 2
   return specs.flatMap((spec) => [
     `  ${indent(flagWidth, `${spec.flag} <value>`)}${indent(envWidth, spec.env)}` +
-    (spec.default === undefined ? "no default" : `default ${spec.default}`),
+    (spec.default === undefined ? "no default" : `default ${spec.default}${spec.unit === undefined ? "" : ` ${spec.unit}`}`),
     `      ${spec.description}`
   ])
 }

@@ -38,11 +38,11 @@ const nameOf = (url: string) => {
   return last === "" ? `${hostname} listing` : decodeURIComponent(last)
 }
 
-/** A body that reports each chunk read, and when it ends. */
+/** A body that reports each chunk read, and when it ends (`whole`: read to its end). */
 const counted = (
   body: ReadableStream<Uint8Array>,
   onChunk: (bytes: number) => void,
-  onEnd: () => void
+  onEnd: (whole: boolean) => void
 ): ReadableStream<Uint8Array> => {
   const reader = body.getReader()
   return new ReadableStream<Uint8Array>({
@@ -50,19 +50,19 @@ const counted = (
       try {
         const { done, value } = await reader.read()
         if (done) {
-          onEnd()
+          onEnd(true)
           controller.close()
           return
         }
         onChunk(value.byteLength)
         controller.enqueue(value)
       } catch (error) {
-        onEnd()
+        onEnd(false)
         controller.error(error)
       }
     },
     cancel(reason) {
-      onEnd()
+      onEnd(false)
       return reader.cancel(reason)
     }
   })
@@ -80,7 +80,8 @@ interface ProgressFigures {
   /** From the listing's sizes; undefined when it gave none. */
   readonly totalBytes: number | undefined
   readonly percent: number | undefined
-  readonly bytesPerSecond: number
+  /** Undefined until a second of samples says something. */
+  readonly bytesPerSecond: number | undefined
   readonly etaMs: number | undefined
   /** What the run is waiting for, if anything. */
   readonly waiting: string | undefined
@@ -101,7 +102,7 @@ const progressLine = (f: ProgressFigures): string =>
     `${f.filesDone}/${f.files} files`,
     `${formatBytes(f.bytes)}${f.totalBytes === undefined ? "" : ` / ${formatBytes(f.totalBytes)}`}`,
     ...(f.percent === undefined ? [] : [`${f.percent}%`]),
-    `${formatBytes(Math.round(f.bytesPerSecond))}/s`,
+    ...(f.bytesPerSecond === undefined ? [] : [`${formatBytes(Math.round(f.bytesPerSecond))}/s`]),
     ...(f.etaMs === undefined ? [] : [`ETA ${formatDuration(f.etaMs)}`]),
     ...(f.current.length === 0 ? [] : [f.current.join(", ")]),
     ...(f.waiting === undefined ? [] : [f.waiting])
@@ -114,7 +115,9 @@ export const makeSyncProgress = (
 ): SyncProgress => {
   const live = terminal.interactive && log.mode.human
   let plan: { readonly files: number; readonly bytes: number | undefined } | undefined
-  let filesDone = 0
+  // A file counts as done when stored (its log record) or, sooner, when its body is read whole.
+  let filesStored = 0
+  let filesRead = 0
   let bytes = 0
   let waiting: Waiting | undefined
   const inFlight = new Set<InFlight>()
@@ -127,7 +130,7 @@ export const makeSyncProgress = (
     while (samples.length > 1 && t - samples[0]![0] > RATE_WINDOW_MS) samples.shift()
     const first = samples[0]
     // Under a second of samples says little: no rate (and so no wild ETA) yet.
-    if (first === undefined || t - first[0] < 1000) return 0
+    if (first === undefined || t - first[0] < 1000) return undefined
     return ((bytes - first[1]) / (t - first[0])) * 1000
   }
 
@@ -139,12 +142,12 @@ export const makeSyncProgress = (
     const wait = waiting !== undefined && waiting.until > t ? waiting : undefined
     return {
       files: plan.files,
-      filesDone,
+      filesDone: Math.min(plan.files, Math.max(filesStored, filesRead)),
       bytes,
       totalBytes: total,
       percent: total === undefined || total === 0 ? undefined : Math.min(100, Math.floor((bytes / total) * 100)),
       bytesPerSecond: perSecond,
-      etaMs: total === undefined || perSecond <= 0 || bytes >= total ? undefined : ((total - bytes) / perSecond) * 1000,
+      etaMs: total === undefined || perSecond === undefined || perSecond <= 0 || bytes >= total ? undefined : ((total - bytes) / perSecond) * 1000,
       waiting: wait === undefined ? undefined : `waiting ${formatDuration(wait.until - t)} ${wait.what}`,
       current: [...inFlight].map((file) => file.name)
     }
@@ -167,7 +170,7 @@ export const makeSyncProgress = (
         bytes: f.bytes,
         totalBytes: f.totalBytes,
         percent: f.percent,
-        bytesPerSecond: Math.round(f.bytesPerSecond),
+        bytesPerSecond: f.bytesPerSecond === undefined ? undefined : Math.round(f.bytesPerSecond),
         etaMs: f.etaMs === undefined ? undefined : Math.round(f.etaMs),
         waiting: f.waiting
       })
@@ -190,7 +193,8 @@ export const makeSyncProgress = (
       switch (record.event) {
         case "bls-sync.plan": {
           plan = { files: numberField(record, "transfer") ?? 0, bytes: numberField(record, "transferBytes") }
-          filesDone = 0
+          filesStored = 0
+          filesRead = 0
           bytes = 0
           samples.length = 0
           samples.push([now(), 0])
@@ -198,7 +202,7 @@ export const makeSyncProgress = (
           return show(true)
         }
         case "bls-sync.file":
-          filesDone += 1
+          filesStored += 1
           return show(true)
         case "source.retry": {
           // Logged by the retry policy (domain/http/retryPolicy.ts) before each backoff.
@@ -233,8 +237,11 @@ export const makeSyncProgress = (
           samples.push([now(), bytes])
           show(false)
         },
-        () => {
+        (whole) => {
           inFlight.delete(file)
+          if (!whole) return
+          filesRead += 1
+          show(true)
         }
       )
       return { ...response, body }

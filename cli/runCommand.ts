@@ -27,6 +27,7 @@ import { makeSyncProgress, progressHttpLayer, type SyncProgress } from "./progre
 import { checkSettings, settingsErrorText } from "./settingsCheck.ts"
 import { doneText } from "./summaries.ts"
 import type { Terminal } from "./terminal.ts"
+import { unreachableText } from "./unreachable.ts"
 import { usage } from "./usage.ts"
 
 /** What running a command needs (the AWS SDK, msw, the domain): loaded only then, so help and usage answer fast. */
@@ -157,6 +158,27 @@ export const runCommand = async (
   process.on("SIGTERM", onSignal)
 
   const env = settingsEnv(invocation.settings)
+  /** The work failed (exit 1): an unreachable upstream in one short line (the full message with --verbose, or as `detail`). */
+  const failed = (message: string, errorTag: string | undefined, cause: string | undefined) => {
+    const short = switches.offline ? undefined : unreachableText(command, message, {
+      flagged: invocation.settings,
+      isSet: (key) => env[settingSpecs[key].env] !== undefined
+    })
+    if (log.mode.human) {
+      terminal.err(`quest ${command}: ${short ?? message}\n`)
+      if (short !== undefined && switches.verbose) terminal.err(`${message}\n`)
+      if (cause !== undefined) terminal.err(`${cause}\n`)
+    } else {
+      log.say("ERROR", "failed", short ?? message, {
+        command,
+        errorTag,
+        exitCode: EXIT.failed,
+        ...(short === undefined ? {} : { detail: message }),
+        ...(cause === undefined ? {} : { cause })
+      })
+    }
+    return EXIT.failed
+  }
   const progress = makeSyncProgress(terminal, log)
   const exit = await Effect.runPromiseExit(
     program({ command, switches, flagged: invocation.settings, env, terminal, log, progress }).pipe(
@@ -178,9 +200,7 @@ export const runCommand = async (
     }
     await flushed()
     if (failure === undefined) return EXIT.done
-    if (log.mode.human) terminal.err(`quest ${command}: ${failure.message}\n`)
-    else log.say("ERROR", "failed", failure.message, { command, errorTag: tagOf(failure, "Error"), exitCode: EXIT.failed })
-    return EXIT.failed
+    return failed(failure.message, tagOf(failure, "Error"), undefined)
   }
   if (Cause.hasInterruptsOnly(exit.cause)) {
     const stopped = "Stopped. Work in progress was discarded (nothing partial is left in the store); run again to finish."
@@ -190,16 +210,5 @@ export const runCommand = async (
   }
   const report = errorReport(exit.cause, switches.verbose)
   if (isUsageError(report.error)) return usage(log, terminal, report.message, command)
-  if (log.mode.human) {
-    terminal.err(`quest ${command}: ${report.message}\n`)
-    if (switches.verbose) terminal.err(`${Cause.pretty(exit.cause)}\n`)
-  } else {
-    log.say("ERROR", "failed", report.message, {
-      command,
-      errorTag: report.tag,
-      exitCode: EXIT.failed,
-      ...(switches.verbose ? { cause: Cause.pretty(exit.cause) } : {})
-    })
-  }
-  return EXIT.failed
+  return failed(report.message, report.tag, switches.verbose ? Cause.pretty(exit.cause) : undefined)
 }

@@ -21,7 +21,7 @@ export const typedName = (key: SettingKey, flagged: Partial<Record<SettingKey, s
 const keyOfEnv = (env: string): SettingKey | undefined =>
   (Object.keys(settingSpecs) as Array<SettingKey>).find((key) => settingSpecs[key].env === env)
 
-/** A SettingsError in the words of the command line: `--concurrency="abc" must be a whole number above 0.` */
+/** A SettingsError in the words of the command line: `--concurrency="abc" is not valid: it must be a whole number from 1 to 64.` */
 export const settingsErrorText = (error: SettingsError, flagged: Partial<Record<SettingKey, string>>): string => {
   const key = error.env === undefined ? undefined : keyOfEnv(error.env)
   if (key === undefined || error.rule === undefined) return error.message

@@ -47,12 +47,12 @@ export const populationCommand = (context: CommandContext, store: StoreLayer) =>
     Effect.provide(upstreamLayer(context, store))
   )
 
-/** `run`'s first half: the sync and the population, and the text that says what they did. */
+/** `run`'s first half: the sync and the population, the text that says what they did, and whether the store changed. */
 export const ingestCommand = (context: CommandContext, store: StoreLayer) =>
   ingest(context.settings, options(context)).pipe(
-    Effect.map((ingested) =>
-      surveysText(ingested.sync, context.maxRows) +
-      (ingested.population === undefined ? "" : populationText(ingested.population))
-    ),
+    Effect.map(({ sync, population }) => ({
+      text: surveysText(sync, context.maxRows) + (population === undefined ? "" : populationText(population)),
+      changed: sync.total.added + sync.total.updated + sync.total.deleted > 0 || population?.written === true
+    })),
     Effect.provide(upstreamLayer(context, store))
   )

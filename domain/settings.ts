@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { defaultRetryPolicy } from "./http/retryPolicy.ts"
 import type { SourcePolicy } from "./http/SourceHttp.ts"
-import { type SettingSpec, settingSpecs } from "./settingSpecs.ts"
+import { decodeSetting, settingSpecs, type SettingValue } from "./settingSpecs.ts"
 
 export {
   DEFAULT_BLS_BASE_URL,
@@ -50,99 +50,40 @@ export class SettingsError extends Schema.TaggedError<SettingsError>()("Settings
   }
 }
 
-const raw = (spec: SettingSpec) => Config.String(spec.env).pipe(Config.withDefault(spec.default ?? ""))
+type Key = keyof typeof settingSpecs
 
-const numeric = (spec: SettingSpec, value: string, options: { integer?: boolean; max?: number; zero?: boolean } = {}) => {
-  const parsed = Number(value)
-  const valid = value.trim() !== "" && Number.isFinite(parsed) && (parsed > 0 || (options.zero === true && parsed === 0)) &&
-    (options.integer !== true || Number.isInteger(parsed)) && (options.max === undefined || parsed <= options.max)
-  const rule = `a ${options.integer === true ? "whole " : ""}number ${options.zero === true ? "from" : "above"} 0` +
-    (options.max === undefined ? "" : ` to ${options.max}`)
-  return valid
-    ? Effect.succeed(parsed)
-    : Effect.fail(new SettingsError({ detail: `${spec.env}=${JSON.stringify(value)} must be ${rule}`, env: spec.env, value, rule }))
+const raw = (key: Key) => Config.String(settingSpecs[key].env).pipe(Config.withDefault(settingSpecs[key].default ?? ""))
+
+/** One setting, read and checked against its rule (settingSpecs.ts). */
+const setting = <K extends Key>(key: K, value: string) => {
+  const { env, rule } = settingSpecs[key]
+  const decoded = decodeSetting(rule, value)
+  return "value" in decoded
+    ? Effect.succeed(decoded.value as SettingValue<(typeof settingSpecs)[K]["rule"]>)
+    : Effect.fail(new SettingsError({ detail: `${env}=${JSON.stringify(value)} must be ${decoded.problem}`, env, value, rule: decoded.problem }))
 }
 
-/** BLS's survey codes are two letters (pr, cu, la, oe…); a few more allow for what may come. */
-const SURVEY_CODE = /^[a-z][a-z0-9]{1,9}$/
-
-export const SURVEYS_RULE = "survey codes separated by commas, e.g. pr,cu (lower-case letters and digits, as in BLS's directory names)"
-
-/** The survey codes a list names, or what is wrong with it (for the CLI and the stack alike). */
-export const parseSurveys = (value: string): { readonly codes: ReadonlyArray<string> } | { readonly problem: string } => {
-  const codes = [...new Set(value.split(",").map((code) => code.trim()).filter((code) => code !== ""))]
-  const bad = codes.find((code) => !SURVEY_CODE.test(code))
-  if (bad !== undefined) return { problem: `${JSON.stringify(bad)} is not a survey code` }
-  return codes.length === 0 ? { problem: "no survey is named" } : { codes }
-}
-
-const surveyList = (spec: SettingSpec, value: string) => {
-  const parsed = parseSurveys(value)
-  return "codes" in parsed
-    ? Effect.succeed(parsed.codes)
-    : Effect.fail(new SettingsError({
-      detail: `${spec.env}=${JSON.stringify(value)}: ${parsed.problem}; it must be ${SURVEYS_RULE}`,
-      env: spec.env,
-      value,
-      rule: `${SURVEYS_RULE}; ${parsed.problem}`
-    }))
-}
-
-const directoryUrl = (spec: SettingSpec, value: string) => {
-  const rule = "an http(s) URL"
-  if (!/^https?:\/\/[^/]/i.test(value)) {
-    return Effect.fail(new SettingsError({ detail: `${spec.env}=${JSON.stringify(value)} must be ${rule}`, env: spec.env, value, rule }))
-  }
-  return Effect.succeed(value.endsWith("/") ? value : `${value}/`)
-}
+const keys = Object.keys(settingSpecs) as Array<Key>
 
 /** Reads the settings from the current ConfigProvider (the environment by default). */
 export const loadSettings: Effect.Effect<Settings, SettingsError> = Effect.gen(function*() {
   const s = settingSpecs
-  const values = yield* Config.all({
-    store: raw(s.store),
-    contact: raw(s.contact),
-    surveys: raw(s.surveys),
-    blsRootUrl: raw(s.blsRootUrl),
-    blsBaseUrl: raw(s.blsBaseUrl),
-    populationUrl: raw(s.populationUrl),
-    requestsPerSecond: raw(s.requestsPerSecond),
-    concurrency: raw(s.concurrency),
-    maxDeleteShare: raw(s.maxDeleteShare),
-    maxRetries: raw(s.maxRetries),
-    retryBaseMs: raw(s.retryBaseMs),
-    timeoutMs: raw(s.timeoutMs),
-    transferTimeoutMs: raw(s.transferTimeoutMs),
-    maxReportDropShare: raw(s.maxReportDropShare)
-  }).pipe(Effect.mapError((error) => new SettingsError({ detail: error.message })))
-  const surveys = yield* surveyList(s.surveys, values.surveys)
-  const blsBaseUrl = values.blsBaseUrl.trim() === "" ? undefined : values.blsBaseUrl.trim()
-  if (blsBaseUrl !== undefined && surveys.length > 1) {
+  const values = yield* Config.all(Object.fromEntries(keys.map((key) => [key, raw(key)])) as Record<Key, Config.Config<string>>)
+    .pipe(Effect.mapError((error) => new SettingsError({ detail: error.message })))
+  const decoded: Record<string, unknown> = {}
+  for (const key of keys) decoded[key] = yield* setting(key, values[key])
+  const settings = decoded as unknown as Settings & { blsBaseUrl: string }
+  const blsBaseUrl = settings.blsBaseUrl === "" ? undefined : settings.blsBaseUrl
+  if (blsBaseUrl !== undefined && settings.surveys.length > 1) {
     return yield* new SettingsError({
-      detail: `${s.blsBaseUrl.env} names one directory, but ${s.surveys.env} asks for ${surveys.length} surveys (${surveys.join(",")}); ` +
+      detail: `${s.blsBaseUrl.env} names one directory, but ${s.surveys.env} asks for ${settings.surveys.length} surveys (${settings.surveys.join(",")}); ` +
         `unset ${s.blsBaseUrl.env} and set ${s.blsRootUrl.env} to the directory that holds them`,
       env: s.blsBaseUrl.env,
       value: blsBaseUrl,
       rule: `unset when ${s.surveys.env} names several surveys (set ${s.blsRootUrl.env} to the directory that holds them)`
     })
   }
-  return {
-    store: values.store,
-    contact: values.contact.trim(),
-    surveys,
-    blsRootUrl: yield* directoryUrl(s.blsRootUrl, values.blsRootUrl.trim()),
-    blsBaseUrl,
-    populationUrl: values.populationUrl,
-    requestsPerSecond: yield* numeric(s.requestsPerSecond, values.requestsPerSecond),
-    concurrency: yield* numeric(s.concurrency, values.concurrency, { integer: true }),
-    // 0 is a legitimate choice for both: never delete without --force; never retry.
-    maxDeleteShare: yield* numeric(s.maxDeleteShare, values.maxDeleteShare, { max: 1, zero: true }),
-    maxRetries: yield* numeric(s.maxRetries, values.maxRetries, { integer: true, zero: true }),
-    retryBaseMs: yield* numeric(s.retryBaseMs, values.retryBaseMs),
-    timeoutMs: yield* numeric(s.timeoutMs, values.timeoutMs),
-    transferTimeoutMs: yield* numeric(s.transferTimeoutMs, values.transferTimeoutMs),
-    maxReportDropShare: yield* numeric(s.maxReportDropShare, values.maxReportDropShare, { max: 1, zero: true })
-  }
+  return { ...settings, blsBaseUrl }
 })
 
 /** One mirror per survey: its directory and its place in the store. */

@@ -52,7 +52,7 @@ const declareFunction = (prefix: string, settings: StackSettings, parts: Functio
   const role = new aws.iam.Role(name, {
     assumeRolePolicy: JSON.stringify(assumedByLambda),
     // The ceiling the GitHub deploy role demands on every role it creates (github-oidc/).
-    permissionsBoundary: new pulumi.Config().get("roleBoundaryArn") || undefined
+    permissionsBoundary: settings.roleBoundaryArn
   }, opts)
   const rolePolicy = new aws.iam.RolePolicy(name, {
     role: role.id,

@@ -29,23 +29,6 @@ export interface HandlerBundle {
   readonly modulePath: string
 }
 
-/**
- * Modules a handler imports but only calls in a case the pipeline never meets. Each is
- * replaced by a stand-in (infra/lazy/) that `require()`s the real module, built into a
- * file of its own beside the bundle, on first call — so V8 never compiles it at cold
- * start. linkedom imports cssomnom's parser (~200 KB) for `<style>` sheets, which a
- * directory listing never asks for: ~25 ms of every ingest cold start. The list is data
- * (infra/lazy/lazyModules.json) that the CLI's bundle (bin/cliBundle.mjs) reads too.
- * Paths relative to the project root, the working directory bundleHandler requires.
- */
-interface LazyModule {
-  readonly module: string
-  readonly standIn: string
-  readonly file: string
-}
-const lazyModules = (): ReadonlyArray<LazyModule> =>
-  JSON.parse(fs.readFileSync(path.join("infra", "lazy", "lazyModules.json"), "utf8")) as ReadonlyArray<LazyModule>
-
 const common = {
   bundle: true,
   platform: "node",
@@ -81,24 +64,12 @@ export const bundleHandler = (name: string, entry: string): HandlerBundle => {
         `but it is ${process.cwd()}. Run pulumi (or the tests) from the project root.`
     )
   }
-  const lazy = lazyModules()
-  const alias = { ...common.alias, ...Object.fromEntries(lazy.map(({ module, standIn }) => [module, `./${standIn}`])) }
-  const main = buildSync({ ...common, alias, entryPoints: [entry], outfile: "handler.cjs", metafile: true, write: false })
-  const files = new Map([["handler.cjs", main.outputFiles[0]!.contents]])
-  const bundled = Object.keys(main.metafile.inputs)
-  for (const { module, standIn, file } of lazy) {
-    if (!bundled.includes(standIn)) continue
-    const stdin = { contents: `export * from "${module}"`, resolveDir: "." }
-    files.set(file, buildSync({ ...common, alias: {}, stdin, outfile: file, write: false }).outputFiles[0]!.contents)
-  }
-
-  const hash = createHash("sha256")
-  for (const [file, contents] of files) hash.update(file).update(contents)
-  const folder = path.posix.join(BUILD_FOLDER, `${name}-${hash.digest("hex").slice(0, 12)}`)
+  const code = buildSync({ ...common, entryPoints: [entry], outfile: "handler.cjs", write: false }).outputFiles[0]!.contents
+  const folder = path.posix.join(BUILD_FOLDER, `${name}-${createHash("sha256").update(code).digest("hex").slice(0, 12)}`)
   if (!fs.existsSync(folder)) {
     fs.mkdirSync(BUILD_FOLDER, { recursive: true })
     const staging = fs.mkdtempSync(path.join(BUILD_FOLDER, `.${name}-`))
-    for (const [file, contents] of files) fs.writeFileSync(path.join(staging, file), contents)
+    fs.writeFileSync(path.join(staging, "handler.cjs"), code)
     // mkdtemp makes a private folder; the function's files must be readable by any user.
     fs.chmodSync(staging, 0o755)
     try {

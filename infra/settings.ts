@@ -1,24 +1,17 @@
 /**
  * The stack's settings, read once at the top of the program.
  *
- * Pulumi.yaml declares every key with its type, default and description; the Pulumi CLI
- * applies those defaults before the program runs, so here every key is `require`d and the
- * defaults live in one place. (The mock tests load Pulumi.yaml and Pulumi.dev.yaml the
- * same way: test/infra/stackConfig.ts.) Checks that the schema cannot express are made
- * here, so a bad value fails `pulumi preview` with a message instead of a failed deploy.
+ * Every key, its default and its rule come from the one table of settings
+ * (domain/settingSpecs.ts), which Pulumi.yaml's `config:` block mirrors for the Pulumi CLI
+ * (test/settings.test.ts holds the two equal). Each value is checked here against the same
+ * rule the CLI and the functions apply, so a bad value fails `pulumi preview` with a
+ * message instead of a failed deploy; checks across keys follow.
  */
 import * as pulumi from "@pulumi/pulumi"
 import { checkContact } from "../domain/contact.ts"
-import { parseSurveys, type Settings, SURVEYS_RULE } from "../domain/settings.ts"
+import type { Settings } from "../domain/settings.ts"
+import { decodeSetting, type SettingRule, type SettingSpec, settingSpecs, type SettingValue, stackSpecs } from "../domain/settingSpecs.ts"
 import { concurrentRuns } from "./surveyFanOut.ts"
-
-/** The retention periods CloudWatch Logs accepts. */
-const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653
-]
-
-/** A Lambda function runs at most 15 minutes. */
-const LAMBDA_MAX_TIMEOUT_SECONDS = 900
 
 /**
  * The queue keeps a message invisible for six times the consumer's timeout, as AWS advises
@@ -63,10 +56,12 @@ export interface StackSettings extends
   readonly kmsKeyArn: string | undefined
   /** Empty: no e-mail subscription on the alarm topic. */
   readonly alarmEmail: string | undefined
-  /** An Athena query that would scan more is cancelled (Athena's minimum is 10 MB). */
-  readonly queryBytesScannedCutoffMb: number
   /** `pulumi destroy` leaves the bucket, its data and its settings in the account (true), or empties and deletes it. */
   readonly keepDataOnDestroy: boolean
+  /** The permissions boundary the functions' roles carry (github-oidc's functionBoundaryArn), if any. */
+  readonly roleBoundaryArn: string | undefined
+  /** An Athena query in the stack's workgroup that would scan more is cancelled. */
+  readonly queryBytesScannedCutoffMb: number
 }
 
 /** Stops the program with the setting's full name and the command that sets it. */
@@ -88,23 +83,16 @@ const requireContact = (raw: string) => {
   return fail("contact", why, "<your e-mail or URL>")
 }
 
-const inRange = (key: string, value: number, min: number, max: number) =>
-  value >= min && value <= max ? value : fail(key, `${value} is outside ${min}..${max}`)
+const keepDataOnDestroy = (value: string) => value === "keep" || (value === "auto" && isProductionStack(pulumi.getStack()))
 
-const DATA_ON_DESTROY = ["auto", "keep", "delete"]
+const optional = (value: string) => (value === "" ? undefined : value)
 
-const keepDataOnDestroy = (value: string) => {
-  if (!DATA_ON_DESTROY.includes(value)) fail("dataOnDestroy", `"${value}" is not one of ${DATA_ON_DESTROY.join(", ")}`, "keep")
-  return value === "keep" || (value === "auto" && isProductionStack(pulumi.getStack()))
+/** What is wrong with `raw`, in the stack's words: `1200 is outside 1..900`. */
+const problemOf = (rule: SettingRule, raw: string, problem: string) => {
+  const n = raw.trim() === "" ? NaN : Number(raw)
+  if (rule.kind === "number" && Number.isFinite(n) && rule.max !== undefined) return `${n} is outside ${rule.from ?? rule.above}..${rule.max}`
+  return `${Number.isFinite(n) ? n : JSON.stringify(raw)} is not ${problem}`
 }
-
-/** A string setting that holds a number, for the fractional ones the schema cannot type. */
-const positive = (key: string, value: string) => {
-  const parsed = Number(value)
-  return value.trim() !== "" && Number.isFinite(parsed) && parsed > 0 ? parsed : fail(key, `"${value}" is not a number above 0`)
-}
-
-const optional = (value: string) => (value.trim() === "" ? undefined : value.trim())
 
 /** The survey queue's maximumConcurrency: the runs in flight at once, at least SQS event sources' minimum of 2. */
 export const surveyQueueConcurrency = (settings: Pick<StackSettings, "surveys" | "ingest">) =>
@@ -144,43 +132,37 @@ const keyArnOf = (value: string | undefined, region: string) => {
   return value
 }
 
-const surveysOf = (value: string) => {
-  const parsed = parseSurveys(value)
-  return "codes" in parsed ? parsed.codes : fail("surveys", `${parsed.problem}; it must be ${SURVEYS_RULE}`, "pr,cu")
-}
+/** Every setting by name; the stack's keys are those marked `stack`. */
+const named = { ...settingSpecs, ...stackSpecs }
+type StackKey = { [N in keyof typeof named]: (typeof named)[N] extends { readonly stack: true } ? N : never }[keyof typeof named]
 
 export const readStackSettings = (): StackSettings => {
   const config = new pulumi.Config()
   const region = new pulumi.Config("aws").require("region")
-  const number = (key: string, min: number, max: number) => inRange(key, config.requireNumber(key), min, max)
+  /** A key's value (its default when unset), checked against its rule. */
+  const get = <N extends StackKey>(name: N): SettingValue<(typeof named)[N]["rule"]> => {
+    const spec: SettingSpec = named[name]
+    const raw = config.get(name) ?? spec.default ?? ""
+    const decoded = decodeSetting(spec.rule, raw)
+    return "value" in decoded ? decoded.value as SettingValue<(typeof named)[N]["rule"]> : fail(name, problemOf(spec.rule, raw, decoded.problem))
+  }
 
-  const analytics = {
-    // Six times the longest Lambda timeout stays under SQS's 12-hour visibility cap.
-    timeoutSeconds: number("analyticsTimeoutSeconds", 1, LAMBDA_MAX_TIMEOUT_SECONDS),
-    memoryMb: number("analyticsMemoryMb", 128, 10_240)
-  }
-  const logRetentionDays = config.requireNumber("logRetentionDays")
-  if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
-    fail("logRetentionDays", `${logRetentionDays} is not one of ${LOG_RETENTION_DAYS.join(", ")}`)
-  }
-  // `get`, not `require`: an unset contact (a stack file that removed the default) gets
-  // the same message and hint as an empty one.
+  // An unset contact (a stack file that removed the default) gets the same message and hint as an empty one.
   const contact = requireContact(config.get("contact") ?? "")
-  const kmsKeyArn = keyArnOf(optional(config.require("kmsKeyArn")), region)
-  const surveys = surveysOf(config.require("surveys"))
-  const blsBaseUrl = optional(config.require("blsBaseUrl"))
+  const kmsKeyArn = keyArnOf(optional(get("kmsKeyArn")), region)
+  const surveys = get("surveys")
+  const blsBaseUrl = optional(get("blsBaseUrl"))
   if (blsBaseUrl !== undefined && surveys.length > 1) {
     fail("blsBaseUrl", `it names one directory, but surveys names ${surveys.length}; leave it empty and set blsRootUrl`, '""')
   }
   const ingest = {
-    timeoutSeconds: number("ingestTimeoutSeconds", 1, LAMBDA_MAX_TIMEOUT_SECONDS),
-    memoryMb: number("ingestMemoryMb", 128, 10_240),
+    timeoutSeconds: get("ingestTimeoutSeconds"),
+    memoryMb: get("ingestMemoryMb"),
     // Opt-in: an account's unreserved concurrency may not drop below 10, so on a new
     // account (often a quota of 10) any reservation fails the deploy.
-    reservedConcurrency: number("ingestReservedConcurrency", 0, 1000) || undefined,
-    retryAttempts: number("ingestRetryAttempts", 0, 1),
-    // SQS event sources allow 2 to 1000.
-    maxConcurrency: number("ingestMaxConcurrency", 2, 1000)
+    reservedConcurrency: get("ingestReservedConcurrency") || undefined,
+    retryAttempts: get("ingestRetryAttempts"),
+    maxConcurrency: get("ingestMaxConcurrency")
   }
   checkReservation({ surveys, ingest })
 
@@ -188,22 +170,23 @@ export const readStackSettings = (): StackSettings => {
     region,
     contact,
     surveys,
-    blsRootUrl: config.require("blsRootUrl").replace(/\/?$/, "/"),
+    blsRootUrl: get("blsRootUrl"),
     blsBaseUrl,
-    populationUrl: config.require("populationUrl"),
-    requestsPerSecond: positive("requestsPerSecond", config.require("requestsPerSecond")),
-    concurrency: number("concurrency", 1, 64),
-    maxDeleteShare: number("maxDeletePercent", 0, 100) / 100,
-    schedule: config.require("schedule"),
+    populationUrl: get("populationUrl"),
+    requestsPerSecond: get("requestsPerSecond"),
+    concurrency: get("concurrency"),
+    maxDeleteShare: get("maxDeleteShare"),
+    schedule: get("schedule"),
     ingest,
-    analytics,
-    analyticsBatchSize: number("analyticsBatchSize", 1, 10),
-    maxReceiveCount: number("maxReceiveCount", 1, 1000),
-    noncurrentVersionDays: number("noncurrentVersionDays", 1, 3650),
-    logRetentionDays,
+    analytics: { timeoutSeconds: get("analyticsTimeoutSeconds"), memoryMb: get("analyticsMemoryMb") },
+    analyticsBatchSize: get("analyticsBatchSize"),
+    maxReceiveCount: get("maxReceiveCount"),
+    noncurrentVersionDays: get("noncurrentVersionDays"),
+    logRetentionDays: Number(get("logRetentionDays")),
     kmsKeyArn,
-    alarmEmail: optional(config.require("alarmEmail")),
-    keepDataOnDestroy: keepDataOnDestroy(config.require("dataOnDestroy")),
-    queryBytesScannedCutoffMb: number("queryBytesScannedCutoffMb", 10, 1_000_000_000)
+    alarmEmail: optional(get("alarmEmail")),
+    keepDataOnDestroy: keepDataOnDestroy(get("dataOnDestroy")),
+    roleBoundaryArn: optional(get("roleBoundaryArn")),
+    queryBytesScannedCutoffMb: get("queryBytesScannedCutoffMb")
   }
 }

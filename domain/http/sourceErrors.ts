@@ -4,8 +4,8 @@ import { printable } from "../printable.ts"
 
 export class ContactRequired extends Schema.TaggedError<ContactRequired>()("ContactRequired", {}) {
   override get message() {
-    return "BLS refuses scripts that do not identify themselves. Set a contact e-mail or URL with " +
-      "QUEST_CONTACT=you@example.com (or --contact); it is sent in the User-Agent header."
+    return "BLS refuses scripts that do not identify themselves. Set QUEST_CONTACT (or --contact) to an e-mail " +
+      "address or URL where you can be reached; it is sent in the User-Agent header."
   }
 }
 

@@ -14,17 +14,17 @@ const guard = (version: string, script?: string) =>
   ], { cwd: projectRoot, encoding: "utf8", env: { PATH: process.env["PATH"], ...(script === undefined ? {} : { npm_lifecycle_event: script }) } })
 
 describe("the Node version guard", () => {
-  it.each([["22.11.0", undefined, "quest"], ["20.19.0", "pretest", "npm test"], ["18.0.0", "prestart", "npm start"]] as const)(
+  it.each([["22.17.0", undefined, "quest"], ["20.19.0", "pretest", "npm test"], ["18.0.0", "prestart", "npm start"]] as const)(
     "refuses Node %s under %s with one line",
     (version, script, what) => {
       const { status, stderr, stdout } = guard(version, script)
       expect(status).toBe(1)
       expect(stdout).toBe("")
-      expect(stderr).toBe(`${what} needs Node >=22.12.0 (this is v${version}); see .nvmrc.\n`)
+      expect(stderr).toBe(`${what} needs Node >=22.18.0 (this is v${version}); see .nvmrc.\n`)
     }
   )
 
-  it.each(["22.12.0", "24.0.0"])("lets Node %s through", (version) => {
+  it.each(["22.18.0", "24.0.0"])("lets Node %s through", (version) => {
     const { status, stderr } = guard(version, "pretest")
     expect(status).toBe(0)
     expect(stderr).toBe("")

@@ -3,6 +3,7 @@
  * (msw inside the CLI) and against the fixture server, equal the golden ones.
  */
 import { readFileSync, writeFileSync } from "node:fs"
+import { createServer } from "node:net"
 import { join } from "node:path"
 import { CreateBucketCommand } from "@aws-sdk/client-s3"
 import { describe, expect, it } from "vitest"
@@ -12,6 +13,15 @@ import { useLocalUpstream } from "./localUpstream.ts"
 import { logRecords, runQuest, snapshot } from "./questProcess.ts"
 
 const { upstream, server, storePath, env } = useLocalUpstream()
+
+/** A loopback port nothing listens on: a connection there is refused, as with no network. */
+const closedPort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => resolve(port))
+    })
+  })
 
 describe("quest run", () => {
   it("--offline --json prints the golden reports with no network and no contact, and stores them", async () => {
@@ -45,6 +55,41 @@ describe("quest run", () => {
     const legacy = await runQuest(["run", "--json"], { ...env(), POPULATION_URL: server().legacyPopulationUrl })
     expect(legacy.code, legacy.stderr).toBe(0)
     expectGoldenReports(legacy.stdout, "reports.legacy.json")
+  })
+
+  it("with the upstreams unreachable, fails with one short line that offers --offline", async () => {
+    const closed = await closedPort()
+    const { BLS_BASE_URL: _, ...rest } = env()
+    const { code, stderr } = await runQuest(["run"], {
+      ...rest,
+      BLS_ROOT_URL: `http://127.0.0.1:${closed}/`,
+      POPULATION_URL: `http://127.0.0.1:${closed}/population`,
+      QUEST_MAX_RETRIES: "0"
+    })
+    expect(code).toBe(1)
+    const last = logRecords(stderr).at(-1)!
+    expect(last).toMatchObject({ event: "failed", errorTag: "IngestFailed", exitCode: 1 })
+    expect(last.message).toBe(
+      `could not reach 127.0.0.1:${closed}. Check BLS_ROOT_URL and POPULATION_URL and the network, ` +
+        "or run it on the bundled data, with no network: quest run --offline."
+    )
+    // The whole story stays in the record, for whoever reads the log.
+    expect(last["detail"]).toMatch(/^BLS sync: .* population: /)
+  })
+
+  it("with nothing new upstream, says so first and leaves the stored reports as they are", async () => {
+    expect((await runQuest(["run"], env())).code).toBe(0)
+    const reports = () => Object.entries(snapshot(storePath())).filter(([key]) => key.startsWith("reports"))
+    const before = reports()
+    const again = await runQuest(["run"], env())
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stdout).toMatch(/^Nothing changed since the last run: the stored reports are current/)
+    expect(again.stdout).not.toContain("PRS30006011")
+    expect(reports()).toEqual(before)
+    // --json still answers with the reports, read back from the store.
+    const json = await runQuest(["run", "--json"], env())
+    expectGoldenReports(json.stdout)
+    expect(reports()).toEqual(before)
   })
 
   it("prints the summaries and the reports as aligned tables", async () => {
@@ -117,8 +162,7 @@ describe("quest show", () => {
   })
 })
 
-// The S3 client is a file of its own in the CLI's bundle, loaded only by a command on an
-// s3:// store (bin/cliBundle.mjs): this is the path that loads it.
+// The S3 client is loaded only by a command on an s3:// store: this is the path that loads it.
 describeWithMoto("quest run with an S3 store (moto)", (moto) => {
   it("--json stores the golden reports in S3, and a second sync reads the mirror back from there", async () => {
     await moto().s3Client().send(new CreateBucketCommand({ Bucket: "quest-cli" }))

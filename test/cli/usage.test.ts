@@ -61,7 +61,7 @@ describe.concurrent("bad usage exits with 2 and says what to do", () => {
   })
 
   const typed: ReadonlyArray<readonly [string, ReadonlyArray<string>, Record<string, string>, string]> = [
-    ["a flag's invalid number names the flag", ["sync", "--concurrency=abc"], {}, '--concurrency="abc" is not valid: it must be a whole number above 0.'],
+    ["a flag's invalid number names the flag", ["sync", "--concurrency=abc"], {}, '--concurrency="abc" is not valid: it must be a whole number from 1 to 64.'],
     ["a variable's invalid number names the variable", ["sync"], { QUEST_CONCURRENCY: "abc" }, 'QUEST_CONCURRENCY="abc" is not valid'],
     ["an s3:// store without a bucket", ["report", "--store", "s3://"], {}, '--store="s3://" is not a store: "" is not an S3 bucket name'],
     ["an s3:// store with an invalid bucket", ["report"], { QUEST_STORE: "s3://My_Bucket/x" }, 'QUEST_STORE="s3://My_Bucket/x" is not a store: "My_Bucket"'],

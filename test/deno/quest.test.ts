@@ -60,7 +60,7 @@ describe("deno task quest", () => {
     const { QUEST_CONTACT: _, ...noContact } = env()
     const refused = await runQuest(["sync"], noContact, "deno")
     expect(refused.code).toBe(1)
-    expect(refused.stderr).toContain("QUEST_CONTACT=you@example.com")
+    expect(refused.stderr).toContain("Set QUEST_CONTACT (or --contact)")
   })
 })
 

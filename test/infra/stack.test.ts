@@ -89,7 +89,7 @@ describe("the dev stack", () => {
       expect(defaults["populationUrl"]).toBe(settingSpecs.populationUrl.default)
       expect(Number(defaults["requestsPerSecond"])).toBe(Number(settingSpecs.requestsPerSecond.default))
       expect(defaults["concurrency"]).toBe(Number(settingSpecs.concurrency.default))
-      expect(Number(defaults["maxDeletePercent"]) / 100).toBe(Number(settingSpecs.maxDeleteShare.default))
+      expect(defaults["maxDeleteShare"]).toBe(settingSpecs.maxDeleteShare.default)
       expect(defaults["schedule"]).toBe("cron(0 6 * * ? *)")
       expect(defaults["maxReceiveCount"]).toBe(3)
     })
