@@ -31,12 +31,12 @@ const commit = () => {
   }
 }
 
-/** The machine, once per run: what makes the figures comparable or not. */
+/** The machine, once per run: what makes the figures comparable or not (a busy machine's load too). */
 export const machine = (date = new Date()) => {
   const cpus = os.cpus()
   return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC · commit ${commit()} · ` +
     `${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB · ` +
-    `Node ${process.versions.node} · ${os.platform()} ${os.release()}`
+    `load ${os.loadavg()[0]!.toFixed(1)} · Node ${process.versions.node} · ${os.platform()} ${os.release()}`
 }
 
 const cell = (m: Measurement | undefined, formatted: (m: Measurement) => string, goal: (m: Measurement) => string | undefined, met: (m: Measurement) => boolean | undefined) => {
