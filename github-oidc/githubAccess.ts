@@ -92,6 +92,12 @@ interface ResourceKind {
 
 const arn = (service: string, { region, account }: Scope, resource: string) => `arn:aws:${service}:${region}:${account}:${resource}`
 
+/** Glue names take underscores where the pipeline's names have hyphens (infra/catalog.ts). */
+const glueNameOf = (namePrefix: string) => namePrefix.replaceAll("-", "_")
+/** Glue asks for a database or table call on the account's catalog as well as on the database or table. */
+const GLUE_READ = ["glue:GetDatabase", "glue:GetPartitionIndexes", "glue:GetTable"]
+const GLUE_MANAGE = ["glue:CreateDatabase", "glue:CreateTable", "glue:DeleteDatabase", "glue:DeleteTable", "glue:UpdateDatabase", "glue:UpdateTable"]
+
 const KINDS: ReadonlyArray<ResourceKind> = [
   {
     sid: "Buckets",
@@ -184,6 +190,42 @@ const KINDS: ReadonlyArray<ResourceKind> = [
     resources: (scope) => [arn("events", scope, `rule/${scope.namePrefix}*`)],
     read: ["events:DescribeRule", "events:ListTagsForResource", "events:ListTargetsByRule"],
     manage: ["events:DeleteRule", "events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:TagResource", "events:UntagResource"]
+  },
+  {
+    // The catalog itself only as Glue's second check: its databases stay out of reach by name.
+    sid: "GlueCatalog",
+    resources: (scope) => [arn("glue", scope, "catalog")],
+    read: GLUE_READ,
+    manage: GLUE_MANAGE
+  },
+  {
+    // Deleting a database is asked on its tables and functions too.
+    sid: "GlueDatabases",
+    resources: (scope) => ["database/", "table/", "userDefinedFunction/"].map((kind) =>
+      arn("glue", scope, `${kind}${glueNameOf(scope.namePrefix)}*${kind === "database/" ? "" : "/*"}`)
+    ),
+    read: [...GLUE_READ, "glue:GetTags"],
+    manage: [...GLUE_MANAGE, "glue:TagResource", "glue:UntagResource"]
+  },
+  {
+    // A saved query is authorized on its workgroup.
+    sid: "Workgroups",
+    resources: (scope) => [arn("athena", scope, `workgroup/${scope.namePrefix}*`)],
+    read: ["athena:GetNamedQuery", "athena:GetWorkGroup", "athena:ListTagsForResource"],
+    manage: [
+      "athena:CreateNamedQuery", "athena:CreateWorkGroup", "athena:DeleteNamedQuery", "athena:DeleteWorkGroup", "athena:TagResource",
+      "athena:UntagResource", "athena:UpdateWorkGroup"
+    ]
+  },
+  {
+    // The analysts' managed policy. Attaching it to anyone is an administrator's act (docs/ci-roles.md).
+    sid: "AnalystPolicies",
+    resources: ({ account, namePrefix }) => [`arn:aws:iam::${account}:policy/${namePrefix}*`],
+    read: ["iam:GetPolicy", "iam:GetPolicyVersion"],
+    manage: [
+      "iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:ListPolicyVersions",
+      "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"
+    ]
   },
   {
     sid: "AlarmTopics",

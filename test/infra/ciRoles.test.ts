@@ -130,6 +130,37 @@ describe("the deploy role creates roles only inside the permissions boundary", (
   })
 })
 
+describe("the deploy role manages the catalog by the pipeline's names only", () => {
+  const ask = (action: string, resource: string) => decide(deployPolicy(scope), DEPLOY, { action, resource })
+  const glue = (resource: string) => `arn:aws:glue:${REGION}:${ACCOUNT_ID}:${resource}`
+
+  it("creates, rewrites and deletes an IAM policy only under the pipeline's prefix", async () => {
+    for (const action of ["iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"]) {
+      expect(await ask(action, `arn:aws:iam::${ACCOUNT_ID}:policy/bls-quest-dev-analyst-0a1b2c3`), action).toBe("Allowed")
+      expect(await ask(action, `arn:aws:iam::${ACCOUNT_ID}:policy/analysts`), `${action} elsewhere`).toBe("ImplicitlyDenied")
+    }
+  })
+
+  it("attaches the analyst policy to no one: that stays an administrator's act", async () => {
+    const analyst = { "iam:PolicyARN": `arn:aws:iam::${ACCOUNT_ID}:policy/bls-quest-dev-analyst-0a1b2c3` }
+    const principals: Array<[string, string]> = [
+      ["iam:AttachUserPolicy", `arn:aws:iam::${ACCOUNT_ID}:user/analyst`],
+      ["iam:AttachGroupPolicy", `arn:aws:iam::${ACCOUNT_ID}:group/analysts`],
+      ["iam:AttachRolePolicy", `arn:aws:iam::${ACCOUNT_ID}:role/bls-quest-dev-ingest-0a1b2c3`]
+    ]
+    for (const [action, resource] of principals) {
+      expect(await decide(deployPolicy(scope), DEPLOY, { action, resource, context: analyst }), action).toBe("ImplicitlyDenied")
+    }
+  })
+
+  it("touches no other Glue database or Athena workgroup", async () => {
+    expect(await ask("glue:CreateDatabase", glue("database/bls_quest_prod"))).toBe("Allowed")
+    expect(await ask("glue:DeleteDatabase", glue("database/finance"))).toBe("ImplicitlyDenied")
+    expect(await ask("glue:UpdateTable", glue("table/finance/ledger"))).toBe("ImplicitlyDenied")
+    expect(await ask("athena:DeleteWorkGroup", `arn:aws:athena:${REGION}:${ACCOUNT_ID}:workgroup/primary`)).toBe("ImplicitlyDenied")
+  })
+})
+
 describe("the boundary caps a created role at the pipeline's data", () => {
   const ask = (action: string, resource: string) => decide(functionBoundary(scope), `arn:aws:sts::${ACCOUNT_ID}:assumed-role/fn/x`, { action, resource })
   const bucket = "arn:aws:s3:::bls-quest-dev-data-0a1b2c3"
