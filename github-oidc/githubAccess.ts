@@ -24,6 +24,8 @@
  * test/infra/ciRoleCalls.ts lists the calls the AWS provider makes for each resource type.
  */
 
+import { ATHENA_RESULTS_PREFIX } from "../domain/storeKeys.ts"
+
 export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
 export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com"
 const CLAIM = "token.actions.githubusercontent.com"
@@ -275,7 +277,48 @@ export const functionBoundary = (scope: Scope) => ({
   ]
 })
 
-/** Creating a role or granting it anything only with the boundary on it; never removing or rewriting the boundary. */
+/** The permissions boundary of the people the analyst policy is attached to; named outside the prefix. */
+export const analystBoundaryName = (namePrefix: string) => `github-${namePrefix}analyst-boundary`
+export const analystBoundaryArn = ({ account, namePrefix }: Scope) => `arn:aws:iam::${account}:policy/${analystBoundaryName(namePrefix)}`
+
+/**
+ * The most the analyst policy can ever give a person who carries this boundary, whatever a
+ * deploy writes into that policy (IAM cannot condition creating a policy on its content):
+ * query the pipeline's workgroups, read its catalog and its objects, write Athena's results.
+ */
+export const analystBoundary = (scope: Scope) => {
+  const glue = glueNameOf(scope.namePrefix)
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      statement(
+        "QueryPipelineWorkgroups",
+        ["athena:BatchGet*", "athena:Get*", "athena:List*", "athena:StartQueryExecution", "athena:StopQueryExecution"],
+        [arn("athena", scope, `workgroup/${scope.namePrefix}*`)]
+      ),
+      statement(
+        "ReadPipelineCatalog",
+        ["glue:GetDatabase", "glue:GetPartition", "glue:GetPartitions", "glue:GetTable", "glue:GetTables"],
+        [arn("glue", scope, "catalog"), arn("glue", scope, `database/${glue}*`), arn("glue", scope, `table/${glue}*/*`)]
+      ),
+      statement(
+        "ReadPipelineObjects",
+        ["s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket"],
+        [`arn:aws:s3:::${scope.namePrefix}*`, `arn:aws:s3:::${scope.namePrefix}*/*`]
+      ),
+      statement(
+        "WriteQueryResults",
+        ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"],
+        [`arn:aws:s3:::${scope.namePrefix}*/${ATHENA_RESULTS_PREFIX}*`]
+      ),
+      statement("BucketKeyThroughS3", ["kms:Decrypt", "kms:GenerateDataKey"], ["*"], {
+        StringEquals: { "kms:ViaService": `s3.${scope.region}.amazonaws.com` }
+      })
+    ]
+  }
+}
+
+/** Creating a role or granting it anything only with the boundary on it; never removing or rewriting a boundary. */
 const boundedRoleStatements = (scope: Scope): ReadonlyArray<Statement> => [
   statement(
     "BoundedRoles",
@@ -287,7 +330,7 @@ const boundedRoleStatements = (scope: Scope): ReadonlyArray<Statement> => [
     Sid: "KeepTheBoundary",
     Effect: "Deny",
     Action: ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:DeleteRolePermissionsBoundary", "iam:SetDefaultPolicyVersion"],
-    Resource: [functionBoundaryArn(scope), `arn:aws:iam::${scope.account}:role/*`]
+    Resource: [functionBoundaryArn(scope), analystBoundaryArn(scope), `arn:aws:iam::${scope.account}:role/*`]
   }
 ]
 

