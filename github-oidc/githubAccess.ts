@@ -24,6 +24,8 @@
  * test/infra/ciRoleCalls.ts lists the calls the AWS provider makes for each resource type.
  */
 
+import { ATHENA_RESULTS_PREFIX } from "../domain/storeKeys.ts"
+
 export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
 export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com"
 const CLAIM = "token.actions.githubusercontent.com"
@@ -91,6 +93,12 @@ interface ResourceKind {
 }
 
 const arn = (service: string, { region, account }: Scope, resource: string) => `arn:aws:${service}:${region}:${account}:${resource}`
+
+/** Glue names take underscores where the pipeline's names have hyphens (infra/catalog.ts). */
+const glueNameOf = (namePrefix: string) => namePrefix.replaceAll("-", "_")
+/** Glue asks for a database or table call on the account's catalog as well as on the database or table. */
+const GLUE_READ = ["glue:GetDatabase", "glue:GetPartitionIndexes", "glue:GetTable"]
+const GLUE_MANAGE = ["glue:CreateDatabase", "glue:CreateTable", "glue:DeleteDatabase", "glue:DeleteTable", "glue:UpdateDatabase", "glue:UpdateTable"]
 
 const KINDS: ReadonlyArray<ResourceKind> = [
   {
@@ -186,6 +194,42 @@ const KINDS: ReadonlyArray<ResourceKind> = [
     manage: ["events:DeleteRule", "events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:TagResource", "events:UntagResource"]
   },
   {
+    // The catalog itself only as Glue's second check: its databases stay out of reach by name.
+    sid: "GlueCatalog",
+    resources: (scope) => [arn("glue", scope, "catalog")],
+    read: GLUE_READ,
+    manage: GLUE_MANAGE
+  },
+  {
+    // Deleting a database is asked on its tables and functions too.
+    sid: "GlueDatabases",
+    resources: (scope) => ["database/", "table/", "userDefinedFunction/"].map((kind) =>
+      arn("glue", scope, `${kind}${glueNameOf(scope.namePrefix)}*${kind === "database/" ? "" : "/*"}`)
+    ),
+    read: [...GLUE_READ, "glue:GetTags"],
+    manage: [...GLUE_MANAGE, "glue:TagResource", "glue:UntagResource"]
+  },
+  {
+    // A saved query is authorized on its workgroup.
+    sid: "Workgroups",
+    resources: (scope) => [arn("athena", scope, `workgroup/${scope.namePrefix}*`)],
+    read: ["athena:GetNamedQuery", "athena:GetWorkGroup", "athena:ListTagsForResource"],
+    manage: [
+      "athena:CreateNamedQuery", "athena:CreateWorkGroup", "athena:DeleteNamedQuery", "athena:DeleteWorkGroup", "athena:TagResource",
+      "athena:UntagResource", "athena:UpdateWorkGroup"
+    ]
+  },
+  {
+    // The analysts' managed policy. Attaching it to anyone is an administrator's act (docs/ci-roles.md).
+    sid: "AnalystPolicies",
+    resources: ({ account, namePrefix }) => [`arn:aws:iam::${account}:policy/${namePrefix}*`],
+    read: ["iam:GetPolicy", "iam:GetPolicyVersion"],
+    manage: [
+      "iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:ListPolicyVersions",
+      "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"
+    ]
+  },
+  {
     sid: "AlarmTopics",
     resources: (scope) => [arn("sns", scope, `${scope.namePrefix}*`), arn("sns", scope, `${scope.namePrefix}*:*`)],
     read: ["sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"],
@@ -233,7 +277,48 @@ export const functionBoundary = (scope: Scope) => ({
   ]
 })
 
-/** Creating a role or granting it anything only with the boundary on it; never removing or rewriting the boundary. */
+/** The permissions boundary of the people the analyst policy is attached to; named outside the prefix. */
+export const analystBoundaryName = (namePrefix: string) => `github-${namePrefix}analyst-boundary`
+export const analystBoundaryArn = ({ account, namePrefix }: Scope) => `arn:aws:iam::${account}:policy/${analystBoundaryName(namePrefix)}`
+
+/**
+ * The most the analyst policy can ever give a person who carries this boundary, whatever a
+ * deploy writes into that policy (IAM cannot condition creating a policy on its content):
+ * query the pipeline's workgroups, read its catalog and its objects, write Athena's results.
+ */
+export const analystBoundary = (scope: Scope) => {
+  const glue = glueNameOf(scope.namePrefix)
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      statement(
+        "QueryPipelineWorkgroups",
+        ["athena:BatchGet*", "athena:Get*", "athena:List*", "athena:StartQueryExecution", "athena:StopQueryExecution"],
+        [arn("athena", scope, `workgroup/${scope.namePrefix}*`)]
+      ),
+      statement(
+        "ReadPipelineCatalog",
+        ["glue:GetDatabase", "glue:GetPartition", "glue:GetPartitions", "glue:GetTable", "glue:GetTables"],
+        [arn("glue", scope, "catalog"), arn("glue", scope, `database/${glue}*`), arn("glue", scope, `table/${glue}*/*`)]
+      ),
+      statement(
+        "ReadPipelineObjects",
+        ["s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket"],
+        [`arn:aws:s3:::${scope.namePrefix}*`, `arn:aws:s3:::${scope.namePrefix}*/*`]
+      ),
+      statement(
+        "WriteQueryResults",
+        ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"],
+        [`arn:aws:s3:::${scope.namePrefix}*/${ATHENA_RESULTS_PREFIX}*`]
+      ),
+      statement("BucketKeyThroughS3", ["kms:Decrypt", "kms:GenerateDataKey"], ["*"], {
+        StringEquals: { "kms:ViaService": `s3.${scope.region}.amazonaws.com` }
+      })
+    ]
+  }
+}
+
+/** Creating a role or granting it anything only with the boundary on it; never removing or rewriting a boundary. */
 const boundedRoleStatements = (scope: Scope): ReadonlyArray<Statement> => [
   statement(
     "BoundedRoles",
@@ -245,7 +330,7 @@ const boundedRoleStatements = (scope: Scope): ReadonlyArray<Statement> => [
     Sid: "KeepTheBoundary",
     Effect: "Deny",
     Action: ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:DeleteRolePermissionsBoundary", "iam:SetDefaultPolicyVersion"],
-    Resource: [functionBoundaryArn(scope), `arn:aws:iam::${scope.account}:role/*`]
+    Resource: [functionBoundaryArn(scope), analystBoundaryArn(scope), `arn:aws:iam::${scope.account}:role/*`]
   }
 ]
 

@@ -12,11 +12,15 @@
  *
  * Then set the repository variables the workflows read from the outputs:
  * AWS_DEPLOY_ROLE_ARN (deploy.yml) and AWS_PREVIEW_ROLE_ARN (preview.yml); and the
- * pipeline's stack setting bls-quest:roleBoundaryArn from functionBoundaryArn.
+ * pipeline's stack setting bls-quest:roleBoundaryArn from functionBoundaryArn. Whoever is
+ * given a stack's analyst policy must carry analystBoundaryArn as permissions boundary
+ * (docs/ci-roles.md).
  */
 import * as aws from "@pulumi/aws"
 import * as pulumi from "@pulumi/pulumi"
 import {
+  analystBoundary,
+  analystBoundaryName,
   type Assumers,
   deployPolicy,
   functionBoundary,
@@ -87,6 +91,12 @@ const boundary = new aws.iam.Policy("function-boundary", {
   policy: scope.apply((s) => JSON.stringify(functionBoundary(s)))
 })
 
+const analysts = new aws.iam.Policy("analyst-boundary", {
+  name: analystBoundaryName(namePrefix),
+  description: "The most a stack's analyst policy can give whoever carries this boundary: the pipeline's queries and data, read-only",
+  policy: scope.apply((s) => JSON.stringify(analystBoundary(s)))
+})
+
 const deploy = role("deploy", { environment: deployEnvironment }, `pulumi up from ${repository}, environment ${deployEnvironment}`, deployPolicy)
 const preview = role("preview", { pullRequests: true }, `pulumi preview of pull requests to ${repository} (read-only)`, previewPolicy)
 
@@ -94,3 +104,4 @@ export const oidcProviderArn = provider
 export const deployRoleArn = deploy.arn
 export const previewRoleArn = preview.arn
 export const functionBoundaryArn = boundary.arn
+export const analystBoundaryArn = analysts.arn

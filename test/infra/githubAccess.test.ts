@@ -5,12 +5,12 @@
  * claims GitHub puts in a job's token (`sub` per trigger in either spelling, `aud`, the
  * repository's ids), so a loosened condition shows up as a job that gets in.
  */
-import { runUnsafeSimulation } from "@cloud-copilot/iam-simulate"
 import * as pulumi from "@pulumi/pulumi"
 import { load } from "js-yaml"
 import { readFileSync } from "node:fs"
 import { beforeAll, describe, expect, it } from "vitest"
 import { deployPolicy, previewPolicy } from "../../github-oidc/githubAccess.ts"
+import { trusts } from "../support/policyEngine.ts"
 
 const ACCOUNT = "123456789012"
 const REPOSITORY = "acme/bls-quest"
@@ -64,32 +64,22 @@ interface Token {
   readonly ids?: { readonly owner: string; readonly repository: string }
 }
 
-/**
- * STS's answer for AssumeRoleWithWebIdentity with this token. The engine's checked entry
- * drops the `sub` and `aud` keys (its service reference lists GitHub's other claims for the
- * action, not these two, which IAM documents for every OIDC provider), so the unchecked
- * entry is asked, with the policy handed over as already validated.
- */
+/** STS's answer for AssumeRoleWithWebIdentity with this token. */
 const mayAssume = (trust: unknown, token: Token): boolean => {
   const ids = token.ids ?? IDS
   const claim = "token.actions.githubusercontent.com"
-  return runUnsafeSimulation({
-    request: {
-      principal: PROVIDER_ARN,
-      action: "sts:AssumeRoleWithWebIdentity",
-      resource: { resource: `arn:aws:iam::${ACCOUNT}:role/github-bls-quest-deploy-0a1b2c3`, accountId: ACCOUNT },
-      contextVariables: {
-        [`${claim}:sub`]: token.sub,
-        [`${claim}:aud`]: token.aud ?? "sts.amazonaws.com",
-        [`${claim}:repository_id`]: ids.repository,
-        [`${claim}:repository_owner_id`]: ids.owner
-      }
-    },
-    identityPolicies: [],
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    resourcePolicy: { __validated: true, policyDocument: trust, metadata: { name: "trust" }, errors: [] }
-  }, {}) === "Allowed"
+  return trusts(trust, {
+    principal: PROVIDER_ARN,
+    action: "sts:AssumeRoleWithWebIdentity",
+    resource: `arn:aws:iam::${ACCOUNT}:role/github-bls-quest-deploy-0a1b2c3`,
+    account: ACCOUNT,
+    context: {
+      [`${claim}:sub`]: token.sub,
+      [`${claim}:aud`]: token.aud ?? "sts.amazonaws.com",
+      [`${claim}:repository_id`]: ids.repository,
+      [`${claim}:repository_owner_id`]: ids.owner
+    }
+  })
 }
 
 const IMMUTABLE = `acme@${IDS.owner}/bls-quest@${IDS.repository}`
@@ -129,13 +119,13 @@ describe("the GitHub OIDC provider and roles", () => {
     declared = await declareGithubAccess({ repository: REPOSITORY, repositoryId: IDS.repository, repositoryOwnerId: IDS.owner })
   }, 60_000)
 
-  it("declare GitHub's OIDC provider for the STS audience, and two roles named outside the pipeline's prefix", () => {
+  it("declare GitHub's OIDC provider for the STS audience, two roles and two boundaries named outside the pipeline's prefix", () => {
     const provider = declared.resources.filter((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider")
     expect(provider.map((r) => r.inputs)).toEqual([{ url: "https://token.actions.githubusercontent.com", clientIdLists: ["sts.amazonaws.com"] }])
     expect(declared.resources.filter((r) => r.type === "aws:iam/role:Role").map((r) => r.name).sort())
       .toEqual(["github-bls-quest-deploy", "github-bls-quest-preview"])
     expect(declared.resources.filter((r) => r.type === "aws:iam/policy:Policy").map((r) => r.inputs["name"]))
-      .toEqual(["github-bls-quest-function-boundary"])
+      .toEqual(["github-bls-quest-function-boundary", "github-bls-quest-analyst-boundary"])
     expect(declared.outputs).toMatchObject({
       oidcProviderArn: PROVIDER_ARN,
       deployRoleArn: `arn:aws:iam::${ACCOUNT}:role/github-bls-quest-deploy-0a1b2c3`,
@@ -213,8 +203,12 @@ describe("what the roles may do", () => {
         if (resource === "*") {
           // Calls IAM authorizes on "*" only: listings, and creating a mapping for an own function.
           expect(statement.Action.every((a) => /:(List|Describe)/.test(a)) || statement.Condition !== undefined, statement.Sid).toBe(true)
+        } else if (resource.endsWith(":catalog")) {
+          // Glue's second check on every database call: the database's own ARN must match too (ciRoles.test.ts).
+          expect(statement.Sid).toBe("ManageGlueCatalog")
         } else if (!resource.startsWith("arn:aws:s3:::acme-pulumi-state") && !resource.includes("event-source-mapping:*")) {
-          expect(resource, statement.Sid).toMatch(/(:::|:|\/)(aws\/lambda\/)?bls-quest-\*/)
+          // Glue names take underscores: bls_quest_<stack>.
+          expect(resource, statement.Sid).toMatch(/(:::|:|\/)(aws\/lambda\/)?bls[-_]quest[-_]\*/)
         }
       }
     }
@@ -234,6 +228,6 @@ describe("what the roles may do", () => {
 
   it("cover what the pipeline's stack declares: every AWS type it uses has a managing statement", () => {
     const services = new Set(actions(deployPolicy(scope)).map((action) => action.split(":")[0]))
-    for (const service of ["s3", "sqs", "lambda", "iam", "logs", "cloudwatch", "events", "sns"]) expect(services).toContain(service)
+    for (const service of ["s3", "sqs", "lambda", "iam", "logs", "cloudwatch", "events", "sns", "glue", "athena"]) expect(services).toContain(service)
   })
 })

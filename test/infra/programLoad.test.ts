@@ -85,6 +85,7 @@ describe("the Pulumi program, loaded as Pulumi's Node language host loads it", (
     const { resources } = JSON.parse(loaded.stdout) as { resources: Array<{ type: string; name: string }> }
     expect(resources.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
       "aws:iam/openIdConnectProvider:OpenIdConnectProvider github",
+      "aws:iam/policy:Policy analyst-boundary",
       "aws:iam/policy:Policy function-boundary",
       "aws:iam/role:Role github-bls-quest-deploy",
       "aws:iam/role:Role github-bls-quest-preview",
