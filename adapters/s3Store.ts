@@ -23,11 +23,11 @@ import {
   S3Client
 } from "@aws-sdk/client-s3"
 import { Upload } from "@aws-sdk/lib-storage"
-import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { Body, ListedObject, ObjectStoreShape, PutOptions, PutResult, StoredObject } from "../domain/store/ObjectStore.ts"
 import { enforceMetadataRules } from "../domain/store/metadataRules.ts"
-import { ObjectStore, StoreError } from "../domain/store/ObjectStore.ts"
+import { ObjectStore } from "../domain/store/ObjectStore.ts"
+import { StoreFailure, storeTask } from "../domain/store/storeTask.ts"
 
 export interface S3StoreOptions {
   readonly bucket: string
@@ -48,9 +48,6 @@ const PART_BYTES = 5 * 1024 * 1024
  * the next: four uploads at once hold 4 × (2 + 1) parts, 60 MiB.
  */
 const PARTS_IN_FLIGHT = 8
-
-/** A failure with a message fit for StoreError.detail, keeping the original cause. */
-class StoreFailure extends Error {}
 
 const environment = (): Readonly<Record<string, string | undefined>> => globalThis.process?.env ?? {}
 
@@ -106,7 +103,6 @@ const actionOf: Readonly<Record<string, string>> = {
 }
 
 const detailOf = (cause: unknown, operation: string, bucket: string, target: string): string => {
-  if (cause instanceof StoreFailure) return cause.message
   const { name = "Error", message = String(cause), code, $metadata } = awsError(cause)
   const status = $metadata?.httpStatusCode
   const said = `${name}${status === undefined ? "" : ` (HTTP ${status})`}: ${message}`
@@ -185,17 +181,7 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
   const partsPerUpload = Math.max(1, Math.floor(PARTS_IN_FLIGHT / (options.concurrency ?? 4)))
 
   const run = <A>(operation: string, key: string, target: string, task: (signal: AbortSignal) => Promise<A>) =>
-    Effect.tryPromise({
-      try: task,
-      catch: (cause) =>
-        new StoreError({
-          operation,
-          key,
-          location,
-          detail: detailOf(cause, operation, bucket, target),
-          cause: cause instanceof StoreFailure ? cause.cause : cause
-        })
-    })
+    storeTask({ location, operation, key, detailOf: (cause) => detailOf(cause, operation, bucket, target) }, task)
 
   const objectUrl = (key: string) => `s3://${bucket}/${s3Key(key)}`
 
