@@ -24,6 +24,7 @@ import {
 } from "@aws-sdk/client-s3"
 import { Upload } from "@aws-sdk/lib-storage"
 import * as Layer from "effect/Layer"
+import * as Semaphore from "effect/Semaphore"
 import type { Body, ListedObject, ObjectStoreShape, PutOptions, PutResult, StoredObject } from "../domain/store/ObjectStore.ts"
 import { enforceMetadataRules } from "../domain/store/metadataRules.ts"
 import { ObjectStore } from "../domain/store/ObjectStore.ts"
@@ -35,8 +36,8 @@ export interface S3StoreOptions {
   readonly prefix?: string | undefined
   readonly client?: S3Client | undefined
   /**
-   * The concurrency setting: how many uploads may run at once. They share the store's
-   * parts in flight, so memory stays about the same whatever the setting.
+   * The concurrency setting: how many uploads may run at once. Large ones share the store's
+   * parts in flight (see PARTS_IN_FLIGHT), so memory stays about the same whatever the setting.
    */
   readonly concurrency?: number | undefined
 }
@@ -44,8 +45,11 @@ export interface S3StoreOptions {
 /** S3's smallest part (but the last), as rclone sends them. */
 const PART_BYTES = 5 * 1024 * 1024
 /**
- * Parts in flight across the store's uploads. Each upload holds one more while it gathers
- * the next: four uploads at once hold 4 × (2 + 1) parts, 60 MiB.
+ * Parts in flight across the store's large uploads (a body longer than a part, or of
+ * unknown length): each gets `PARTS_IN_FLIGHT / concurrency` (at least one), and only as
+ * many run at once as that leaves room for; the others wait their turn. Each holds one
+ * part more while it gathers the next: at a concurrency of 4, four uploads of 2 + 1 parts
+ * (60 MiB); at 8 or more, eight of 1 + 1 (80 MiB).
  */
 const PARTS_IN_FLIGHT = 8
 
@@ -179,6 +183,10 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
   const location = prefix === "" ? `s3://${bucket}` : `s3://${bucket}/${prefix}`
   const s3Key = (key: string) => keyPrefix + key
   const partsPerUpload = Math.max(1, Math.floor(PARTS_IN_FLIGHT / (options.concurrency ?? 4)))
+  const largeUploads = Semaphore.makeUnsafe(Math.floor(PARTS_IN_FLIGHT / partsPerUpload))
+  /** A small body is held whole however it comes; only a long stream is cut into parts. */
+  const isLarge = (body: Body, { contentLength }: PutOptions) =>
+    body instanceof ReadableStream && (contentLength === undefined || contentLength > PART_BYTES)
 
   const run = <A>(operation: string, key: string, target: string, task: (signal: AbortSignal) => Promise<A>) =>
     storeTask({ location, operation, key, detailOf: (cause) => detailOf(cause, operation, bucket, target) }, task)
@@ -290,7 +298,10 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
     list: (listPrefix) => run("list", listPrefix, `${location}/${listPrefix}`, (signal) => list(listPrefix, signal)),
     head: (key) => run("head", key, objectUrl(key), (signal) => head(key, signal)),
     get: (key) => run("get", key, objectUrl(key), (signal) => get(key, signal)),
-    put: (key, body, options = {}) => run("put", key, objectUrl(key), (signal) => put(key, body, options, signal)),
+    put: (key, body, options = {}) => {
+      const putting = run("put", key, objectUrl(key), (signal) => put(key, body, options, signal))
+      return isLarge(body, options) ? largeUploads.withPermit(putting) : putting
+    },
     copy: (from, to, options) =>
       run("copy", `${from} → ${to}`, `${objectUrl(from)} → ${objectUrl(to)}`, (signal) => copy(from, to, options, signal)),
     delete: (key) =>
