@@ -17,13 +17,17 @@ const work = mkdtempSync(join(tmpdir(), "quest-install-"))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 /**
- * Runs a command to its end, killed past `seconds`: a synchronous call blocks the event loop,
- * so vitest's own timeout could never stop a step that hangs.
+ * The whole install-and-run's bound, under vitest's 300 s below. Each step is killed when it
+ * runs out: a synchronous call blocks the event loop, so vitest's own timeout could never
+ * stop a step that hangs. (The whole took 97 s under a full round's load.)
  */
+const BOUND_SECONDS = 290
+
+/** Runs a command to its end, or kills it at `deadline` (ms since the epoch) and says which hung. */
 const run = (
   command: string,
   args: ReadonlyArray<string>,
-  options: { readonly cwd: string; readonly seconds: number; readonly env?: Record<string, string> }
+  options: { readonly cwd: string; readonly deadline: number; readonly env?: Record<string, string> }
 ) => {
   try {
     return execFileSync(command, args, {
@@ -31,33 +35,35 @@ const run = (
       encoding: "utf8",
       env: options.env ?? process.env,
       stdio: ["ignore", "pipe", "pipe"],
-      timeout: options.seconds * 1000,
+      timeout: Math.max(1, options.deadline - Date.now()),
       killSignal: "SIGKILL"
     })
   } catch (error) {
     if ((error as { code?: string }).code !== "ETIMEDOUT") throw error
-    throw new Error(`\`${[command, ...args].join(" ").slice(0, 200)}\` in ${options.cwd} hung: killed after ${options.seconds} s`, { cause: error })
+    const what = [command, ...args].join(" ").slice(0, 200)
+    throw new Error(`\`${what}\` in ${options.cwd} hung: killed when the test's ${BOUND_SECONDS} s were up`, { cause: error })
   }
 }
 
 describe("the package installed without dev dependencies", () => {
   it("runs quest run --offline to the golden reports", () => {
-    const packing = run("npm", ["pack", "--json", "--pack-destination", work], { cwd: projectRoot, seconds: 60 })
+    const deadline = Date.now() + BOUND_SECONDS * 1000
+    const packing = run("npm", ["pack", "--json", "--pack-destination", work], { cwd: projectRoot, deadline })
     const [packed] = JSON.parse(packing) as Array<{ filename: string }>
-    run("tar", ["-xzf", join(work, packed!.filename), "-C", work], { cwd: work, seconds: 30 })
+    run("tar", ["-xzf", join(work, packed!.filename), "-C", work], { cwd: work, deadline })
     const installed = join(work, "package")
     copyFileSync(join(projectRoot, "package-lock.json"), join(installed, "package-lock.json"))
-    const production = run("npm", ["ls", "--omit=dev", "--all", "--parseable"], { cwd: projectRoot, seconds: 30 }).trim().split("\n")
+    const production = run("npm", ["ls", "--omit=dev", "--all", "--parseable"], { cwd: projectRoot, deadline }).trim().split("\n")
       .map((path) => relative(projectRoot, path)).filter((path) => path.startsWith("node_modules/")).sort()
     // A package's folder holds its nested dependencies: link the outermost ones only.
     const outermost = production.filter((path, i) => !production.slice(0, i).some((outer) => path.startsWith(`${outer}/`)))
-    run("cp", ["-al", "--parents", ...outermost, installed], { cwd: projectRoot, seconds: 30 })
-    expect(() => run("node", ["-e", "import('vitest')"], { cwd: installed, seconds: 20 })).toThrow(/Cannot find package 'vitest'/)
+    run("cp", ["-al", "--parents", ...outermost, installed], { cwd: projectRoot, deadline })
+    expect(() => run("node", ["-e", "import('vitest')"], { cwd: installed, deadline })).toThrow(/Cannot find package 'vitest'/)
 
     const store = join(work, "store")
     const stdout = run(process.execPath, ["bin/quest.mjs", "run", "--offline", "--json"], {
       cwd: installed,
-      seconds: 120,
+      deadline,
       env: cleanEnv({ QUEST_STORE: store })
     })
     expectGoldenReports(stdout)
