@@ -1,8 +1,9 @@
 /**
  * One store operation, written as a promise by a store adapter, run as an Effect that
  * fails with the contract's StoreError. Interrupting it aborts the task's signal and waits
- * for the task to settle, so that whatever it cleans up on the way out (a temp file, an
- * aborted multipart upload) is gone when the interruption completes.
+ * for the task to settle, so that what it cleans up on its way out (a local store's temp
+ * files) is gone when the interruption completes. A task that ignores the signal (R2's)
+ * is waited for to its end.
  */
 import * as Effect from "effect/Effect"
 import { StoreError } from "./ObjectStore.ts"
