@@ -19,11 +19,11 @@ import { createHash, randomUUID } from "node:crypto"
 import { createReadStream } from "node:fs"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
-import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { Body, ListedObject, Metadata, ObjectStoreShape, PutOptions, StoredObject } from "../domain/store/ObjectStore.ts"
 import { enforceMetadataRules } from "../domain/store/metadataRules.ts"
-import { ObjectStore, StoreError } from "../domain/store/ObjectStore.ts"
+import { ObjectStore } from "../domain/store/ObjectStore.ts"
+import { StoreFailure, storeTask } from "../domain/store/storeTask.ts"
 
 const reservedPrefix = ".quest-"
 const metaFolder = `${reservedPrefix}meta`
@@ -44,9 +44,6 @@ interface FileTimes {
   readonly mtimeMs: number
 }
 
-/** A failure with a message fit for StoreError.detail, keeping the original cause. */
-class StoreFailure extends Error {}
-
 const errnoCode = (cause: unknown): string | undefined =>
   typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string"
     ? cause.code
@@ -62,7 +59,6 @@ const isDenoDenial = (cause: unknown) =>
   cause instanceof Error && (cause.name === "NotCapable" || cause.name === "PermissionDenied")
 
 const detailOf = (cause: unknown): string => {
-  if (cause instanceof StoreFailure) return cause.message
   const text = cause instanceof Error ? cause.message : String(cause)
   if (isDenoDenial(cause)) {
     return `Deno was not granted this path (${text}); run it as \`deno task quest\`, which grants the store folder, ` +
@@ -269,26 +265,7 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
 
   /** Runs a file task; interrupting it aborts the task and waits for its cleanup (temp files). */
   const run = <A>(operation: string, key: string, task: (signal: AbortSignal) => Promise<A>) =>
-    Effect.callback<A, StoreError>((resume) => {
-      const controller = new AbortController()
-      const settled = task(controller.signal).then(
-        (value) => resume(Effect.succeed(value)),
-        (cause) =>
-          resume(Effect.fail(
-            new StoreError({
-              operation,
-              key,
-              location,
-              detail: detailOf(cause),
-              cause: cause instanceof StoreFailure ? cause.cause : cause
-            })
-          ))
-      )
-      return Effect.promise(() => {
-        controller.abort()
-        return settled
-      })
-    })
+    storeTask({ location, operation, key, detailOf }, task)
 
   /** The file's stats, or undefined when there is no file there (a folder is not an object). */
   const statFile = async (file: string) => {

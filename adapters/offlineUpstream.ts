@@ -28,7 +28,8 @@ const ZONE = "America/New_York"
 const wallClock = new Intl.DateTimeFormat("en-US", {
   timeZone: ZONE, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "2-digit", hourCycle: "h23"
 })
-const wallAsUtc = (date: Date) => {
+/** The US Eastern wall clock at `date`, to the minute, as the UTC instant that reads the same. */
+export const easternWallAsUtc = (date: Date): number => {
   const part = (type: Intl.DateTimeFormatPartTypes) => Number(wallClock.formatToParts(date).find((p) => p.type === type)?.value)
   return Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"))
 }
@@ -40,7 +41,7 @@ export const parseListingTime = (text: string): Date => {
   const [, month, day, year, hour, minute, period] = m
   const wall = Date.UTC(Number(year), Number(month) - 1, Number(day), (Number(hour) % 12) + (/pm/i.test(period!) ? 12 : 0), Number(minute))
   // The zone's offset depends on the instant itself (DST): guess, then correct once.
-  const offsetAt = (t: number) => wallAsUtc(new Date(t)) - t
+  const offsetAt = (t: number) => easternWallAsUtc(new Date(t)) - t
   return new Date(wall - offsetAt(wall - offsetAt(wall)))
 }
 

@@ -14,12 +14,10 @@ import * as Effect from "effect/Effect"
 import { enforceMetadataRules } from "../domain/store/metadataRules.ts"
 import type { Body, ListedObject, ObjectStoreShape, PutOptions, StoredObject } from "../domain/store/ObjectStore.ts"
 import { StoreError } from "../domain/store/ObjectStore.ts"
+import { messageOf, StoreFailure, storeTask } from "../domain/store/storeTask.ts"
 
 /** All parts but the last must be of one size, at least 5 MiB; bigger parts cost the Worker's memory. */
 const PART_BYTES = 8 * 1024 * 1024
-
-/** A failure whose message is already fit for StoreError.detail. */
-class StoreFailure extends Error {}
 
 type Stream = ReadableStream<Uint8Array>
 
@@ -66,17 +64,7 @@ export const makeR2Store = (bucket: R2Bucket, name = "STORE"): ObjectStoreShape 
   } & R2Bucket
 
   const run = <A>(operation: string, key: string, task: () => Promise<A>) =>
-    Effect.tryPromise({
-      try: task,
-      catch: (cause) =>
-        new StoreError({
-          operation,
-          key,
-          location,
-          detail: cause instanceof Error ? cause.message : String(cause),
-          cause: cause instanceof StoreFailure ? cause.cause : cause
-        })
-    })
+    storeTask({ location, operation, key, detailOf: messageOf }, task)
 
   /** A body of known length, checked as it flows: R2 stores all of it or nothing. */
   const putKnownLength = async (key: string, body: Stream, length: number, options: R2PutOptions) => {

@@ -23,11 +23,12 @@ import {
   S3Client
 } from "@aws-sdk/client-s3"
 import { Upload } from "@aws-sdk/lib-storage"
-import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Semaphore from "effect/Semaphore"
 import type { Body, ListedObject, ObjectStoreShape, PutOptions, PutResult, StoredObject } from "../domain/store/ObjectStore.ts"
 import { enforceMetadataRules } from "../domain/store/metadataRules.ts"
-import { ObjectStore, StoreError } from "../domain/store/ObjectStore.ts"
+import { ObjectStore } from "../domain/store/ObjectStore.ts"
+import { StoreFailure, storeTask } from "../domain/store/storeTask.ts"
 
 export interface S3StoreOptions {
   readonly bucket: string
@@ -35,8 +36,8 @@ export interface S3StoreOptions {
   readonly prefix?: string | undefined
   readonly client?: S3Client | undefined
   /**
-   * The concurrency setting: how many uploads may run at once. They share the store's
-   * parts in flight, so memory stays about the same whatever the setting.
+   * The concurrency setting: how many uploads may run at once. Large ones share the store's
+   * parts in flight (see PARTS_IN_FLIGHT), so memory stays about the same whatever the setting.
    */
   readonly concurrency?: number | undefined
 }
@@ -44,13 +45,13 @@ export interface S3StoreOptions {
 /** S3's smallest part (but the last), as rclone sends them. */
 const PART_BYTES = 5 * 1024 * 1024
 /**
- * Parts in flight across the store's uploads. Each upload holds one more while it gathers
- * the next: four uploads at once hold 4 × (2 + 1) parts, 60 MiB.
+ * Parts in flight across the store's large uploads (a body longer than a part, or of
+ * unknown length): each gets `PARTS_IN_FLIGHT / concurrency` (at least one), and only as
+ * many run at once as that leaves room for; the others wait their turn. Each holds one
+ * part more while it gathers the next: at a concurrency of 4, four uploads of 2 + 1 parts
+ * (60 MiB); at 8 or more, eight of 1 + 1 (80 MiB).
  */
 const PARTS_IN_FLIGHT = 8
-
-/** A failure with a message fit for StoreError.detail, keeping the original cause. */
-class StoreFailure extends Error {}
 
 const environment = (): Readonly<Record<string, string | undefined>> => globalThis.process?.env ?? {}
 
@@ -106,7 +107,6 @@ const actionOf: Readonly<Record<string, string>> = {
 }
 
 const detailOf = (cause: unknown, operation: string, bucket: string, target: string): string => {
-  if (cause instanceof StoreFailure) return cause.message
   const { name = "Error", message = String(cause), code, $metadata } = awsError(cause)
   const status = $metadata?.httpStatusCode
   const said = `${name}${status === undefined ? "" : ` (HTTP ${status})`}: ${message}`
@@ -183,19 +183,13 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
   const location = prefix === "" ? `s3://${bucket}` : `s3://${bucket}/${prefix}`
   const s3Key = (key: string) => keyPrefix + key
   const partsPerUpload = Math.max(1, Math.floor(PARTS_IN_FLIGHT / (options.concurrency ?? 4)))
+  const largeUploads = Semaphore.makeUnsafe(Math.floor(PARTS_IN_FLIGHT / partsPerUpload))
+  /** A small body is held whole however it comes; only a long stream is cut into parts. */
+  const isLarge = (body: Body, { contentLength }: PutOptions) =>
+    body instanceof ReadableStream && (contentLength === undefined || contentLength > PART_BYTES)
 
   const run = <A>(operation: string, key: string, target: string, task: (signal: AbortSignal) => Promise<A>) =>
-    Effect.tryPromise({
-      try: task,
-      catch: (cause) =>
-        new StoreError({
-          operation,
-          key,
-          location,
-          detail: detailOf(cause, operation, bucket, target),
-          cause: cause instanceof StoreFailure ? cause.cause : cause
-        })
-    })
+    storeTask({ location, operation, key, detailOf: (cause) => detailOf(cause, operation, bucket, target) }, task)
 
   const objectUrl = (key: string) => `s3://${bucket}/${s3Key(key)}`
 
@@ -304,7 +298,10 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
     list: (listPrefix) => run("list", listPrefix, `${location}/${listPrefix}`, (signal) => list(listPrefix, signal)),
     head: (key) => run("head", key, objectUrl(key), (signal) => head(key, signal)),
     get: (key) => run("get", key, objectUrl(key), (signal) => get(key, signal)),
-    put: (key, body, options = {}) => run("put", key, objectUrl(key), (signal) => put(key, body, options, signal)),
+    put: (key, body, options = {}) => {
+      const putting = run("put", key, objectUrl(key), (signal) => put(key, body, options, signal))
+      return isLarge(body, options) ? largeUploads.withPermit(putting) : putting
+    },
     copy: (from, to, options) =>
       run("copy", `${from} → ${to}`, `${objectUrl(from)} → ${objectUrl(to)}`, (signal) => copy(from, to, options, signal)),
     delete: (key) =>

@@ -74,8 +74,8 @@ const benchmark: Benchmark = {
     notes.length = 0
     const cases: Array<BenchCase> = []
 
-    // quest --help against a bare Node start. The first run builds the CLI bundle if the
-    // sources changed (an unmeasured warm-up round).
+    // quest --help against a bare Node start. The first run fills Node's compile cache if
+    // the sources changed (an unmeasured warm-up round).
     console.error("  quest --help vs node -e \"\"…")
     const [bare, help] = await alternate([node('node -e ""', ["-e", ""]), quest("quest --help", ["--help"])], {
       rounds,

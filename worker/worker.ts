@@ -76,7 +76,10 @@ const ingestSurvey = async (message: SurveyMessage, env: Env) => {
     logEvent("ERROR", LogEvent.ingestFailed, error, { survey: message.survey, error })
     return false
   }
-  logEvent("INFO", LogEvent.ingestSucceeded, `The ingest mirrored BLS survey ${message.survey}.`, { summary: exit.value })
+  logEvent("INFO", LogEvent.ingestSucceeded, `The ingest mirrored BLS survey ${message.survey}.`, {
+    survey: message.survey,
+    summary: exit.value
+  })
   if (exit.value.population?.written === true) {
     await env.REPORTS?.send({ action: "PutObject", object: { key: POPULATION_KEY }, eventTime: new Date().toISOString() })
   }

@@ -11,6 +11,9 @@ import { describe, expect, it } from "vitest"
 import { expectGoldenReports } from "../cli/goldenReports.ts"
 import { cleanEnv, denoBin, logRecords, projectRoot, runQuest, tempStore } from "../cli/questProcess.ts"
 
+/** Below vitest's 60 s, so that the kill, not vitest, ends a run that hangs. */
+const EXIT_SECONDS = 45
+
 describe("a Deno run into a store folder not yet made, outside the project", () => {
   it("creates it and stores the golden reports there", async () => {
     const home = tempStore()
@@ -37,7 +40,17 @@ describe("a Deno run into a store folder not yet made, outside the project", () 
       )
       let stderr = ""
       child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
-      const code = await new Promise((resolve) => child.once("close", resolve))
+      // Killed on a timer: vitest's timeout would fail the test but leave the child running.
+      const code = await new Promise((resolve, reject) => {
+        const killer = setTimeout(() => {
+          child.kill("SIGKILL")
+          reject(new Error(`deno/quest.ts run --offline did not exit within ${EXIT_SECONDS} s (killed); its stderr:\n${stderr}`))
+        }, EXIT_SECONDS * 1000)
+        child.once("close", (exitCode) => {
+          clearTimeout(killer)
+          resolve(exitCode)
+        })
+      })
       expect(code).toBe(1)
       const failure = logRecords(stderr).find((record) => record.event === "bls-sync")
       expect(failure?.message).toContain(`Deno was not granted this path`)

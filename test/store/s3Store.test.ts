@@ -91,6 +91,38 @@ describeWithMoto("S3 store on moto, under a prefix", (moto) => {
       expect(uploads.Uploads ?? []).toEqual([])
     })
 
+    it("at the highest concurrency, keeps at most 8 parts in flight however many uploads are asked at once", async () => {
+      const client = moto().s3Client()
+      let inFlight = 0
+      let most = 0
+      // Each part is held a moment on its way to moto, so that uploads running together overlap.
+      client.middlewareStack.add((next, context) => async (args) => {
+        if (context.commandName !== "UploadPartCommand") return next(args)
+        most = Math.max(most, ++inFlight)
+        try {
+          await new Promise((resolve) => setTimeout(resolve, 100))
+          return await next(args)
+        } finally {
+          inFlight -= 1
+        }
+      }, { step: "initialize" })
+      const store = makeS3Store({ bucket, prefix: "multipart-many", client, concurrency: 64 })
+      // Twelve bodies of two parts each (5 MiB + 1 byte), put all at once.
+      const bytes = large().subarray(0, 5 * 1024 * 1024 + 1)
+      const keys = Array.from({ length: 12 }, (_, index) => `bls/xx/big-${index}`)
+      await Effect.runPromise(Effect.forEach(
+        keys,
+        (key) => store.put(key, chunkedStream(bytes), { contentLength: bytes.byteLength }),
+        { concurrency: "unbounded" }
+      ))
+      expect(most).toBeLessThanOrEqual(8)
+      expect(most).toBeGreaterThan(1)
+      const listed = await Effect.runPromise(store.list("bls/"))
+      expect(listed.map((object) => [object.key, object.size])).toEqual(
+        keys.toSorted().map((key) => [key, bytes.byteLength])
+      )
+    })
+
     it("ending short of its contentLength stores nothing", async () => {
       const client = moto().s3Client()
       const store = makeS3Store({ bucket, prefix: "multipart-short", client })

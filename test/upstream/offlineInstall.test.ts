@@ -16,28 +16,55 @@ import { cleanEnv, projectRoot } from "../cli/questProcess.ts"
 const work = mkdtempSync(join(tmpdir(), "quest-install-"))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
-const run = (command: string, args: ReadonlyArray<string>, cwd: string, env: Record<string, string> = {}) =>
-  execFileSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] })
+/**
+ * The whole install-and-run's bound, under vitest's 300 s below. Each step is killed when it
+ * runs out: a synchronous call blocks the event loop, so vitest's own timeout could never
+ * stop a step that hangs. (The whole took 97 s under a full round's load.)
+ */
+const BOUND_SECONDS = 290
+
+/** Runs a command to its end, or kills it at `deadline` (ms since the epoch) and says which hung. */
+const run = (
+  command: string,
+  args: ReadonlyArray<string>,
+  options: { readonly cwd: string; readonly deadline: number; readonly env?: Record<string, string> }
+) => {
+  try {
+    return execFileSync(command, args, {
+      cwd: options.cwd,
+      encoding: "utf8",
+      env: options.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: Math.max(1, options.deadline - Date.now()),
+      killSignal: "SIGKILL"
+    })
+  } catch (error) {
+    if ((error as { code?: string }).code !== "ETIMEDOUT") throw error
+    const what = [command, ...args].join(" ").slice(0, 200)
+    throw new Error(`\`${what}\` in ${options.cwd} hung: killed when the test's ${BOUND_SECONDS} s were up`, { cause: error })
+  }
+}
 
 describe("the package installed without dev dependencies", () => {
   it("runs quest run --offline to the golden reports", () => {
-    const [packed] = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], projectRoot)) as Array<{ filename: string }>
-    run("tar", ["-xzf", join(work, packed!.filename), "-C", work], work)
+    const deadline = Date.now() + BOUND_SECONDS * 1000
+    const packing = run("npm", ["pack", "--json", "--pack-destination", work], { cwd: projectRoot, deadline })
+    const [packed] = JSON.parse(packing) as Array<{ filename: string }>
+    run("tar", ["-xzf", join(work, packed!.filename), "-C", work], { cwd: work, deadline })
     const installed = join(work, "package")
     copyFileSync(join(projectRoot, "package-lock.json"), join(installed, "package-lock.json"))
-    const production = run("npm", ["ls", "--omit=dev", "--all", "--parseable"], projectRoot).trim().split("\n")
+    const production = run("npm", ["ls", "--omit=dev", "--all", "--parseable"], { cwd: projectRoot, deadline }).trim().split("\n")
       .map((path) => relative(projectRoot, path)).filter((path) => path.startsWith("node_modules/")).sort()
     // A package's folder holds its nested dependencies: link the outermost ones only.
     const outermost = production.filter((path, i) => !production.slice(0, i).some((outer) => path.startsWith(`${outer}/`)))
-    run("cp", ["-al", "--parents", ...outermost, installed], projectRoot)
-    expect(() => run("node", ["-e", "import('vitest')"], installed)).toThrow()
+    run("cp", ["-al", "--parents", ...outermost, installed], { cwd: projectRoot, deadline })
+    expect(() => run("node", ["-e", "import('vitest')"], { cwd: installed, deadline })).toThrow(/Cannot find package 'vitest'/)
 
     const store = join(work, "store")
-    const stdout = execFileSync(process.execPath, ["bin/quest.mjs", "run", "--offline", "--json"], {
+    const stdout = run(process.execPath, ["bin/quest.mjs", "run", "--offline", "--json"], {
       cwd: installed,
-      encoding: "utf8",
-      env: cleanEnv({ QUEST_STORE: store }),
-      stdio: ["ignore", "pipe", "pipe"]
+      deadline,
+      env: cleanEnv({ QUEST_STORE: store })
     })
     expectGoldenReports(stdout)
   }, 300_000)

@@ -54,13 +54,15 @@ const snapshot = async (bucket: Awaited<ReturnType<Awaited<ReturnType<typeof sta
 
 describe("the Worker on workerd (Miniflare)", () => {
   it("mirrors pr into R2, queues the golden reports, and a second run writes nothing", async () => {
-    const { server, worker, logged } = await start("pr")
+    const { server, worker, logged, output } = await start("pr")
     const page = (path: string, init?: RequestInit) => worker.mf.dispatchFetch(new URL(path, worker.url), init as never)
     const none = await page("/report.json")
     expect(none.status).toBe(404)
     expect(await none.json()).toEqual({ error: expect.stringContaining("No report yet") })
     await worker.scheduled()
     await until("the reports", () => logged("analytics.reports") === 1)
+    // The survey is a field of its own, as the Lambda logs it, for a query to count by.
+    expect(output()).toMatch(/event: 'ingest\.succeeded',\s+message: '[^']*',\s+survey: 'pr'/)
     const bucket = await worker.store()
 
     const mirrored = (await bucket.list({ prefix: "bls/" })).objects
