@@ -7,8 +7,9 @@
  * differs between the engines is declared in this module only, in tableStatements (the
  * shims sql/README.md lists).
  *
- * DuckDB is loaded on first use by a specifier esbuild cannot follow, so neither the Lambda
- * archives, nor the CLI bundle, nor the Deno path ever include its native binding.
+ * DuckDB is an optional dependency, loaded on first use by a specifier esbuild cannot follow,
+ * so neither the Lambda archives, nor the CLI bundle, nor the Deno path ever include its
+ * native binding.
  */
 import { existsSync, readdirSync } from "node:fs"
 import * as path from "node:path"
@@ -84,8 +85,8 @@ export const openLocalSql = async (root: string): Promise<LocalSql> => {
   const duckdb = "@duckdb/node-api"
   const { DuckDBInstance } = await (import(/* @vite-ignore */ duckdb) as Promise<typeof import("@duckdb/node-api")>).catch(
     (cause: unknown) => {
-      // A devDependency (Pulumi would put any runtime dependency in every Lambda archive).
-      throw new Error(`DuckDB (${duckdb}) could not be loaded; install it with \`npm install --include=dev\``, { cause })
+      // npm skips an optional dependency under --omit=optional, or where DuckDB has no build for the platform.
+      throw new Error(`DuckDB (${duckdb}) could not be loaded; install it with \`npm install ${duckdb}\``, { cause })
     }
   )
   const instance = await DuckDBInstance.create(":memory:")
