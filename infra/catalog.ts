@@ -6,7 +6,10 @@
  *   partitioned by survey with partition projection, so a survey added to the `surveys`
  *   setting is queryable with no MSCK REPAIR or crawler run (`enum`, not `injected`: an
  *   injected survey would have to be named in every query, and `group by survey` could not run).
- * - `population_files`: the stored DataUSA response (one JSON document on one line).
+ * - `population_files`: the stored DataUSA response. The OpenX SerDe reads one JSON document
+ *   per line; the store writes the body byte for byte as DataUSA sent it (its sha256 is the
+ *   reports' input), which DataUSA sends on one line. A pretty-printed answer would still
+ *   validate and be stored, and Athena would then fail on it (`Row is not a valid JSON Object`).
  * - views `bls_data` and `population` (sql/*.sql) that keep the data files, trim and type.
  * - a workgroup whose settings queries cannot override: results under athena-results/ in
  *   the data bucket, encrypted as the bucket is, expiring (storage.ts), and a per-query
@@ -193,7 +196,13 @@ export class Catalog extends pulumi.ComponentResource {
       storageDescriptor: {
         location: s3(POPULATION_PREFIX),
         ...textFiles,
-        serDeInfo: { serializationLibrary: "org.openx.data.jsonserde.JsonSerDe" },
+        serDeInfo: {
+          serializationLibrary: "org.openx.data.jsonserde.JsonSerDe",
+          // By default the SerDe lower-cases every JSON key, and `figure['Year']` (sql/population.sql,
+          // as DuckDB reads it) would find nothing: keep DataUSA's keys as written. The one column,
+          // `data`, is lower-case already, so it needs no mapping.
+          parameters: { "case.insensitive": "FALSE" }
+        },
         // A map, not a struct: Trino's UNNEST spreads a struct's fields into columns, which
         // DuckDB's does not, where a map stays one value in both (sql/README.md).
         columns: [{ name: "data", type: "array<map<string,string>>" }]
