@@ -15,13 +15,9 @@ import { existsSync, readdirSync } from "node:fs"
 import * as path from "node:path"
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { BLS_PREFIX, POPULATION_KEY } from "../domain/storeKeys.ts"
-import { sqlText } from "../sql/sqlText.ts"
-
-/** The views both engines define from sql/, each over the tables below. */
-export const VIEW_NAMES = ["bls_data", "population"] as const
+import { BLS_COLUMNS, sqlText, VIEW_NAMES } from "../sql/sqlText.ts"
 
 const varchar = (names: ReadonlyArray<string>) => `{${names.map((name) => `'${name}': 'VARCHAR'`).join(", ")}}`
-const BLS_COLUMNS = ["series_id", "year", "period", "value", "footnote_codes"]
 const quoted = (text: string) => `'${text.replaceAll("'", "''")}'`
 
 /** The surveys a store folder holds data files of (bls/<survey>/<name>.data.*), sorted. */

@@ -14,7 +14,7 @@ import { parseS3Location } from "../adapters/s3Location.ts"
 import { tablesPieces } from "../domain/reports/renderTables.ts"
 import { makeReportDocument, type ReportDocument } from "../domain/reports/reportDocument.ts"
 import { BLS_DATA_KEY, POPULATION_KEY } from "../domain/storeKeys.ts"
-import { sqlText } from "../sql/sqlText.ts"
+import { SAVED_QUERIES, sqlText } from "../sql/sqlText.ts"
 import { EXIT } from "./exitCodes.ts"
 import type { Terminal } from "./terminal.ts"
 
@@ -35,15 +35,6 @@ export interface SqlOutcome {
   readonly out: string
   readonly err: string
 }
-
-/** The saved queries, by the report document's keys. */
-export const REPORT_QUERIES = {
-  populationStats: "population_stats",
-  bestYearBySeries: "best_year_by_series",
-  seriesWithoutQuarters: "series_without_quarters",
-  prs30006032Q01: "prs30006032_q01",
-  inputs: "report_inputs"
-} as const
 
 const TABLE_ROWS = 20
 
@@ -96,11 +87,11 @@ const reportDocument = async (sql: LocalSql, root: string): Promise<ReportDocume
   const rows = <T>(name: string) => sql.query(sqlText(name)).then((result) => result.rows as unknown as ReadonlyArray<T>)
   // DuckDB runs the queries on its own threads while Node hashes the inputs.
   const [[stats], best, without, joined, [counts], blsSha256, populationSha256] = await Promise.all([
-    rows<StatsRow>(REPORT_QUERIES.populationStats),
-    rows<BestRow>(REPORT_QUERIES.bestYearBySeries),
-    rows<Pick<BestRow, "series_id">>(REPORT_QUERIES.seriesWithoutQuarters),
-    rows<JoinRow>(REPORT_QUERIES.prs30006032Q01),
-    rows<InputsRow>(REPORT_QUERIES.inputs),
+    rows<StatsRow>(SAVED_QUERIES.populationStats.name),
+    rows<BestRow>(SAVED_QUERIES.bestYearBySeries.name),
+    rows<Pick<BestRow, "series_id">>(SAVED_QUERIES.seriesWithoutQuarters.name),
+    rows<JoinRow>(SAVED_QUERIES.prs30006032Q01.name),
+    rows<InputsRow>(SAVED_QUERIES.inputs.name),
     sha256Of(path.join(root, BLS_DATA_KEY)),
     sha256Of(path.join(root, POPULATION_KEY))
   ])
@@ -163,7 +154,7 @@ export const runSql = async (options: SqlOptions): Promise<SqlOutcome> => {
     return failed(`DuckDB could not open the store ${root}: ${oneLine(error)}`)
   }
   try {
-    const text = options.reports ? Object.values(REPORT_QUERIES).map(sqlText).join("\n") : options.query!
+    const text = options.reports ? Object.values(SAVED_QUERIES).map(({ name }) => sqlText(name)).join("\n") : options.query!
     const missing = namedSurveys(text).filter((survey) => !sql.surveys.includes(survey))
     if (missing.length > 0) {
       const holds = sql.surveys.length === 0 ? "none" : sql.surveys.join(", ")

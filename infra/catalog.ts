@@ -20,19 +20,10 @@
  */
 import * as aws from "@pulumi/aws"
 import * as pulumi from "@pulumi/pulumi"
-import { sqlText } from "../sql/sqlText.ts"
+import { BLS_COLUMNS, SAVED_QUERIES, sqlText, type ViewName } from "../sql/sqlText.ts"
 import { ATHENA_RESULTS_PREFIX, BLS_PREFIX } from "../domain/storeKeys.ts"
 import type { StackSettings } from "./settings.ts"
 import { POPULATION_PREFIX } from "./storeLayout.ts"
-
-/** The saved queries: sql/<name>.sql, deployed under its name. */
-export const SAVED_QUERIES = {
-  population_stats: "The mean and standard deviations of the US population, 2013–2018",
-  best_year_by_series: "Each pr series' best year: the largest sum of Q01–Q04, ties to the earliest",
-  series_without_quarters: "The pr series with no quarterly row (no best year)",
-  prs30006032_q01: "PRS30006032 Q01 every year, beside that year's US population",
-  report_inputs: "What the reports read: the pr data file's rows and rejected lines, the population's years"
-} as const
 
 interface ViewColumn {
   readonly name: string
@@ -44,7 +35,7 @@ const text: ViewColumn["types"] = ["varchar", "string"]
 const int: ViewColumn["types"] = ["integer", "int"]
 
 /** The views of sql/, with the columns their SELECT lists make. */
-export const VIEWS: Record<"bls_data" | "population", ReadonlyArray<ViewColumn>> = {
+export const VIEWS: Record<ViewName, ReadonlyArray<ViewColumn>> = {
   bls_data: [
     { name: "survey", types: text },
     { name: "file", types: text },
@@ -70,8 +61,6 @@ export const prestoView = (sql: string, schema: string, columns: ReadonlyArray<V
       columns: columns.map(({ name, types }) => ({ name, type: types[0] }))
     }))))
   } */`
-
-const BLS_COLUMNS = ["series_id", "year", "period", "value", "footnote_codes"]
 
 /** Glue names are lower-case letters, digits and underscores. */
 const glueName = (name: string) => name.replaceAll("-", "_")
@@ -237,7 +226,7 @@ export class Catalog extends pulumi.ComponentResource {
       }
     }, parent)
 
-    for (const [query, description] of Object.entries(SAVED_QUERIES)) {
+    for (const { name: query, description } of Object.values(SAVED_QUERIES)) {
       new aws.athena.NamedQuery(`${name}-${query.replaceAll("_", "-")}`, {
         name: query,
         description,
