@@ -7,20 +7,17 @@
  * differs between the engines is declared in this module only, in tableStatements (the
  * shims sql/README.md lists).
  *
- * DuckDB is loaded on first use by a specifier esbuild cannot follow, so neither the Lambda
- * archives, nor the CLI bundle, nor the Deno path ever include its native binding.
+ * DuckDB is an optional dependency, loaded on first use by a specifier esbuild cannot follow,
+ * so neither the Lambda archives, nor the CLI bundle, nor the Deno path ever include its
+ * native binding.
  */
 import { existsSync, readdirSync } from "node:fs"
 import * as path from "node:path"
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { BLS_PREFIX, POPULATION_KEY } from "../domain/storeKeys.ts"
-import { sqlText } from "../sql/sqlText.ts"
-
-/** The views both engines define from sql/, each over the tables below. */
-export const VIEW_NAMES = ["bls_data", "population"] as const
+import { BLS_COLUMNS, sqlText, VIEW_NAMES } from "../sql/sqlText.ts"
 
 const varchar = (names: ReadonlyArray<string>) => `{${names.map((name) => `'${name}': 'VARCHAR'`).join(", ")}}`
-const BLS_COLUMNS = ["series_id", "year", "period", "value", "footnote_codes"]
 const quoted = (text: string) => `'${text.replaceAll("'", "''")}'`
 
 /** The surveys a store folder holds data files of (bls/<survey>/<name>.data.*), sorted. */
@@ -84,8 +81,8 @@ export const openLocalSql = async (root: string): Promise<LocalSql> => {
   const duckdb = "@duckdb/node-api"
   const { DuckDBInstance } = await (import(/* @vite-ignore */ duckdb) as Promise<typeof import("@duckdb/node-api")>).catch(
     (cause: unknown) => {
-      // A devDependency (Pulumi would put any runtime dependency in every Lambda archive).
-      throw new Error(`DuckDB (${duckdb}) could not be loaded; install it with \`npm install --include=dev\``, { cause })
+      // npm skips an optional dependency under --omit=optional, or where DuckDB has no build for the platform.
+      throw new Error(`DuckDB (${duckdb}) could not be loaded; install it with \`npm install ${duckdb}\``, { cause })
     }
   )
   const instance = await DuckDBInstance.create(":memory:")

@@ -25,9 +25,10 @@ export type Invocation =
     readonly switches: Switches
     /** Settings given as flags, by key; the environment supplies the rest. */
     readonly settings: Partial<Record<SettingKey, string>>
+    readonly argument: string | undefined
   }
 
-const noSwitches: Switches = { json: false, dryRun: false, force: false, offline: false, verbose: false, all: false }
+const noSwitches: Switches = { json: false, dryRun: false, force: false, offline: false, verbose: false, all: false, reports: false }
 
 const settingByFlag = new Map<string, SettingKey>(
   (Object.keys(settingSpecs) as Array<SettingKey>).map((key) => [settingSpecs[key].flag, key] as const)
@@ -68,10 +69,16 @@ export const parseArgs = (argv: ReadonlyArray<string>): Invocation => {
   const usage = (message: string): Invocation => ({ kind: "usage", message, command: spec.name })
   const switches: { -readonly [K in SwitchKey]: boolean } = { ...noSwitches }
   const settings: Partial<Record<SettingKey, string>> = {}
+  let argument: string | undefined
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!
     if (isHelp(arg)) return { kind: "help", command: spec.name }
-    if (!arg.startsWith("-")) return usage(`\`quest ${spec.name}\` takes no argument "${arg}"; settings are flags.`)
+    if (!arg.startsWith("-")) {
+      if (spec.argument === undefined) return usage(`\`quest ${spec.name}\` takes no argument "${arg}"; settings are flags.`)
+      if (argument !== undefined) return usage(`\`quest ${spec.name}\` takes one ${spec.argument.name}, in quotes: ${spec.argument.example}`)
+      argument = arg
+      continue
+    }
     const eq = arg.indexOf("=")
     const flag = eq === -1 ? arg : arg.slice(0, eq)
 
@@ -96,5 +103,9 @@ export const parseArgs = (argv: ReadonlyArray<string>): Invocation => {
     if (value === undefined || (eq === -1 && value.startsWith("--"))) return usage(`${flag} needs a value.`)
     settings[settingKey] = value
   }
-  return { kind: "command", command: spec.name, switches, settings }
+  const needed = spec.argument
+  if (needed !== undefined && (argument ?? "").trim() === "" && !switches[needed.unless]) {
+    return usage(`Give a ${needed.name}, e.g. ${needed.example}, or ${switchSpecs[needed.unless].flag}.`)
+  }
+  return { kind: "command", command: spec.name, switches, settings, argument }
 }

@@ -6,7 +6,7 @@
 import { settingSpecs } from "../domain/settingSpecs.ts"
 
 export type SettingKey = keyof typeof settingSpecs
-export type CommandName = "run" | "sync" | "population" | "report" | "show"
+export type CommandName = "run" | "sync" | "population" | "report" | "show" | "sql"
 
 export interface Switches {
   readonly json: boolean
@@ -15,6 +15,7 @@ export interface Switches {
   readonly offline: boolean
   readonly verbose: boolean
   readonly all: boolean
+  readonly reports: boolean
 }
 
 export type SwitchKey = keyof Switches
@@ -28,7 +29,7 @@ export interface SwitchSpec {
 export const switchSpecs: Readonly<Record<SwitchKey, SwitchSpec>> = {
   json: {
     flag: "--json",
-    description: "Print one JSON document on stdout (the reports, or the run summary); logs go to stderr as JSON lines"
+    description: "Print one JSON document on stdout (the reports, the run summary, or the rows of a query); logs go to stderr as JSON lines"
   },
   dryRun: { flag: "--dry-run", description: "Show what would change and change nothing in the store" },
   force: { flag: "--force", description: "Let a sync delete more of the mirror than QUEST_MAX_DELETE_SHARE allows" },
@@ -37,7 +38,8 @@ export const switchSpecs: Readonly<Record<SwitchKey, SwitchSpec>> = {
     description: "Serve the bundled fixtures in place of BLS and DataUSA (no network needed; a demo contact if none is set)"
   },
   verbose: { flag: "--verbose", short: "-v", description: "Debug logs, and a stack trace with any error" },
-  all: { flag: "--all", description: "Print every row of long tables and every file of a sync (else the first 20, and a count)" }
+  all: { flag: "--all", description: "Print every row of long tables and every file of a sync (else the first 20, and a count)" },
+  reports: { flag: "--reports", description: "Run the saved report queries (sql/*.sql) and print what `quest report` prints" }
 }
 
 export interface CommandSpec {
@@ -45,6 +47,8 @@ export interface CommandSpec {
   readonly summary: string
   readonly switches: ReadonlyArray<SwitchKey>
   readonly settings: ReadonlyArray<SettingKey>
+  /** The one argument the command takes, needed unless the switch `unless` is given. */
+  readonly argument?: { readonly name: string; readonly example: string; readonly unless: SwitchKey }
 }
 
 const upstreamPolicy: ReadonlyArray<SettingKey> = ["requestsPerSecond", "maxRetries", "retryBaseMs", "timeoutMs", "transferTimeoutMs"]
@@ -80,6 +84,13 @@ export const commandSpecs: ReadonlyArray<CommandSpec> = [
     summary: "Print the latest stored reports (reports/latest/report.json) without recomputing or writing anything",
     switches: ["json", "verbose", "all"],
     settings: ["store"]
+  },
+  {
+    name: "sql",
+    summary: "Query the local store in SQL with DuckDB, through the tables and views of the stack's Glue catalog (sql/README.md)",
+    switches: ["json", "reports", "verbose", "all"],
+    settings: ["store"],
+    argument: { name: "query", example: `quest sql "select survey, count(*) from bls_data group by 1"`, unless: "reports" }
   }
 ]
 

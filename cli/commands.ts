@@ -41,6 +41,8 @@ export interface CommandContext {
   readonly now: Date
   /** Rows of a long table to print (undefined: all). */
   readonly maxRows: number | undefined
+  /** The command's one argument (`quest sql`'s query), if it takes one. */
+  readonly argument: string | undefined
 }
 
 const storeLayer = (context: CommandContext) => {
@@ -100,6 +102,8 @@ const programs = {
       })),
       Effect.provide(objectStoreLayerFor(context.settings.store))
     ),
+  sql: (context: CommandContext) =>
+    Effect.flatMap(Effect.promise(() => import("./sqlCommand.ts")), ({ sqlCommand }) => sqlCommand(context)),
   run: (context: CommandContext) =>
     Effect.gen(function*() {
       const { ingestCommand } = yield* upstream

@@ -19,7 +19,6 @@ export { EXIT } from "./exitCodes.ts"
 
 /** Runs the command line `argv` (without the runtime and script), returning the exit code. */
 export const runQuest = async (argv: ReadonlyArray<string>, terminal: Terminal = processTerminal()): Promise<number> => {
-  if (argv[0] === "sql") return (await import("./sqlCommand.ts")).sqlMain(argv.slice(1), terminal)
   const invocation = parseArgs(argv)
   if (invocation.kind === "help") {
     terminal.out(helpText(invocation.command))

@@ -68,6 +68,7 @@ const settingsEnv = (flags: Partial<Record<SettingKey, string>>) => {
 
 interface Run {
   readonly command: CommandName
+  readonly argument: string | undefined
   readonly switches: Switches
   readonly flagged: Partial<Record<SettingKey, string>>
   readonly env: Record<string, string>
@@ -76,7 +77,7 @@ interface Run {
   readonly progress: SyncProgress
 }
 
-const program = ({ command, switches, flagged, env, terminal, log, progress }: Run) =>
+const program = ({ command, argument, switches, flagged, env, terminal, log, progress }: Run) =>
   Effect.gen(function*() {
     const loaded = yield* loadSettings.pipe(
       Effect.mapError((error) => new UsageProblem({ detail: settingsErrorText(error, flagged) }))
@@ -103,7 +104,7 @@ const program = ({ command, switches, flagged, env, terminal, log, progress }: R
     // a million rows nobody reads took longer than computing them, and the stored CSVs and
     // --json have every row. --all prints them all.
     const maxRows = switches.all ? undefined : TERMINAL_TABLE_ROWS
-    return yield* commandProgram(command, { settings, switches, http, now: new Date(), maxRows }).pipe(
+    return yield* commandProgram(command, { settings, switches, http, now: new Date(), maxRows, argument }).pipe(
       Effect.ensuring(Effect.sync(() => terminal.status(undefined)))
     )
   }).pipe(Effect.scoped)
@@ -181,7 +182,7 @@ export const runCommand = async (
   }
   const progress = makeSyncProgress(terminal, log)
   const exit = await Effect.runPromiseExit(
-    program({ command, switches, flagged: invocation.settings, env, terminal, log, progress }).pipe(
+    program({ command, argument: invocation.argument, switches, flagged: invocation.settings, env, terminal, log, progress }).pipe(
       Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env })),
       withCliLogging(log, progress.observe)
     ),

@@ -10,8 +10,8 @@
  *   module globals the serializer leaves free, and the one captured value is a string, so
  *   `__index.js` is a few lines that load the bundle when Lambda loads the module. (Under
  *   vitest too, a `require()` inside a `callbackFactory` is the form that survives; see issue 4.)
- * - `computeCodePaths` adds every package in package.json `dependencies` (and what they
- *   depend on) under node_modules/, minus `extraExcludePackages` and @pulumi/*, plus each
+ * - `computeCodePaths` adds every package in package.json `dependencies` and
+ *   `optionalDependencies` (and what they depend on) under node_modules/, minus `extraExcludePackages` and @pulumi/*, plus each
  *   `extraIncludePaths` entry at the same relative path it is read from.
  */
 import * as aws from "@pulumi/aws"
@@ -19,10 +19,14 @@ import type * as pulumi from "@pulumi/pulumi"
 import * as fs from "node:fs"
 import type { HandlerBundle } from "./handlerBundle.ts"
 
-/** Everything in package.json `dependencies` is inside the bundle already: leave it out of
- *  the archive, which Pulumi would otherwise fill with those packages' folders. */
-const bundledPackages = (): Array<string> =>
-  Object.keys((JSON.parse(fs.readFileSync("package.json", "utf8")) as { dependencies?: object }).dependencies ?? {})
+/** Everything in package.json `dependencies` is inside the bundle already, and what is in
+ *  `optionalDependencies` (DuckDB, for `quest sql`) no handler loads: leave both out of the
+ *  archive, which Pulumi would otherwise fill with those packages' folders (its package.json
+ *  reader counts optional dependencies among the dependencies). */
+const bundledPackages = (): Array<string> => {
+  const pkg = JSON.parse(fs.readFileSync("package.json", "utf8")) as { dependencies?: object; optionalDependencies?: object }
+  return [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})]
+}
 
 const requireHandler = (modulePath: string) => () =>
   // eslint-disable-next-line @typescript-eslint/no-require-imports

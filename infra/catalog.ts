@@ -6,7 +6,10 @@
  *   partitioned by survey with partition projection, so a survey added to the `surveys`
  *   setting is queryable with no MSCK REPAIR or crawler run (`enum`, not `injected`: an
  *   injected survey would have to be named in every query, and `group by survey` could not run).
- * - `population_files`: the stored DataUSA response (one JSON document on one line).
+ * - `population_files`: the stored DataUSA response. The OpenX SerDe reads one JSON document
+ *   per line; the store writes the body byte for byte as DataUSA sent it (its sha256 is the
+ *   reports' input), which DataUSA sends on one line. A pretty-printed answer would still
+ *   validate and be stored, and Athena would then fail on it (`Row is not a valid JSON Object`).
  * - views `bls_data` and `population` (sql/*.sql) that keep the data files, trim and type.
  * - a workgroup whose settings queries cannot override: results under athena-results/ in
  *   the data bucket, encrypted as the bucket is, expiring (storage.ts), and a per-query
@@ -17,19 +20,10 @@
  */
 import * as aws from "@pulumi/aws"
 import * as pulumi from "@pulumi/pulumi"
-import { sqlText } from "../sql/sqlText.ts"
+import { BLS_COLUMNS, SAVED_QUERIES, sqlText, type ViewName } from "../sql/sqlText.ts"
 import { ATHENA_RESULTS_PREFIX, BLS_PREFIX } from "../domain/storeKeys.ts"
 import type { StackSettings } from "./settings.ts"
 import { POPULATION_PREFIX } from "./storeLayout.ts"
-
-/** The saved queries: sql/<name>.sql, deployed under its name. */
-export const SAVED_QUERIES = {
-  population_stats: "The mean and standard deviations of the US population, 2013–2018",
-  best_year_by_series: "Each pr series' best year: the largest sum of Q01–Q04, ties to the earliest",
-  series_without_quarters: "The pr series with no quarterly row (no best year)",
-  prs30006032_q01: "PRS30006032 Q01 every year, beside that year's US population",
-  report_inputs: "What the reports read: the pr data file's rows and rejected lines, the population's years"
-} as const
 
 interface ViewColumn {
   readonly name: string
@@ -41,7 +35,7 @@ const text: ViewColumn["types"] = ["varchar", "string"]
 const int: ViewColumn["types"] = ["integer", "int"]
 
 /** The views of sql/, with the columns their SELECT lists make. */
-export const VIEWS: Record<"bls_data" | "population", ReadonlyArray<ViewColumn>> = {
+export const VIEWS: Record<ViewName, ReadonlyArray<ViewColumn>> = {
   bls_data: [
     { name: "survey", types: text },
     { name: "file", types: text },
@@ -67,8 +61,6 @@ export const prestoView = (sql: string, schema: string, columns: ReadonlyArray<V
       columns: columns.map(({ name, types }) => ({ name, type: types[0] }))
     }))))
   } */`
-
-const BLS_COLUMNS = ["series_id", "year", "period", "value", "footnote_codes"]
 
 /** Glue names are lower-case letters, digits and underscores. */
 const glueName = (name: string) => name.replaceAll("-", "_")
@@ -193,7 +185,13 @@ export class Catalog extends pulumi.ComponentResource {
       storageDescriptor: {
         location: s3(POPULATION_PREFIX),
         ...textFiles,
-        serDeInfo: { serializationLibrary: "org.openx.data.jsonserde.JsonSerDe" },
+        serDeInfo: {
+          serializationLibrary: "org.openx.data.jsonserde.JsonSerDe",
+          // By default the SerDe lower-cases every JSON key, and `figure['Year']` (sql/population.sql,
+          // as DuckDB reads it) would find nothing: keep DataUSA's keys as written. The one column,
+          // `data`, is lower-case already, so it needs no mapping.
+          parameters: { "case.insensitive": "FALSE" }
+        },
         // A map, not a struct: Trino's UNNEST spreads a struct's fields into columns, which
         // DuckDB's does not, where a map stays one value in both (sql/README.md).
         columns: [{ name: "data", type: "array<map<string,string>>" }]
@@ -228,7 +226,7 @@ export class Catalog extends pulumi.ComponentResource {
       }
     }, parent)
 
-    for (const [query, description] of Object.entries(SAVED_QUERIES)) {
+    for (const { name: query, description } of Object.values(SAVED_QUERIES)) {
       new aws.athena.NamedQuery(`${name}-${query.replaceAll("_", "-")}`, {
         name: query,
         description,

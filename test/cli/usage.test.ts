@@ -33,6 +33,11 @@ describe("quest --help", () => {
     expect(sync.stdout).toContain("--force")
     expect(sync.stdout).toContain(settingSpecs.blsBaseUrl.env)
     expect(sync.stdout).not.toContain(settingSpecs.populationUrl.env)
+    const sql = await runQuest(["sql", "--help"])
+    expect(sql.stdout).toContain(`Usage: quest sql [<query>] [flags]`)
+    expect(sql.stdout).toContain("--reports")
+    expect(sql.stdout).toContain(settingSpecs.store.env)
+    expect(sql.stdout).not.toContain("--dry-run")
   })
 })
 
@@ -46,6 +51,10 @@ describe.concurrent("bad usage exits with 2 and says what to do", () => {
     ["a setting the command does not use", ["report", "--contact", "me@example.com"], "does not use --contact"],
     ["a setting without its value", ["sync", "--store"], "--store needs a value"],
     ["an argument", ["sync", "now"], 'takes no argument "now"'],
+    ["sql without a query", ["sql"], "Give a query, e.g. quest sql \"select"],
+    ["sql with a blank query", ["sql", " "], "Give a query"],
+    ["sql with two queries", ["sql", "select 1", "select 2"], "takes one query, in quotes"],
+    ["--reports to another command", ["report", "--reports"], "does not take --reports"],
     ["a setting out of range", ["sync", "--max-delete-share", "2"], "--max-delete-share=\"2\" is not valid: it must be a number from 0 to 1"]
   ]
   it.each(cases)("%s", async (_, args, said) => {
@@ -70,7 +79,9 @@ describe.concurrent("bad usage exits with 2 and says what to do", () => {
     ["a contact variable likewise", ["population"], { QUEST_CONTACT: "call me" }, 'QUEST_CONTACT="call me" is neither'],
     ["a mistyped command", ["syn"], {}, "Did you mean `sync`?"],
     ["a mistyped flag", ["sync", "--concurency", "2"], {}, "Unknown flag --concurency. Did you mean `--concurrency`?"],
-    ["a mistyped switch", ["run", "--dryrun"], {}, "Did you mean `--dry-run`?"]
+    ["a mistyped switch", ["run", "--dryrun"], {}, "Did you mean `--dry-run`?"],
+    ["a mistyped sql switch", ["sql", "--jsn", "select 1"], {}, "Unknown flag --jsn. Did you mean `--json`?"],
+    ["a mistyped sql setting", ["sql", "--reports", "--stor", "./data"], {}, "Unknown flag --stor. Did you mean `--store`?"]
   ]
   it.each(typed)("%s", async (_, args, env, said) => {
     const { code, stderr, stdout } = await runQuest(args, env)

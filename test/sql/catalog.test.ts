@@ -120,6 +120,23 @@ describe("the catalog the dev stack declares", () => {
     expect(parameters["storage.location.template"]).toContain("${survey}")
   })
 
+  it("reads the population as stored: one JSON document per line, its keys' case kept", () => {
+    const serDe = tableNamed(stack, "population_files").inputs["storageDescriptor"]["serDeInfo"]
+    expect(serDe.serializationLibrary).toBe("org.openx.data.jsonserde.JsonSerDe")
+    // The OpenX SerDe lower-cases every key unless `case.insensitive` is FALSE (Athena's
+    // openx-json-serde.html); the view reads DataUSA's keys as written.
+    expect(serDe.parameters).toEqual({ "case.insensitive": "FALSE" })
+    const view = viewDefinition(tableNamed(stack, "population")).originalSql as string
+    for (const file of ["nation-population.tesseract.json", "nation-population.legacy.json"]) {
+      const stored = readFileSync(join(fixtures, "datausa", file), "utf8")
+      // The store keeps DataUSA's bytes as sent: one document, on one line, as the SerDe reads it.
+      expect(stored.trimEnd().includes("\n"), file).toBe(false)
+      const keys = Object.keys((JSON.parse(stored) as { data: Array<object> }).data[0]!)
+      for (const key of view.matchAll(/figure\['([^']+)'\]/g)) expect(keys, file).toContain(key[1])
+    }
+    expect([...view.matchAll(/figure\['([^']+)'\]/g)].map((key) => key[1])).toEqual(["Year", "Population"])
+  })
+
   it("declares each view with the text of sql/ and the columns that text makes", () => {
     for (const [view, columns] of [
       ["bls_data", ["survey", "file", "series_id", "year", "period", "value", "footnote_codes"]],
@@ -196,7 +213,8 @@ describe("the catalog the dev stack declares", () => {
           .map((file) => readFileSync(join(sandbox.taskRoot, file), "utf8")).join("\n")
         expect(code, fn.name).toContain("PutObject")
         // Pulumi adds the packages of package.json's dependencies and optionalDependencies
-        // to the archive: DuckDB stays a devDependency, and is loaded by no handler.
+        // to the archive: DuckDB, an optional dependency, is left out (infra/bundledFunction.ts)
+        // and loaded by no handler.
         expect(files.filter((file) => /duckdb/i.test(file)), fn.name).toEqual([])
         expect(code.match(/.{0,60}duckdb.{0,60}/gi), fn.name).toBeNull()
       } finally {

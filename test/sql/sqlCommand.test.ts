@@ -1,12 +1,13 @@
 /**
  * `quest sql` as a user runs it (a child process over a store folder): ad-hoc queries over
- * every mirrored survey, the saved reports in `quest report`'s shape, and its errors.
+ * every mirrored survey, the saved reports in `quest report`'s shape, and its errors, which
+ * off a terminal are log records on stderr as every command's are.
  */
 import { cpSync, mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { ReportDocument } from "../../domain/reports/reportDocument.ts"
-import { projectRoot, runQuest, tempStore } from "../cli/questProcess.ts"
+import { logRecords, projectRoot, runQuest, tempStore } from "../cli/questProcess.ts"
 
 const fixtures = join(projectRoot, "test/fixtures")
 
@@ -47,14 +48,15 @@ describe("quest sql", () => {
       { QUEST_STORE: twoSurveys.path }
     )
     expect(code).toBe(0)
-    expect(stdout).toBe([
+    const [done, ...table] = stdout.split("\n").reverse().slice(1)
+    expect(table.reverse()).toEqual([
       "file                year  period    value",
       "------------------  ----  ------  -------",
       "cu.data.1.AllItems  2024  M01     308.417",
       "cu.data.1.AllItems  2024  M02           —",
-      "cu.data.0.Current   2025  M01     317.671",
-      ""
-    ].join("\n"))
+      "cu.data.0.Current   2025  M01     317.671"
+    ])
+    expect(done).toMatch(/^Done in [\d.]+ m?s\.$/)
   })
 
   it("--reports --json prints what quest report --json prints over the same store", async () => {
@@ -81,21 +83,25 @@ describe("quest sql", () => {
     })
     expect(code).toBe(1)
     expect(stdout).toBe("")
-    expect(stderr).toBe(
-      `quest sql: the store ${twoSurveys.path} holds no survey la (it holds: cu, pr); mirror it with \`quest sync --surveys cu,pr,la\`.\n`
-    )
+    expect(logRecords(stderr)).toMatchObject([{
+      level: "ERROR",
+      command: "sql",
+      message: `the store ${twoSurveys.path} holds no survey la (it holds: cu, pr); mirror it with \`quest sync --surveys cu,pr,la\`.`
+    }])
   })
 
   it("says in one line why DuckDB refused a query, and exits 1", async () => {
     const { code, stderr } = await runQuest(["sql", "select nope from bls_data"], { QUEST_STORE: twoSurveys.path })
     expect(code).toBe(1)
-    expect(stderr.split("\n")).toHaveLength(2)
-    expect(stderr).toMatch(/^quest sql: the query failed: Binder Error: Referenced column "nope" not found/)
+    const [record, ...more] = logRecords(stderr)
+    expect(more).toEqual([])
+    expect(record!.message).not.toContain("\n")
+    expect(record!.message).toMatch(/^the query failed: Binder Error: Referenced column "nope" not found/)
   })
 
   it("refuses an S3 store, saying where to query it instead", async () => {
     const { code, stderr } = await runQuest(["sql", "select 1", "--store", "s3://bucket/prefix"])
     expect(code).toBe(1)
-    expect(stderr).toContain("Athena workgroup")
+    expect(logRecords(stderr)[0]!.message).toContain("Athena workgroup")
   })
 })
