@@ -154,7 +154,7 @@ const benchmark: Benchmark = {
     const bytes = statSync(blsFileOf(largeStore)).size
     const series = Number(cases[2]!.measurements.find((m) => m.name === "series")!.value)
     const withDuck = duckdbAvailable()
-    if (!withDuck) notes.push("DuckDB comparison skipped: @duckdb/node-api is not installed (npm install --include=dev)")
+    if (!withDuck) notes.push("DuckDB comparison skipped: @duckdb/node-api (an optional dependency) is not installed")
     console.error(`  quest report${withDuck ? " vs DuckDB" : ""}, generated (${rounds} alternating rounds)…`)
     const [mine, duck] = await alternate([
       questReport("quest report, generated (whole process)", largeStore),

@@ -110,7 +110,7 @@ const benchmark: Benchmark = {
     } else {
       const [mine] = await alternate([report], { rounds, warmup: 1 })
       cases.push(timeCase(mine!))
-      notes.push("DuckDB comparison skipped: @duckdb/node-api is not installed (npm install --include=dev)")
+      notes.push("DuckDB comparison skipped: @duckdb/node-api (an optional dependency) is not installed")
     }
 
     // A sync with nothing to do: the store already mirrors the fake BLS on a loopback port.
