@@ -21,4 +21,13 @@ describe("docs/", () => {
     const documented = [...readFileSync("docs/operations.md", "utf8").matchAll(/^### `…-(.+)`$/gm)].map(([, alarm]) => alarm)
     expect(documented.sort()).toEqual(declared.sort())
   })
+
+  it("counts in operations.md's costs the alarms and the custom metrics the stack declares", () => {
+    const operations = readFileSync("docs/operations.md", "utf8")
+    // The dev stack mirrors one survey: its alarms are the fixed ones and that survey's.
+    const alarms = stack.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").length
+    const metrics = stack.ofType("aws:cloudwatch/logMetricFilter:LogMetricFilter").length
+    expect(operations).toContain(`| CloudWatch alarms | ${alarms - 1} + one per survey,`)
+    expect(operations).toContain(`| CloudWatch custom metrics | ${metrics} from log metric filters,`)
+  })
 })
