@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Logger from "effect/Logger"
 import * as TestClock from "effect/testing/TestClock"
 import { runReports } from "../../domain/reports/runReports.ts"
 import { BLS_DATA_KEY, POPULATION_KEY } from "../../domain/storeKeys.ts"
@@ -26,14 +27,22 @@ export const seededStore = async (
   return store
 }
 
+/** What the last run logged, `LEVEL message`: kept, not printed, so a test can assert it and a passing run reads clean. */
+export const logged: Array<string> = []
+const keepLogs = Logger.layer([Logger.make(({ logLevel, message }) => {
+  logged.push(`${logLevel.toUpperCase()} ${[message].flat().join(" ")}`)
+})])
+
 /** Runs the reports with the test clock at `at`, so the dated folder is known. */
-export const reportsAt = (store: MemoryStore, at = "2026-06-05T10:00:00Z", program = runReports()) =>
-  Effect.runPromiseExit(
+export const reportsAt = (store: MemoryStore, at = "2026-06-05T10:00:00Z", program = runReports()) => {
+  logged.length = 0
+  return Effect.runPromiseExit(
     Effect.gen(function*() {
       yield* TestClock.setTime(Date.parse(at))
       return yield* program
-    }).pipe(Effect.provideService(ObjectStore, store), Effect.provide(TestClock.layer()))
+    }).pipe(Effect.provideService(ObjectStore, store), Effect.provide(TestClock.layer()), Effect.provide(keepLogs))
   )
+}
 
 export const documentOf = async (store: MemoryStore, at?: string) => {
   const exit = await reportsAt(store, at)

@@ -8,7 +8,7 @@ import { BLS_DATA_KEY, POPULATION_KEY } from "../../domain/storeKeys.ts"
 import { failureOf, valueOf } from "../support/pipelineLayer.ts"
 import { blsFile, blsFixture, row } from "./blsStreams.ts"
 import type { MemoryStore } from "../support/memoryStore.ts"
-import { documentOf, objectsUnder, populationFixture, reportsAt, seededStore } from "./reportStore.ts"
+import { documentOf, logged, objectsUnder, populationFixture, reportsAt, seededStore } from "./reportStore.ts"
 
 const FILES = [
   "best-year-by-series.csv",
@@ -210,6 +210,7 @@ describe("running the reports", () => {
     ], "\r\n")
     const doc = await documentOf(await seededStore({ bls }))
     expect(doc.inputs.bls).toMatchObject({ rows: 1, rejected: 2 })
+    expect(logged).toContain(`WARN ${BLS_DATA_KEY}: 2 lines are not BLS rows and were left out`)
     expect(doc.prs30006032Q01).toEqual([
       { seriesId: "PRS30006032", year: 2018, period: "Q01", value: 0.5, population: 327167439 }
     ])
