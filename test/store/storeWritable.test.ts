@@ -11,7 +11,7 @@ import * as Effect from "effect/Effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { makeLocalStore } from "../../adapters/localStore.ts"
 import { defaultSyncOptions, syncMirror } from "../../domain/bls/syncMirror.ts"
-import { pipelineLayer } from "../support/pipelineLayer.ts"
+import { pipelineLayer, withoutLogs } from "../support/pipelineLayer.ts"
 import { useUpstream } from "../support/upstream/vitest.ts"
 
 const upstream = useUpstream()
@@ -21,7 +21,8 @@ afterAll(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force
 const sync = (root: string) =>
   Effect.runPromise(Effect.flip(
     syncMirror({ ...defaultSyncOptions, baseUrl: upstream.bls.baseUrl }).pipe(
-      Effect.provide(pipelineLayer(makeLocalStore(root)))
+      Effect.provide(pipelineLayer(makeLocalStore(root))),
+      Effect.provide(withoutLogs)
     )
   ))
 

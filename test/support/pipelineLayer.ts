@@ -41,6 +41,9 @@ const capturing = (lines: Array<LoggedLine>) =>
       void lines.push({ level: logLevel, message: Array.isArray(message) ? message : [message] }))
   ])
 
+/** Drops what the domain logs: for tests that assert on results, not on the log. */
+export const withoutLogs = Logger.layer([])
+
 /** Runs a program against `store`, returning its Exit and its log lines. */
 export const runWithLogs = async <A, E>(
   program: Effect.Effect<A, E, ObjectStore | SourceHttp>,
