@@ -3,7 +3,7 @@
  * own), whether the stack takes it (as `pulumi config set bls-quest:<name>`), its unit,
  * default, meaning and rule. The
  * CLI's flags and --help, the environment the Lambda functions and the Deno entry read,
- * Pulumi.yaml's `config:` block (test/settings.test.ts holds it to this table) and
+ * Pulumi.yaml's `config:` block (written by `npm run docs`, held by test/docs.test.ts) and
  * docs/configuration.md are all derived from here. Plain data, free of Effect: `quest
  * --help` and the Deno launcher read it without loading the runtime.
  */
@@ -315,7 +315,7 @@ export const configurationReference = (): string =>
   [
     "# Configuration",
     "",
-    "Generated from `domain/settingSpecs.ts` (test/settings.test.ts fails when this page is stale).",
+    "Generated from `domain/settingSpecs.ts` by `npm run docs` (test/docs.test.ts fails when this page is stale).",
     "The CLI takes a flag or its environment variable (a flag wins); the deployed functions read",
     "the variables the stack sets from its keys (`pulumi config set bls-quest:<key> <value>`).",
     "",

@@ -3,7 +3,7 @@
  *
  * Every key, its default and its rule come from the one table of settings
  * (domain/settingSpecs.ts), which Pulumi.yaml's `config:` block mirrors for the Pulumi CLI
- * (test/settings.test.ts holds the two equal). Each value is checked here against the same
+ * (`npm run docs` writes it; test/docs.test.ts holds the two equal). Each value is checked here against the same
  * rule the CLI and the functions apply, so a bad value fails `pulumi preview` with a
  * message instead of a failed deploy; checks across keys follow.
  */
