@@ -23,6 +23,8 @@ export interface CliLog {
   readonly write: (record: LogRecord) => void
   /** Makes and writes a record now. */
   readonly say: (level: LogRecordLevel, event: string, message: string, fields?: Record<string, unknown>) => void
+  /** News for a person: the bare line on a terminal, else a record at any level. */
+  readonly tell: (level: LogRecordLevel, event: string, message: string, fields?: Record<string, unknown>) => void
 }
 
 const rank: Record<LogRecordLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4, FATAL: 5 }
@@ -53,10 +55,13 @@ export const makeCliLog = (mode: LogMode, terminal: Terminal, now: () => Date = 
     if (rank[record.level] < least) return
     terminal.err(`${mode.human ? humanLine(record, mode.verbose) : JSON.stringify(record)}\n`)
   }
+  const say: CliLog["say"] = (level, event, message, fields = {}) =>
+    write({ time: now().toISOString(), level, event, message, ...fields })
   return {
     mode,
     write,
-    say: (level, event, message, fields = {}) => write({ time: now().toISOString(), level, event, message, ...fields })
+    say,
+    tell: (level, event, message, fields) => mode.human ? terminal.err(`${message}\n`) : say(level, event, message, fields)
   }
 }
 

@@ -13,37 +13,24 @@ import * as Cause from "effect/Cause"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import { ofetchHttpLayer } from "../adapters/ofetchHttp.ts"
 import { tagOf } from "../domain/causeMessage.ts"
-import { loadSettings, type Settings, SettingsError, settingSpecs } from "../domain/settings.ts"
+import { loadSettings, SettingsError, settingSpecs } from "../domain/settings.ts"
 import type { Invocation } from "./args.ts"
 import type { CliLog } from "./cliLog.ts"
-import { type CommandName, commandSpec, type SettingKey, type Switches } from "./commandTable.ts"
+import { commandProgram } from "./commands.ts"
+import { commandSpec, type SettingKey } from "./commandTable.ts"
 import { EXIT } from "./exitCodes.ts"
 import { withCliLogging } from "./logging.ts"
-import { makeSyncProgress, progressHttpLayer, type SyncProgress } from "./progress.ts"
+import { startOffline } from "./offline.ts"
+import { makeSyncProgress, progressHttpLayer } from "./progress.ts"
 import { checkSettings, settingsErrorText } from "./settingsCheck.ts"
 import { doneText } from "./summaries.ts"
 import type { Terminal } from "./terminal.ts"
 import { unreachableText } from "./unreachable.ts"
 import { usage } from "./usage.ts"
-
-/** What running a command needs (the AWS SDK, msw, the domain): loaded only then, so help and usage answer fast. */
-const loadRunner = () => Effect.promise(() => import("./commands.ts"))
-
-/**
- * The HTTP transport, loaded when a command first goes upstream: ofetch wakes Node's fetch
- * (its bundled undici), ~100 ms of start-up that `quest report` does not need.
- */
-const ofetchHttpLayer = Layer.unwrap(
-  Effect.promise(() => import("../adapters/ofetchHttp.ts")).pipe(Effect.map((ofetchHttp) => ofetchHttp.ofetchHttpLayer))
-)
-
-/** --offline: the fake upstreams (msw and the fixtures), loaded only when asked for. */
-const goOffline = (settings: Settings, rateGiven: boolean) =>
-  Effect.promise(() => import("./offline.ts")).pipe(Effect.map(({ startOffline }) => startOffline(settings, rateGiven)))
 
 /** Rows of a long table shown without --all. */
 const TERMINAL_TABLE_ROWS = 20
@@ -65,49 +52,6 @@ const settingsEnv = (flags: Partial<Record<SettingKey, string>>) => {
   for (const [key, value] of Object.entries(flags)) env[settingSpecs[key as SettingKey].env] = value
   return env
 }
-
-interface Run {
-  readonly command: CommandName
-  readonly argument: string | undefined
-  readonly switches: Switches
-  readonly flagged: Partial<Record<SettingKey, string>>
-  readonly env: Record<string, string>
-  readonly terminal: Terminal
-  readonly log: CliLog
-  readonly progress: SyncProgress
-}
-
-const program = ({ command, argument, switches, flagged, env, terminal, log, progress }: Run) =>
-  Effect.gen(function*() {
-    const loaded = yield* loadSettings.pipe(
-      Effect.mapError((error) => new UsageProblem({ detail: settingsErrorText(error, flagged) }))
-    )
-    const verdict = checkSettings(loaded, commandSpec(command)!, flagged, { offline: switches.offline })
-    if (verdict.problem !== undefined) return yield* new UsageProblem({ detail: verdict.problem })
-    for (const warning of verdict.warnings) log.say("WARN", "settings.warning", warning)
-
-    const { commandProgram } = yield* loadRunner()
-    const offline = switches.offline
-      ? yield* goOffline(loaded, env[settingSpecs.requestsPerSecond.env] !== undefined)
-      : undefined
-    if (offline?.ok === false) return yield* new UsageProblem({ detail: offline.problem })
-    if (offline !== undefined) yield* Effect.addFinalizer(() => Effect.sync(offline.stop))
-    const settings = offline?.settings ?? loaded
-    // Notes are news to a person on a terminal; in a log they are context, at info.
-    for (const note of offline?.notes ?? []) {
-      if (log.mode.human) terminal.err(`${note}\n`)
-      else log.say("INFO", "offline", note)
-    }
-
-    const http = progressHttpLayer(progress, ofetchHttpLayer)
-    // Long tables show their first rows, as duckdb does, on a terminal or in a pipe: printing
-    // a million rows nobody reads took longer than computing them, and the stored CSVs and
-    // --json have every row. --all prints them all.
-    const maxRows = switches.all ? undefined : TERMINAL_TABLE_ROWS
-    return yield* commandProgram(command, { settings, switches, http, now: new Date(), maxRows, argument }).pipe(
-      Effect.ensuring(Effect.sync(() => terminal.status(undefined)))
-    )
-  }).pipe(Effect.scoped)
 
 const errorReport = (cause: Cause.Cause<unknown>, verbose: boolean) => {
   const error = Option.getOrUndefined(Cause.findErrorOption(cause))
@@ -142,7 +86,7 @@ export const runCommand = async (
   terminal: Terminal,
   log: CliLog
 ): Promise<number> => {
-  const { command, switches } = invocation
+  const { argument, command, settings: flagged, switches } = invocation
   const started = performance.now()
 
   // Ctrl-C interrupts the program: transfers stop, finalizers run, and the store's atomic
@@ -151,18 +95,17 @@ export const runCommand = async (
   const onSignal = () => {
     if (stop.signal.aborted) process.exit(EXIT.interrupted)
     terminal.status(undefined)
-    if (log.mode.human) terminal.err("\nStopping… (Ctrl-C again to quit at once)\n")
-    else log.say("WARN", "stopping", "Stopping on a signal: work in flight is discarded.")
+    log.tell("WARN", "stopping", "Stopping: work in flight is discarded (Ctrl-C again to quit at once).")
     stop.abort()
   }
   process.on("SIGINT", onSignal)
   process.on("SIGTERM", onSignal)
 
-  const env = settingsEnv(invocation.settings)
+  const env = settingsEnv(flagged)
   /** The work failed (exit 1): an unreachable upstream in one short line (the full message with --verbose, or as `detail`). */
   const failed = (message: string, errorTag: string | undefined, cause: string | undefined) => {
     const short = switches.offline ? undefined : unreachableText(command, message, {
-      flagged: invocation.settings,
+      flagged,
       isSet: (key) => env[settingSpecs[key].env] !== undefined
     })
     if (log.mode.human) {
@@ -181,8 +124,32 @@ export const runCommand = async (
     return EXIT.failed
   }
   const progress = makeSyncProgress(terminal, log)
+  const program = Effect.gen(function*() {
+    const loaded = yield* loadSettings.pipe(
+      Effect.mapError((error) => new UsageProblem({ detail: settingsErrorText(error, flagged) }))
+    )
+    const verdict = checkSettings(loaded, commandSpec(command)!, flagged, { offline: switches.offline })
+    if (verdict.problem !== undefined) return yield* new UsageProblem({ detail: verdict.problem })
+    for (const warning of verdict.warnings) log.say("WARN", "settings.warning", warning)
+
+    const offline = switches.offline ? startOffline(loaded, env[settingSpecs.requestsPerSecond.env] !== undefined) : undefined
+    if (offline?.ok === false) return yield* new UsageProblem({ detail: offline.problem })
+    if (offline !== undefined) yield* Effect.addFinalizer(() => Effect.sync(offline.stop))
+    // Notes are news to a person on a terminal; in a log they are context, at info.
+    for (const note of offline?.notes ?? []) log.tell("INFO", "offline", note)
+
+    // Long tables show their first rows, as duckdb does, on a terminal or in a pipe: printing
+    // a million rows nobody reads took longer than computing them, and the stored CSVs and
+    // --json have every row. --all prints them all.
+    const maxRows = switches.all ? undefined : TERMINAL_TABLE_ROWS
+    const http = progressHttpLayer(progress, ofetchHttpLayer)
+    const settings = offline?.settings ?? loaded
+    return yield* commandProgram(command, { settings, switches, http, now: new Date(), maxRows, argument }).pipe(
+      Effect.ensuring(Effect.sync(() => terminal.status(undefined)))
+    )
+  }).pipe(Effect.scoped)
   const exit = await Effect.runPromiseExit(
-    program({ command, argument: invocation.argument, switches, flagged: invocation.settings, env, terminal, log, progress }).pipe(
+    program.pipe(
       Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env })),
       withCliLogging(log, progress.observe)
     ),
@@ -205,8 +172,7 @@ export const runCommand = async (
   }
   if (Cause.hasInterruptsOnly(exit.cause)) {
     const stopped = "Stopped. Work in progress was discarded (nothing partial is left in the store); run again to finish."
-    if (log.mode.human) terminal.err(`${stopped}\n`)
-    else log.say("WARN", "stopped", stopped, { command, exitCode: EXIT.interrupted })
+    log.tell("WARN", "stopped", stopped, { command, exitCode: EXIT.interrupted })
     return EXIT.interrupted
   }
   const report = errorReport(exit.cause, switches.verbose)
