@@ -28,8 +28,6 @@ export type Invocation =
     readonly argument: string | undefined
   }
 
-const noSwitches: Switches = { json: false, dryRun: false, force: false, offline: false, verbose: false, all: false, reports: false }
-
 const settingByFlag = new Map<string, SettingKey>(
   (Object.keys(settingSpecs) as Array<SettingKey>).map((key) => [settingSpecs[key].flag, key] as const)
 )
@@ -67,7 +65,7 @@ export const parseArgs = (argv: ReadonlyArray<string>): Invocation => {
   }
 
   const usage = (message: string): Invocation => ({ kind: "usage", message, command: spec.name })
-  const switches: { -readonly [K in SwitchKey]: boolean } = { ...noSwitches }
+  const switches = Object.fromEntries(Object.keys(switchSpecs).map((key) => [key, false])) as Record<SwitchKey, boolean>
   const settings: Partial<Record<SettingKey, string>> = {}
   let argument: string | undefined
   for (let i = 0; i < rest.length; i++) {

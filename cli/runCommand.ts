@@ -13,17 +13,19 @@ import * as Cause from "effect/Cause"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
+import * as References from "effect/References"
 import * as Schema from "effect/Schema"
 import { ofetchHttpLayer } from "../adapters/ofetchHttp.ts"
 import { tagOf } from "../domain/causeMessage.ts"
+import { recordLogger } from "../domain/logging/logRecord.ts"
 import { loadSettings, SettingsError, settingSpecs } from "../domain/settings.ts"
 import type { Invocation } from "./args.ts"
 import type { CliLog } from "./cliLog.ts"
 import { commandProgram } from "./commands.ts"
 import { commandSpec, type SettingKey } from "./commandTable.ts"
 import { EXIT } from "./exitCodes.ts"
-import { withCliLogging } from "./logging.ts"
 import { startOffline } from "./offline.ts"
 import { makeSyncProgress, progressHttpLayer } from "./progress.ts"
 import { checkSettings, settingsErrorText } from "./settingsCheck.ts"
@@ -151,7 +153,14 @@ export const runCommand = async (
   const exit = await Effect.runPromiseExit(
     program.pipe(
       Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env })),
-      withCliLogging(log, progress.observe)
+      // Every record reaches the progress first, debug included; `log` writes only its mode's levels.
+      Effect.provide(Logger.layer([recordLogger((record) => {
+        progress.observe(record)
+        // A failed sync's summary says what the command's own last line says: a person reads it once.
+        if (log.mode.human && !log.mode.verbose && record.level === "ERROR" && record.event === "bls-sync") return
+        log.write(record)
+      })])),
+      Effect.provideService(References.MinimumLogLevel, "Debug")
     ),
     { signal: stop.signal }
   )
