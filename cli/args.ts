@@ -3,6 +3,7 @@
  * given as flags, a request for help, or a usage mistake (exit code 2). Flags take
  * `--flag value` or `--flag=value`; settings not given here fall back to the environment.
  */
+import { distance } from "fastest-levenshtein"
 import { settingSpecs } from "../domain/settingSpecs.ts"
 import {
   type CommandName,
@@ -13,7 +14,6 @@ import {
   type Switches,
   switchSpecs
 } from "./commandTable.ts"
-import { didYouMean } from "./didYouMean.ts"
 
 export type Invocation =
   | { readonly kind: "help"; readonly command: CommandName | undefined }
@@ -37,6 +37,16 @@ const switchByFlag = new Map<string, SwitchKey>(
     return [[spec.flag, key] as const, ...(spec.short === undefined ? [] : [[spec.short, key] as const])]
   })
 )
+
+/** At most a third of the word may differ (at least one edit): `syn` → `sync`, not `sin` → `run`. */
+const closeEnough = (typed: string, known: string) =>
+  distance(typed, known) <= Math.max(1, Math.floor(known.length / 3)) || (typed.length >= 3 && known.startsWith(typed))
+
+/** ` Did you mean \`sync\`?` (the closest known word, if close enough) or nothing. */
+const didYouMean = (typed: string, known: ReadonlyArray<string>): string => {
+  const word = known.filter((word) => closeEnough(typed, word)).sort((a, b) => distance(typed, a) - distance(typed, b))[0]
+  return word === undefined ? "" : ` Did you mean \`${word}\`?`
+}
 
 const isHelp = (arg: string) => arg === "--help" || arg === "-h"
 const isVersion = (arg: string) => arg === "--version" || arg === "-V"

@@ -5,10 +5,9 @@
  */
 import { parseArgs } from "./args.ts"
 import { makeCliLog } from "./cliLog.ts"
-import { EXIT } from "./exitCodes.ts"
 import { helpText } from "./help.ts"
 import { processTerminal, type Terminal } from "./terminal.ts"
-import { usage } from "./usage.ts"
+import { EXIT, usage } from "./usage.ts"
 import { versionText } from "./version.ts"
 
 /** Runs the command line `argv` (without the runtime and script), returning the exit code. */

@@ -25,14 +25,13 @@ import type { Invocation } from "./args.ts"
 import type { CliLog } from "./cliLog.ts"
 import { commandProgram } from "./commands.ts"
 import { commandSpec, type SettingKey } from "./commandTable.ts"
-import { EXIT } from "./exitCodes.ts"
 import { startOffline } from "./offline.ts"
 import { makeSyncProgress, progressHttpLayer } from "./progress.ts"
 import { checkSettings, settingsErrorText } from "./settingsCheck.ts"
 import { doneText } from "./summaries.ts"
 import type { Terminal } from "./terminal.ts"
 import { unreachableText } from "./unreachable.ts"
-import { usage } from "./usage.ts"
+import { EXIT, usage } from "./usage.ts"
 
 /** Rows of a long table shown without --all. */
 const TERMINAL_TABLE_ROWS = 20
