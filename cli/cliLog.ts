@@ -1,12 +1,9 @@
 /**
- * Everything the command says on stderr goes through here, in the ONE log shape
- * (domain/logging/logRecord.ts): the domain's Effect logs (through logging.ts), progress,
- * notes, errors and usage errors alike. On a terminal a person reads short lines (warnings
- * and errors; every level with --verbose), since the command prints its own summary on
- * stdout. Anywhere else (CI, pipes, --json): one flat JSON object per line, info and up,
- * as the Lambda functions log — so `jq` and a log pipeline never meet a second shape.
- *
- * Free of Effect, so a usage mistake is answered without loading the runtime.
+ * Everything the command says on stderr, in the ONE log shape (domain/logging/logRecord.ts).
+ * On a terminal a person reads short lines (warnings and errors; every level with
+ * --verbose) beside the summary on stdout; anywhere else (CI, pipes, --json) one flat JSON
+ * object per line, info and up, as the Lambda functions log. Free of Effect, so a usage
+ * mistake is answered without loading the runtime.
  */
 import type { LogRecord, LogRecordLevel } from "../domain/logging/logRecord.ts"
 import type { Terminal } from "./terminal.ts"

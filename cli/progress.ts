@@ -1,12 +1,8 @@
 /**
- * Sync progress as rclone -P shows it: files k of N, bytes done of the total the listing
- * announced, percent, rate, ETA, and what the run is waiting for (the request rate limit,
- * a retry's backoff with its reason). On a terminal it is one live status line; anywhere
- * else a `progress` log record every few seconds, never a stream of redraws.
- *
- * It reads two things and changes no domain code to do so: the domain's log records (the
- * sync's plan, each file done, each retry and rate-limit wait, the summary) and the bytes
- * of each body as the domain reads them, at the HTTP transport.
+ * Sync progress as rclone -P shows it: files k of N, bytes of the listed total, percent,
+ * rate, ETA, and what the run waits for (the rate limit, a retry's backoff). On a terminal
+ * one live status line; elsewhere a `progress` log record every few seconds. It reads the
+ * domain's log records and, at the HTTP transport, the bytes of each body as it is read.
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"

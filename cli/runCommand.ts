@@ -1,11 +1,7 @@
 /**
- * Runs one command of the quest CLI: settings from the flags and the environment, the
- * domain program, then its output and exit code. Loaded by main.ts only when a command
- * runs, so that `quest --help` and usage mistakes answer without loading Effect, the
- * domain or the AWS SDK.
- *
- * Flags are laid over the environment as one ConfigProvider, so the domain reads every
- * setting the same way whichever edge it runs from (domain/settings.ts).
+ * Runs one command: the flags laid over the environment as one ConfigProvider (so the
+ * domain reads every setting as from any edge, domain/settings.ts), the domain program,
+ * then its output and exit code. main.ts loads this module only when a command runs.
  */
 import { once } from "node:events"
 import process from "node:process"
@@ -43,24 +39,12 @@ class UsageProblem extends Schema.TaggedError<UsageProblem>()("UsageProblem", { 
   }
 }
 
-/** A setting with an invalid value is a usage mistake too: the command never started its work. */
-const isUsageError = (error: unknown) => error instanceof UsageProblem || error instanceof SettingsError
-
 /** The environment with the flags laid over it, as the settings read it. */
 const settingsEnv = (flags: Partial<Record<SettingKey, string>>) => {
   const env: Record<string, string> = {}
   for (const [name, value] of Object.entries(process.env)) if (value !== undefined && value !== "") env[name] = value
   for (const [key, value] of Object.entries(flags)) env[settingSpecs[key as SettingKey].env] = value
   return env
-}
-
-const errorReport = (cause: Cause.Cause<unknown>, verbose: boolean) => {
-  const error = Option.getOrUndefined(Cause.findErrorOption(cause))
-  const message = error instanceof Error
-    ? error.message
-    : `quest stopped on an unexpected error: ${String(Cause.squash(cause))}. ` +
-      (verbose ? "The trace is below; please report it." : "Run again with --verbose to see where.")
-  return { error, message, tag: tagOf(error) }
 }
 
 /**
@@ -183,7 +167,12 @@ export const runCommand = async (
     log.tell("WARN", "stopped", stopped, { command, exitCode: EXIT.interrupted })
     return EXIT.interrupted
   }
-  const report = errorReport(exit.cause, switches.verbose)
-  if (isUsageError(report.error)) return usage(log, terminal, report.message, command)
-  return failed(report.message, report.tag, switches.verbose ? Cause.pretty(exit.cause) : undefined)
+  const error = Option.getOrUndefined(Cause.findErrorOption(exit.cause))
+  const message = error instanceof Error
+    ? error.message
+    : `quest stopped on an unexpected error: ${String(Cause.squash(exit.cause))}. ` +
+      (switches.verbose ? "The trace is below; please report it." : "Run again with --verbose to see where.")
+  // A setting with an invalid value is a usage mistake too: the command never started its work.
+  if (error instanceof UsageProblem || error instanceof SettingsError) return usage(log, terminal, message, command)
+  return failed(message, tagOf(error), switches.verbose ? Cause.pretty(exit.cause) : undefined)
 }
