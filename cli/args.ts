@@ -3,6 +3,7 @@
  * given as flags, a request for help, or a usage mistake (exit code 2). Flags take
  * `--flag value` or `--flag=value`; settings not given here fall back to the environment.
  */
+import { distance } from "fastest-levenshtein"
 import { settingSpecs } from "../domain/settingSpecs.ts"
 import {
   type CommandName,
@@ -13,7 +14,6 @@ import {
   type Switches,
   switchSpecs
 } from "./commandTable.ts"
-import { didYouMean } from "./didYouMean.ts"
 
 export type Invocation =
   | { readonly kind: "help"; readonly command: CommandName | undefined }
@@ -28,8 +28,6 @@ export type Invocation =
     readonly argument: string | undefined
   }
 
-const noSwitches: Switches = { json: false, dryRun: false, force: false, offline: false, verbose: false, all: false, reports: false }
-
 const settingByFlag = new Map<string, SettingKey>(
   (Object.keys(settingSpecs) as Array<SettingKey>).map((key) => [settingSpecs[key].flag, key] as const)
 )
@@ -39,6 +37,16 @@ const switchByFlag = new Map<string, SwitchKey>(
     return [[spec.flag, key] as const, ...(spec.short === undefined ? [] : [[spec.short, key] as const])]
   })
 )
+
+/** At most a third of the word may differ (at least one edit): `syn` → `sync`, not `sin` → `run`. */
+const closeEnough = (typed: string, known: string) =>
+  distance(typed, known) <= Math.max(1, Math.floor(known.length / 3)) || (typed.length >= 3 && known.startsWith(typed))
+
+/** ` Did you mean \`sync\`?` (the closest known word, if close enough) or nothing. */
+const didYouMean = (typed: string, known: ReadonlyArray<string>): string => {
+  const word = known.filter((word) => closeEnough(typed, word)).sort((a, b) => distance(typed, a) - distance(typed, b))[0]
+  return word === undefined ? "" : ` Did you mean \`${word}\`?`
+}
 
 const isHelp = (arg: string) => arg === "--help" || arg === "-h"
 const isVersion = (arg: string) => arg === "--version" || arg === "-V"
@@ -67,7 +75,7 @@ export const parseArgs = (argv: ReadonlyArray<string>): Invocation => {
   }
 
   const usage = (message: string): Invocation => ({ kind: "usage", message, command: spec.name })
-  const switches: { -readonly [K in SwitchKey]: boolean } = { ...noSwitches }
+  const switches = Object.fromEntries(Object.keys(switchSpecs).map((key) => [key, false])) as Record<SwitchKey, boolean>
   const settings: Partial<Record<SettingKey, string>> = {}
   let argument: string | undefined
   for (let i = 0; i < rest.length; i++) {

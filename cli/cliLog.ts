@@ -1,12 +1,9 @@
 /**
- * Everything the command says on stderr goes through here, in the ONE log shape
- * (domain/logging/logRecord.ts): the domain's Effect logs (through logging.ts), progress,
- * notes, errors and usage errors alike. On a terminal a person reads short lines (warnings
- * and errors; every level with --verbose), since the command prints its own summary on
- * stdout. Anywhere else (CI, pipes, --json): one flat JSON object per line, info and up,
- * as the Lambda functions log — so `jq` and a log pipeline never meet a second shape.
- *
- * Free of Effect, so a usage mistake is answered without loading the runtime.
+ * Everything the command says on stderr, in the ONE log shape (domain/logging/logRecord.ts).
+ * On a terminal a person reads short lines (warnings and errors; every level with
+ * --verbose) beside the summary on stdout; anywhere else (CI, pipes, --json) one flat JSON
+ * object per line, info and up, as the Lambda functions log. Free of Effect, so a usage
+ * mistake is answered without loading the runtime.
  */
 import type { LogRecord, LogRecordLevel } from "../domain/logging/logRecord.ts"
 import type { Terminal } from "./terminal.ts"
@@ -23,6 +20,8 @@ export interface CliLog {
   readonly write: (record: LogRecord) => void
   /** Makes and writes a record now. */
   readonly say: (level: LogRecordLevel, event: string, message: string, fields?: Record<string, unknown>) => void
+  /** News for a person: the bare line on a terminal, else a record at any level. */
+  readonly tell: (level: LogRecordLevel, event: string, message: string, fields?: Record<string, unknown>) => void
 }
 
 const rank: Record<LogRecordLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4, FATAL: 5 }
@@ -53,10 +52,13 @@ export const makeCliLog = (mode: LogMode, terminal: Terminal, now: () => Date = 
     if (rank[record.level] < least) return
     terminal.err(`${mode.human ? humanLine(record, mode.verbose) : JSON.stringify(record)}\n`)
   }
+  const say: CliLog["say"] = (level, event, message, fields = {}) =>
+    write({ time: now().toISOString(), level, event, message, ...fields })
   return {
     mode,
     write,
-    say: (level, event, message, fields = {}) => write({ time: now().toISOString(), level, event, message, ...fields })
+    say,
+    tell: (level, event, message, fields) => mode.human ? terminal.err(`${message}\n`) : say(level, event, message, fields)
   }
 }
 

@@ -8,23 +8,14 @@ import { settingSpecs } from "../domain/settingSpecs.ts"
 export type SettingKey = keyof typeof settingSpecs
 export type CommandName = "run" | "sync" | "population" | "report" | "show" | "sql"
 
-export interface Switches {
-  readonly json: boolean
-  readonly dryRun: boolean
-  readonly force: boolean
-  readonly offline: boolean
-  readonly verbose: boolean
-  readonly all: boolean
-  readonly reports: boolean
-}
-
-export type SwitchKey = keyof Switches
-
-export interface SwitchSpec {
+interface SwitchSpec {
   readonly flag: string
   readonly short?: string
   readonly description: string
 }
+
+export type SwitchKey = "json" | "dryRun" | "force" | "offline" | "verbose" | "all" | "reports"
+export type Switches = Readonly<Record<SwitchKey, boolean>>
 
 export const switchSpecs: Readonly<Record<SwitchKey, SwitchSpec>> = {
   json: {

@@ -2,26 +2,27 @@
  * Each command as an Effect program over the domain, with the services it needs built
  * from the settings, ending in what it prints: a JSON value for --json, text otherwise.
  * A dry run reads the real store through a read-only view, so it cannot change it.
- *
- * What goes upstream (HTTP, the listing parser, the download checks) is in
- * upstreamCommands.ts, loaded only by a command that goes there: `quest report` and
- * `quest show` start without linkedom and the sync (`npm run bench -- --only start`).
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { objectStoreLayerFor } from "../adapters/objectStoreFromUrl.ts"
 import { nativeSha256Layer } from "../adapters/nativeHasher.ts"
+import { objectStoreLayerFor } from "../adapters/objectStoreFromUrl.ts"
+import { sourceLayer } from "../adapters/sourceLayer.ts"
+import { syncMirror } from "../domain/bls/syncMirror.ts"
+import { surveysFailure, syncSurveys } from "../domain/bls/syncSurveys.ts"
 import type { HttpClient } from "../domain/http/HttpClient.ts"
+import { ingest, populationOptionsOf, syncOptionsOf } from "../domain/ingest.ts"
+import { fetchPopulation } from "../domain/population/fetchPopulation.ts"
 import { tablesPieces } from "../domain/reports/renderTables.ts"
 import type { ReportDocument } from "../domain/reports/reportDocument.ts"
 import { reportFolders, runReports } from "../domain/reports/runReports.ts"
-import type { Settings } from "../domain/settings.ts"
+import { type Settings, surveyMirrorsOf } from "../domain/settings.ts"
 import { ObjectStore } from "../domain/store/ObjectStore.ts"
-import { BLS_DATA_KEY, POPULATION_KEY } from "../domain/storeKeys.ts"
+import { BLS_DATA_KEY, mirrorPrefixOf, POPULATION_KEY } from "../domain/storeKeys.ts"
 import type { CommandName, Switches } from "./commandTable.ts"
 import { readOnlyLayer } from "./dryRunStore.ts"
 import { latestStoredReport } from "./latestReport.ts"
-import { reportsStoredText } from "./summaries.ts"
+import { populationText, reportsStoredText, surveysText, syncText } from "./summaries.ts"
 
 export interface CommandOutput {
   /** What --json prints. */
@@ -50,8 +51,34 @@ const storeLayer = (context: CommandContext) => {
   return context.switches.dryRun ? readOnlyLayer(store) : store
 }
 
-/** The commands that go upstream, loaded when one runs. */
-const upstream = Effect.promise(() => import("./upstreamCommands.ts"))
+const upstreamLayer = (context: CommandContext) =>
+  Layer.mergeAll(storeLayer(context), sourceLayer(context.settings, context.http), nativeSha256Layer)
+
+const options = (context: CommandContext) => ({ dryRun: context.switches.dryRun, force: context.switches.force })
+
+/** One survey: its summary, or its own error. Several: a summary each and a total, the failed ones the command's failure. */
+const syncCommand = (context: CommandContext) => {
+  const mirrors = surveyMirrorsOf(context.settings)
+  const syncOptions = syncOptionsOf(context.settings, options(context))
+  const program = mirrors.length === 1
+    ? syncMirror({ ...syncOptions, baseUrl: mirrors[0]!.baseUrl, prefix: mirrorPrefixOf(mirrors[0]!.survey) }).pipe(
+      Effect.map((summary): CommandOutput => ({ json: summary, text: () => [syncText(summary, context.maxRows)] }))
+    )
+    : syncSurveys(mirrors, syncOptions).pipe(
+      Effect.map((run): CommandOutput => ({ json: run, text: () => [surveysText(run, context.maxRows)], failure: surveysFailure(run) }))
+    )
+  return program.pipe(Effect.provide(upstreamLayer(context)))
+}
+
+/** `run`'s first half: the sync and the population, the text that says what they did, and whether the store changed. */
+const ingestCommand = (context: CommandContext) =>
+  ingest(context.settings, options(context)).pipe(
+    Effect.map(({ population, sync }) => ({
+      text: surveysText(sync, context.maxRows) + (population === undefined ? "" : populationText(population)),
+      changed: sync.total.added + sync.total.updated + sync.total.deleted > 0 || population?.written === true
+    })),
+    Effect.provide(upstreamLayer(context))
+  )
 
 function* reportsText(doc: ReportDocument | undefined, context: CommandContext): Iterable<string> {
   if (doc === undefined) {
@@ -85,9 +112,12 @@ const currentReport = (context: CommandContext) =>
   }).pipe(Effect.orElseSucceed(() => undefined), Effect.provide(storeLayer(context)))
 
 const programs = {
-  sync: (context: CommandContext) => Effect.flatMap(upstream, (commands) => commands.syncCommand(context, storeLayer(context))),
+  sync: syncCommand,
   population: (context: CommandContext) =>
-    Effect.flatMap(upstream, (commands) => commands.populationCommand(context, storeLayer(context))),
+    fetchPopulation(populationOptionsOf(context.settings, options(context))).pipe(
+      Effect.map((summary): CommandOutput => ({ json: summary, text: () => [populationText(summary)] })),
+      Effect.provide(upstreamLayer(context))
+    ),
   report: (context: CommandContext) =>
     Effect.map(reports(context), (doc): CommandOutput => ({ json: doc ?? null, text: () => reportsText(doc, context) })),
   show: (context: CommandContext) =>
@@ -106,8 +136,7 @@ const programs = {
     Effect.flatMap(Effect.promise(() => import("./sqlCommand.ts")), ({ sqlCommand }) => sqlCommand(context)),
   run: (context: CommandContext) =>
     Effect.gen(function*() {
-      const { ingestCommand } = yield* upstream
-      const ingested = yield* ingestCommand(context, storeLayer(context))
+      const ingested = yield* ingestCommand(context)
       const current = ingested.changed || context.switches.dryRun ? undefined : yield* currentReport(context)
       if (current !== undefined) {
         return {

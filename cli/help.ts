@@ -24,48 +24,29 @@ const settingLines = (keys: ReadonlyArray<SettingKey>) => {
   ])
 }
 
-const exitCodes = "Exit codes: 0 done, 1 the work failed, 2 bad usage, 130 stopped by Ctrl-C."
-
-const generalHelp = () => {
-  const width = Math.max(...commandSpecs.map((spec) => spec.name.length)) + 3
-  const allSwitches = (Object.keys(switchSpecs) as Array<SwitchKey>)
-  const allSettings = Object.keys(settingSpecs) as Array<SettingKey>
+export const helpText = (command: CommandName | undefined): string => {
+  const spec = command === undefined ? undefined : commandSpec(command)!
+  const width = Math.max(...commandSpecs.map(({ name }) => name.length)) + 3
+  const general = (...lines: Array<string>) => (spec === undefined ? lines : [])
   return [
-    "quest — mirror BLS productivity data and DataUSA population into a store, and report on them",
+    spec === undefined
+      ? "quest — mirror BLS productivity data and DataUSA population into a store, and report on them"
+      : `quest ${spec.name} — ${spec.summary}`,
     "",
-    "Usage: quest <command> [flags]       (quest <command> --help for one command's flags; quest --version)",
+    spec === undefined
+      ? "Usage: quest <command> [flags]       (quest <command> --help for one command's flags; quest --version)"
+      : `Usage: quest ${spec.name}${spec.argument === undefined ? "" : ` [<${spec.argument.name}>]`} [flags]`,
     "",
-    "Commands:",
-    ...commandSpecs.map((spec) => `  ${indent(width, spec.name)}${spec.summary}`),
-    "",
+    ...general("Commands:", ...commandSpecs.map(({ name, summary }) => `  ${indent(width, name)}${summary}`), ""),
     "Switches:",
-    ...switchLines(allSwitches),
-    "  (--force: sync and run only; --offline: sync, population and run; --dry-run: all but show and sql; --reports: sql only)",
+    ...switchLines(spec?.switches ?? (Object.keys(switchSpecs) as Array<SwitchKey>)),
+    ...general("  (--force: sync and run only; --offline: sync, population and run; --dry-run: all but show and sql; --reports: sql only)"),
     "",
     "Settings (flag, environment variable, default; a flag wins over its variable):",
-    ...settingLines(allSettings),
+    ...settingLines(spec?.settings ?? (Object.keys(settingSpecs) as Array<SettingKey>)),
     "",
-    "Try it with no network: quest run --offline",
-    exitCodes
+    ...general("Try it with no network: quest run --offline"),
+    "Exit codes: 0 done, 1 the work failed, 2 bad usage, 130 stopped by Ctrl-C.",
+    ""
   ].join("\n")
 }
-
-const commandHelp = (name: CommandName) => {
-  const spec = commandSpec(name)!
-  return [
-    `quest ${spec.name} — ${spec.summary}`,
-    "",
-    `Usage: quest ${spec.name}${spec.argument === undefined ? "" : ` [<${spec.argument.name}>]`} [flags]`,
-    "",
-    "Switches:",
-    ...switchLines([...spec.switches]),
-    "",
-    "Settings (flag, environment variable, default; a flag wins over its variable):",
-    ...settingLines(spec.settings),
-    "",
-    exitCodes
-  ].join("\n")
-}
-
-export const helpText = (command: CommandName | undefined): string =>
-  (command === undefined ? generalHelp() : commandHelp(command)) + "\n"

@@ -37,16 +37,6 @@ const looksLikeReport = (value: unknown): value is ReportDocument => {
     typeof doc.populationStats === "object" && typeof doc.inputs === "object"
 }
 
-/** A row keyed as this quest writes it; a report stored by an older quest (`series_id`, `Population`) is not. */
-const hasKeys = (rows: ReadonlyArray<unknown>, keys: ReadonlyArray<string>) => {
-  const first: unknown = rows.at(0)
-  return rows.length === 0 || (typeof first === "object" && first !== null && keys.every((key) => key in first))
-}
-
-const hasCurrentKeys = (doc: ReportDocument) =>
-  hasKeys(doc.bestYearBySeries, ["seriesId", "year", "sumQ01Q04"]) &&
-  hasKeys(doc.prs30006032Q01, ["seriesId", "year", "period", "value", "population"])
-
 export const latestStoredReport = Effect.gen(function*() {
   const store = yield* ObjectStore
   const found = yield* getBytes(LATEST_REPORT_KEY)
@@ -57,6 +47,5 @@ export const latestStoredReport = Effect.gen(function*() {
     catch: (error) => unreadable(`not JSON: ${error instanceof Error ? error.message : String(error)}`)
   })
   if (!looksLikeReport(parsed)) return yield* unreadable("it lacks the report tables")
-  if (!hasCurrentKeys(parsed)) return yield* unreadable("its rows use the key names of an older quest")
   return { doc: parsed, key: LATEST_REPORT_KEY }
 })

@@ -1,21 +1,14 @@
 /**
- * The quest command: arguments → settings → one of the domain programs → output and an
- * exit code (0 done, 1 the work failed, 2 bad usage, 130 stopped). Runs on Node
- * (bin/quest.mjs) and on Deno (deno/quest.ts) alike.
- *
- * This module reads the command line and answers help, --version and usage mistakes
- * itself, with nothing loaded but the command and settings tables; a command runs in
- * runCommand.ts.
+ * The quest command on Node (bin/quest.mjs) and Deno (deno/quest.ts): help, --version and
+ * usage mistakes are answered here with only the command and settings tables loaded; a
+ * command runs in runCommand.ts.
  */
 import { parseArgs } from "./args.ts"
 import { makeCliLog } from "./cliLog.ts"
-import { EXIT } from "./exitCodes.ts"
 import { helpText } from "./help.ts"
 import { processTerminal, type Terminal } from "./terminal.ts"
-import { usage } from "./usage.ts"
+import { EXIT, usage } from "./usage.ts"
 import { versionText } from "./version.ts"
-
-export { EXIT } from "./exitCodes.ts"
 
 /** Runs the command line `argv` (without the runtime and script), returning the exit code. */
 export const runQuest = async (argv: ReadonlyArray<string>, terminal: Terminal = processTerminal()): Promise<number> => {
@@ -39,8 +32,7 @@ export const runQuest = async (argv: ReadonlyArray<string>, terminal: Terminal =
     return code
   }
 
-  // A command needs Effect, the domain and its adapters: loaded only now, so help and
-  // usage mistakes answer in the time Node takes to start.
+  // Effect, the domain and its adapters load only now: help answers in the time Node takes to start.
   const { runCommand } = await import("./runCommand.ts")
   return runCommand(invocation, terminal, log)
 }

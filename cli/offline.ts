@@ -8,33 +8,25 @@ import { offlineUpstream } from "../adapters/offlineUpstream.ts"
 import { type Settings, settingSpecs, surveyMirrorsOf } from "../domain/settings.ts"
 
 /** Sent in the User-Agent when no contact is set: the fake BLS insists on one, as the real one does. */
-export const OFFLINE_CONTACT = "offline-demo@example.com"
-
-/** The fixtures are served in-process: the politeness meant for real servers would only slow the demo. */
-export const OFFLINE_REQUESTS_PER_SECOND = 1000
-
-export type OfflineStart =
-  | { readonly ok: true; readonly settings: Settings; readonly notes: ReadonlyArray<string>; readonly stop: () => void }
-  | { readonly ok: false; readonly problem: string }
+const OFFLINE_CONTACT = "offline-demo@example.com"
 
 const isLoopback = (url: string) => ["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname)
 
 /** `rateGiven`: the user set the request rate, which is then kept. */
-export const startOffline = (settings: Settings, rateGiven: boolean): OfflineStart => {
+export const startOffline = (settings: Settings, rateGiven: boolean) => {
   const upstream = offlineUpstream()
-  const reachable = (url: string) => URL.canParse(url) && (upstream.serves(url) || isLoopback(url))
-  const unserved = [...new Map([
-    ...surveyMirrorsOf(settings).map(({ baseUrl }) =>
-      [settings.blsBaseUrl === undefined ? settingSpecs.blsRootUrl.env : settingSpecs.blsBaseUrl.env, baseUrl] as const
-    ),
+  const blsVariable = settings.blsBaseUrl === undefined ? settingSpecs.blsRootUrl.env : settingSpecs.blsBaseUrl.env
+  const urls = [
+    ...surveyMirrorsOf(settings).map(({ baseUrl }) => [blsVariable, baseUrl] as const),
     [settingSpecs.populationUrl.env, settings.populationUrl] as const
-  ].filter(([, url]) => !reachable(url!))).entries()]
-  if (unserved.length > 0) {
+  ]
+  const unserved = new Map(urls.filter(([, url]) => !(URL.canParse(url) && (upstream.serves(url) || isLoopback(url)))))
+  if (unserved.size > 0) {
+    const given = [...unserved].map(([name, url]) => `${name}=${url}`).join(" or ")
     return {
-      ok: false,
-      problem: `--offline serves the fixtures at the default URLs only, not ${
-        unserved.map(([name, url]) => `${name}=${url}`).join(" or ")
-      }; unset ${unserved.map(([name]) => name).join(" and ")}, or drop --offline.`
+      ok: false as const,
+      problem: `--offline serves the fixtures at the default URLs only, not ${given}; ` +
+        `unset ${[...unserved.keys()].join(" and ")}, or drop --offline.`
     }
   }
   const defaulted = settings.contact === ""
@@ -43,12 +35,9 @@ export const startOffline = (settings: Settings, rateGiven: boolean): OfflineSta
     (url) => new Error(`--offline answers only for BLS, DataUSA and this machine, so the request to ${url} was refused`)
   )
   return {
-    ok: true,
-    settings: {
-      ...settings,
-      contact: defaulted ? OFFLINE_CONTACT : settings.contact,
-      requestsPerSecond: rateGiven ? settings.requestsPerSecond : OFFLINE_REQUESTS_PER_SECOND
-    },
+    ok: true as const,
+    // The fixtures are served in-process: the politeness meant for real servers would only slow the demo.
+    settings: { ...settings, contact: defaulted ? OFFLINE_CONTACT : settings.contact, requestsPerSecond: rateGiven ? settings.requestsPerSecond : 1000 },
     notes: [
       "Offline: BLS and DataUSA are served from the bundled fixtures (test/fixtures); nothing goes to the internet.",
       ...(defaulted ? [`Offline: no contact set, so the demo contact ${OFFLINE_CONTACT} is used (${settingSpecs.contact.env} sets yours).`] : []),

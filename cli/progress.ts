@@ -1,12 +1,8 @@
 /**
- * Sync progress as rclone -P shows it: files k of N, bytes done of the total the listing
- * announced, percent, rate, ETA, and what the run is waiting for (the request rate limit,
- * a retry's backoff with its reason). On a terminal it is one live status line; anywhere
- * else a `progress` log record every few seconds, never a stream of redraws.
- *
- * It reads two things and changes no domain code to do so: the domain's log records (the
- * sync's plan, each file done, each retry and rate-limit wait, the summary) and the bytes
- * of each body as the domain reads them, at the HTTP transport.
+ * Sync progress as rclone -P shows it: files k of N, bytes of the listed total, percent,
+ * rate, ETA, and what the run waits for (the rate limit, a retry's backoff). On a terminal
+ * one live status line; elsewhere a `progress` log record every few seconds. It reads the
+ * domain's log records and, at the HTTP transport, the bytes of each body as it is read.
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -23,27 +19,14 @@ export const RECORD_EVERY_MS = 5_000
 /** The rate is measured over this much recent time. */
 const RATE_WINDOW_MS = 5_000
 
-interface InFlight {
-  readonly name: string
-}
-
-interface Waiting {
-  readonly what: string
-  readonly until: number
-}
-
 const nameOf = (url: string) => {
-  const { pathname, hostname } = new URL(url)
+  const { hostname, pathname } = new URL(url)
   const last = pathname.split("/").pop() ?? ""
   return last === "" ? `${hostname} listing` : decodeURIComponent(last)
 }
 
 /** A body that reports each chunk read, and when it ends (`whole`: read to its end). */
-const counted = (
-  body: ReadableStream<Uint8Array>,
-  onChunk: (bytes: number) => void,
-  onEnd: (whole: boolean) => void
-): ReadableStream<Uint8Array> => {
+const counted = (body: ReadableStream<Uint8Array>, onChunk: (bytes: number) => void, onEnd: (whole: boolean) => void) => {
   const reader = body.getReader()
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -51,8 +34,7 @@ const counted = (
         const { done, value } = await reader.read()
         if (done) {
           onEnd(true)
-          controller.close()
-          return
+          return controller.close()
         }
         onChunk(value.byteLength)
         controller.enqueue(value)
@@ -73,21 +55,6 @@ const numberField = (record: LogRecord, field: string): number | undefined => {
   return typeof value === "number" && Number.isFinite(value) ? value : undefined
 }
 
-interface ProgressFigures {
-  readonly files: number
-  readonly filesDone: number
-  readonly bytes: number
-  /** From the listing's sizes; undefined when it gave none. */
-  readonly totalBytes: number | undefined
-  readonly percent: number | undefined
-  /** Undefined until a second of samples says something. */
-  readonly bytesPerSecond: number | undefined
-  readonly etaMs: number | undefined
-  /** What the run is waiting for, if anything. */
-  readonly waiting: string | undefined
-  readonly current: ReadonlyArray<string>
-}
-
 export interface SyncProgress {
   /** Every log record the program writes, before any level filter. */
   readonly observe: (record: LogRecord) => void
@@ -96,85 +63,58 @@ export interface SyncProgress {
   readonly close: () => void
 }
 
-/** `3/12 files · 1.2 MB / 4.7 MB · 26% · 850 KB/s · ETA 4.0 s · pr.data.1.AllData · waiting 1.0 s to retry pr.class (attempt 1 of 6 failed: HTTP 503)` */
-const progressLine = (f: ProgressFigures): string =>
-  [
-    `${f.filesDone}/${f.files} files`,
-    `${formatBytes(f.bytes)}${f.totalBytes === undefined ? "" : ` / ${formatBytes(f.totalBytes)}`}`,
-    ...(f.percent === undefined ? [] : [`${f.percent}%`]),
-    ...(f.bytesPerSecond === undefined ? [] : [`${formatBytes(Math.round(f.bytesPerSecond))}/s`]),
-    ...(f.etaMs === undefined ? [] : [`ETA ${formatDuration(f.etaMs)}`]),
-    ...(f.current.length === 0 ? [] : [f.current.join(", ")]),
-    ...(f.waiting === undefined ? [] : [f.waiting])
-  ].join(" · ")
-
-export const makeSyncProgress = (
-  terminal: Terminal,
-  log: CliLog,
-  now: () => number = Date.now
-): SyncProgress => {
+export const makeSyncProgress = (terminal: Terminal, log: CliLog, now: () => number = Date.now): SyncProgress => {
   const live = terminal.interactive && log.mode.human
   let plan: { readonly files: number; readonly bytes: number | undefined } | undefined
   // A file counts as done when stored (its log record) or, sooner, when its body is read whole.
   let filesStored = 0
   let filesRead = 0
   let bytes = 0
-  let waiting: Waiting | undefined
-  const inFlight = new Set<InFlight>()
+  let waiting: { readonly what: string; readonly until: number } | undefined
+  const inFlight = new Set<{ readonly name: string }>()
   const samples: Array<readonly [number, number]> = []
-  let drawnAt = 0
-  let recordedAt = 0
+  let shownAt = 0
 
-  const rate = () => {
-    const t = now()
+  /** Bytes per second over the recent window; none under a second of samples (no wild ETA). */
+  const rate = (t: number) => {
     while (samples.length > 1 && t - samples[0]![0] > RATE_WINDOW_MS) samples.shift()
     const first = samples[0]
-    // Under a second of samples says little: no rate (and so no wild ETA) yet.
-    if (first === undefined || t - first[0] < 1000) return undefined
-    return ((bytes - first[1]) / (t - first[0])) * 1000
-  }
-
-  const figures = (): ProgressFigures | undefined => {
-    if (plan === undefined) return undefined
-    const t = now()
-    const perSecond = rate()
-    const total = plan.bytes
-    const wait = waiting !== undefined && waiting.until > t ? waiting : undefined
-    return {
-      files: plan.files,
-      filesDone: Math.min(plan.files, Math.max(filesStored, filesRead)),
-      bytes,
-      totalBytes: total,
-      percent: total === undefined || total === 0 ? undefined : Math.min(100, Math.floor((bytes / total) * 100)),
-      bytesPerSecond: perSecond,
-      etaMs: total === undefined || perSecond === undefined || perSecond <= 0 || bytes >= total ? undefined : ((total - bytes) / perSecond) * 1000,
-      waiting: wait === undefined ? undefined : `waiting ${formatDuration(wait.until - t)} ${wait.what}`,
-      current: [...inFlight].map((file) => file.name)
-    }
+    return first === undefined || t - first[0] < 1000 ? undefined : ((bytes - first[1]) / (t - first[0])) * 1000
   }
 
   const show = (force: boolean) => {
     // The throttle first: most chunks draw nothing, and need no figures.
     const t = now()
-    if (live ? !force && t - drawnAt < REDRAW_EVERY_MS : t - recordedAt < RECORD_EVERY_MS) return
-    const f = figures()
-    if (f === undefined) return
-    if (live) {
-      drawnAt = t
-      terminal.status(`↓ ${progressLine(f)}`)
-    } else {
-      recordedAt = t
-      log.say("INFO", "progress", progressLine(f), {
-        files: f.files,
-        filesDone: f.filesDone,
-        bytes: f.bytes,
-        totalBytes: f.totalBytes,
-        percent: f.percent,
-        bytesPerSecond: f.bytesPerSecond === undefined ? undefined : Math.round(f.bytesPerSecond),
-        etaMs: f.etaMs === undefined ? undefined : Math.round(f.etaMs),
-        waiting: f.waiting
-      })
+    if (plan === undefined || (live ? !force && t - shownAt < REDRAW_EVERY_MS : t - shownAt < RECORD_EVERY_MS)) return
+    shownAt = t
+    const total = plan.bytes
+    const perSecond = rate(t)
+    const etaMs = total === undefined || perSecond === undefined || perSecond <= 0 || bytes >= total
+      ? undefined
+      : ((total - bytes) / perSecond) * 1000
+    const waitText = waiting !== undefined && waiting.until > t ? `waiting ${formatDuration(waiting.until - t)} ${waiting.what}` : undefined
+    const figures = {
+      files: plan.files,
+      filesDone: Math.min(plan.files, Math.max(filesStored, filesRead)),
+      bytes,
+      totalBytes: total,
+      percent: total === undefined || total === 0 ? undefined : Math.min(100, Math.floor((bytes / total) * 100)),
+      bytesPerSecond: perSecond === undefined ? undefined : Math.round(perSecond),
+      etaMs: etaMs === undefined ? undefined : Math.round(etaMs),
+      waiting: waitText
     }
+    // `3/12 files · 1.2 MB / 4.7 MB · 26% · 850 KB/s · ETA 4.0 s · pr.data.1.AllData · waiting 1.0 s to retry pr.class (…)`
+    const line = [
+      `${figures.filesDone}/${figures.files} files`,
+      `${formatBytes(bytes)}${total === undefined ? "" : ` / ${formatBytes(total)}`}`,
+      figures.percent === undefined ? undefined : `${figures.percent}%`,
+      figures.bytesPerSecond === undefined ? undefined : `${formatBytes(figures.bytesPerSecond)}/s`,
+      etaMs === undefined ? undefined : `ETA ${formatDuration(etaMs)}`,
+      inFlight.size === 0 ? undefined : [...inFlight].map((file) => file.name).join(", "),
+      waitText
+    ].filter((part) => part !== undefined).join(" · ")
+    if (live) terminal.status(`↓ ${line}`)
+    else log.say("INFO", "progress", line, figures)
   }
 
   const finish = () => {
@@ -188,17 +128,16 @@ export const makeSyncProgress = (
   const ticker = setInterval(() => show(true), 1000)
   ;(ticker as { unref?: () => void }).unref?.()
 
+  const wait = (what: string, record: LogRecord) => (waiting = { what, until: now() + (numberField(record, "waitMs") ?? 0) })
+
   return {
     observe: (record) => {
       switch (record.event) {
         case "bls-sync.plan": {
           plan = { files: numberField(record, "transfer") ?? 0, bytes: numberField(record, "transferBytes") }
-          filesStored = 0
-          filesRead = 0
-          bytes = 0
-          samples.length = 0
-          samples.push([now(), 0])
-          recordedAt = now()
+          filesStored = filesRead = bytes = 0
+          samples.splice(0, samples.length, [now(), 0])
+          shownAt = live ? 0 : now()
           return show(true)
         }
         case "bls-sync.file":
@@ -206,44 +145,37 @@ export const makeSyncProgress = (
           return show(true)
         case "source.retry": {
           // Logged by the retry policy (domain/http/retryPolicy.ts) before each backoff.
-          const waitMs = numberField(record, "waitMs") ?? 0
           const attempt = numberField(record, "attempt")
           const of = numberField(record, "of")
           const reason = typeof record["reason"] === "string" ? record["reason"] : "a transient failure"
           const url = typeof record["url"] === "string" ? ` ${nameOf(record["url"])}` : ""
           const failed = attempt === undefined ? reason : `attempt ${attempt}${of === undefined ? "" : ` of ${of}`} failed: ${reason}`
-          waiting = { what: `to retry${url} (${failed})`, until: now() + waitMs }
+          wait(`to retry${url} (${failed})`, record)
           return show(true)
         }
-        case "source.rate-limit": {
-          const waitMs = numberField(record, "waitMs") ?? 0
-          waiting = { what: "for the request rate limit", until: now() + waitMs }
+        case "source.rate-limit":
+          wait("for the request rate limit", record)
           return show(false)
-        }
         case "bls-sync":
           return finish()
       }
     },
     track: (response) => {
       if (plan === undefined || response.body === null || response.status < 200 || response.status >= 300) return response
-      const file: InFlight = { name: nameOf(response.url) }
+      const file = { name: nameOf(response.url) }
       inFlight.add(file)
       waiting = undefined
       show(true)
-      const body = counted(
-        response.body,
-        (chunk) => {
-          bytes += chunk
-          samples.push([now(), bytes])
-          show(false)
-        },
-        (whole) => {
-          inFlight.delete(file)
-          if (!whole) return
-          filesRead += 1
-          show(true)
-        }
-      )
+      const body = counted(response.body, (chunk) => {
+        bytes += chunk
+        samples.push([now(), bytes])
+        show(false)
+      }, (whole) => {
+        inFlight.delete(file)
+        if (!whole) return
+        filesRead += 1
+        show(true)
+      })
       return { ...response, body }
     },
     close: () => {

@@ -1,11 +1,7 @@
 /**
- * Runs one command of the quest CLI: settings from the flags and the environment, the
- * domain program, then its output and exit code. Loaded by main.ts only when a command
- * runs, so that `quest --help` and usage mistakes answer without loading Effect, the
- * domain or the AWS SDK.
- *
- * Flags are laid over the environment as one ConfigProvider, so the domain reads every
- * setting the same way whichever edge it runs from (domain/settings.ts).
+ * Runs one command: the flags laid over the environment as one ConfigProvider (so the
+ * domain reads every setting as from any edge, domain/settings.ts), the domain program,
+ * then its output and exit code. main.ts loads this module only when a command runs.
  */
 import { once } from "node:events"
 import process from "node:process"
@@ -13,37 +9,25 @@ import * as Cause from "effect/Cause"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
+import * as References from "effect/References"
 import * as Schema from "effect/Schema"
+import { ofetchHttpLayer } from "../adapters/ofetchHttp.ts"
 import { tagOf } from "../domain/causeMessage.ts"
-import { loadSettings, type Settings, SettingsError, settingSpecs } from "../domain/settings.ts"
+import { recordLogger } from "../domain/logging/logRecord.ts"
+import { loadSettings, SettingsError, settingSpecs } from "../domain/settings.ts"
 import type { Invocation } from "./args.ts"
 import type { CliLog } from "./cliLog.ts"
-import { type CommandName, commandSpec, type SettingKey, type Switches } from "./commandTable.ts"
-import { EXIT } from "./exitCodes.ts"
-import { withCliLogging } from "./logging.ts"
-import { makeSyncProgress, progressHttpLayer, type SyncProgress } from "./progress.ts"
+import { commandProgram } from "./commands.ts"
+import { commandSpec, type SettingKey } from "./commandTable.ts"
+import { startOffline } from "./offline.ts"
+import { makeSyncProgress, progressHttpLayer } from "./progress.ts"
 import { checkSettings, settingsErrorText } from "./settingsCheck.ts"
 import { doneText } from "./summaries.ts"
 import type { Terminal } from "./terminal.ts"
 import { unreachableText } from "./unreachable.ts"
-import { usage } from "./usage.ts"
-
-/** What running a command needs (the AWS SDK, msw, the domain): loaded only then, so help and usage answer fast. */
-const loadRunner = () => Effect.promise(() => import("./commands.ts"))
-
-/**
- * The HTTP transport, loaded when a command first goes upstream: ofetch wakes Node's fetch
- * (its bundled undici), ~100 ms of start-up that `quest report` does not need.
- */
-const ofetchHttpLayer = Layer.unwrap(
-  Effect.promise(() => import("../adapters/ofetchHttp.ts")).pipe(Effect.map((ofetchHttp) => ofetchHttp.ofetchHttpLayer))
-)
-
-/** --offline: the fake upstreams (msw and the fixtures), loaded only when asked for. */
-const goOffline = (settings: Settings, rateGiven: boolean) =>
-  Effect.promise(() => import("./offline.ts")).pipe(Effect.map(({ startOffline }) => startOffline(settings, rateGiven)))
+import { EXIT, usage } from "./usage.ts"
 
 /** Rows of a long table shown without --all. */
 const TERMINAL_TABLE_ROWS = 20
@@ -55,67 +39,12 @@ class UsageProblem extends Schema.TaggedError<UsageProblem>()("UsageProblem", { 
   }
 }
 
-/** A setting with an invalid value is a usage mistake too: the command never started its work. */
-const isUsageError = (error: unknown) => error instanceof UsageProblem || error instanceof SettingsError
-
 /** The environment with the flags laid over it, as the settings read it. */
 const settingsEnv = (flags: Partial<Record<SettingKey, string>>) => {
   const env: Record<string, string> = {}
   for (const [name, value] of Object.entries(process.env)) if (value !== undefined && value !== "") env[name] = value
   for (const [key, value] of Object.entries(flags)) env[settingSpecs[key as SettingKey].env] = value
   return env
-}
-
-interface Run {
-  readonly command: CommandName
-  readonly argument: string | undefined
-  readonly switches: Switches
-  readonly flagged: Partial<Record<SettingKey, string>>
-  readonly env: Record<string, string>
-  readonly terminal: Terminal
-  readonly log: CliLog
-  readonly progress: SyncProgress
-}
-
-const program = ({ command, argument, switches, flagged, env, terminal, log, progress }: Run) =>
-  Effect.gen(function*() {
-    const loaded = yield* loadSettings.pipe(
-      Effect.mapError((error) => new UsageProblem({ detail: settingsErrorText(error, flagged) }))
-    )
-    const verdict = checkSettings(loaded, commandSpec(command)!, flagged, { offline: switches.offline })
-    if (verdict.problem !== undefined) return yield* new UsageProblem({ detail: verdict.problem })
-    for (const warning of verdict.warnings) log.say("WARN", "settings.warning", warning)
-
-    const { commandProgram } = yield* loadRunner()
-    const offline = switches.offline
-      ? yield* goOffline(loaded, env[settingSpecs.requestsPerSecond.env] !== undefined)
-      : undefined
-    if (offline?.ok === false) return yield* new UsageProblem({ detail: offline.problem })
-    if (offline !== undefined) yield* Effect.addFinalizer(() => Effect.sync(offline.stop))
-    const settings = offline?.settings ?? loaded
-    // Notes are news to a person on a terminal; in a log they are context, at info.
-    for (const note of offline?.notes ?? []) {
-      if (log.mode.human) terminal.err(`${note}\n`)
-      else log.say("INFO", "offline", note)
-    }
-
-    const http = progressHttpLayer(progress, ofetchHttpLayer)
-    // Long tables show their first rows, as duckdb does, on a terminal or in a pipe: printing
-    // a million rows nobody reads took longer than computing them, and the stored CSVs and
-    // --json have every row. --all prints them all.
-    const maxRows = switches.all ? undefined : TERMINAL_TABLE_ROWS
-    return yield* commandProgram(command, { settings, switches, http, now: new Date(), maxRows, argument }).pipe(
-      Effect.ensuring(Effect.sync(() => terminal.status(undefined)))
-    )
-  }).pipe(Effect.scoped)
-
-const errorReport = (cause: Cause.Cause<unknown>, verbose: boolean) => {
-  const error = Option.getOrUndefined(Cause.findErrorOption(cause))
-  const message = error instanceof Error
-    ? error.message
-    : `quest stopped on an unexpected error: ${String(Cause.squash(cause))}. ` +
-      (verbose ? "The trace is below; please report it." : "Run again with --verbose to see where.")
-  return { error, message, tag: tagOf(error) }
 }
 
 /**
@@ -142,7 +71,7 @@ export const runCommand = async (
   terminal: Terminal,
   log: CliLog
 ): Promise<number> => {
-  const { command, switches } = invocation
+  const { argument, command, settings: flagged, switches } = invocation
   const started = performance.now()
 
   // Ctrl-C interrupts the program: transfers stop, finalizers run, and the store's atomic
@@ -151,18 +80,17 @@ export const runCommand = async (
   const onSignal = () => {
     if (stop.signal.aborted) process.exit(EXIT.interrupted)
     terminal.status(undefined)
-    if (log.mode.human) terminal.err("\nStopping… (Ctrl-C again to quit at once)\n")
-    else log.say("WARN", "stopping", "Stopping on a signal: work in flight is discarded.")
+    log.tell("WARN", "stopping", "Stopping: work in flight is discarded (Ctrl-C again to quit at once).")
     stop.abort()
   }
   process.on("SIGINT", onSignal)
   process.on("SIGTERM", onSignal)
 
-  const env = settingsEnv(invocation.settings)
+  const env = settingsEnv(flagged)
   /** The work failed (exit 1): an unreachable upstream in one short line (the full message with --verbose, or as `detail`). */
   const failed = (message: string, errorTag: string | undefined, cause: string | undefined) => {
     const short = switches.offline ? undefined : unreachableText(command, message, {
-      flagged: invocation.settings,
+      flagged,
       isSet: (key) => env[settingSpecs[key].env] !== undefined
     })
     if (log.mode.human) {
@@ -181,10 +109,41 @@ export const runCommand = async (
     return EXIT.failed
   }
   const progress = makeSyncProgress(terminal, log)
+  const program = Effect.gen(function*() {
+    const loaded = yield* loadSettings.pipe(
+      Effect.mapError((error) => new UsageProblem({ detail: settingsErrorText(error, flagged) }))
+    )
+    const verdict = checkSettings(loaded, commandSpec(command)!, flagged, { offline: switches.offline })
+    if (verdict.problem !== undefined) return yield* new UsageProblem({ detail: verdict.problem })
+    for (const warning of verdict.warnings) log.say("WARN", "settings.warning", warning)
+
+    const offline = switches.offline ? startOffline(loaded, env[settingSpecs.requestsPerSecond.env] !== undefined) : undefined
+    if (offline?.ok === false) return yield* new UsageProblem({ detail: offline.problem })
+    if (offline !== undefined) yield* Effect.addFinalizer(() => Effect.sync(offline.stop))
+    // Notes are news to a person on a terminal; in a log they are context, at info.
+    for (const note of offline?.notes ?? []) log.tell("INFO", "offline", note)
+
+    // Long tables show their first rows, as duckdb does, on a terminal or in a pipe: printing
+    // a million rows nobody reads took longer than computing them, and the stored CSVs and
+    // --json have every row. --all prints them all.
+    const maxRows = switches.all ? undefined : TERMINAL_TABLE_ROWS
+    const http = progressHttpLayer(progress, ofetchHttpLayer)
+    const settings = offline?.settings ?? loaded
+    return yield* commandProgram(command, { settings, switches, http, now: new Date(), maxRows, argument }).pipe(
+      Effect.ensuring(Effect.sync(() => terminal.status(undefined)))
+    )
+  }).pipe(Effect.scoped)
   const exit = await Effect.runPromiseExit(
-    program({ command, argument: invocation.argument, switches, flagged: invocation.settings, env, terminal, log, progress }).pipe(
+    program.pipe(
       Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env })),
-      withCliLogging(log, progress.observe)
+      // Every record reaches the progress first, debug included; `log` writes only its mode's levels.
+      Effect.provide(Logger.layer([recordLogger((record) => {
+        progress.observe(record)
+        // A failed sync's summary says what the command's own last line says: a person reads it once.
+        if (log.mode.human && !log.mode.verbose && record.level === "ERROR" && record.event === "bls-sync") return
+        log.write(record)
+      })])),
+      Effect.provideService(References.MinimumLogLevel, "Debug")
     ),
     { signal: stop.signal }
   )
@@ -205,11 +164,15 @@ export const runCommand = async (
   }
   if (Cause.hasInterruptsOnly(exit.cause)) {
     const stopped = "Stopped. Work in progress was discarded (nothing partial is left in the store); run again to finish."
-    if (log.mode.human) terminal.err(`${stopped}\n`)
-    else log.say("WARN", "stopped", stopped, { command, exitCode: EXIT.interrupted })
+    log.tell("WARN", "stopped", stopped, { command, exitCode: EXIT.interrupted })
     return EXIT.interrupted
   }
-  const report = errorReport(exit.cause, switches.verbose)
-  if (isUsageError(report.error)) return usage(log, terminal, report.message, command)
-  return failed(report.message, report.tag, switches.verbose ? Cause.pretty(exit.cause) : undefined)
+  const error = Option.getOrUndefined(Cause.findErrorOption(exit.cause))
+  const message = error instanceof Error
+    ? error.message
+    : `quest stopped on an unexpected error: ${String(Cause.squash(exit.cause))}. ` +
+      (switches.verbose ? "The trace is below; please report it." : "Run again with --verbose to see where.")
+  // A setting with an invalid value is a usage mistake too: the command never started its work.
+  if (error instanceof UsageProblem || error instanceof SettingsError) return usage(log, terminal, message, command)
+  return failed(message, tagOf(error), switches.verbose ? Cause.pretty(exit.cause) : undefined)
 }

@@ -8,12 +8,6 @@ import { checkContact } from "../domain/contact.ts"
 import { type Settings, SettingsError, settingSpecs } from "../domain/settings.ts"
 import type { CommandSpec, SettingKey } from "./commandTable.ts"
 
-export interface SettingsVerdict {
-  /** Why the command cannot start, naming the flag or variable; undefined when it can. */
-  readonly problem: string | undefined
-  readonly warnings: ReadonlyArray<string>
-}
-
 /** How the user gave `key`: as its flag (when `flagged` holds it), else as its variable. */
 export const typedName = (key: SettingKey, flagged: Partial<Record<SettingKey, string>>): string =>
   flagged[key] !== undefined ? settingSpecs[key].flag : settingSpecs[key].env
@@ -40,7 +34,7 @@ export const checkSettings = (
   command: CommandSpec,
   flagged: Partial<Record<SettingKey, string>>,
   options: { readonly offline: boolean }
-): SettingsVerdict => {
+) => {
   const named = (key: SettingKey, value: string) => `${typedName(key, flagged)}=${JSON.stringify(value)}`
   const problems: Array<string> = []
   const warnings: Array<string> = []
@@ -63,5 +57,6 @@ export const checkSettings = (
       )
     }
   }
+  // Why the command cannot start, naming the flag or variable; undefined when it can.
   return { problem: problems.length === 0 ? undefined : problems.join(" "), warnings }
 }

@@ -41,41 +41,23 @@ const sha256Of = async (file: string) => {
   return hash.digest("hex")
 }
 
-// The saved queries' rows, as their SELECT lists name them.
-interface StatsRow {
-  readonly years: ReadonlyArray<number>
-  readonly mean: number
-  readonly stddev_sample: number
-  readonly stddev_population: number
-}
-interface BestRow {
-  readonly series_id: string
-  readonly year: number
-  readonly sum_q01_q04: number
-}
-interface JoinRow {
-  readonly series_id: string
-  readonly year: number
-  readonly period: string
-  readonly value: number
-  readonly population: number | null
-}
-interface InputsRow {
-  readonly bls_rows: number
-  readonly bls_rejected: number
-  readonly population_years: number
-}
-
 /** The report document from the saved queries, in the shape `quest report --json` prints. */
 const reportDocument = async (sql: LocalSql, root: string): Promise<ReportDocument> => {
-  const rows = <T>(name: string) => sql.query(sqlText(name)).then((result) => result.rows as unknown as ReadonlyArray<T>)
+  // The saved queries' rows, as their SELECT lists name them.
+  const rows = <T>(query: { readonly name: string }) =>
+    sql.query(sqlText(query.name)).then((result) => result.rows as unknown as ReadonlyArray<T>)
+  type Best = { readonly series_id: string; readonly year: number; readonly sum_q01_q04: number }
   // DuckDB runs the queries on its own threads while Node hashes the inputs.
   const [[stats], best, without, joined, [counts], blsSha256, populationSha256] = await Promise.all([
-    rows<StatsRow>(SAVED_QUERIES.populationStats.name),
-    rows<BestRow>(SAVED_QUERIES.bestYearBySeries.name),
-    rows<Pick<BestRow, "series_id">>(SAVED_QUERIES.seriesWithoutQuarters.name),
-    rows<JoinRow>(SAVED_QUERIES.prs30006032Q01.name),
-    rows<InputsRow>(SAVED_QUERIES.inputs.name),
+    rows<{ readonly years: ReadonlyArray<number>; readonly mean: number; readonly stddev_sample: number; readonly stddev_population: number }>(
+      SAVED_QUERIES.populationStats
+    ),
+    rows<Best>(SAVED_QUERIES.bestYearBySeries),
+    rows<Pick<Best, "series_id">>(SAVED_QUERIES.seriesWithoutQuarters),
+    rows<Omit<Best, "sum_q01_q04"> & { readonly period: string; readonly value: number; readonly population: number | null }>(
+      SAVED_QUERIES.prs30006032Q01
+    ),
+    rows<{ readonly bls_rows: number; readonly bls_rejected: number; readonly population_years: number }>(SAVED_QUERIES.inputs),
     sha256Of(path.join(root, BLS_DATA_KEY)),
     sha256Of(path.join(root, POPULATION_KEY))
   ])

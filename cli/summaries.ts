@@ -16,8 +16,7 @@ const fileLines = (files: SyncSummary["files"], dryRun: boolean, maxRows: number
   return more > 0 ? [...shown, `  … and ${more} more (--all or --json lists them all)`] : shown
 }
 
-/** The sync's summary; `maxRows` files at most (a terminal), all when undefined. */
-/** A survey's summary (`survey` names it when a run has several), or one sync's. */
+/** A survey's summary (`survey` names it when a run has several), or one sync's; `maxRows` files at most. */
 export const syncText = (s: SyncSummary, maxRows?: number, survey?: string): string => {
   const counts = `${s.added} added, ${s.updated} updated, ${s.deleted} deleted, ${s.unchanged} unchanged`
   const traffic = `${plural(s.listed, "file")} listed; ${formatBytes(s.bytesDownloaded)} downloaded in ` +

@@ -1,8 +1,10 @@
 /** Bad usage (exit 2): one sentence and where to look, as a line for a person or as one log record. */
 import type { CliLog } from "./cliLog.ts"
 import type { CommandName } from "./commandTable.ts"
-import { EXIT } from "./exitCodes.ts"
 import type { Terminal } from "./terminal.ts"
+
+/** The quest command's exit codes: 0 done, 1 the work failed, 2 bad usage, 130 stopped. */
+export const EXIT = { done: 0, failed: 1, usage: 2, interrupted: 130 } as const
 
 const helpHint = (command: CommandName | undefined) =>
   `See \`${command === undefined ? "quest --help" : `quest ${command} --help`}\` for the commands, flags and settings.`

@@ -150,14 +150,14 @@ describe("quest show", () => {
     expect(text.stdout).toContain("Reports read from reports/latest/report.json")
     expect(snapshot(storePath())).toEqual(before)
 
-    // A report.json an older quest stored, with its snake_case row keys, is named as such rather than printed blank.
+    // A report.json that is not a report document is named as such rather than printed blank.
     const stored = join(storePath(), "reports/latest/report.json")
-    writeFileSync(stored, readFileSync(stored, "utf8").replaceAll(`"seriesId":`, `"series_id":`))
+    writeFileSync(stored, JSON.stringify({ rows: JSON.parse(readFileSync(stored, "utf8")).bestYearBySeries }))
     const old = await runQuest(["show"], { QUEST_STORE: storePath() })
     expect(old.code).toBe(1)
     expect(logRecords(old.stderr)[0]).toMatchObject({
       errorTag: "StoredReportUnreadable",
-      message: expect.stringContaining("older quest")
+      message: expect.stringContaining("lacks the report tables")
     })
   })
 })
