@@ -43,6 +43,7 @@ interface ChildResult {
   readonly seconds: number
   readonly cpuSeconds: number
   readonly maxRssMB: number
+  readonly youngMB: number
   readonly rows: number
   readonly series: number
 }
@@ -96,7 +97,8 @@ const toCase = (label: string, r: ChildResult, sustained: boolean): BenchCase =>
       ...(sustained ? { target: { atLeast: TARGET_MB_PER_S } } : {})
     },
     { name: "per CPU second", value: r.bytes / MB / r.cpuSeconds, unit: "MB/s" },
-    { name: "peak RSS", value: r.maxRssMB, unit: "MB", target: { below: TARGET_RSS_MB } }
+    { name: "peak RSS", value: r.maxRssMB, unit: "MB", target: { below: TARGET_RSS_MB } },
+    { name: "young gen", value: r.youngMB, unit: "MB" }
   ]
 })
 

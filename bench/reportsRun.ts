@@ -8,6 +8,7 @@
  */
 import { statSync } from "node:fs"
 import * as path from "node:path"
+import { getHeapSpaceStatistics } from "node:v8"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { makeLocalStore } from "../adapters/localStore.ts"
@@ -46,6 +47,9 @@ console.log(JSON.stringify({
   cpuSeconds: (used.user + used.system) / 1e6,
   // maxRSS: the process's peak resident set, in KiB.
   maxRssMB: (process.resourceUsage().maxRSS * 1024) / MB,
+  // V8's young generation as the run leaves it: it grows with the bytes that survive its
+  // collections (here the per-series sums), and on a large file it is most of the peak.
+  youngMB: getHeapSpaceStatistics().find((space) => space.space_name === "new_space")!.physical_space_size / MB,
   rows: doc?.inputs.bls.rows ?? 0,
   series: doc === undefined ? 0 : doc.bestYearBySeries.length + doc.seriesWithoutQuarters.length
 }))
