@@ -28,8 +28,7 @@ import {
 import { readAll, TooManyBytes } from "../bytes/readAll.ts"
 import { bodyFailureReason } from "./bodyFailure.ts"
 import { boundedResponse } from "./boundedWaits.ts"
-import { transportFailureKind } from "./transportFailure.ts"
-import { isContact, userAgentFor } from "./userAgent.ts"
+import { checkContact } from "../contact.ts"
 
 export interface SourcePolicy {
   readonly contact: string
@@ -68,6 +67,18 @@ export interface SourceHttpShape {
 
 export class SourceHttp extends Context.Service<SourceHttp, SourceHttpShape>()("quest/SourceHttp") {}
 
+/**
+ * What a failed connection that retrying cannot heal within a run means, from the system
+ * code at its root (an unknown host, a refused certificate); undefined when another
+ * attempt may succeed.
+ */
+const permanentFailure = (code: string | undefined): string | undefined =>
+  code === "ENOTFOUND"
+    ? "the host name is not known (DNS)"
+    : code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_|ERR_SSL_|EPROTO/.test(code)
+    ? "the server's TLS certificate (or handshake) was refused"
+    : undefined
+
 const isTransientStatus = (status: number) => status === 408 || status === 425 || status === 429 || status >= 500
 
 const release = (response: HttpResponse) =>
@@ -98,10 +109,11 @@ const classify = (
 
 export const makeSourceHttp = (policy: SourcePolicy) =>
   Effect.gen(function*() {
-    if (!isContact(policy.contact)) return yield* new ContactRequired()
+    if (checkContact(policy.contact).kind === "invalid") return yield* new ContactRequired()
     const client = yield* HttpClient
     const limiter = yield* RateLimiter.RateLimiter
-    const userAgent = userAgentFor(policy.contact)
+    // BLS blocks scripts that do not say who runs them.
+    const userAgent = `bls-quest/0.1 (${policy.contact.trim()})`
     const limit = Math.max(1, Math.round(policy.requestsPerSecond))
     // Below one request a second the window stretches instead: 0.2/s is 1 per 5 s.
     const windowMs = (limit / policy.requestsPerSecond) * 1000
@@ -135,12 +147,13 @@ export const makeSourceHttp = (policy: SourcePolicy) =>
           return boundedResponse(client.send(request), url, { idleMs: policy.timeoutMs, deadlineMs: policy.transferTimeoutMs })
         })),
         Effect.catchTag("HttpTransportError", (error: HttpTransportError) => {
-          const kind = transportFailureKind(error.code)
+          const what = permanentFailure(error.code)
           const code = error.code === undefined || error.detail.includes(error.code) ? "" : ` (${error.code})`
-          const failure: SourceUnreachable | TransientSourceFailure = kind.permanent
-            ? new SourceUnreachable({ url, what: kind.what, detail: error.detail, code: error.code })
-            : new TransientSourceFailure({ url, reason: `${error.detail}${code}` })
-          return Effect.fail(failure)
+          return Effect.fail(
+            what !== undefined
+              ? new SourceUnreachable({ url, what, detail: error.detail, code: error.code })
+              : new TransientSourceFailure({ url, reason: `${error.detail}${code}` })
+          )
         })
       )
     }
