@@ -24,8 +24,8 @@ import { ObjectStore } from "../store/ObjectStore.ts"
 import { MIRROR_PREFIX, mirrorStateKeyOf } from "../storeKeys.ts"
 import { parseDirectoryListing, requireFiles } from "./directoryListing.ts"
 import { fromStored } from "./mirrorMetadata.ts"
-import { type FileState, fileStateOf, mirrorStateBody, readMirrorState, trustedRecords } from "./mirrorState.ts"
-import { type MirroredFile, planSync, type SyncPlan } from "./syncPlan.ts"
+import { type FileState, fileStateOf, mirrorStateBody, readMirrorState, trustedFiles } from "./mirrorState.ts"
+import { planSync } from "./syncPlan.ts"
 import { transferFile, type TransferOutcome } from "./transferFile.ts"
 
 export interface SyncOptions {
@@ -139,18 +139,12 @@ const storedFiles = (prefix: string, stateKey: string, concurrency: number) =>
     const direct = listed.filter((object) => !object.key.slice(prefix.length).includes("/"))
     const nameOf = (key: string) => key.slice(prefix.length)
     const state = yield* readMirrorState(store, stateKey)
-    const trusted = trustedRecords(state, direct, nameOf)
-    const unvouched = direct.filter((object) => !trusted.has(nameOf(object.key)))
+    const files = trustedFiles(state, direct, nameOf)
+    const unvouched = direct.filter((object) => !files.has(nameOf(object.key)))
     if (state !== undefined && unvouched.length > 0) {
       yield* Effect.logDebug(`${unvouched.length} mirrored object(s) changed since the mirror recorded them; reading their metadata`)
     }
     const heads = yield* Effect.forEach(unvouched, (object) => store.head(object.key), { concurrency })
-    const files = new Map<string, MirroredFile>()
-    for (const object of direct) {
-      const name = nameOf(object.key)
-      const record = trusted.get(name)
-      if (record !== undefined) files.set(name, { object, record })
-    }
     for (const head of heads) {
       // Gone since the listing: as if it had not been listed.
       if (head !== undefined) files.set(nameOf(head.key), { object: head, record: fromStored(head) })
@@ -159,6 +153,11 @@ const storedFiles = (prefix: string, stateKey: string, concurrency: number) =>
   })
 
 type Counted = Pick<TransferOutcome, "name" | "result" | "bytes">
+
+const count = (outcomes: ReadonlyArray<Counted>, result: TransferOutcome["result"]) =>
+  outcomes.filter((o) => o.result === result).length
+
+const bytesOf = (outcomes: ReadonlyArray<Counted>) => outcomes.reduce((sum, o) => sum + o.bytes, 0)
 
 /**
  * A run killed mid-transfer (SIGKILL, a Lambda timeout) can leave what no later transfer
@@ -180,52 +179,10 @@ const sweepLeftovers = (cutoff: Date) =>
     }
   })
 
-const summarise = (
-  base: Pick<SyncSummary, "source" | "store" | "dryRun" | "listed" | "requests" | "durationMs">,
-  plan: SyncPlan,
-  outcomes: ReadonlyArray<Counted>,
-  deleted: ReadonlyArray<string>
-): SyncSummary => {
-  const count = (result: TransferOutcome["result"]) => outcomes.filter((o) => o.result === result).length
-  return {
-    event: "bls-sync",
-    ...base,
-    added: count("added"),
-    updated: count("updated"),
-    deleted: deleted.length,
-    unchanged: plan.unchanged.length + count("unchanged"),
-    bytesDownloaded: outcomes.reduce((sum, o) => sum + o.bytes, 0),
-    files: [
-      ...outcomes.map((o) => ({ name: o.name, action: o.result })),
-      ...deleted.map((name) => ({ name, action: "deleted" }))
-    ]
-  }
-}
-
 /** The summary's one sentence, for the log line. */
 const summarySentence = (s: SyncSummary) =>
   `BLS sync${s.dryRun ? " (dry run)" : ""}: ${s.added} added, ${s.updated} updated, ${s.deleted} deleted, ` +
   `${s.unchanged} unchanged of ${s.listed} listed`
-
-const dryRunSummary = (plan: SyncPlan): ReadonlyArray<Counted> =>
-  plan.fetch.map((file) => ({
-    name: file.entry.name,
-    // A dry run cannot know whether a changed listing means changed bytes.
-    result: file.current === undefined ? "added" : "updated",
-    bytes: 0
-  }))
-
-/** What a run got done, for the summary line of a run that fails or is stopped. */
-interface RunState {
-  listed: number | undefined
-  outcomes: ReadonlyArray<TransferOutcome>
-}
-
-/** What a run stopped by its deadline left undone, for its summary line. */
-const deadlineFields = (cause: Cause.Cause<unknown>) => {
-  const error = Cause.squash(cause)
-  return error instanceof DeadlineReached ? { left: error.left.length, leftFiles: error.left } : {}
-}
 
 /**
  * One summary line per run, whatever its end: a run that fails or is stopped logs what it
@@ -233,22 +190,22 @@ const deadlineFields = (cause: Cause.Cause<unknown>) => {
  */
 export const syncMirror = (options: SyncOptions) =>
   Effect.suspend(() => {
-    const state: RunState = { listed: undefined, outcomes: [] }
+    const state: { listed?: number; outcomes: ReadonlyArray<TransferOutcome> } = { outcomes: [] }
     return runSync(options, state).pipe(
       Effect.onError((cause) => {
         const stopped = Cause.hasInterruptsOnly(cause)
-        const count = (result: TransferOutcome["result"]) => state.outcomes.filter((o) => o.result === result).length
+        const error = Cause.squash(cause)
         const fields = {
           event: "bls-sync",
           outcome: stopped ? "stopped" : "failed",
           source: options.baseUrl,
           dryRun: options.dryRun,
           listed: state.listed,
-          added: count("added"),
-          updated: count("updated"),
+          added: count(state.outcomes, "added"),
+          updated: count(state.outcomes, "updated"),
           deleted: 0,
-          bytesDownloaded: state.outcomes.reduce((sum, o) => sum + o.bytes, 0),
-          ...deadlineFields(cause)
+          bytesDownloaded: bytesOf(state.outcomes),
+          ...(error instanceof DeadlineReached ? { left: error.left.length, leftFiles: error.left } : {})
         }
         return stopped
           ? Effect.logWarning({ ...fields, message: "BLS sync stopped before it finished; nothing was deleted" })
@@ -257,7 +214,7 @@ export const syncMirror = (options: SyncOptions) =>
     )
   })
 
-const runSync = (options: SyncOptions, state: RunState) =>
+const runSync = (options: SyncOptions, state: { listed?: number; outcomes: ReadonlyArray<TransferOutcome> }) =>
   Effect.gen(function*() {
     const source = yield* SourceHttp
     const store = yield* ObjectStore
@@ -307,26 +264,35 @@ const runSync = (options: SyncOptions, state: RunState) =>
     })
 
     const finish = (outcomes: ReadonlyArray<Counted>, deleted: ReadonlyArray<string>) =>
-      Effect.map(Clock.currentTimeMillis, (now) =>
-        summarise(
-          {
-            source: options.baseUrl,
-            store: store.location,
-            dryRun: options.dryRun,
-            listed: listing.length,
-            requests: source.requestsMade() - requestsBefore,
-            durationMs: now - startedAt
-          },
-          plan,
-          outcomes,
-          deleted.map((key) => key.slice(options.prefix.length))
-        )).pipe(
-          Effect.map((summary): SyncSummary =>
-            guard === undefined ? summary : { ...summary, deleteGuardWouldRefuse: guard.message }),
-          Effect.tap((summary) => Effect.logInfo({ message: summarySentence(summary), ...summary }))
-        )
+      Effect.gen(function*() {
+        const summary: SyncSummary = {
+          event: "bls-sync",
+          source: options.baseUrl,
+          store: store.location,
+          dryRun: options.dryRun,
+          listed: listing.length,
+          requests: source.requestsMade() - requestsBefore,
+          durationMs: (yield* Clock.currentTimeMillis) - startedAt,
+          added: count(outcomes, "added"),
+          updated: count(outcomes, "updated"),
+          deleted: deleted.length,
+          unchanged: plan.unchanged.length + count(outcomes, "unchanged"),
+          bytesDownloaded: bytesOf(outcomes),
+          files: [
+            ...outcomes.map((o) => ({ name: o.name, action: o.result })),
+            ...deleted.map((key) => ({ name: key.slice(options.prefix.length), action: "deleted" }))
+          ],
+          ...(guard === undefined ? {} : { deleteGuardWouldRefuse: guard.message })
+        }
+        yield* Effect.logInfo({ message: summarySentence(summary), ...summary })
+        return summary
+      })
 
-    if (options.dryRun) return yield* finish(dryRunSummary(plan), plan.delete)
+    // A dry run cannot know whether a changed listing means changed bytes.
+    if (options.dryRun) {
+      const would = plan.fetch.map((file) => ({ name: file.entry.name, result: file.current === undefined ? "added" as const : "updated" as const, bytes: 0 }))
+      return yield* finish(would, plan.delete)
+    }
 
     // A killed transfer leaves its file unstored, so the next run has it to fetch: sweeping
     // then keeps a run with nothing to do at its two store calls.
