@@ -1,13 +1,8 @@
 /**
- * The BLS mirror run: list the source, compare with the store, transfer what changed,
- * delete what is gone — in rclone's stages (list → plan → transfer → delete → summary).
- * A run that cannot finish every transfer deletes nothing, so a failure never costs
- * data the previous run stored.
- *
- * What the store holds is read from its listing (names, sizes, etags) and the mirror's
- * state object (mirrorState.ts), which vouches for each object the listing shows as it
- * was stored: a sync with nothing to do makes two store calls, whatever the file count.
- * Objects the state does not vouch for are read one by one (HEAD), then recorded.
+ * The BLS mirror run, in rclone's stages: list → plan → transfer → delete → summary.
+ * A run that cannot finish every transfer deletes nothing. What the store holds is read
+ * from its listing and the mirror's state (mirrorState.ts): a sync with nothing to do
+ * makes two store calls, whatever the file count.
  */
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
@@ -42,17 +37,9 @@ export interface SyncOptions {
   readonly streamAboveBytes: number
   /** The most a body of unknown size (a compressed answer) may hold in memory. */
   readonly spoolLimitBytes: number
-  /**
-   * A store's leftovers of unfinished writes (a local folder's temp files) older
-   * than this belong to a dead run and are swept before transferring: no transfer in flight
-   * can be this old. Twice the transfer timeout.
-   */
+  /** Leftovers of unfinished writes (a local folder's temp files) older than this belong to a dead run. */
   readonly leftoverAgeMs: number
-  /**
-   * Epoch ms (Effect's Clock) after which no transfer starts and any still running is
-   * stopped (storing nothing of it): a Lambda's time limit, less a reserve. The run then
-   * fails with DeadlineReached, naming what is left for the next run.
-   */
+  /** Epoch ms (Effect's Clock) after which no transfer starts and any running is stopped: a Lambda's limit, less a reserve. */
   readonly stopAt?: number | undefined
 }
 

@@ -90,21 +90,15 @@ const classify = (
 ): Effect.Effect<HttpResponse, SourceError | TransientSourceFailure> => {
   const { status, url } = response
   if ((status >= 200 && status < 300) || status === 304) return Effect.succeed(response)
+  const failure = status === 403
+    ? new SourceForbidden({ url, userAgent })
+    : status === 404 || status === 410
+    ? new SourceNotFound({ url })
+    : isTransientStatus(status)
+    ? new TransientSourceFailure({ url, reason: `HTTP ${status}`, retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), Date.now()) })
+    : new SourceStatusError({ url, status })
   // The body of an error page is never read; release the connection.
-  const drop = release(response)
-  const failure = (): SourceError | TransientSourceFailure => {
-    if (status === 403) return new SourceForbidden({ url, userAgent })
-    if (status === 404 || status === 410) return new SourceNotFound({ url })
-    if (isTransientStatus(status)) {
-      return new TransientSourceFailure({
-        url,
-        reason: `HTTP ${status}`,
-        retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), Date.now())
-      })
-    }
-    return new SourceStatusError({ url, status })
-  }
-  return Effect.andThen(drop, Effect.fail(failure()))
+  return Effect.andThen(release(response), Effect.fail(failure))
 }
 
 export const makeSourceHttp = (policy: SourcePolicy) =>
