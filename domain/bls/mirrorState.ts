@@ -50,21 +50,15 @@ export const readMirrorState = (store: ObjectStoreShape, key: string) =>
   Effect.gen(function*() {
     const found = yield* store.get(key)
     if (found === undefined) return undefined
-    const text = yield* Effect.tryPromise({
+    return yield* Effect.tryPromise(async () =>
       // Not `new Response(body).text()`: see getBytes (domain/store/ObjectStore.ts).
-      try: async () => new TextDecoder().decode(await readAll(found.body)),
-      catch: (cause) => cause
-    }).pipe(Effect.option)
-    if (text._tag === "None") {
-      yield* Effect.logWarning(`${key} could not be read; every mirrored file is checked one by one this run`)
-      return undefined
-    }
-    const decoded = yield* Effect.try(() => JSON.parse(text.value) as unknown).pipe(Effect.flatMap(decode), Effect.option)
-    if (decoded._tag === "None") {
-      yield* Effect.logWarning(`${key} is not a mirror state this version reads; every mirrored file is checked one by one this run`)
-      return undefined
-    }
-    return decoded.value
+      JSON.parse(new TextDecoder().decode(await readAll(found.body))) as unknown
+    ).pipe(
+      Effect.flatMap(decode),
+      Effect.catch(() =>
+        Effect.as(Effect.logWarning(`${key} is not a mirror state this version reads; every mirrored file is checked one by one this run`), undefined)
+      )
+    )
   })
 
 /** The objects the state vouches for, by name: listed with the etag and size the mirror stored them with. */
