@@ -286,40 +286,27 @@ const runSync = (options: SyncOptions, state: { listed?: number; outcomes: Reado
     if (plan.fetch.length > 0) yield* sweepLeftovers(new Date(startedAt - options.leftoverAgeMs))
 
     const syncedAt = new Date(startedAt).toISOString()
-    /** Files not started, or stopped, because the run's time ran out. */
-    const left: Array<string> = []
-    /** A transfer within the run's time: none once it has run out; stopped (interrupted) when it does. */
-    const inTime = <A, E, R>(name: string, transfer: Effect.Effect<Exit.Exit<A, E>, never, R>) =>
-      Effect.gen(function*() {
-        if (options.stopAt === undefined) return yield* transfer
-        const remaining = options.stopAt - (yield* Clock.currentTimeMillis)
-        const done = remaining > 0 ? yield* Effect.timeoutOption(transfer, Duration.millis(remaining)) : Option.none()
-        if (Option.isNone(done)) left.push(name)
-        return Option.getOrUndefined(done)
-      })
-    const attempted = yield* Effect.forEach(
-      plan.fetch,
-      (file) =>
-        inTime(
-          file.entry.name,
-          Effect.exit(transferFile(file, {
-            key: keyOf(file.entry.name),
-            streamAboveBytes: options.streamAboveBytes,
-            spoolLimitBytes: options.spoolLimitBytes,
-            syncedAt
-          })).pipe(Effect.tap((exit) => {
-            const result = Exit.isSuccess(exit) ? exit.value.result : "failed"
-            return Effect.logDebug({ event: "bls-sync.file", message: `${file.entry.name}: ${result}`, name: file.entry.name, result })
-          }))
-        ),
-      { concurrency: options.concurrency }
-    )
-    const exits = attempted.flatMap((exit, index) => exit === undefined ? [] : [{ exit, file: plan.fetch[index]! }])
-    const outcomes = exits.flatMap(({ exit }) => Exit.isSuccess(exit) ? [exit.value] : [])
+    const stopAt = options.stopAt
+    // Each file's exit; undefined when the run's time ran out first: then it was not
+    // started, or was stopped (interrupted), storing nothing.
+    const exits = yield* Effect.forEach(plan.fetch, (file) => {
+      const name = file.entry.name
+      const context = { key: keyOf(name), streamAboveBytes: options.streamAboveBytes, spoolLimitBytes: options.spoolLimitBytes, syncedAt }
+      const transfer = Effect.exit(transferFile(file, context)).pipe(Effect.tap((exit) => {
+        const result = Exit.isSuccess(exit) ? exit.value.result : "failed"
+        return Effect.logDebug({ event: "bls-sync.file", message: `${name}: ${result}`, name, result })
+      }))
+      if (stopAt === undefined) return transfer
+      return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        now >= stopAt ? Effect.undefined : Effect.map(Effect.timeoutOption(transfer, Duration.millis(stopAt - now)), Option.getOrUndefined))
+    }, { concurrency: options.concurrency })
+    const left = plan.fetch.flatMap((file, index) => exits[index] === undefined ? [file.entry.name] : [])
+    const outcomes = exits.flatMap((exit) => exit !== undefined && Exit.isSuccess(exit) ? [exit.value] : [])
     state.outcomes = outcomes
-    const failures = exits.flatMap(({ exit, file }) =>
-      Exit.isFailure(exit) ? [{ name: file.entry.name, message: causeMessage(exit.cause) }] : []
-    )
+    const failures = plan.fetch.flatMap((file, index) => {
+      const exit = exits[index]
+      return exit !== undefined && Exit.isFailure(exit) ? [{ name: file.entry.name, message: causeMessage(exit.cause) }] : []
+    })
     const deleted = failures.length > 0 || left.length > 0 ? [] : plan.delete
 
     // What the store holds now, as the mirror knows it. Saved even when some transfers

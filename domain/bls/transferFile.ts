@@ -1,14 +1,10 @@
 /**
  * Brings one listed file into the store, asking the source conditionally. A body is
- * verified (length, sha256) before it becomes visible, so a short or broken download
- * never replaces the previous object, and bytes the store already holds are never
- * stored again:
- * - a body up to `streamAboveBytes` (and one of unknown size, up to `spoolLimitBytes`)
- *   is held in memory while it is hashed, then written once with its metadata;
- * - a larger one streams to its key (the S3 store sends it in parts, which become the
- *   object only once all are sent), hashed on the way; if it turns out to be the bytes
- *   already stored, the stream fails at its end, so the store drops the upload and keeps
- *   the object it had. Memory stays bounded whatever the size, and no 5 GB copy limit applies.
+ * verified (length, sha256) before it becomes visible, and bytes the store already holds
+ * are never stored again. A small body (or one of unknown size, up to a limit) is held in
+ * memory, hashed, then written once; a larger one streams to its key, hashed on the way,
+ * and if it proves to be the stored bytes the stream fails at its end so the store drops
+ * the upload. Memory stays bounded whatever the size.
  */
 import * as Effect from "effect/Effect"
 import { digestBody } from "../bytes/digestingStream.ts"

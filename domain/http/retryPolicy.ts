@@ -26,10 +26,9 @@ export const defaultRetryPolicy: RetryPolicy = {
 
 /** Parses Retry-After (delta-seconds or an HTTP date) into milliseconds from `nowMs`. */
 export const parseRetryAfter = (value: string | null, nowMs: number): number | undefined => {
-  if (value === null || value.trim() === "") return undefined
-  const trimmed = value.trim()
+  const trimmed = value?.trim() ?? ""
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
-  const date = Date.parse(trimmed)
+  const date = trimmed === "" ? NaN : Date.parse(trimmed)
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs)
 }
 
