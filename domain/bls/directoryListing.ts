@@ -76,12 +76,8 @@ const hrefOf = (anchor: Element): string | undefined =>
 
 /** The file name an href points to, when it is a plain file directly under `base`. */
 const fileNameUnder = (href: string, base: URL): { name: string; url: string } | undefined => {
-  let target: URL
-  try {
-    target = new URL(href, base)
-  } catch {
-    return undefined
-  }
+  if (!URL.canParse(href, base)) return undefined
+  const target = new URL(href, base)
   if (target.origin !== base.origin || target.search !== "" || href.startsWith("?")) return undefined
   if (!target.pathname.startsWith(base.pathname)) return undefined
   const rest = target.pathname.slice(base.pathname.length)

@@ -41,7 +41,7 @@ export interface SourcePolicy {
 }
 
 /** More hops than this within the origin is a loop, not a move. */
-export const MAX_REDIRECTS = 5
+const MAX_REDIRECTS = 5
 
 const isRedirect = (status: number) => status === 301 || status === 302 || status === 303 || status === 307 || status === 308
 
@@ -162,12 +162,7 @@ export const makeSourceHttp = (policy: SourcePolicy) =>
           const location = response.headers.get("location")
           if (!isRedirect(response.status) || location === null) return yield* classify(response, userAgent)
           yield* release(response)
-          let target: URL | undefined
-          try {
-            target = new URL(location, current)
-          } catch {
-            target = undefined
-          }
+          const target = URL.canParse(location, current) ? new URL(location, current) : undefined
           const refuse = (detail: string) => new SourceRedirectRefused({ url: current, location, detail })
           if (target === undefined) return yield* refuse("is not a URL")
           if (target.origin !== origin) return yield* refuse(`leaves ${origin}`)
