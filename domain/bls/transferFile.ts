@@ -8,11 +8,11 @@
  */
 import * as Effect from "effect/Effect"
 import { digestBody } from "../bytes/digestingStream.ts"
-import { readAll, TooManyBytes } from "../bytes/readAll.ts"
 import { sha256Hex } from "../bytes/sha256Hex.ts"
 import { StreamingSha256 } from "../bytes/streamingSha256.ts"
-import { SourceHttp } from "../http/SourceHttp.ts"
-import { SourceTooLarge, TransientSourceFailure } from "../http/sourceErrors.ts"
+import { bodyFailureReason } from "../http/bodyFailure.ts"
+import { readBody, SourceHttp } from "../http/SourceHttp.ts"
+import { TransientSourceFailure } from "../http/sourceErrors.ts"
 import { ObjectStore, StoreError } from "../store/ObjectStore.ts"
 import { type MirrorRecord, toMetadata } from "./mirrorMetadata.ts"
 import type { FileToFetch } from "./syncPlan.ts"
@@ -120,11 +120,7 @@ const attemptTransfer = (file: FileToFetch, context: TransferContext) =>
     /** The store's etag of the streamed object; undefined when it proved to be the stored bytes. */
     let streamedEtag: string | undefined
     if (spool) {
-      spooled = yield* Effect.tryPromise({
-        try: () => readAll(body.body, context.spoolLimitBytes),
-        catch: (cause) =>
-          cause instanceof TooManyBytes ? new SourceTooLarge({ url, limit: context.spoolLimitBytes }) : broken(fail(String(cause)))
-      })
+      spooled = yield* readBody(url, body.body, context.spoolLimitBytes, (cause) => body.failure() ?? bodyFailureReason(cause))
     } else {
       const storedSha256 = previous?.sha256
       let same = false

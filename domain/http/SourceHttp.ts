@@ -79,6 +79,14 @@ const permanentFailure = (code: string | undefined): string | undefined =>
     ? "the server's TLS certificate (or handshake) was refused"
     : undefined
 
+/** A whole body, up to `maxBytes`; one that breaks is a transient failure, in the words of `reasonOf`. */
+export const readBody = (url: string, body: ReadableStream<Uint8Array> | null, maxBytes: number, reasonOf = bodyFailureReason) =>
+  Effect.tryPromise({
+    try: () => readAll(body, maxBytes),
+    catch: (error) =>
+      error instanceof TooManyBytes ? new SourceTooLarge({ url, limit: maxBytes }) : new TransientSourceFailure({ url, reason: reasonOf(error) })
+  })
+
 const isTransientStatus = (status: number) => status === 408 || status === 425 || status === 429 || status >= 500
 
 const release = (response: HttpResponse) =>
@@ -173,14 +181,7 @@ export const makeSourceHttp = (policy: SourcePolicy) =>
 
     const retry = retryTransient(policy.retry)
     const getBytes = (url: string, maxBytes: number) =>
-      retry(Effect.flatMap(attempt(url), (response) =>
-        Effect.tryPromise({
-          try: () => readAll(response.body, maxBytes),
-          catch: (error) =>
-            error instanceof TooManyBytes
-              ? new SourceTooLarge({ url, limit: maxBytes })
-              : new TransientSourceFailure({ url, reason: bodyFailureReason(error) })
-        })))
+      retry(Effect.flatMap(attempt(url), (response) => readBody(url, response.body, maxBytes)))
     return SourceHttp.of({
       getBytes,
       userAgent,
