@@ -56,19 +56,13 @@ export const defaultSyncOptions = {
   leftoverAgeMs: 2 * Number(settingSpecs.transferTimeoutMs.default)
 } satisfies Omit<SyncOptions, "baseUrl">
 
-export interface SyncSummary {
+type SummaryCount = "listed" | "added" | "updated" | "deleted" | "unchanged" | "bytesDownloaded" | "requests" | "durationMs"
+
+export interface SyncSummary extends Readonly<Record<SummaryCount, number>> {
   readonly event: "bls-sync"
   readonly source: string
   readonly store: string
   readonly dryRun: boolean
-  readonly listed: number
-  readonly added: number
-  readonly updated: number
-  readonly deleted: number
-  readonly unchanged: number
-  readonly bytesDownloaded: number
-  readonly requests: number
-  readonly durationMs: number
   /** What happened to each file that needed work (nothing for unchanged files), by its name in the listing. */
   readonly files: ReadonlyArray<{ readonly name: string; readonly action: string }>
   /** A dry run only: the delete guard would refuse the real run, in its own words. */
