@@ -34,12 +34,6 @@ const AFTER = /^\s*(\d{1,4}[-/][A-Za-z0-9]{1,3}[-/]\d{1,4}\s+\d{1,2}:\d{2}(?::\d
 const normalise = (text: string) => text.replace(/\s+/g, " ").trim()
 const exactSize = (text: string | undefined) => (text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined)
 
-interface Facts {
-  readonly modified: string | undefined
-  readonly size: number | undefined
-  readonly isDirectory: boolean
-}
-
 const TEXT_NODE = 3
 
 // linkedom splits text at entities (`&lt;dir&gt;` is three nodes), so gather the run.
@@ -67,14 +61,13 @@ const textAfter = (anchor: Element): string => {
   return cells.join("  ")
 }
 
-const factsOf = (anchor: Element): Facts => {
+const factsOf = (anchor: Element): { modified?: string | undefined; size?: number | undefined; isDirectory?: boolean } => {
   const before = IIS_BEFORE.exec(textBefore(anchor))
   if (before !== null) {
     return { modified: normalise(before[1]!), size: exactSize(before[2]), isDirectory: /dir/i.test(before[2]!) }
   }
   const after = AFTER.exec(textAfter(anchor))
-  if (after !== null) return { modified: normalise(after[1]!), size: exactSize(after[2]), isDirectory: false }
-  return { modified: undefined, size: undefined, isDirectory: false }
+  return after === null ? {} : { modified: normalise(after[1]!), size: exactSize(after[2]) }
 }
 
 // linkedom keeps attribute names as written when the page has no doctype (IIS writes HREF).
@@ -83,12 +76,8 @@ const hrefOf = (anchor: Element): string | undefined =>
 
 /** The file name an href points to, when it is a plain file directly under `base`. */
 const fileNameUnder = (href: string, base: URL): { name: string; url: string } | undefined => {
-  let target: URL
-  try {
-    target = new URL(href, base)
-  } catch {
-    return undefined
-  }
+  if (!URL.canParse(href, base)) return undefined
+  const target = new URL(href, base)
   if (target.origin !== base.origin || target.search !== "" || href.startsWith("?")) return undefined
   if (!target.pathname.startsWith(base.pathname)) return undefined
   const rest = target.pathname.slice(base.pathname.length)

@@ -1,18 +1,10 @@
 /**
- * What the mirror records about each file: enough to skip unchanged files from the
- * listing alone, to ask the source conditionally, and to tell identical bytes apart from
- * new ones. It is kept twice: with each object as S3 user metadata, written with the
- * bytes, and in the mirror's state object (mirrorState.ts), which a sync reads instead of
- * one HEAD per file. A body streamed to the store in parts has no sha256 in its metadata
- * (the hash is known only once the last part is sent); the state has it.
- *
- * The source's validators (ETag, Last-Modified) are the source's bytes: they may hold
- * what S3 metadata cannot (non-ASCII, more than its 2 KB). In the metadata each is kept in
- * the first form that fits: as given (`source-etag`), base64 of its bytes
- * (`source-etag-b64`, still sent back in conditional requests), or only its sha256
- * (`source-etag-sha256`, which says one existed but cannot be sent; the request then
- * relies on the other validator, or is unconditional and the body's sha256 still spares a
- * second upload). The state object holds them as given.
+ * What the mirror records about each file, to skip unchanged files from the listing
+ * alone, ask the source conditionally, and tell identical bytes from new ones. Kept as
+ * S3 user metadata with the bytes, and in the state object (mirrorState.ts). The source's
+ * validators may hold what S3 metadata cannot (non-ASCII, over 2 KB): each is kept in the
+ * first form that fits — as given, as base64 of its bytes (`-b64`, still sent back), or
+ * only as its sha256 (`-sha256`: one existed, but only the state can send it back).
  */
 import type { Metadata, StoredObject } from "../store/ObjectStore.ts"
 import { MAX_METADATA_BYTES, metadataBytes, PRINTABLE_ASCII } from "../store/metadataRules.ts"

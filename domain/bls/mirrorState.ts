@@ -14,6 +14,7 @@ import * as Schema from "effect/Schema"
 import { readAll } from "../bytes/readAll.ts"
 import type { ListedObject, ObjectStoreShape } from "../store/ObjectStore.ts"
 import type { MirrorRecord } from "./mirrorMetadata.ts"
+import type { MirroredFile } from "./syncPlan.ts"
 
 const FileState = Schema.Struct({
   /** The store's etag of the object this record describes. */
@@ -49,36 +50,28 @@ export const readMirrorState = (store: ObjectStoreShape, key: string) =>
   Effect.gen(function*() {
     const found = yield* store.get(key)
     if (found === undefined) return undefined
-    const text = yield* Effect.tryPromise({
+    return yield* Effect.tryPromise(async () =>
       // Not `new Response(body).text()`: see getBytes (domain/store/ObjectStore.ts).
-      try: async () => new TextDecoder().decode(await readAll(found.body)),
-      catch: (cause) => cause
-    }).pipe(Effect.option)
-    if (text._tag === "None") {
-      yield* Effect.logWarning(`${key} could not be read; every mirrored file is checked one by one this run`)
-      return undefined
-    }
-    const decoded = yield* Effect.try(() => JSON.parse(text.value) as unknown).pipe(Effect.flatMap(decode), Effect.option)
-    if (decoded._tag === "None") {
-      yield* Effect.logWarning(`${key} is not a mirror state this version reads; every mirrored file is checked one by one this run`)
-      return undefined
-    }
-    return decoded.value
+      JSON.parse(new TextDecoder().decode(await readAll(found.body))) as unknown
+    ).pipe(
+      Effect.flatMap(decode),
+      Effect.catch(() =>
+        Effect.as(Effect.logWarning(`${key} is not a mirror state this version reads; every mirrored file is checked one by one this run`), undefined)
+      )
+    )
   })
 
-/** The records the listing vouches for: same etag and size as when the mirror stored the object. */
-export const trustedRecords = (
+/** The objects the state vouches for, by name: listed with the etag and size the mirror stored them with. */
+export const trustedFiles = (
   state: MirrorState | undefined,
   listed: ReadonlyArray<ListedObject>,
   nameOf: (key: string) => string
-): ReadonlyMap<string, MirrorRecord> => {
-  const trusted = new Map<string, MirrorRecord>()
-  if (state === undefined) return trusted
+): Map<string, MirroredFile> => {
+  const trusted = new Map<string, MirroredFile>()
   for (const object of listed) {
-    const name = nameOf(object.key)
-    const file = state.files[name]
+    const file = state?.files[nameOf(object.key)]
     if (file !== undefined && object.etag !== "" && file.etag === object.etag && file.size === object.size) {
-      trusted.set(name, recordOf(file))
+      trusted.set(nameOf(object.key), { object, record: recordOf(file) })
     }
   }
   return trusted

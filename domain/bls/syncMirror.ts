@@ -1,13 +1,8 @@
 /**
- * The BLS mirror run: list the source, compare with the store, transfer what changed,
- * delete what is gone — in rclone's stages (list → plan → transfer → delete → summary).
- * A run that cannot finish every transfer deletes nothing, so a failure never costs
- * data the previous run stored.
- *
- * What the store holds is read from its listing (names, sizes, etags) and the mirror's
- * state object (mirrorState.ts), which vouches for each object the listing shows as it
- * was stored: a sync with nothing to do makes two store calls, whatever the file count.
- * Objects the state does not vouch for are read one by one (HEAD), then recorded.
+ * The BLS mirror run, in rclone's stages: list → plan → transfer → delete → summary.
+ * A run that cannot finish every transfer deletes nothing. What the store holds is read
+ * from its listing and the mirror's state (mirrorState.ts): a sync with nothing to do
+ * makes two store calls, whatever the file count.
  */
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
@@ -24,8 +19,8 @@ import { ObjectStore } from "../store/ObjectStore.ts"
 import { MIRROR_PREFIX, mirrorStateKeyOf } from "../storeKeys.ts"
 import { parseDirectoryListing, requireFiles } from "./directoryListing.ts"
 import { fromStored } from "./mirrorMetadata.ts"
-import { type FileState, fileStateOf, mirrorStateBody, readMirrorState, trustedRecords } from "./mirrorState.ts"
-import { type MirroredFile, planSync, type SyncPlan } from "./syncPlan.ts"
+import { type FileState, fileStateOf, mirrorStateBody, readMirrorState, trustedFiles } from "./mirrorState.ts"
+import { planSync } from "./syncPlan.ts"
 import { transferFile, type TransferOutcome } from "./transferFile.ts"
 
 export interface SyncOptions {
@@ -42,17 +37,9 @@ export interface SyncOptions {
   readonly streamAboveBytes: number
   /** The most a body of unknown size (a compressed answer) may hold in memory. */
   readonly spoolLimitBytes: number
-  /**
-   * A store's leftovers of unfinished writes (a local folder's temp files) older
-   * than this belong to a dead run and are swept before transferring: no transfer in flight
-   * can be this old. Twice the transfer timeout.
-   */
+  /** Leftovers of unfinished writes (a local folder's temp files) older than this belong to a dead run. */
   readonly leftoverAgeMs: number
-  /**
-   * Epoch ms (Effect's Clock) after which no transfer starts and any still running is
-   * stopped (storing nothing of it): a Lambda's time limit, less a reserve. The run then
-   * fails with DeadlineReached, naming what is left for the next run.
-   */
+  /** Epoch ms (Effect's Clock) after which no transfer starts and any running is stopped: a Lambda's limit, less a reserve. */
   readonly stopAt?: number | undefined
 }
 
@@ -69,19 +56,13 @@ export const defaultSyncOptions = {
   leftoverAgeMs: 2 * Number(settingSpecs.transferTimeoutMs.default)
 } satisfies Omit<SyncOptions, "baseUrl">
 
-export interface SyncSummary {
+type SummaryCount = "listed" | "added" | "updated" | "deleted" | "unchanged" | "bytesDownloaded" | "requests" | "durationMs"
+
+export interface SyncSummary extends Readonly<Record<SummaryCount, number>> {
   readonly event: "bls-sync"
   readonly source: string
   readonly store: string
   readonly dryRun: boolean
-  readonly listed: number
-  readonly added: number
-  readonly updated: number
-  readonly deleted: number
-  readonly unchanged: number
-  readonly bytesDownloaded: number
-  readonly requests: number
-  readonly durationMs: number
   /** What happened to each file that needed work (nothing for unchanged files), by its name in the listing. */
   readonly files: ReadonlyArray<{ readonly name: string; readonly action: string }>
   /** A dry run only: the delete guard would refuse the real run, in its own words. */
@@ -139,18 +120,12 @@ const storedFiles = (prefix: string, stateKey: string, concurrency: number) =>
     const direct = listed.filter((object) => !object.key.slice(prefix.length).includes("/"))
     const nameOf = (key: string) => key.slice(prefix.length)
     const state = yield* readMirrorState(store, stateKey)
-    const trusted = trustedRecords(state, direct, nameOf)
-    const unvouched = direct.filter((object) => !trusted.has(nameOf(object.key)))
+    const files = trustedFiles(state, direct, nameOf)
+    const unvouched = direct.filter((object) => !files.has(nameOf(object.key)))
     if (state !== undefined && unvouched.length > 0) {
       yield* Effect.logDebug(`${unvouched.length} mirrored object(s) changed since the mirror recorded them; reading their metadata`)
     }
     const heads = yield* Effect.forEach(unvouched, (object) => store.head(object.key), { concurrency })
-    const files = new Map<string, MirroredFile>()
-    for (const object of direct) {
-      const name = nameOf(object.key)
-      const record = trusted.get(name)
-      if (record !== undefined) files.set(name, { object, record })
-    }
     for (const head of heads) {
       // Gone since the listing: as if it had not been listed.
       if (head !== undefined) files.set(nameOf(head.key), { object: head, record: fromStored(head) })
@@ -159,6 +134,11 @@ const storedFiles = (prefix: string, stateKey: string, concurrency: number) =>
   })
 
 type Counted = Pick<TransferOutcome, "name" | "result" | "bytes">
+
+const count = (outcomes: ReadonlyArray<Counted>, result: TransferOutcome["result"]) =>
+  outcomes.filter((o) => o.result === result).length
+
+const bytesOf = (outcomes: ReadonlyArray<Counted>) => outcomes.reduce((sum, o) => sum + o.bytes, 0)
 
 /**
  * A run killed mid-transfer (SIGKILL, a Lambda timeout) can leave what no later transfer
@@ -180,52 +160,10 @@ const sweepLeftovers = (cutoff: Date) =>
     }
   })
 
-const summarise = (
-  base: Pick<SyncSummary, "source" | "store" | "dryRun" | "listed" | "requests" | "durationMs">,
-  plan: SyncPlan,
-  outcomes: ReadonlyArray<Counted>,
-  deleted: ReadonlyArray<string>
-): SyncSummary => {
-  const count = (result: TransferOutcome["result"]) => outcomes.filter((o) => o.result === result).length
-  return {
-    event: "bls-sync",
-    ...base,
-    added: count("added"),
-    updated: count("updated"),
-    deleted: deleted.length,
-    unchanged: plan.unchanged.length + count("unchanged"),
-    bytesDownloaded: outcomes.reduce((sum, o) => sum + o.bytes, 0),
-    files: [
-      ...outcomes.map((o) => ({ name: o.name, action: o.result })),
-      ...deleted.map((name) => ({ name, action: "deleted" }))
-    ]
-  }
-}
-
 /** The summary's one sentence, for the log line. */
 const summarySentence = (s: SyncSummary) =>
   `BLS sync${s.dryRun ? " (dry run)" : ""}: ${s.added} added, ${s.updated} updated, ${s.deleted} deleted, ` +
   `${s.unchanged} unchanged of ${s.listed} listed`
-
-const dryRunSummary = (plan: SyncPlan): ReadonlyArray<Counted> =>
-  plan.fetch.map((file) => ({
-    name: file.entry.name,
-    // A dry run cannot know whether a changed listing means changed bytes.
-    result: file.current === undefined ? "added" : "updated",
-    bytes: 0
-  }))
-
-/** What a run got done, for the summary line of a run that fails or is stopped. */
-interface RunState {
-  listed: number | undefined
-  outcomes: ReadonlyArray<TransferOutcome>
-}
-
-/** What a run stopped by its deadline left undone, for its summary line. */
-const deadlineFields = (cause: Cause.Cause<unknown>) => {
-  const error = Cause.squash(cause)
-  return error instanceof DeadlineReached ? { left: error.left.length, leftFiles: error.left } : {}
-}
 
 /**
  * One summary line per run, whatever its end: a run that fails or is stopped logs what it
@@ -233,22 +171,22 @@ const deadlineFields = (cause: Cause.Cause<unknown>) => {
  */
 export const syncMirror = (options: SyncOptions) =>
   Effect.suspend(() => {
-    const state: RunState = { listed: undefined, outcomes: [] }
+    const state: { listed?: number; outcomes: ReadonlyArray<TransferOutcome> } = { outcomes: [] }
     return runSync(options, state).pipe(
       Effect.onError((cause) => {
         const stopped = Cause.hasInterruptsOnly(cause)
-        const count = (result: TransferOutcome["result"]) => state.outcomes.filter((o) => o.result === result).length
+        const error = Cause.squash(cause)
         const fields = {
           event: "bls-sync",
           outcome: stopped ? "stopped" : "failed",
           source: options.baseUrl,
           dryRun: options.dryRun,
           listed: state.listed,
-          added: count("added"),
-          updated: count("updated"),
+          added: count(state.outcomes, "added"),
+          updated: count(state.outcomes, "updated"),
           deleted: 0,
-          bytesDownloaded: state.outcomes.reduce((sum, o) => sum + o.bytes, 0),
-          ...deadlineFields(cause)
+          bytesDownloaded: bytesOf(state.outcomes),
+          ...(error instanceof DeadlineReached ? { left: error.left.length, leftFiles: error.left } : {})
         }
         return stopped
           ? Effect.logWarning({ ...fields, message: "BLS sync stopped before it finished; nothing was deleted" })
@@ -257,7 +195,7 @@ export const syncMirror = (options: SyncOptions) =>
     )
   })
 
-const runSync = (options: SyncOptions, state: RunState) =>
+const runSync = (options: SyncOptions, state: { listed?: number; outcomes: ReadonlyArray<TransferOutcome> }) =>
   Effect.gen(function*() {
     const source = yield* SourceHttp
     const store = yield* ObjectStore
@@ -307,66 +245,62 @@ const runSync = (options: SyncOptions, state: RunState) =>
     })
 
     const finish = (outcomes: ReadonlyArray<Counted>, deleted: ReadonlyArray<string>) =>
-      Effect.map(Clock.currentTimeMillis, (now) =>
-        summarise(
-          {
-            source: options.baseUrl,
-            store: store.location,
-            dryRun: options.dryRun,
-            listed: listing.length,
-            requests: source.requestsMade() - requestsBefore,
-            durationMs: now - startedAt
-          },
-          plan,
-          outcomes,
-          deleted.map((key) => key.slice(options.prefix.length))
-        )).pipe(
-          Effect.map((summary): SyncSummary =>
-            guard === undefined ? summary : { ...summary, deleteGuardWouldRefuse: guard.message }),
-          Effect.tap((summary) => Effect.logInfo({ message: summarySentence(summary), ...summary }))
-        )
+      Effect.gen(function*() {
+        const summary: SyncSummary = {
+          event: "bls-sync",
+          source: options.baseUrl,
+          store: store.location,
+          dryRun: options.dryRun,
+          listed: listing.length,
+          requests: source.requestsMade() - requestsBefore,
+          durationMs: (yield* Clock.currentTimeMillis) - startedAt,
+          added: count(outcomes, "added"),
+          updated: count(outcomes, "updated"),
+          deleted: deleted.length,
+          unchanged: plan.unchanged.length + count(outcomes, "unchanged"),
+          bytesDownloaded: bytesOf(outcomes),
+          files: [
+            ...outcomes.map((o) => ({ name: o.name, action: o.result })),
+            ...deleted.map((key) => ({ name: key.slice(options.prefix.length), action: "deleted" }))
+          ],
+          ...(guard === undefined ? {} : { deleteGuardWouldRefuse: guard.message })
+        }
+        yield* Effect.logInfo({ message: summarySentence(summary), ...summary })
+        return summary
+      })
 
-    if (options.dryRun) return yield* finish(dryRunSummary(plan), plan.delete)
+    // A dry run cannot know whether a changed listing means changed bytes.
+    if (options.dryRun) {
+      const would = plan.fetch.map((file) => ({ name: file.entry.name, result: file.current === undefined ? "added" as const : "updated" as const, bytes: 0 }))
+      return yield* finish(would, plan.delete)
+    }
 
     // A killed transfer leaves its file unstored, so the next run has it to fetch: sweeping
     // then keeps a run with nothing to do at its two store calls.
     if (plan.fetch.length > 0) yield* sweepLeftovers(new Date(startedAt - options.leftoverAgeMs))
 
     const syncedAt = new Date(startedAt).toISOString()
-    /** Files not started, or stopped, because the run's time ran out. */
-    const left: Array<string> = []
-    /** A transfer within the run's time: none once it has run out; stopped (interrupted) when it does. */
-    const inTime = <A, E, R>(name: string, transfer: Effect.Effect<Exit.Exit<A, E>, never, R>) =>
-      Effect.gen(function*() {
-        if (options.stopAt === undefined) return yield* transfer
-        const remaining = options.stopAt - (yield* Clock.currentTimeMillis)
-        const done = remaining > 0 ? yield* Effect.timeoutOption(transfer, Duration.millis(remaining)) : Option.none()
-        if (Option.isNone(done)) left.push(name)
-        return Option.getOrUndefined(done)
-      })
-    const attempted = yield* Effect.forEach(
-      plan.fetch,
-      (file) =>
-        inTime(
-          file.entry.name,
-          Effect.exit(transferFile(file, {
-            key: keyOf(file.entry.name),
-            streamAboveBytes: options.streamAboveBytes,
-            spoolLimitBytes: options.spoolLimitBytes,
-            syncedAt
-          })).pipe(Effect.tap((exit) => {
-            const result = Exit.isSuccess(exit) ? exit.value.result : "failed"
-            return Effect.logDebug({ event: "bls-sync.file", message: `${file.entry.name}: ${result}`, name: file.entry.name, result })
-          }))
-        ),
-      { concurrency: options.concurrency }
-    )
-    const exits = attempted.flatMap((exit, index) => exit === undefined ? [] : [{ exit, file: plan.fetch[index]! }])
-    const outcomes = exits.flatMap(({ exit }) => Exit.isSuccess(exit) ? [exit.value] : [])
+    const stopAt = options.stopAt
+    // Each file's exit; undefined when the run's time ran out first: then it was not
+    // started, or was stopped (interrupted), storing nothing.
+    const exits = yield* Effect.forEach(plan.fetch, (file) => {
+      const name = file.entry.name
+      const context = { key: keyOf(name), streamAboveBytes: options.streamAboveBytes, spoolLimitBytes: options.spoolLimitBytes, syncedAt }
+      const transfer = Effect.exit(transferFile(file, context)).pipe(Effect.tap((exit) => {
+        const result = Exit.isSuccess(exit) ? exit.value.result : "failed"
+        return Effect.logDebug({ event: "bls-sync.file", message: `${name}: ${result}`, name, result })
+      }))
+      if (stopAt === undefined) return transfer
+      return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        now >= stopAt ? Effect.undefined : Effect.map(Effect.timeoutOption(transfer, Duration.millis(stopAt - now)), Option.getOrUndefined))
+    }, { concurrency: options.concurrency })
+    const left = plan.fetch.flatMap((file, index) => exits[index] === undefined ? [file.entry.name] : [])
+    const outcomes = exits.flatMap((exit) => exit !== undefined && Exit.isSuccess(exit) ? [exit.value] : [])
     state.outcomes = outcomes
-    const failures = exits.flatMap(({ exit, file }) =>
-      Exit.isFailure(exit) ? [{ name: file.entry.name, message: causeMessage(exit.cause) }] : []
-    )
+    const failures = plan.fetch.flatMap((file, index) => {
+      const exit = exits[index]
+      return exit !== undefined && Exit.isFailure(exit) ? [{ name: file.entry.name, message: causeMessage(exit.cause) }] : []
+    })
     const deleted = failures.length > 0 || left.length > 0 ? [] : plan.delete
 
     // What the store holds now, as the mirror knows it. Saved even when some transfers

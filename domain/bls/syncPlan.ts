@@ -16,7 +16,6 @@ export interface FileToFetch {
   readonly entry: ListingEntry
   /** What the store holds now; undefined for a new file. */
   readonly current: MirroredFile | undefined
-  readonly reason: "new" | "listing changed" | "not written by the mirror"
 }
 
 export interface SyncPlan {
@@ -37,15 +36,9 @@ export const planSync = (
   const unchanged: Array<MirroredFile & { readonly name: string }> = []
   for (const entry of listing) {
     const current = stored.get(entry.name)
-    if (current === undefined) {
-      fetch.push({ entry, current: undefined, reason: "new" })
-    } else if (current.record === undefined) {
-      fetch.push({ entry, current, reason: "not written by the mirror" })
-    } else if (listedAsRecorded(entry, current.record)) {
-      unchanged.push({ name: entry.name, ...current })
-    } else {
-      fetch.push({ entry, current, reason: "listing changed" })
-    }
+    // New, not written by the mirror, or listed otherwise than recorded: fetched.
+    if (current?.record !== undefined && listedAsRecorded(entry, current.record)) unchanged.push({ name: entry.name, ...current })
+    else fetch.push({ entry, current })
   }
   const listed = new Set(listing.map((entry) => entry.name))
   const deletions = [...stored.keys()].filter((name) => !listed.has(name)).map(keyOf)

@@ -20,7 +20,8 @@ export type SurveyOutcome =
   | { readonly survey: string; readonly source: string; readonly ok: true; readonly summary: SyncSummary }
   | { readonly survey: string; readonly source: string; readonly ok: false; readonly error: string; readonly errorTag: string }
 
-type Counted = "listed" | "added" | "updated" | "deleted" | "unchanged" | "bytesDownloaded" | "requests"
+const COUNTED = ["listed", "added", "updated", "deleted", "unchanged", "bytesDownloaded", "requests"] as const
+type Counted = typeof COUNTED[number]
 
 /** The surveys that synced, added up; `failed` names the others. */
 export interface SurveysTotal extends Pick<SyncSummary, Counted> {
@@ -46,18 +47,11 @@ export class SurveysFailed extends Schema.TaggedError<SurveysFailed>()("SurveysF
 
 const totalOf = (outcomes: ReadonlyArray<SurveyOutcome>): SurveysTotal => {
   const done = outcomes.flatMap((outcome) => (outcome.ok ? [outcome.summary] : []))
-  const sum = (field: Counted) =>
-    done.reduce((total, summary) => total + summary[field], 0)
+  const sums = COUNTED.map((field) => [field, done.reduce((total, summary) => total + summary[field], 0)])
   return {
     surveys: outcomes.length,
     failed: outcomes.filter((outcome) => !outcome.ok).map((outcome) => outcome.survey),
-    listed: sum("listed"),
-    added: sum("added"),
-    updated: sum("updated"),
-    deleted: sum("deleted"),
-    unchanged: sum("unchanged"),
-    bytesDownloaded: sum("bytesDownloaded"),
-    requests: sum("requests")
+    ...(Object.fromEntries(sums) as Record<Counted, number>)
   }
 }
 

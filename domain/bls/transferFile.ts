@@ -1,22 +1,18 @@
 /**
  * Brings one listed file into the store, asking the source conditionally. A body is
- * verified (length, sha256) before it becomes visible, so a short or broken download
- * never replaces the previous object, and bytes the store already holds are never
- * stored again:
- * - a body up to `streamAboveBytes` (and one of unknown size, up to `spoolLimitBytes`)
- *   is held in memory while it is hashed, then written once with its metadata;
- * - a larger one streams to its key (the S3 store sends it in parts, which become the
- *   object only once all are sent), hashed on the way; if it turns out to be the bytes
- *   already stored, the stream fails at its end, so the store drops the upload and keeps
- *   the object it had. Memory stays bounded whatever the size, and no 5 GB copy limit applies.
+ * verified (length, sha256) before it becomes visible, and bytes the store already holds
+ * are never stored again. A small body (or one of unknown size, up to a limit) is held in
+ * memory, hashed, then written once; a larger one streams to its key, hashed on the way,
+ * and if it proves to be the stored bytes the stream fails at its end so the store drops
+ * the upload. Memory stays bounded whatever the size.
  */
 import * as Effect from "effect/Effect"
-import { digestBody, type Digest } from "../bytes/digestingStream.ts"
-import { readAll, TooManyBytes } from "../bytes/readAll.ts"
+import { digestBody } from "../bytes/digestingStream.ts"
 import { sha256Hex } from "../bytes/sha256Hex.ts"
 import { StreamingSha256 } from "../bytes/streamingSha256.ts"
-import { SourceHttp } from "../http/SourceHttp.ts"
-import { SourceTooLarge, TransientSourceFailure } from "../http/sourceErrors.ts"
+import { bodyFailureReason } from "../http/bodyFailure.ts"
+import { readBody, SourceHttp } from "../http/SourceHttp.ts"
+import { TransientSourceFailure } from "../http/sourceErrors.ts"
 import { ObjectStore, StoreError } from "../store/ObjectStore.ts"
 import { type MirrorRecord, toMetadata } from "./mirrorMetadata.ts"
 import type { FileToFetch } from "./syncPlan.ts"
@@ -64,31 +60,37 @@ const requestHeaders = (file: FileToFetch): Record<string, string> => {
 const sizeProblem = (listed: number | undefined, bytes: number, what: string) =>
   listed === undefined || bytes === listed ? undefined : `${what} ${bytes} bytes, but the listing says ${listed}`
 
-interface Downloaded {
-  readonly etag: string | undefined
-  readonly lastModified: string | undefined
-  /** Undefined for a 304. */
-  readonly digest: Digest | undefined
-  /** The verified body when it was held in memory. */
-  readonly spooled: Uint8Array | undefined
-  /** The store's etag when the body streamed to its key; undefined when it proved to be the stored bytes. */
-  readonly streamed: { readonly etag: string | undefined } | undefined
-}
-
 /** Marks the end of a streamed body that is the bytes already stored: the store drops the upload. */
 class SameBytes extends Error {}
 
-/** One attempt: request, then read the whole body (to memory or to the store). Retried as a unit. */
-const download = (file: FileToFetch, context: TransferContext, recordOf: (validators: Validators, digest: Digest | undefined) => MirrorRecord) =>
+/**
+ * One attempt, retried as a unit: request, read the whole body (to memory or to the
+ * store), verify it, store it. A store's failure is not the source's: it is not retried.
+ */
+const attemptTransfer = (file: FileToFetch, context: TransferContext) =>
   Effect.gen(function*() {
     const source = yield* SourceHttp
     const store = yield* ObjectStore
-    const response = yield* source.attempt(file.entry.url, requestHeaders(file))
-    const validators = {
-      etag: response.headers.get("etag") ?? undefined,
-      lastModified: response.headers.get("last-modified") ?? undefined
-    }
-    if (response.status === 304) return { ...validators, digest: undefined, spooled: undefined, streamed: undefined } satisfies Downloaded
+    const url = file.entry.url
+    const fail = (reason: string) => new TransientSourceFailure({ url, reason })
+    const previous = file.current?.record
+    const currentEtag = file.current?.object.etag ?? ""
+    const response = yield* source.attempt(url, requestHeaders(file))
+    const recordOf = (sha256: string | undefined, size: number): MirrorRecord => ({
+      sha256,
+      size,
+      sourceUrl: url,
+      sourceEtag: response.headers.get("etag") ?? previous?.sourceEtag,
+      sourceLastModified: response.headers.get("last-modified") ?? previous?.sourceLastModified,
+      listingDate: file.entry.modified,
+      syncedAt: context.syncedAt
+    })
+    const outcome = (result: TransferOutcome["result"], bytes: number, record: MirrorRecord, etag: string): TransferOutcome =>
+      ({ name: file.entry.name, result, bytes, record, etag })
+    // 304: the bytes are current; the state remembers the new listing date so the next
+    // run needs no request at all. (A 304 is only possible with a previous record.)
+    if (response.status === 304) return outcome("unchanged", 0, recordOf(previous?.sha256, previous?.size ?? 0), currentEtag)
+
     // A server may compress anyway; fetch then decodes it and Content-Length counts the
     // encoded bytes, so it says nothing about the body we read.
     const encoded = (response.headers.get("content-encoding") ?? "identity").toLowerCase() !== "identity"
@@ -98,7 +100,7 @@ const download = (file: FileToFetch, context: TransferContext, recordOf: (valida
     const wrongLength = expected === undefined ? undefined : sizeProblem(file.entry.size, expected, "the response announces")
     if (wrongLength !== undefined) {
       yield* Effect.promise(() => response.body?.cancel().catch(() => undefined) ?? Promise.resolve())
-      return yield* new TransientSourceFailure({ url: file.entry.url, reason: wrongLength })
+      return yield* fail(wrongLength)
     }
     // A body of unknown size is held in memory too (S3 needs a length to stream a put),
     // up to the spool limit.
@@ -109,23 +111,18 @@ const download = (file: FileToFetch, context: TransferContext, recordOf: (valida
     const hasher = yield* StreamingSha256
     const hash = spool ? undefined : yield* hasher.sha256()
     const body = digestBody(response.body ?? new ReadableStream({ start: (c) => c.close() }), expected, hash)
-    const broken = (cause: unknown) => {
+    const broken = <E>(cause: E) => {
       const reason = body.failure()
-      return reason === undefined ? cause : new TransientSourceFailure({ url: file.entry.url, reason })
+      return reason === undefined ? cause : fail(reason)
     }
 
     let spooled: Uint8Array | undefined
-    let streamed: Downloaded["streamed"]
+    /** The store's etag of the streamed object; undefined when it proved to be the stored bytes. */
+    let streamedEtag: string | undefined
     if (spool) {
-      spooled = yield* Effect.tryPromise({
-        try: () => readAll(body.body, context.spoolLimitBytes),
-        catch: (cause) =>
-          cause instanceof TooManyBytes
-            ? new SourceTooLarge({ url: file.entry.url, limit: context.spoolLimitBytes })
-            : broken(new TransientSourceFailure({ url: file.entry.url, reason: String(cause) })) as TransientSourceFailure
-      })
+      spooled = yield* readBody(url, body.body, context.spoolLimitBytes, (cause) => body.failure() ?? bodyFailureReason(cause))
     } else {
-      const storedSha256 = file.current?.record?.sha256
+      const storedSha256 = previous?.sha256
       let same = false
       const unlessSame = new TransformStream<Uint8Array, Uint8Array>({
         // Runs after the digest's own end, which set the digest.
@@ -136,75 +133,35 @@ const download = (file: FileToFetch, context: TransferContext, recordOf: (valida
           }
         }
       })
-      streamed = yield* store.put(context.key, body.body.pipeThrough(unlessSame), {
+      streamedEtag = yield* store.put(context.key, body.body.pipeThrough(unlessSame), {
         contentType: CONTENT_TYPE,
         contentLength: expected,
         // The hash is not known before the last byte: the state records it.
-        metadata: toMetadata(recordOf(validators, undefined))
+        metadata: toMetadata(recordOf(undefined, file.entry.size ?? 0))
       }).pipe(
-        Effect.map((written) => ({ etag: written.etag })),
-        Effect.catchIf(() => same, () => Effect.succeed({ etag: undefined })),
-        Effect.mapError((error: StoreError) => broken(error) as StoreError | TransientSourceFailure)
+        Effect.map((written): string | undefined => written.etag),
+        Effect.catchIf(() => same, () => Effect.succeed(undefined)),
+        Effect.mapError(broken<StoreError>)
       )
     }
     const bytes = body.bytes()
-    if (bytes === undefined) {
-      return yield* new TransientSourceFailure({ url: file.entry.url, reason: "body was not read to its end" })
-    }
+    if (bytes === undefined) return yield* fail("body was not read to its end")
     // A body without a Content-Length (or one that agreed with it) is held to the listing too.
     const wrongBody = sizeProblem(file.entry.size, bytes, "the body has")
-    if (wrongBody !== undefined) return yield* new TransientSourceFailure({ url: file.entry.url, reason: wrongBody })
-    const digest: Digest = { bytes, sha256: spooled === undefined ? body.sha256()! : yield* sha256Hex(spooled) }
-    return { ...validators, digest, spooled, streamed } satisfies Downloaded
+    if (wrongBody !== undefined) return yield* fail(wrongBody)
+    const record = recordOf(spooled === undefined ? body.sha256()! : yield* sha256Hex(spooled), bytes)
+    // Same bytes under new validators: keep the object; the state takes the new record.
+    // (Only when the stored object is that size: a recorded sha256 does not vouch for a truncated copy.)
+    const same = spooled === undefined
+      ? streamedEtag === undefined
+      : previous?.sha256 === record.sha256 && file.current?.object.size === bytes
+    if (same) return outcome("unchanged", bytes, record, currentEtag)
+    const etag = streamedEtag ?? (yield* store.put(context.key, spooled!, { contentType: CONTENT_TYPE, metadata: toMetadata(record) })).etag
+    return outcome(file.current === undefined ? "added" : "updated", bytes, record, etag)
   })
-
-interface Validators {
-  readonly etag: string | undefined
-  readonly lastModified: string | undefined
-}
 
 export const transferFile = (file: FileToFetch, context: TransferContext) =>
   Effect.gen(function*() {
     const source = yield* SourceHttp
-    const store = yield* ObjectStore
-    const previous = file.current?.record
-    const recordOf = (validators: Validators, digest: Digest | undefined): MirrorRecord => ({
-      sha256: digest?.sha256,
-      size: digest?.bytes ?? file.entry.size ?? 0,
-      sourceUrl: file.entry.url,
-      sourceEtag: validators.etag ?? previous?.sourceEtag,
-      sourceLastModified: validators.lastModified ?? previous?.sourceLastModified,
-      listingDate: file.entry.modified,
-      syncedAt: context.syncedAt
-    })
-    const downloaded = yield* source.retry(download(file, context, recordOf))
-    const currentEtag = file.current?.object.etag ?? ""
-    const outcome = (result: TransferOutcome["result"], bytes: number, record: MirrorRecord, etag: string): TransferOutcome =>
-      ({ name: file.entry.name, result, bytes, record, etag })
-
-    if (downloaded.digest === undefined) {
-      // 304: the bytes are current; the state remembers the new listing date so the next
-      // run needs no request at all. (A 304 is only possible with a previous record.)
-      const record = { ...recordOf(downloaded, undefined), sha256: previous?.sha256, size: previous?.size ?? 0 }
-      return outcome("unchanged", 0, record, currentEtag)
-    }
-
-    const digest = downloaded.digest
-    const record = recordOf(downloaded, digest)
-    const added = file.current === undefined ? "added" : "updated"
-    if (downloaded.streamed !== undefined) {
-      return downloaded.streamed.etag === undefined
-        ? outcome("unchanged", digest.bytes, record, currentEtag)
-        : outcome(added, digest.bytes, record, downloaded.streamed.etag)
-    }
-    if (previous?.sha256 === digest.sha256 && file.current?.object.size === digest.bytes) {
-      // Same bytes under new validators: keep the object; the state takes the new record.
-      // (Only when the stored object is that size: a recorded sha256 does not vouch for a truncated copy.)
-      return outcome("unchanged", digest.bytes, record, currentEtag)
-    }
-    const written = yield* store.put(context.key, downloaded.spooled!, {
-      contentType: CONTENT_TYPE,
-      metadata: toMetadata(record)
-    })
-    return outcome(added, digest.bytes, record, written.etag)
+    return yield* source.retry(attemptTransfer(file, context))
   })

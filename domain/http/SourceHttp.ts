@@ -28,8 +28,7 @@ import {
 import { readAll, TooManyBytes } from "../bytes/readAll.ts"
 import { bodyFailureReason } from "./bodyFailure.ts"
 import { boundedResponse } from "./boundedWaits.ts"
-import { transportFailureKind } from "./transportFailure.ts"
-import { isContact, userAgentFor } from "./userAgent.ts"
+import { checkContact } from "../contact.ts"
 
 export interface SourcePolicy {
   readonly contact: string
@@ -42,7 +41,7 @@ export interface SourcePolicy {
 }
 
 /** More hops than this within the origin is a loop, not a move. */
-export const MAX_REDIRECTS = 5
+const MAX_REDIRECTS = 5
 
 const isRedirect = (status: number) => status === 301 || status === 302 || status === 303 || status === 307 || status === 308
 
@@ -68,6 +67,26 @@ export interface SourceHttpShape {
 
 export class SourceHttp extends Context.Service<SourceHttp, SourceHttpShape>()("quest/SourceHttp") {}
 
+/**
+ * What a failed connection that retrying cannot heal within a run means, from the system
+ * code at its root (an unknown host, a refused certificate); undefined when another
+ * attempt may succeed.
+ */
+const permanentFailure = (code: string | undefined): string | undefined =>
+  code === "ENOTFOUND"
+    ? "the host name is not known (DNS)"
+    : code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_|ERR_SSL_|EPROTO/.test(code)
+    ? "the server's TLS certificate (or handshake) was refused"
+    : undefined
+
+/** A whole body, up to `maxBytes`; one that breaks is a transient failure, in the words of `reasonOf`. */
+export const readBody = (url: string, body: ReadableStream<Uint8Array> | null, maxBytes: number, reasonOf = bodyFailureReason) =>
+  Effect.tryPromise({
+    try: () => readAll(body, maxBytes),
+    catch: (error) =>
+      error instanceof TooManyBytes ? new SourceTooLarge({ url, limit: maxBytes }) : new TransientSourceFailure({ url, reason: reasonOf(error) })
+  })
+
 const isTransientStatus = (status: number) => status === 408 || status === 425 || status === 429 || status >= 500
 
 const release = (response: HttpResponse) =>
@@ -79,29 +98,24 @@ const classify = (
 ): Effect.Effect<HttpResponse, SourceError | TransientSourceFailure> => {
   const { status, url } = response
   if ((status >= 200 && status < 300) || status === 304) return Effect.succeed(response)
+  const failure = status === 403
+    ? new SourceForbidden({ url, userAgent })
+    : status === 404 || status === 410
+    ? new SourceNotFound({ url })
+    : isTransientStatus(status)
+    ? new TransientSourceFailure({ url, reason: `HTTP ${status}`, retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), Date.now()) })
+    : new SourceStatusError({ url, status })
   // The body of an error page is never read; release the connection.
-  const drop = release(response)
-  const failure = (): SourceError | TransientSourceFailure => {
-    if (status === 403) return new SourceForbidden({ url, userAgent })
-    if (status === 404 || status === 410) return new SourceNotFound({ url })
-    if (isTransientStatus(status)) {
-      return new TransientSourceFailure({
-        url,
-        reason: `HTTP ${status}`,
-        retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), Date.now())
-      })
-    }
-    return new SourceStatusError({ url, status })
-  }
-  return Effect.andThen(drop, Effect.fail(failure()))
+  return Effect.andThen(release(response), Effect.fail(failure))
 }
 
 export const makeSourceHttp = (policy: SourcePolicy) =>
   Effect.gen(function*() {
-    if (!isContact(policy.contact)) return yield* new ContactRequired()
+    if (checkContact(policy.contact).kind === "invalid") return yield* new ContactRequired()
     const client = yield* HttpClient
     const limiter = yield* RateLimiter.RateLimiter
-    const userAgent = userAgentFor(policy.contact)
+    // BLS blocks scripts that do not say who runs them.
+    const userAgent = `bls-quest/0.1 (${policy.contact.trim()})`
     const limit = Math.max(1, Math.round(policy.requestsPerSecond))
     // Below one request a second the window stretches instead: 0.2/s is 1 per 5 s.
     const windowMs = (limit / policy.requestsPerSecond) * 1000
@@ -135,12 +149,13 @@ export const makeSourceHttp = (policy: SourcePolicy) =>
           return boundedResponse(client.send(request), url, { idleMs: policy.timeoutMs, deadlineMs: policy.transferTimeoutMs })
         })),
         Effect.catchTag("HttpTransportError", (error: HttpTransportError) => {
-          const kind = transportFailureKind(error.code)
+          const what = permanentFailure(error.code)
           const code = error.code === undefined || error.detail.includes(error.code) ? "" : ` (${error.code})`
-          const failure: SourceUnreachable | TransientSourceFailure = kind.permanent
-            ? new SourceUnreachable({ url, what: kind.what, detail: error.detail, code: error.code })
-            : new TransientSourceFailure({ url, reason: `${error.detail}${code}` })
-          return Effect.fail(failure)
+          return Effect.fail(
+            what !== undefined
+              ? new SourceUnreachable({ url, what, detail: error.detail, code: error.code })
+              : new TransientSourceFailure({ url, reason: `${error.detail}${code}` })
+          )
         })
       )
     }
@@ -155,12 +170,7 @@ export const makeSourceHttp = (policy: SourcePolicy) =>
           const location = response.headers.get("location")
           if (!isRedirect(response.status) || location === null) return yield* classify(response, userAgent)
           yield* release(response)
-          let target: URL | undefined
-          try {
-            target = new URL(location, current)
-          } catch {
-            target = undefined
-          }
+          const target = URL.canParse(location, current) ? new URL(location, current) : undefined
           const refuse = (detail: string) => new SourceRedirectRefused({ url: current, location, detail })
           if (target === undefined) return yield* refuse("is not a URL")
           if (target.origin !== origin) return yield* refuse(`leaves ${origin}`)
@@ -171,14 +181,7 @@ export const makeSourceHttp = (policy: SourcePolicy) =>
 
     const retry = retryTransient(policy.retry)
     const getBytes = (url: string, maxBytes: number) =>
-      retry(Effect.flatMap(attempt(url), (response) =>
-        Effect.tryPromise({
-          try: () => readAll(response.body, maxBytes),
-          catch: (error) =>
-            error instanceof TooManyBytes
-              ? new SourceTooLarge({ url, limit: maxBytes })
-              : new TransientSourceFailure({ url, reason: bodyFailureReason(error) })
-        })))
+      retry(Effect.flatMap(attempt(url), (response) => readBody(url, response.body, maxBytes)))
     return SourceHttp.of({
       getBytes,
       userAgent,
