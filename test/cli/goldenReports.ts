@@ -5,25 +5,12 @@
  */
 import { expect } from "vitest"
 import type { ReportDocument } from "../../domain/reports/reportDocument.ts"
-import { bestYearOfGolden, type GoldenBestYear, type GoldenJoinRow, joinRowOfGolden } from "../support/goldenKeys.ts"
-import { fixtureBytes } from "./questProcess.ts"
+import { bestYearOfGolden, goldenReports, joinRowOfGolden } from "../support/goldenKeys.ts"
 
-interface Golden {
-  readonly rows: number
-  readonly population_stats: {
-    readonly years: ReadonlyArray<number>
-    readonly mean: number
-    readonly stddev_sample: number
-    readonly stddev_population: number
-  }
-  readonly best_year: ReadonlyArray<GoldenBestYear>
-  readonly series_without_quarters: ReadonlyArray<string>
-  readonly prs30006032_q01: ReadonlyArray<GoldenJoinRow>
-}
 
 /** Asserts that `printed` (the JSON a run printed) holds the golden reports' values. */
 export const expectGoldenReports = (printed: string, file = "reports.json") => {
-  const golden: Golden = JSON.parse(fixtureBytes(`expected/${file}`).toString("utf8"))
+  const golden = goldenReports(file)
   const doc: ReportDocument = JSON.parse(printed)
   const closeTo = (wanted: number) => expect.closeTo(wanted, 4)
   expect(doc).toMatchObject({

@@ -40,7 +40,7 @@ import * as path from "node:path"
 import * as pulumi from "@pulumi/pulumi"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type FixtureServer, startFixtureServer } from "../support/fixtureServer.ts"
-import { bestYearOfGolden, type GoldenBestYear, type GoldenJoinRow, joinRowOfGolden } from "../support/goldenKeys.ts"
+import { bestYearOfGolden, goldenReports, joinRowOfGolden } from "../support/goldenKeys.ts"
 import { describeWithMoto, MOTO_REGION } from "../support/moto.ts"
 import { blsFixtureFiles, populationFixture } from "../support/upstream/fixtureData.ts"
 import { coldLoadMs, filesIn, type Invocation, invoke, type LambdaSandbox, unpackArchive, zipFolder } from "./lambdaArchive.ts"
@@ -72,14 +72,7 @@ const LAMBDA_LEVEL: Record<string, string> = { TRACE: "DEBUG", DEBUG: "DEBUG", I
 const FUNCTIONS = ["ingest", "analytics"] as const
 type FunctionName = typeof FUNCTIONS[number]
 
-interface Expected {
-  readonly rows: number
-  readonly population_stats: { years: Array<number>; mean: number; stddev_sample: number; stddev_population: number }
-  readonly best_year: ReadonlyArray<GoldenBestYear>
-  readonly series_without_quarters: ReadonlyArray<string>
-  readonly prs30006032_q01: ReadonlyArray<GoldenJoinRow>
-}
-const expected: Expected = JSON.parse(readFileSync(new URL("../fixtures/expected/reports.json", import.meta.url), "utf8"))
+const expected = goldenReports()
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex")
 const text = (body: unknown) => (body as { transformToString(): Promise<string> }).transformToString()

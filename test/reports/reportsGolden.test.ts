@@ -3,27 +3,10 @@
  * implementation computed (test/fixtures/expected). Their key names are their own, so
  * values are compared; only the standard deviations are floats computed two ways.
  */
-import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
-import { bestYearOfGolden, type GoldenBestYear, type GoldenJoinRow, joinRowOfGolden } from "../support/goldenKeys.ts"
+import { bestYearOfGolden, goldenReports, joinRowOfGolden } from "../support/goldenKeys.ts"
 import { documentOf, type PopulationShape, populationFixture, seededStore } from "./reportStore.ts"
 
-interface Expected {
-  readonly rows: number
-  readonly series: number
-  readonly population_stats: {
-    readonly years: ReadonlyArray<number>
-    readonly mean: number
-    readonly stddev_sample: number
-    readonly stddev_population: number
-  }
-  readonly best_year: ReadonlyArray<GoldenBestYear>
-  readonly series_without_quarters: ReadonlyArray<string>
-  readonly prs30006032_q01: ReadonlyArray<GoldenJoinRow>
-}
-
-const expectedFor = (file: string): Expected =>
-  JSON.parse(readFileSync(new URL(`../fixtures/expected/${file}`, import.meta.url), "utf8"))
 
 const cases: ReadonlyArray<readonly [PopulationShape, string]> = [
   ["tesseract", "reports.json"],
@@ -32,7 +15,7 @@ const cases: ReadonlyArray<readonly [PopulationShape, string]> = [
 
 describe.each(cases)("the reports on the fixtures (%s population)", (shape, file) => {
   it(`equal expected/${file}`, async () => {
-    const expected = expectedFor(file)
+    const expected = goldenReports(file)
     const doc = await documentOf(await seededStore({ population: populationFixture(shape) }))
 
     expect(doc.inputs.bls.rows).toBe(expected.rows)

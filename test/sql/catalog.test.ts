@@ -17,7 +17,7 @@ import { ACCOUNT_ID, type DeclaredResource, type DeclaredStack, declareStack, RE
 import { projectRoot } from "../cli/questProcess.ts"
 import { describeWithMoto, MOTO_REGION } from "../support/moto.ts"
 import { actionExists, judge } from "../support/policyEngine.ts"
-import { bestYearOfGolden, type GoldenBestYear, type GoldenJoinRow, joinRowOfGolden } from "../support/goldenKeys.ts"
+import { bestYearOfGolden, goldenReports, joinRowOfGolden } from "../support/goldenKeys.ts"
 
 const BUCKET = "bls-quest-dev-data-0a1b2c3"
 const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`
@@ -57,13 +57,6 @@ const queryNamed = (stack: DeclaredStack, name: string) => {
   return query.inputs["query"] as string
 }
 
-interface Golden {
-  readonly population_stats: { years: Array<number>; mean: number; stddev_sample: number; stddev_population: number }
-  readonly best_year: ReadonlyArray<GoldenBestYear>
-  readonly series_without_quarters: ReadonlyArray<string>
-  readonly prs30006032_q01: ReadonlyArray<GoldenJoinRow>
-  readonly rows: number
-}
 
 /** A store folder with the pr fixture files and a population response. */
 const fixtureStore = (population = "nation-population.tesseract.json") => {
@@ -238,7 +231,7 @@ describe("the catalog the dev stack declares", () => {
   describe("its saved queries, run by DuckDB over the fixtures", () => {
     let root: string
     let sql: LocalSql
-    const golden: Golden = JSON.parse(readFileSync(join(fixtures, "expected/reports.json"), "utf8"))
+    const golden = goldenReports()
     const run = async (name: string) => (await sql.query(queryNamed(stack, name))).rows
     beforeAll(async () => {
       root = fixtureStore()
@@ -286,7 +279,7 @@ describe("the catalog the dev stack declares", () => {
       const legacy = fixtureStore("nation-population.legacy.json")
       const legacySql = await openLocalSql(legacy)
       try {
-        const goldenLegacy: Golden = JSON.parse(readFileSync(join(fixtures, "expected/reports.legacy.json"), "utf8"))
+        const goldenLegacy = goldenReports("reports.legacy.json")
         const [stats] = (await legacySql.query(queryNamed(stack, "population_stats"))).rows
         expect(stats!["years"]).toEqual(goldenLegacy.population_stats.years)
         expect(stats!["mean"]).toBe(goldenLegacy.population_stats.mean)
