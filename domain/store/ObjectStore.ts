@@ -1,12 +1,8 @@
 /**
- * The object store the pipeline reads and writes: S3 in production, a local folder by
- * default, memory in unit tests. Keys are `/`-separated paths (`bls/pr/pr.series`).
- *
- * Contract every implementation keeps (test/store/contract.ts checks it):
- * - `put` is atomic: a reader sees the whole new object with its metadata, or the old
- *   one; a body stream that errors leaves the previous object (or nothing) in place.
- * - metadata keys are lower-case ASCII and values are strings (S3 user metadata rules).
- * - `list` is recursive under a prefix and sorted by key.
+ * The object store the pipeline reads and writes (S3, R2, a local folder), keyed by
+ * `/`-separated paths. Every implementation keeps test/store/contract.ts: `put` is atomic
+ * (a reader sees the whole new object with its metadata, or the old one, also when the
+ * body fails); metadata follows S3's rules; `list` is recursive and sorted by key.
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -18,10 +14,7 @@ export type Metadata = Readonly<Record<string, string>>
 export interface ListedObject {
   readonly key: string
   readonly size: number
-  /**
-   * Changes whenever the object is written again (S3's ETag; a local file's identity and
-   * time): what lets a sync trust a record it keeps elsewhere about this very object.
-   */
+  /** Changes whenever the object is written again: a sync's record of it names it. */
   readonly etag: string
 }
 
@@ -34,16 +27,12 @@ export interface StoredObject extends ListedObject {
 export interface PutOptions {
   readonly contentType?: string
   readonly metadata?: Metadata
-  /**
-   * The body's length when known: the store fails the put if the body differs. A streamed
-   * body without it (text made as it is sent) is stored as it comes.
-   */
+  /** The body's length when known: the put fails if the body differs. */
   readonly contentLength?: number
 }
 
 export type Body = Uint8Array | string | ReadableStream<Uint8Array>
 
-/** What a completed put wrote: its etag, as `list` and `head` will show it. */
 export interface PutResult {
   readonly etag: string
 }
@@ -74,17 +63,9 @@ export interface ObjectStoreShape {
   readonly copy: (from: string, to: string, options: PutOptions) => Effect.Effect<void, StoreError>
   /** Deleting a missing key succeeds. */
   readonly delete: (key: string) => Effect.Effect<void, StoreError>
-  /**
-   * Removes the store's own leftovers older than `olderThan` — what a writer killed
-   * mid-write (SIGKILL, a Lambda timeout) left outside any key, e.g. a local folder's temp
-   * files — and returns what it removed. Stores that leave nothing behind omit it.
-   */
+  /** Removes and names what writers killed mid-write left before `olderThan` (a folder's temp files). */
   readonly sweepLeftovers?: (olderThan: Date) => Effect.Effect<ReadonlyArray<string>, StoreError>
-  /**
-   * Fails when a write could not succeed (a read-only disk, a file where the folder should
-   * be, a missing parent folder), so a run finds out before it downloads anything. Stores
-   * that cannot tell without writing an object (S3) omit it.
-   */
+  /** Fails when no write could succeed, so a run finds out before it downloads anything. */
   readonly checkWritable?: () => Effect.Effect<void, StoreError>
 }
 

@@ -1,24 +1,21 @@
 /**
- * S3's rules for user metadata, enforced for every store: a local run must refuse what
- * S3 would refuse (or silently mangle), so moving a store to S3 changes nothing.
+ * S3's rules for user metadata, enforced for every store: a local run refuses what S3
+ * would refuse (or silently mangle), so moving a store to S3 changes nothing.
  */
 import * as Effect from "effect/Effect"
 import { type Metadata, type ObjectStoreShape, type PutOptions, StoreError } from "./ObjectStore.ts"
 
 /** S3 allows 2 KB of user metadata per object, names and values counted together. */
 export const MAX_METADATA_BYTES = 2048
-const NAME = /^[a-z0-9][a-z0-9-]*$/
-/** What S3 keeps of a metadata value as given: printable ASCII. */
+/** What S3 keeps of a metadata value as given. */
 export const PRINTABLE_ASCII = /^[\x20-\x7e]*$/
 
-/** The bytes S3 counts for `metadata`: names and values together. */
 export const metadataBytes = (metadata: Metadata): number =>
   Object.entries(metadata).reduce((sum, [name, value]) => sum + name.length + value.length, 0)
 
-/** What is wrong with `metadata`, or undefined when S3 would store it as given. */
-export const metadataProblem = (metadata: Metadata): string | undefined => {
+const problemOf = (metadata: Metadata = {}): string | undefined => {
   for (const [name, value] of Object.entries(metadata)) {
-    if (!NAME.test(name)) return `metadata name "${name}" is not lower-case letters, digits and dashes`
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) return `metadata name "${name}" is not lower-case letters, digits and dashes`
     if (!PRINTABLE_ASCII.test(value)) return `metadata "${name}" holds characters other than printable ASCII`
   }
   const bytes = metadataBytes(metadata)
@@ -28,12 +25,10 @@ export const metadataProblem = (metadata: Metadata): string | undefined => {
 /** `store` with its writes refused, before any I/O, when their metadata breaks S3's rules. */
 export const enforceMetadataRules = (store: ObjectStoreShape): ObjectStoreShape => {
   const checked = (operation: string, key: string, options: PutOptions | undefined) => {
-    const problem = options?.metadata === undefined ? undefined : metadataProblem(options.metadata)
-    return problem === undefined
-      ? Effect.void
-      : Effect.fail(new StoreError({ operation, key, location: store.location, detail: problem }))
+    const detail = problemOf(options?.metadata)
+    return detail === undefined ? Effect.void : Effect.fail(new StoreError({ operation, key, location: store.location, detail }))
   }
-  const { put, copy } = store
+  const { copy, put } = store
   return {
     ...store,
     put: (key, body, options) => Effect.andThen(checked("put", key, options), put(key, body, options)),

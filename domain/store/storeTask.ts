@@ -1,9 +1,8 @@
 /**
- * One store operation, written as a promise by a store adapter, run as an Effect that
- * fails with the contract's StoreError. Interrupting it aborts the task's signal and waits
- * for the task to settle, so that what it cleans up on its way out (a local store's temp
- * files) is gone when the interruption completes. A task that ignores the signal (R2's)
- * is waited for to its end.
+ * One store operation, written as a promise by a store adapter, run as an Effect that fails
+ * with StoreError. Interrupting it aborts the task's signal and waits for the task to settle,
+ * so what it cleans up on its way out (a local store's temp files) is gone when the
+ * interruption completes.
  */
 import * as Effect from "effect/Effect"
 import { StoreError } from "./ObjectStore.ts"
@@ -30,16 +29,11 @@ export const storeTask = <A>(
     // Started in a promise so that a task that throws before its first await fails the same way.
     const settled = Promise.resolve().then(() => task(controller.signal)).then(
       (value) => resume(Effect.succeed(value)),
-      (cause: unknown) =>
-        resume(Effect.fail(
-          new StoreError({
-            operation,
-            key,
-            location,
-            detail: cause instanceof StoreFailure ? cause.message : detailOf(cause),
-            cause: cause instanceof StoreFailure ? cause.cause : cause
-          })
-        ))
+      (cause: unknown) => {
+        const described = cause instanceof StoreFailure
+        const detail = described ? cause.message : detailOf(cause)
+        resume(Effect.fail(new StoreError({ operation, key, location, detail, cause: described ? cause.cause : cause })))
+      }
     )
     return Effect.promise(() => {
       controller.abort()
