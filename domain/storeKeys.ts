@@ -1,7 +1,4 @@
-/**
- * The store's layout, in one place: the code that writes a key, the code that reads it
- * and the IAM policies that allow it (infra/storeLayout.ts) all take it from here.
- */
+/** The store's layout: the code that writes a key, the code that reads it and the IAM policies (infra/storeLayout.ts) take it from here. */
 
 /** Every BLS mirror: `bls/<survey>/<file name>`, one object per upstream file. */
 export const BLS_PREFIX = "bls/"
@@ -12,9 +9,8 @@ export const MIRROR_PREFIX = mirrorPrefixOf(REPORTED_SURVEY)
 /** The BLS file the reports read. */
 export const BLS_DATA_KEY = `${MIRROR_PREFIX}pr.data.0.Current`
 /**
- * What a mirror recorded about its files, one object per mirror (`_state/bls/pr/mirror.json`),
- * so a sync with nothing to do reads one object instead of one per file. Outside `bls/`, so
- * it is never taken for a mirrored file (nor deleted as one upstream dropped); outside
+ * What a mirror recorded about its files (`_state/bls/pr/mirror.json`): outside `bls/`, so it
+ * is never taken for a mirrored file (nor deleted as one upstream dropped); outside
  * `population/`, so writing it triggers no analytics.
  */
 export const STATE_PREFIX = "_state/"
