@@ -55,9 +55,7 @@ export interface ObjectStoreShape {
   readonly location: string
   readonly list: (prefix: string) => Effect.Effect<ReadonlyArray<ListedObject>, StoreError>
   readonly head: (key: string) => Effect.Effect<StoredObject | undefined, StoreError>
-  readonly get: (
-    key: string
-  ) => Effect.Effect<{ readonly object: StoredObject; readonly body: ReadableStream<Uint8Array> } | undefined, StoreError>
+  readonly get: (key: string) => Effect.Effect<{ readonly object: StoredObject; readonly body: ReadableStream<Uint8Array> } | undefined, StoreError>
   readonly put: (key: string, body: Body, options?: PutOptions) => Effect.Effect<PutResult, StoreError>
   /** Server-side copy; `to` may equal `from` to replace metadata without re-uploading bytes. */
   readonly copy: (from: string, to: string, options: PutOptions) => Effect.Effect<void, StoreError>
@@ -81,8 +79,7 @@ export const getBytes = (key: string) =>
     // ~60 ms of every `quest report`'s start-up for what a loop over the stream does.
     const bytes = yield* Effect.tryPromise({
       try: () => readAll(found.body),
-      catch: (cause) =>
-        new StoreError({ operation: "read", key, location: store.location, detail: String(cause), cause })
+      catch: (cause) => new StoreError({ operation: "read", key, location: store.location, detail: String(cause), cause })
     })
     return { object: found.object, bytes }
   })
