@@ -1,9 +1,7 @@
 /**
- * The stack: its settings, and one Pipeline (infra/pipeline.ts) named after the project and
- * stack — storage → messaging → functions → schedule → catalog and query → monitoring — then its outputs.
- *
- * Pulumi runs this file as an ES module with Node's own type stripping (Pulumi.yaml:
- * `typescript: false`, so no ts-node), exactly as `node index.ts` would.
+ * The stack: its settings, one Pipeline (infra/pipeline.ts) named after the project and
+ * stack, and its outputs. Pulumi runs this file with Node's own type stripping
+ * (Pulumi.yaml: `typescript: false`, no ts-node), exactly as `node index.ts` would.
  */
 import * as pulumi from "@pulumi/pulumi"
 import { Pipeline } from "./infra/pipeline.ts"

@@ -1,14 +1,13 @@
 /**
  * `deno task quest …` and `deno task serve`: start a Deno entry with only the permissions
- * this invocation needs. The store is a setting (a flag or QUEST_STORE), and a task's
- * command line cannot compute a permission from it, so this small launcher does:
- * - network and environment (upstreams, S3, settings), and the OS release (the AWS SDK's
- *   User-Agent) and home folder (its shared config files, read from ~/.aws);
- * - read: this project (code, node_modules, fixtures for --offline) and ~/.aws;
- * - read and write: the local store folder, when the store is local.
+ * this invocation needs. A task's command line cannot compute a permission from the store
+ * setting (a flag or QUEST_STORE), so this launcher does: network and environment; the OS
+ * release and home folder (the AWS SDK's User-Agent and shared config); reading this
+ * project and ~/.aws; reading and writing the store folder when the store is local.
  *
  * Usage: deno run --allow-env --allow-read --allow-run deno/launch.ts <entry.ts> [args…]
  */
+/// <reference types="deno" />
 import { settingSpecs } from "../domain/settingSpecs.ts"
 
 const [entry, ...args] = Deno.args
@@ -17,32 +16,16 @@ if (entry === undefined) {
   Deno.exit(2)
 }
 
-/** The store this invocation names: the last --store flag, else QUEST_STORE, else the default. */
-const storeOf = (argv: ReadonlyArray<string>): string => {
-  const { flag, env } = settingSpecs.store
-  let store = Deno.env.get(env) || settingSpecs.store.default
-  argv.forEach((arg, i) => {
-    if (arg === flag && argv[i + 1] !== undefined) store = argv[i + 1]!
-    if (arg.startsWith(`${flag}=`)) store = arg.slice(flag.length + 1)
-  })
-  return store
-}
-
-// Help, the version and usage mistakes need no store and no network: the quest entry's
-// answer comes from here, without starting a second Deno for it (`npm run bench`, start-up).
-if (entry.endsWith("/quest.ts")) {
-  const { parseArgs } = await import("../cli/args.ts")
-  if (parseArgs(args).kind !== "command") {
-    const { runQuest } = await import("../cli/main.ts")
-    Deno.exit(await runQuest(args))
-  }
-}
-
-const project = new URL("..", import.meta.url).pathname
+// The last --store flag, else QUEST_STORE, else the default.
+const { flag, env } = settingSpecs.store
+let store = Deno.env.get(env) || settingSpecs.store.default
+args.forEach((arg, i) => {
+  if (arg === flag && args[i + 1] !== undefined) store = args[i + 1]!
+  if (arg.startsWith(`${flag}=`)) store = arg.slice(flag.length + 1)
+})
+const localStore = store.startsWith("s3://") ? [] : [store]
 const home = Deno.env.get("HOME")
-const store = storeOf(args)
-const localStore = /^s3:\/\//.test(store) ? [] : [store]
-const read = [project, ...(home === undefined ? [] : [`${home}/.aws`]), ...localStore]
+const read = [new URL("..", import.meta.url).pathname, ...(home === undefined ? [] : [`${home}/.aws`]), ...localStore]
 
 const child = new Deno.Command(Deno.execPath(), {
   args: [
@@ -52,7 +35,7 @@ const child = new Deno.Command(Deno.execPath(), {
     "--allow-env",
     "--allow-sys=osRelease,homedir",
     `--allow-read=${read.join(",")}`,
-    ...(localStore.length > 0 ? [`--allow-write=${localStore.join(",")}`] : []),
+    ...localStore.map((folder) => `--allow-write=${folder}`),
     ...(entry.endsWith("serve.ts") ? ["--unstable-cron"] : []),
     entry,
     ...args
@@ -63,8 +46,6 @@ const child = new Deno.Command(Deno.execPath(), {
 }).spawn()
 
 // Ctrl-C reaches the child as well (same process group); it stops cleanly, and so do we.
-const ignore = () => {}
-Deno.addSignalListener("SIGINT", ignore)
+Deno.addSignalListener("SIGINT", () => {})
 Deno.addSignalListener("SIGTERM", () => child.kill("SIGTERM"))
-const status = await child.status
-Deno.exit(status.code)
+Deno.exit((await child.status).code)

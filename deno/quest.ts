@@ -1,4 +1,5 @@
 /** The quest command on Deno (`deno task quest <command>`): the same CLI as on Node. */
+/// <reference types="deno" />
 import { runQuest } from "../cli/main.ts"
 
 Deno.exit(await runQuest(Deno.args))

@@ -1,15 +1,12 @@
 /**
  * The pipeline hosted on Deno (Deno Deploy, or `deno task serve`): `Deno.cron` runs the
  * daily job — the ingest, then the reports, as the AWS stack does with EventBridge and
- * the S3 notification — and `Deno.serve` answers with the latest stored reports:
- * `GET /` the page (report.html), `GET /report.json` (and `/report`, as before) the
- * document. Same domain code and adapters as the CLI and the Lambdas; settings from the
- * environment (QUEST_STORE=s3://… uses S3 through its API).
- *
- * HOST chooses the address (default 127.0.0.1: only this machine; 0.0.0.0 for every
- * interface), PORT the port (default 8000; 0 picks a free one). Every line it logs is one
- * flat record (domain/logging/logRecord.ts), as the CLI and the Lambdas log.
+ * the S3 notification — and `Deno.serve` answers with the latest stored reports: `GET /`
+ * the page, `GET /report.json` (and `/report`) the document. Settings from the
+ * environment, as the Lambdas read them; HOST (default 127.0.0.1, this machine only) and
+ * PORT (default 8000; 0 picks a free one) choose where it listens.
  */
+/// <reference types="deno" />
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Logger from "effect/Logger"
@@ -20,47 +17,35 @@ import { causeMessage } from "../domain/causeMessage.ts"
 import { ingest } from "../domain/ingest.ts"
 import { type LogRecord, type LogRecordLevel, recordLogger } from "../domain/logging/logRecord.ts"
 import { LATEST_REPORTS_FOLDER, runReports } from "../domain/reports/runReports.ts"
-import { loadSettings, type Settings, settingSpecs } from "../domain/settings.ts"
+import { loadSettings, settingSpecs } from "../domain/settings.ts"
 import { getBytes } from "../domain/store/ObjectStore.ts"
 
 /** Daily at 06:00 UTC, after BLS's morning releases — the AWS stack's default schedule. */
 const DAILY = "0 6 * * *"
-const DEFAULT_HOST = "127.0.0.1"
-const DEFAULT_PORT = 8000
 
-/** One record a line: news on stdout, warnings and errors on stderr. */
-const emit = (record: LogRecord) => {
-  const line = JSON.stringify(record)
-  if (record.level === "INFO" || record.level === "DEBUG" || record.level === "TRACE") console.log(line)
-  else console.error(line)
-}
+/** One record a line, as the CLI and the Lambdas log: news on stdout, the rest on stderr. */
+const emit = (record: LogRecord) =>
+  (["INFO", "DEBUG", "TRACE"].includes(record.level) ? console.log : console.error)(JSON.stringify(record))
 
 const say = (level: LogRecordLevel, event: string, message: string, fields: Record<string, unknown> = {}) =>
   emit({ time: new Date().toISOString(), level, event, message, ...fields })
 
 const withRecords = <A, E, R>(program: Effect.Effect<A, E, R>) => program.pipe(Effect.provide(Logger.layer([recordLogger(emit)])))
 
-const logged = <A, E>(program: Effect.Effect<A, E>) => Effect.runPromiseExit(withRecords(program))
-
-/** One sentence, one record, exit 1: how serve refuses to start. */
 const refuse = (message: string): never => {
   say("ERROR", "serve.refused", message)
   return Deno.exit(1)
 }
 
 const loaded = await Effect.runPromiseExit(loadSettings)
-const settings: Settings = Exit.isSuccess(loaded) ? loaded.value : refuse(causeMessage(loaded.cause))
+const settings = Exit.isSuccess(loaded) ? loaded.value : refuse(causeMessage(loaded.cause))
 
-const portText = Deno.env.get("PORT") ?? String(DEFAULT_PORT)
+const portText = Deno.env.get("PORT") ?? "8000"
 const port = /^\d+$/.test(portText) && Number(portText) <= 65535
   ? Number(portText)
   : refuse(`PORT=${JSON.stringify(portText)} is not a port: give a whole number from 0 to 65535 (0 picks a free one).`)
-const hostname = Deno.env.get("HOST") || DEFAULT_HOST
+const hostname = Deno.env.get("HOST") || "127.0.0.1"
 
-/**
- * The daily job: mirror and population, then the reports over what the store now holds,
- * hashing with Deno's native sha256 (its node:crypto) where a body streams.
- */
 const dailyJob = Effect.gen(function*() {
   const ingested = yield* ingest(settings)
   const doc = yield* runReports()
@@ -68,21 +53,14 @@ const dailyJob = Effect.gen(function*() {
 }).pipe(Effect.provide(liveLayer(settings)))
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body, null, 2) + "\n", {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8", ...headers }
-  })
+  new Response(JSON.stringify(body, null, 2) + "\n", { status, headers: { "content-type": "application/json; charset=utf-8", ...headers } })
 
-const ROUTES: Readonly<Record<string, { readonly file: string; readonly contentType: string }>> = {
-  "/": { file: "report.html", contentType: "text/html; charset=utf-8" },
-  "/report.json": { file: "report.json", contentType: "application/json; charset=utf-8" },
-  "/report": { file: "report.json", contentType: "application/json; charset=utf-8" }
-}
+const ROUTES: Readonly<Record<string, string>> = { "/": "report.html", "/report.json": "report.json", "/report": "report.json" }
 
-/** The store the pages are read from, built once for the server's life: one S3 client, not one a request. */
+/** Built once for the server's life: one S3 client, not one a request. */
 const pageStore = ManagedRuntime.make(objectStoreLayerFor(settings.store))
 
-const stored = async (file: string, contentType: string, head: boolean): Promise<Response> => {
+const stored = async (file: string, head: boolean): Promise<Response> => {
   const key = `${LATEST_REPORTS_FOLDER}${file}`
   const exit = await pageStore.runPromiseExit(withRecords(getBytes(key)))
   if (Exit.isFailure(exit)) {
@@ -97,6 +75,7 @@ const stored = async (file: string, contentType: string, head: boolean): Promise
         `(${DAILY} UTC); to make one now, run \`quest run\` (or \`deno task quest run\`) against the same store.`
     })
   }
+  const contentType = file.endsWith(".html") ? "text/html; charset=utf-8" : "application/json; charset=utf-8"
   return new Response(head ? null : exit.value.bytes, {
     headers: { "content-type": contentType, "content-length": String(exit.value.bytes.byteLength) }
   })
@@ -104,8 +83,8 @@ const stored = async (file: string, contentType: string, head: boolean): Promise
 
 const handle = (request: Request): Response | Promise<Response> => {
   const { pathname } = new URL(request.url)
-  const route = ROUTES[pathname]
-  if (route === undefined) {
+  const file = ROUTES[pathname]
+  if (file === undefined) {
     return json(404, {
       error: `Nothing at ${pathname}.`,
       detail: "GET / answers with the latest report page, GET /report.json with its document."
@@ -114,7 +93,7 @@ const handle = (request: Request): Response | Promise<Response> => {
   if (request.method !== "GET" && request.method !== "HEAD") {
     return json(405, { error: `${request.method} is not served; ${pathname} answers GET and HEAD.` }, { allow: "GET, HEAD" })
   }
-  return stored(route.file, route.contentType, request.method === "HEAD")
+  return stored(file, request.method === "HEAD")
 }
 
 if (settings.contact === "") {
@@ -122,7 +101,7 @@ if (settings.contact === "") {
 }
 
 Deno.cron("quest daily job", DAILY, async () => {
-  const exit = await logged(dailyJob)
+  const exit = await Effect.runPromiseExit(withRecords(dailyJob))
   if (Exit.isFailure(exit)) say("ERROR", "daily-job-failed", causeMessage(exit.cause))
 })
 
@@ -131,15 +110,11 @@ try {
     port,
     hostname,
     onListen: ({ hostname, port }) =>
-      say("INFO", "listening", `Serving the latest reports at http://${hostname}:${port}/`, {
-        url: `http://${hostname}:${port}/`,
-        port
-      })
+      say("INFO", "listening", `Serving the latest reports at http://${hostname}:${port}/`, { url: `http://${hostname}:${port}/`, port })
   }, handle)
 } catch (error) {
-  const busy = error instanceof Error && error.name === "AddrInUse"
   refuse(
-    busy
+    error instanceof Deno.errors.AddrInUse
       ? `Port ${port} on ${hostname} is already in use: stop what holds it, or choose another with PORT (0 picks a free one).`
       : `Could not listen on ${hostname}:${port}: ${error instanceof Error ? error.message : String(error)}. Check HOST and PORT.`
   )

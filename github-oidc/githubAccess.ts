@@ -1,30 +1,27 @@
 /**
  * Who may assume the two GitHub roles, and what each may do — as plain data, so the tests
- * read them back (test/infra/githubAccess.test.ts).
+ * read them back (test/infra/githubAccess.test.ts, ciRoles.test.ts).
  *
  * Trust. GitHub's OIDC token names the job in its `sub` claim. The deploy role trusts only
- * jobs of the repository running in the deploy environment (`…:environment:dev`), so
- * protection rules on that environment (branches, reviewers) guard every deploy; the
- * preview role trusts only pull-request jobs (`…:pull_request`). Both demand the audience
- * `sts.amazonaws.com`. Exact matches (StringEquals), no wildcards.
- * The repository's settings decide how GitHub spells it in `sub`: `repo:<owner>/<name>`, or
- * (repositories created or renamed from 15 July 2026, or opted in) the immutable
- * `repo:<owner>@<owner-id>/<name>@<repo-id>`. Given the ids, both spellings are trusted and
- * the `repository_id` and `repository_owner_id` claims must match too, so a repository that
- * later takes the name (after a rename or deletion) is refused in either spelling.
+ * jobs of the repository running in the deploy environment (`…:environment:dev`), so that
+ * environment's protection rules guard every deploy; the preview role trusts only
+ * pull-request jobs (`…:pull_request`). Both demand the audience `sts.amazonaws.com`; exact
+ * matches, no wildcards. The repository's settings decide how GitHub spells `sub`:
+ * `repo:<owner>/<name>`, or the immutable `repo:<owner>@<owner-id>/<name>@<repo-id>`. Given
+ * the ids, both spellings are trusted and the `repository_id` and `repository_owner_id`
+ * claims must match too, so a repository that later takes the name is refused.
  *
  * Permissions. A `pulumi preview --refresh` runs the pull request's own code, so its role
- * reads resource settings and nothing else: no object or message reads, no writes — except
- * the lock a self-managed backend takes. The deploy role manages only resources whose names
- * start with the pipeline's prefix (`bls-quest-`), the names every stack of it makes
- * (infra/resourceNames.ts). The GitHub roles and the functions' permissions boundary are
- * named `github-<prefix>…`, outside that prefix, so the deploy role cannot rewrite its own
- * permissions nor the ceiling of the roles it creates; every role it creates must carry
- * that boundary, so no role it hands to Lambda can do more than the pipeline's functions.
- * test/infra/ciRoleCalls.ts lists the calls the AWS provider makes for each resource type.
+ * reads resource settings and nothing else — no object or message reads, no writes but the
+ * lock of a self-managed backend. The deploy role manages only resources whose names start
+ * with the pipeline's prefix (`bls-quest-`, infra/resourceNames.ts). The GitHub roles and
+ * the boundaries are named `github-<prefix>…`, outside it, so the deploy role cannot
+ * rewrite its own permissions nor the ceiling of the roles it creates; every role it
+ * creates must carry that boundary, so no role it hands to Lambda can do more than the
+ * pipeline's functions. test/infra/ciRoleCalls.ts lists the calls the AWS provider makes.
  */
-
 import { ATHENA_RESULTS_PREFIX } from "../domain/storeKeys.ts"
+import { allow, policy } from "../infra/accessPolicies.ts"
 
 export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
 export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com"
@@ -37,14 +34,6 @@ export interface Scope {
   readonly namePrefix: string
   /** The bucket of a self-managed (s3://) Pulumi backend, if any. */
   readonly stateBucket: string | undefined
-}
-
-interface Statement {
-  readonly Sid: string
-  readonly Effect: "Allow" | "Deny"
-  readonly Action: ReadonlyArray<string>
-  readonly Resource: ReadonlyArray<string>
-  readonly Condition?: Record<string, Record<string, string | ReadonlyArray<string>>>
 }
 
 /** Whose jobs may assume a role: the jobs of one environment, or pull requests. */
@@ -63,44 +52,38 @@ export const subjectsOf = ({ fullName, ids }: Repository, who: Assumers) => {
   return [`repo:${fullName}:${job}`, ...(ids === undefined ? [] : [`repo:${owner}@${ids.owner}/${name}@${ids.repository}:${job}`])]
 }
 
-export const trustPolicy = (providerArn: string, repository: Repository, who: Assumers) => ({
-  Version: "2012-10-17",
-  Statement: [{
-    Sid: "GitHubActionsOidc",
-    Effect: "Allow",
-    Principal: { Federated: providerArn },
-    Action: "sts:AssumeRoleWithWebIdentity",
-    Condition: {
-      StringEquals: {
-        [`${CLAIM}:aud`]: GITHUB_OIDC_AUDIENCE,
-        [`${CLAIM}:sub`]: subjectsOf(repository, who),
-        ...(repository.ids === undefined
-          ? {}
-          : { [`${CLAIM}:repository_id`]: repository.ids.repository, [`${CLAIM}:repository_owner_id`]: repository.ids.owner })
-      }
+export const trustPolicy = (providerArn: string, repository: Repository, who: Assumers) => policy({
+  Sid: "GitHubActionsOidc",
+  Effect: "Allow",
+  Principal: { Federated: providerArn },
+  Action: "sts:AssumeRoleWithWebIdentity",
+  Condition: {
+    StringEquals: {
+      [`${CLAIM}:aud`]: GITHUB_OIDC_AUDIENCE,
+      [`${CLAIM}:sub`]: subjectsOf(repository, who),
+      ...(repository.ids === undefined
+        ? {}
+        : { [`${CLAIM}:repository_id`]: repository.ids.repository, [`${CLAIM}:repository_owner_id`]: repository.ids.owner })
     }
-  }]
+  }
 })
 
-/** One kind of resource the pipeline declares: where it lives, what reading and managing it takes. */
-interface ResourceKind {
-  readonly sid: string
-  readonly resources: (scope: Scope) => ReadonlyArray<string>
-  /** What `pulumi refresh` / `preview --refresh` reads. */
-  readonly read: ReadonlyArray<string>
-  /** What creating, updating and deleting it takes, on top of reading. */
-  readonly manage: ReadonlyArray<string>
-}
-
 const arn = (service: string, { region, account }: Scope, resource: string) => `arn:aws:${service}:${region}:${account}:${resource}`
-
+const buckets = ({ namePrefix }: Scope) => [`arn:aws:s3:::${namePrefix}*`, `arn:aws:s3:::${namePrefix}*/*`]
+const logGroups = (scope: Scope) => [`log-group:/aws/lambda/${scope.namePrefix}*`, `log-group:/aws/lambda/${scope.namePrefix}*:*`].map((group) => arn("logs", scope, group))
+const roles = ({ account, namePrefix }: Scope) => `arn:aws:iam::${account}:role/${namePrefix}*`
 /** Glue names take underscores where the pipeline's names have hyphens (infra/catalog.ts). */
 const glueNameOf = (namePrefix: string) => namePrefix.replaceAll("-", "_")
+/** A kmsKeyArn stack's bucket key, used through S3 only. */
+const bucketKeyThroughS3 = (scope: Scope) =>
+  allow("BucketKeyThroughS3", ["kms:Decrypt", "kms:GenerateDataKey"], ["*"], { StringEquals: { "kms:ViaService": `s3.${scope.region}.amazonaws.com` } })
+
 /** Glue asks for a database or table call on the account's catalog as well as on the database or table. */
 const GLUE_READ = ["glue:GetDatabase", "glue:GetPartitionIndexes", "glue:GetTable"]
 const GLUE_MANAGE = ["glue:CreateDatabase", "glue:CreateTable", "glue:DeleteDatabase", "glue:DeleteTable", "glue:UpdateDatabase", "glue:UpdateTable"]
 
-const KINDS: ReadonlyArray<ResourceKind> = [
+/** Each kind of resource the pipeline declares: where it lives, what a refresh reads, what managing it takes on top. */
+const KINDS: ReadonlyArray<{ sid: string; resources: (scope: Scope) => ReadonlyArray<string>; read: ReadonlyArray<string>; manage: ReadonlyArray<string> }> = [
   {
     sid: "Buckets",
     resources: ({ namePrefix }) => [`arn:aws:s3:::${namePrefix}*`],
@@ -148,7 +131,7 @@ const KINDS: ReadonlyArray<ResourceKind> = [
     ]
   },
   {
-    // A mapping's ARN holds a generated id; creating one is scoped by the function instead (below).
+    // A mapping's ARN holds a generated id; creating one is scoped by the function instead (deployPolicy).
     sid: "EventSourceMappings",
     resources: (scope) => [arn("lambda", scope, "event-source-mapping:*")],
     // The provider reads a mapping's tags after creating it and on every refresh.
@@ -157,17 +140,14 @@ const KINDS: ReadonlyArray<ResourceKind> = [
   },
   {
     sid: "Roles",
-    resources: ({ account, namePrefix }) => [`arn:aws:iam::${account}:role/${namePrefix}*`],
+    resources: (scope) => [roles(scope)],
     read: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:ListRoleTags"],
-    // Granting permissions (creating a role, writing its policy) is in BoundedRoles below.
+    // Granting permissions (creating a role, writing its policy) is BoundedRoles' (deployPolicy).
     manage: ["iam:DeleteRole", "iam:ListInstanceProfilesForRole", "iam:DeleteRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription"]
   },
   {
     sid: "LogGroups",
-    resources: (scope) => [
-      arn("logs", scope, `log-group:/aws/lambda/${scope.namePrefix}*`),
-      arn("logs", scope, `log-group:/aws/lambda/${scope.namePrefix}*:*`)
-    ],
+    resources: logGroups,
     read: ["logs:DescribeMetricFilters", "logs:ListTagsForResource", "logs:ListTagsLogGroup"],
     manage: [
       "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:DeleteMetricFilter", "logs:DeleteRetentionPolicy",
@@ -240,46 +220,29 @@ const KINDS: ReadonlyArray<ResourceKind> = [
   }
 ]
 
-const statement = (Sid: string, Action: ReadonlyArray<string>, Resource: ReadonlyArray<string>, Condition?: Statement["Condition"]): Statement =>
-  ({ Sid, Effect: "Allow", Action, Resource, ...(Condition === undefined ? {} : { Condition }) })
-
-/** The permissions boundary every role the deploy role creates must carry; named outside the prefix. */
+/** The boundaries and the GitHub roles are named outside the prefix the deploy role manages. */
 export const functionBoundaryName = (namePrefix: string) => `github-${namePrefix}function-boundary`
+export const analystBoundaryName = (namePrefix: string) => `github-${namePrefix}analyst-boundary`
+export const githubRoleName = (namePrefix: string, role: "deploy" | "preview") => `github-${namePrefix}${role}`
 export const functionBoundaryArn = ({ account, namePrefix }: Scope) => `arn:aws:iam::${account}:policy/${functionBoundaryName(namePrefix)}`
+export const analystBoundaryArn = ({ account, namePrefix }: Scope) => `arn:aws:iam::${account}:policy/${analystBoundaryName(namePrefix)}`
 
 /**
- * The most a role the deploy role creates may ever do: what the pipeline's functions do
- * (infra/accessPolicies.ts), on the pipeline's own buckets, queues and log groups. Their
- * own policies narrow it further; this only caps what a changed program could grant.
+ * The permissions boundary every role the deploy role creates must carry: what the
+ * pipeline's functions do (infra/accessPolicies.ts), on the pipeline's own buckets, queues
+ * and log groups. Their own policies narrow it further; this caps what a changed program could grant.
  */
-export const functionBoundary = (scope: Scope) => ({
-  Version: "2012-10-17",
-  Statement: [
-    // Their data, never their settings: no bucket policy, no deleting a bucket or a queue.
-    statement(
-      "PipelineObjects",
-      ["s3:AbortMultipartUpload", "s3:DeleteObject*", "s3:GetObject*", "s3:ListBucket*", "s3:ListMultipartUploadParts", "s3:PutObject"],
-      [`arn:aws:s3:::${scope.namePrefix}*`, `arn:aws:s3:::${scope.namePrefix}*/*`]
-    ),
-    statement(
-      "PipelineMessages",
-      ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:SendMessage"],
-      [arn("sqs", scope, `${scope.namePrefix}*`)]
-    ),
-    statement("PipelineLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [
-      arn("logs", scope, `log-group:/aws/lambda/${scope.namePrefix}*`),
-      arn("logs", scope, `log-group:/aws/lambda/${scope.namePrefix}*:*`)
-    ]),
-    // A kmsKeyArn stack's bucket key, used through S3 only.
-    statement("BucketKeyThroughS3", ["kms:Decrypt", "kms:GenerateDataKey"], ["*"], {
-      StringEquals: { "kms:ViaService": `s3.${scope.region}.amazonaws.com` }
-    })
-  ]
-})
-
-/** The permissions boundary of the people the analyst policy is attached to; named outside the prefix. */
-export const analystBoundaryName = (namePrefix: string) => `github-${namePrefix}analyst-boundary`
-export const analystBoundaryArn = ({ account, namePrefix }: Scope) => `arn:aws:iam::${account}:policy/${analystBoundaryName(namePrefix)}`
+export const functionBoundary = (scope: Scope) => policy(
+  // Their data, never their settings: no bucket policy, no deleting a bucket or a queue.
+  allow("PipelineObjects", ["s3:AbortMultipartUpload", "s3:DeleteObject*", "s3:GetObject*", "s3:ListBucket*", "s3:ListMultipartUploadParts", "s3:PutObject"], buckets(scope)),
+  allow(
+    "PipelineMessages",
+    ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:SendMessage"],
+    [arn("sqs", scope, `${scope.namePrefix}*`)]
+  ),
+  allow("PipelineLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], logGroups(scope)),
+  bucketKeyThroughS3(scope)
+)
 
 /**
  * The most the analyst policy can ever give a person who carries this boundary, whatever a
@@ -288,93 +251,62 @@ export const analystBoundaryArn = ({ account, namePrefix }: Scope) => `arn:aws:i
  */
 export const analystBoundary = (scope: Scope) => {
   const glue = glueNameOf(scope.namePrefix)
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      statement(
-        "QueryPipelineWorkgroups",
-        ["athena:BatchGet*", "athena:Get*", "athena:List*", "athena:StartQueryExecution", "athena:StopQueryExecution"],
-        [arn("athena", scope, `workgroup/${scope.namePrefix}*`)]
-      ),
-      statement(
-        "ReadPipelineCatalog",
-        ["glue:GetDatabase", "glue:GetPartition", "glue:GetPartitions", "glue:GetTable", "glue:GetTables"],
-        [arn("glue", scope, "catalog"), arn("glue", scope, `database/${glue}*`), arn("glue", scope, `table/${glue}*/*`)]
-      ),
-      statement(
-        "ReadPipelineObjects",
-        ["s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket"],
-        [`arn:aws:s3:::${scope.namePrefix}*`, `arn:aws:s3:::${scope.namePrefix}*/*`]
-      ),
-      statement(
-        "WriteQueryResults",
-        ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"],
-        [`arn:aws:s3:::${scope.namePrefix}*/${ATHENA_RESULTS_PREFIX}*`]
-      ),
-      statement("BucketKeyThroughS3", ["kms:Decrypt", "kms:GenerateDataKey"], ["*"], {
-        StringEquals: { "kms:ViaService": `s3.${scope.region}.amazonaws.com` }
-      })
-    ]
-  }
+  return policy(
+    allow(
+      "QueryPipelineWorkgroups",
+      ["athena:BatchGet*", "athena:Get*", "athena:List*", "athena:StartQueryExecution", "athena:StopQueryExecution"],
+      [arn("athena", scope, `workgroup/${scope.namePrefix}*`)]
+    ),
+    allow(
+      "ReadPipelineCatalog",
+      ["glue:GetDatabase", "glue:GetPartition", "glue:GetPartitions", "glue:GetTable", "glue:GetTables"],
+      [arn("glue", scope, "catalog"), arn("glue", scope, `database/${glue}*`), arn("glue", scope, `table/${glue}*/*`)]
+    ),
+    allow("ReadPipelineObjects", ["s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket"], buckets(scope)),
+    allow("WriteQueryResults", ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"], [
+      `arn:aws:s3:::${scope.namePrefix}*/${ATHENA_RESULTS_PREFIX}*`
+    ]),
+    bucketKeyThroughS3(scope)
+  )
 }
 
-/** Creating a role or granting it anything only with the boundary on it; never removing or rewriting a boundary. */
-const boundedRoleStatements = (scope: Scope): ReadonlyArray<Statement> => [
-  statement(
-    "BoundedRoles",
-    ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"],
-    [`arn:aws:iam::${scope.account}:role/${scope.namePrefix}*`],
-    { StringEquals: { "iam:PermissionsBoundary": functionBoundaryArn(scope) } }
-  ),
+/** Listing calls that IAM authorizes on "*" only. */
+const listAny = allow("ListAny", ["lambda:ListEventSourceMappings", "logs:DescribeLogGroups"], ["*"])
+
+/** The Pulumi state of a self-managed backend: read it all; write all (deploy) or only the lock (preview). */
+const stateStatements = ({ stateBucket }: Scope, writes: "all" | "locks") =>
+  stateBucket === undefined ? [] : [
+    allow("ReadPulumiState", ["s3:GetObject", "s3:ListBucket"], [`arn:aws:s3:::${stateBucket}`, `arn:aws:s3:::${stateBucket}/*`]),
+    writes === "all"
+      ? allow("WritePulumiState", ["s3:DeleteObject", "s3:PutObject"], [`arn:aws:s3:::${stateBucket}/*`])
+      : allow("TakePulumiLock", ["s3:DeleteObject", "s3:PutObject"], [`arn:aws:s3:::${stateBucket}/.pulumi/locks/*`])
+  ]
+
+/** `pulumi preview` (and `--refresh`): read the pipeline's resource settings, never its data. */
+export const previewPolicy = (scope: Scope) => policy(
+  ...KINDS.filter((kind) => kind.read.length > 0).map((kind) => allow(`Read${kind.sid}`, kind.read, kind.resources(scope))),
+  listAny,
+  ...stateStatements(scope, "locks")
+)
+
+/** `pulumi up` and `pulumi destroy` of the pipeline's stacks. */
+export const deployPolicy = (scope: Scope) => policy(
+  ...KINDS.map((kind) => allow(`Manage${kind.sid}`, [...kind.read, ...kind.manage], kind.resources(scope))),
+  // Creating a role or granting it anything only with the boundary on it; never removing or rewriting a boundary.
+  allow("BoundedRoles", ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"], [roles(scope)], {
+    StringEquals: { "iam:PermissionsBoundary": functionBoundaryArn(scope) }
+  }),
   {
     Sid: "KeepTheBoundary",
     Effect: "Deny",
     Action: ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:DeleteRolePermissionsBoundary", "iam:SetDefaultPolicyVersion"],
     Resource: [functionBoundaryArn(scope), analystBoundaryArn(scope), `arn:aws:iam::${scope.account}:role/*`]
-  }
-]
-
-/** Listing calls that IAM authorizes on "*" only. */
-const LIST_ONLY_ON_ANY = ["lambda:ListEventSourceMappings", "logs:DescribeLogGroups"]
-
-/** The Pulumi state of a self-managed backend: read it all; write all (deploy) or only the lock (preview). */
-const stateStatements = ({ stateBucket }: Scope, writes: "all" | "locks"): ReadonlyArray<Statement> =>
-  stateBucket === undefined ? [] : [
-    statement("ReadPulumiState", ["s3:GetObject", "s3:ListBucket"], [`arn:aws:s3:::${stateBucket}`, `arn:aws:s3:::${stateBucket}/*`]),
-    statement(
-      writes === "all" ? "WritePulumiState" : "TakePulumiLock",
-      ["s3:DeleteObject", "s3:PutObject"],
-      [writes === "all" ? `arn:aws:s3:::${stateBucket}/*` : `arn:aws:s3:::${stateBucket}/.pulumi/locks/*`]
-    )
-  ]
-
-/** `pulumi preview` (and `--refresh`): read the pipeline's resource settings, never its data. */
-export const previewPolicy = (scope: Scope) => ({
-  Version: "2012-10-17",
-  Statement: [
-    ...KINDS.filter((kind) => kind.read.length > 0).map((kind) => statement(`Read${kind.sid}`, kind.read, kind.resources(scope))),
-    statement("ListAny", LIST_ONLY_ON_ANY, ["*"]),
-    ...stateStatements(scope, "locks")
-  ]
-})
-
-/** `pulumi up` and `pulumi destroy` of the pipeline's stacks. */
-export const deployPolicy = (scope: Scope) => ({
-  Version: "2012-10-17",
-  Statement: [
-    ...KINDS.map((kind) => statement(`Manage${kind.sid}`, [...kind.read, ...kind.manage], kind.resources(scope))),
-    ...boundedRoleStatements(scope),
-    statement("CreateEventSourceMappingsForOwnFunctions", ["lambda:CreateEventSourceMapping"], ["*"], {
-      ArnLike: { "lambda:FunctionArn": arn("lambda", scope, `function:${scope.namePrefix}*`) }
-    }),
-    // The functions' roles go to Lambda, and to nothing else.
-    statement("PassOwnRolesToLambda", ["iam:PassRole"], [`arn:aws:iam::${scope.account}:role/${scope.namePrefix}*`], {
-      StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" }
-    }),
-    statement("ListAny", LIST_ONLY_ON_ANY, ["*"]),
-    ...stateStatements(scope, "all")
-  ]
-})
-
-/** The GitHub roles' own names: outside the prefix the deploy role manages. */
-export const githubRoleName = (namePrefix: string, role: "deploy" | "preview") => `github-${namePrefix}${role}`
+  },
+  allow("CreateEventSourceMappingsForOwnFunctions", ["lambda:CreateEventSourceMapping"], ["*"], {
+    ArnLike: { "lambda:FunctionArn": arn("lambda", scope, `function:${scope.namePrefix}*`) }
+  }),
+  // The functions' roles go to Lambda, and to nothing else.
+  allow("PassOwnRolesToLambda", ["iam:PassRole"], [roles(scope)], { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } }),
+  listAny,
+  ...stateStatements(scope, "all")
+)

@@ -29,47 +29,36 @@ import {
   GITHUB_OIDC_URL,
   githubRoleName,
   previewPolicy,
-  type Repository,
   type Scope,
   trustPolicy
 } from "./githubAccess.ts"
 
 const config = new pulumi.Config()
+const project = pulumi.getProject()
 const repository = config.require("repository")
 if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) {
   throw new pulumi.RunError(
-    `Config ${pulumi.getProject()}:repository: "${repository}" is not owner/name. ` +
-      `Set it with \`pulumi config set ${pulumi.getProject()}:repository <owner>/<name>\`.`
+    `Config ${project}:repository: "${repository}" is not owner/name. Set it with \`pulumi config set ${project}:repository <owner>/<name>\`.`
   )
 }
 const [repositoryId, repositoryOwnerId] = [config.require("repositoryId"), config.require("repositoryOwnerId")]
 if (!/^\d*$/.test(repositoryId) || !/^\d*$/.test(repositoryOwnerId) || (repositoryId === "") !== (repositoryOwnerId === "")) {
   throw new pulumi.RunError(
-    `Config ${pulumi.getProject()}:repositoryId and repositoryOwnerId: "${repositoryId}" and "${repositoryOwnerId}" are not both GitHub's numeric ids. ` +
+    `Config ${project}:repositoryId and repositoryOwnerId: "${repositoryId}" and "${repositoryOwnerId}" are not both GitHub's numeric ids. ` +
       `Set both (gh api repos/${repository} --jq '.id, .owner.id'), or neither to trust the classic subject only.`
   )
 }
-const trusted: Repository = repositoryId === ""
-  ? { fullName: repository }
-  : { fullName: repository, ids: { repository: repositoryId, owner: repositoryOwnerId } }
+const trusted = { fullName: repository, ...(repositoryId === "" ? {} : { ids: { repository: repositoryId, owner: repositoryOwnerId } }) }
 const deployEnvironment = config.require("deployEnvironment")
 const namePrefix = config.require("namePrefix")
 const stateBucket = config.require("stateBucket").replace(/^s3:\/\//, "").replace(/\/.*$/, "") || undefined
-const existingProvider = config.require("oidcProviderArn") || undefined
 
-const provider = existingProvider ?? new aws.iam.OpenIdConnectProvider("github", {
-  url: GITHUB_OIDC_URL,
-  clientIdLists: [GITHUB_OIDC_AUDIENCE]
-}).arn
+const provider = config.require("oidcProviderArn") ||
+  new aws.iam.OpenIdConnectProvider("github", { url: GITHUB_OIDC_URL, clientIdLists: [GITHUB_OIDC_AUDIENCE] }).arn
 
-const identity = aws.getCallerIdentityOutput()
-const region = aws.getRegionOutput()
-const scope = pulumi.all([identity.accountId, region.region]).apply(([account, regionName]): Scope => ({
-  account,
-  region: regionName,
-  namePrefix,
-  stateBucket
-}))
+const scope = pulumi.all([aws.getCallerIdentityOutput().accountId, aws.getRegionOutput().region])
+  .apply(([account, region]): Scope => ({ account, region, namePrefix, stateBucket }))
+const asJson = (document: (scope: Scope) => object) => scope.apply((s) => JSON.stringify(document(s)))
 
 const role = (name: "deploy" | "preview", who: Assumers, description: string, policy: (scope: Scope) => object) => {
   const created = new aws.iam.Role(githubRoleName(namePrefix, name), {
@@ -77,26 +66,21 @@ const role = (name: "deploy" | "preview", who: Assumers, description: string, po
     maxSessionDuration: 3600,
     assumeRolePolicy: pulumi.output(provider).apply((providerArn) => JSON.stringify(trustPolicy(providerArn, trusted, who)))
   })
-  new aws.iam.RolePolicy(githubRoleName(namePrefix, name), {
-    role: created.id,
-    policy: scope.apply((s) => JSON.stringify(policy(s)))
-  })
+  new aws.iam.RolePolicy(githubRoleName(namePrefix, name), { role: created.id, policy: asJson(policy) })
   return created
 }
 
-// Named, not auto-named: the deploy role's conditions name its ARN.
+// Named, not auto-named: the deploy role's conditions name their ARNs.
 const boundary = new aws.iam.Policy("function-boundary", {
   name: functionBoundaryName(namePrefix),
   description: "The most a role created by the GitHub deploy role may do: the pipeline functions' own resources",
-  policy: scope.apply((s) => JSON.stringify(functionBoundary(s)))
+  policy: asJson(functionBoundary)
 })
-
 const analysts = new aws.iam.Policy("analyst-boundary", {
   name: analystBoundaryName(namePrefix),
   description: "The most a stack's analyst policy can give whoever carries this boundary: the pipeline's queries and data, read-only",
-  policy: scope.apply((s) => JSON.stringify(analystBoundary(s)))
+  policy: asJson(analystBoundary)
 })
-
 const deploy = role("deploy", { environment: deployEnvironment }, `pulumi up from ${repository}, environment ${deployEnvironment}`, deployPolicy)
 const preview = role("preview", { pullRequests: true }, `pulumi preview of pull requests to ${repository} (read-only)`, previewPolicy)
 

@@ -1,16 +1,10 @@
 /**
- * Lambda entry of the ingest.
- *
- * Fed by the survey queue (infra/surveyFanOut.ts): each message names one survey to mirror,
- * and whether to fetch the population after it; the event source mapping hands over one
- * message per invocation, so each survey runs within its own time limit, and a failed
- * survey's message alone is returned to the queue (for its retry, then the failed-runs
- * queue). Invoked directly (the console, `aws lambda invoke`, any event without
- * `Records`), it runs the whole ingest: every configured survey, then the population.
- *
- * Thin: the runtime (settings, S3 store, polite upstream client, logger) is built once per
- * container; each run logs one success record (the "no successful ingest" metric is read
- * from it) or one failure record naming its survey (a per-survey alarm is read from that).
+ * Lambda entry of the ingest. Fed by the survey queue (infra/surveyFanOut.ts), one message
+ * per invocation: each names one survey, and whether to fetch the population after it, so
+ * each survey runs within its own time limit and a failed one alone is returned to the
+ * queue. Invoked directly (any event without `Records`), it runs every configured survey,
+ * then the population. Each run logs one success record (the "no successful ingest"
+ * alarm counts them) or one failure record naming its survey (its own alarm).
  */
 import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent } from "aws-lambda"
 import * as Cause from "effect/Cause"
@@ -29,8 +23,7 @@ import { lambdaStoreLayer } from "./lambdaStore.ts"
 import { LogEvent } from "./logEvents.ts"
 import { bodyDecoder } from "./sqsBody.ts"
 
-// node:crypto's sha256 (adapters/nativeHasher.ts) checks each download streamed to S3:
-// several times faster than the domain's portable pure-JS default.
+// node:crypto's sha256 checks each download streamed to S3, several times faster than the portable default.
 const runtime = lambdaRuntime((settings) =>
   Layer.mergeAll(lambdaStoreLayer(settings.store), sourceLayer(settings, ofetchHttpLayer), nativeSha256Layer)
 )
@@ -38,12 +31,9 @@ const runtime = lambdaRuntime((settings) =>
 /** What the run keeps of the function's time to stop its transfers, save what it did and log it. */
 const STOP_RESERVE_MS = 30_000
 
-/** The part of Lambda's context the ingest reads. */
-export type LambdaContext = Pick<Context, "getRemainingTimeInMillis">
-
-/** One survey's run, or all of them (`survey` undefined), as the settings configure. */
-const run = (survey: string | undefined, population: boolean, stopAt: number | undefined) =>
-  Effect.gen(function*() {
+/** One survey's run, or all of them (`survey` undefined); logged, as the alarms read it. */
+const run = async (survey: string | undefined, population: boolean, stopAt: number | undefined, context: object) => {
+  const exit = await runtime.runPromiseExit(Effect.gen(function*() {
     const settings = yield* FunctionSettings
     if (survey !== undefined && !settings.surveys.includes(survey)) {
       return yield* Effect.fail(new Error(
@@ -51,53 +41,43 @@ const run = (survey: string | undefined, population: boolean, stopAt: number | u
       ))
     }
     return yield* ingest(survey === undefined ? settings : { ...settings, surveys: [survey] }, { population, stopAt })
-  })
-
-const runLogged = async (
-  survey: string | undefined,
-  population: boolean,
-  stopAt: number | undefined,
-  context: Record<string, unknown>
-) => {
-  const exit = await runtime.runPromiseExit(run(survey, population, stopAt))
-  const named = survey === undefined ? {} : { survey }
+  }))
+  const fields = survey === undefined ? context : { ...context, survey }
   if (Exit.isSuccess(exit)) {
     const what = survey === undefined ? "The ingest mirrored BLS and stored the population." : `The ingest mirrored BLS survey ${survey}.`
-    logEvent("INFO", LogEvent.ingestSucceeded, what, { ...context, ...named, summary: exit.value })
-    return { ok: true as const, summary: exit.value }
+    logEvent("INFO", LogEvent.ingestSucceeded, what, { ...fields, summary: exit.value })
+    return exit
   }
   const message = causeMessage(exit.cause)
-  logEvent("ERROR", LogEvent.ingestFailed, message, { ...context, ...named, error: message, cause: Cause.pretty(exit.cause) })
-  return { ok: false as const, message }
+  logEvent("ERROR", LogEvent.ingestFailed, message, { ...fields, error: message, cause: Cause.pretty(exit.cause) })
+  return Exit.fail(new Error(message))
 }
 
 const decodeSurveyMessage = bodyDecoder(SurveyMessageJson)
 
-const isQueueEvent = (event: Partial<ScheduledEvent> | SQSEvent): event is SQSEvent =>
-  "Records" in event && Array.isArray(event.Records)
+const isQueueEvent = (event: object): event is SQSEvent => "Records" in event && Array.isArray(event.Records)
 
 export const handler = async (
   event: Partial<ScheduledEvent> | SQSEvent,
-  context?: LambdaContext
+  context?: Pick<Context, "getRemainingTimeInMillis">
 ): Promise<IngestSummary | SQSBatchResponse> => {
   // Stop starting work before Lambda would kill the run mid-way, so it ends with its summary and a failure.
   const stopAt = context === undefined ? undefined : Date.now() + context.getRemainingTimeInMillis() - STOP_RESERVE_MS
-  if (isQueueEvent(event)) {
-    const failed: Array<string> = []
-    for (const record of event.Records) {
-      const message = decodeSurveyMessage(record.body)
-      if ("problem" in message) {
-        const error = `not a survey message (${message.problem}): ${record.body.slice(0, 200)}`
-        logEvent("ERROR", LogEvent.ingestFailed, error, { messageId: record.messageId, error })
-        failed.push(record.messageId)
-        continue
-      }
-      const outcome = await runLogged(message.value.survey, message.value.population, stopAt, { messageId: record.messageId })
-      if (!outcome.ok) failed.push(record.messageId)
-    }
-    return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) }
+  if (!isQueueEvent(event)) {
+    const exit = await run(undefined, true, stopAt, { trigger: { id: event.id, time: event.time, rule: event.resources?.[0] } })
+    if (Exit.isFailure(exit)) throw Cause.squash(exit.cause)
+    return exit.value
   }
-  const outcome = await runLogged(undefined, true, stopAt, { trigger: { id: event.id, time: event.time, rule: event.resources?.[0] } })
-  if (!outcome.ok) throw new Error(outcome.message)
-  return outcome.summary
+  const failed: Array<{ itemIdentifier: string }> = []
+  for (const { messageId, body } of event.Records) {
+    const message = decodeSurveyMessage(body)
+    if ("problem" in message) {
+      const error = `not a survey message (${message.problem}): ${body.slice(0, 200)}`
+      logEvent("ERROR", LogEvent.ingestFailed, error, { messageId, error })
+      failed.push({ itemIdentifier: messageId })
+    } else if (Exit.isFailure(await run(message.value.survey, message.value.population, stopAt, { messageId }))) {
+      failed.push({ itemIdentifier: messageId })
+    }
+  }
+  return { batchItemFailures: failed }
 }

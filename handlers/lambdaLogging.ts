@@ -1,27 +1,18 @@
 /**
- * Every line a function logs is one flat record (domain/logging/logRecord.ts), written with
- * the console method of its level: with the functions' JSON log format Lambda stores it as
- * `{"timestamp", "level", "requestId", "message": {time, level, event, message, …}}`, files
- * it at that level (a warning as WARN, not INFO), and drops what is below the function's
- * application log level. The domain's Effect logs and the handlers' own lines alike.
+ * Every line a function logs — the domain's Effect logs and the handlers' own — is one flat
+ * record (domain/logging/logRecord.ts) written with the console method of its level: with
+ * the functions' JSON log format, Lambda files it at that level and stores it as
+ * `{"timestamp", "level", "requestId", "message": {time, level, event, message, …}}`.
  */
 import * as Logger from "effect/Logger"
 import { type LogRecord, type LogRecordLevel, makeLogRecord, recordLogger } from "../domain/logging/logRecord.ts"
 import type { LogEvent } from "./logEvents.ts"
 
-/** Looked up at each call, not bound once, so the console a test captures is the one written to. */
-const consoleMethod: Record<LogRecordLevel, "debug" | "info" | "warn" | "error"> = {
-  TRACE: "debug",
-  DEBUG: "debug",
-  INFO: "info",
-  WARN: "warn",
-  ERROR: "error",
-  FATAL: "error"
-}
+const consoleMethod = { TRACE: "debug", DEBUG: "debug", INFO: "info", WARN: "warn", ERROR: "error", FATAL: "error" } as const
 
-export const writeRecord = (record: LogRecord): void => console[consoleMethod[record.level]](record)
+// Looked up at each call, not bound once, so the console a test captures is the one written to.
+const writeRecord = (record: LogRecord): void => console[consoleMethod[record.level]](record)
 
-/** The domain's Effect logs, as records. */
 export const lambdaLogging = Logger.layer([recordLogger(writeRecord)])
 
 /** A handler's own line: its event, a sentence for people, and the fields for queries. */

@@ -1,7 +1,6 @@
 /**
- * The store of a Lambda function: the S3 bucket QUEST_STORE names. A function has no
- * folder worth keeping data in, so any other location is refused rather than written to
- * the sandbox's /tmp — and no file-system store code ships in the bundle.
+ * A function's store is the S3 bucket QUEST_STORE names: it has no folder worth keeping data
+ * in, so any other location is refused (and no file-system code ships in the bundle).
  */
 import type * as Layer from "effect/Layer"
 import { refusedStore } from "../adapters/refusedStore.ts"

@@ -1,9 +1,8 @@
 /**
- * The whole pipeline as one component, its parts in the order data flows (see the README's
- * diagram): storage → messaging → functions (with their schedule) → catalog and query → monitoring. Previews
+ * The whole pipeline as one component, its parts in the order data flows: storage →
+ * messaging → functions (with their schedule) → catalog and query → monitoring. Previews
  * show it as a tree, and a program may declare it more than once: every resource's name
- * starts with the pipeline's own name, which must be valid in every AWS name it becomes
- * (resourceNames.ts makes one from the project and stack).
+ * starts with the pipeline's own name (resourceNames.ts makes one from the project and stack).
  */
 import * as pulumi from "@pulumi/pulumi"
 import { Catalog } from "./catalog.ts"
@@ -31,16 +30,13 @@ export class Pipeline extends pulumi.ComponentResource {
     super("bls-quest:index:Pipeline", name, {}, opts)
     const parent = { parent: this }
     this.storage = new Storage(name, settings, parent)
-    this.messaging = new Messaging(name, settings, this.storage.bucket, parent)
-    this.functions = new Functions(name, settings, { bucket: this.storage.bucket, queue: this.messaging.queue }, parent)
-    this.catalog = new Catalog(name, settings, this.storage.bucket, parent)
-    this.monitoring = new Monitoring(name, settings, {
-      queue: this.messaging.queue,
-      deadLetterQueue: this.messaging.deadLetterQueue,
-      failedIngests: this.functions.failedIngests,
-      ingest: this.functions.ingest,
-      analytics: this.functions.analytics
-    }, parent)
+    const { bucket } = this.storage
+    this.messaging = new Messaging(name, settings, bucket, parent)
+    const { queue, deadLetterQueue } = this.messaging
+    this.functions = new Functions(name, settings, { bucket, queue }, parent)
+    const { failedIngests, ingest, analytics } = this.functions
+    this.catalog = new Catalog(name, settings, bucket, parent)
+    this.monitoring = new Monitoring(name, settings, { queue, deadLetterQueue, failedIngests, ingest, analytics }, parent)
     this.registerOutputs({})
   }
 }

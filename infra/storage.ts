@@ -12,97 +12,67 @@
 import * as aws from "@pulumi/aws"
 import * as pulumi from "@pulumi/pulumi"
 import { ATHENA_RESULTS_PREFIX } from "../domain/storeKeys.ts"
+import { denyInsecureTransport } from "./accessPolicies.ts"
 import type { StackSettings } from "./settings.ts"
 
 /** An upload finishes within one run; a day-old unfinished one is debris (still billed). */
 const UNFINISHED_UPLOAD_DAYS = 1
-/** Athena's results under athena-results/ expire after this many days. */
-export const ATHENA_RESULTS_DAYS = 3
-
-export const denyInsecureTransport = (bucketArn: string) => ({
-  Version: "2012-10-17",
-  Statement: [{
-    Sid: "DenyInsecureTransport",
-    Effect: "Deny",
-    Principal: "*",
-    Action: "s3:*",
-    Resource: [bucketArn, `${bucketArn}/*`],
-    Condition: { Bool: { "aws:SecureTransport": "false" } }
-  }]
-})
+/** Athena's results under athena-results/ (infra/catalog.ts) are for the moment they are read. */
+const ATHENA_RESULTS_DAYS = 3
 
 export class Storage extends pulumi.ComponentResource {
   readonly bucket: aws.s3.Bucket
 
   constructor(prefix: string, settings: StackSettings, opts?: pulumi.ComponentResourceOptions) {
     super("bls-quest:pipeline:Storage", `${prefix}-storage`, {}, opts)
+    const name = `${prefix}-data`
     const children = settings.keepDataOnDestroy ? { parent: this, retainOnDelete: true } : { parent: this }
-    this.bucket = declareBucket(`${prefix}-data`, settings, children)
-    this.registerOutputs({ bucketName: this.bucket.bucket })
+    // forceDestroy takes effect once deployed: switching to delete needs a `pulumi up` first.
+    const bucket = this.bucket = new aws.s3.Bucket(name, { forceDestroy: !settings.keepDataOnDestroy }, children)
+    const { kmsKeyArn } = settings
+    new aws.s3.BucketServerSideEncryptionConfiguration(name, {
+      bucket: bucket.id,
+      rules: [{
+        applyServerSideEncryptionByDefault: kmsKeyArn === undefined ? { sseAlgorithm: "AES256" } : { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn },
+        // With KMS, a bucket key cuts the KMS requests (and their cost) of every sync.
+        bucketKeyEnabled: kmsKeyArn !== undefined
+      }]
+    }, children)
+    const versioning = new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, children)
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(name, {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true
+    }, children)
+    new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, children)
+    // S3 rejects a bucket policy while the public-access block is still being applied.
+    new aws.s3.BucketPolicy(name, {
+      bucket: bucket.id,
+      policy: bucket.arn.apply((arn) => JSON.stringify(denyInsecureTransport(arn)))
+    }, { ...children, dependsOn: [publicAccess] })
+    new aws.s3.BucketLifecycleConfiguration(name, {
+      bucket: bucket.id,
+      rules: [
+        {
+          id: "expire-noncurrent-versions",
+          status: "Enabled",
+          filter: {},
+          noncurrentVersionExpiration: { noncurrentDays: settings.noncurrentVersionDays },
+          // Once its old versions are gone, a deleted file leaves a bare delete marker: drop it.
+          expiration: { expiredObjectDeleteMarker: true },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: UNFINISHED_UPLOAD_DAYS }
+        },
+        {
+          id: "expire-athena-results",
+          status: "Enabled",
+          filter: { prefix: ATHENA_RESULTS_PREFIX },
+          expiration: { days: ATHENA_RESULTS_DAYS },
+          noncurrentVersionExpiration: { noncurrentDays: UNFINISHED_UPLOAD_DAYS }
+        }
+      ]
+    }, { ...children, dependsOn: [versioning] })
+    this.registerOutputs({})
   }
-}
-
-const declareBucket = (name: string, settings: StackSettings, opts: pulumi.CustomResourceOptions) => {
-  // forceDestroy takes effect once deployed: switching to delete needs a `pulumi up` first.
-  const bucket = new aws.s3.Bucket(name, { forceDestroy: !settings.keepDataOnDestroy }, opts)
-
-  new aws.s3.BucketServerSideEncryptionConfiguration(name, {
-    bucket: bucket.id,
-    rules: [{
-      applyServerSideEncryptionByDefault: settings.kmsKeyArn === undefined
-        ? { sseAlgorithm: "AES256" }
-        : { sseAlgorithm: "aws:kms", kmsMasterKeyId: settings.kmsKeyArn },
-      // With KMS, a bucket key cuts the KMS requests (and their cost) of every sync.
-      bucketKeyEnabled: settings.kmsKeyArn !== undefined
-    }]
-  }, opts)
-
-  const versioning = new aws.s3.BucketVersioning(name, {
-    bucket: bucket.id,
-    versioningConfiguration: { status: "Enabled" }
-  }, opts)
-
-  const publicAccess = new aws.s3.BucketPublicAccessBlock(name, {
-    bucket: bucket.id,
-    blockPublicAcls: true,
-    blockPublicPolicy: true,
-    ignorePublicAcls: true,
-    restrictPublicBuckets: true
-  }, opts)
-
-  new aws.s3.BucketOwnershipControls(name, {
-    bucket: bucket.id,
-    rule: { objectOwnership: "BucketOwnerEnforced" }
-  }, opts)
-
-  // S3 rejects a bucket policy while the public-access block is still being applied.
-  new aws.s3.BucketPolicy(name, {
-    bucket: bucket.id,
-    policy: bucket.arn.apply((arn) => JSON.stringify(denyInsecureTransport(arn)))
-  }, { ...opts, dependsOn: [publicAccess] })
-
-  new aws.s3.BucketLifecycleConfiguration(name, {
-    bucket: bucket.id,
-    rules: [
-      {
-        id: "expire-noncurrent-versions",
-        status: "Enabled",
-        filter: {},
-        noncurrentVersionExpiration: { noncurrentDays: settings.noncurrentVersionDays },
-        // Once its old versions are gone, a deleted file leaves a bare delete marker: drop it.
-        expiration: { expiredObjectDeleteMarker: true },
-        abortIncompleteMultipartUpload: { daysAfterInitiation: UNFINISHED_UPLOAD_DAYS }
-      },
-      {
-        // Query results (infra/catalog.ts) are for the moment they are read.
-        id: "expire-athena-results",
-        status: "Enabled",
-        filter: { prefix: ATHENA_RESULTS_PREFIX },
-        expiration: { days: ATHENA_RESULTS_DAYS },
-        noncurrentVersionExpiration: { noncurrentDays: UNFINISHED_UPLOAD_DAYS }
-      }
-    ]
-  }, { ...opts, dependsOn: [versioning] })
-
-  return bucket
 }

@@ -3,20 +3,17 @@
  *
  * EventBridge puts one message per survey on the survey queue (a rule holds at most five
  * targets, so surveys go five to a rule, all on the same schedule); the ingest consumes
- * the queue one message per invocation, at most `ingestMaxConcurrency` at once. A run that
- * fails returns its message, which comes back after the visibility timeout for its retry
- * (`ingestRetryAttempts`) and then moves to the failed-runs queue — that survey alone.
- * No code of ours schedules anything: EventBridge, SQS and the event source mapping do.
+ * it one message per invocation, at most `ingestMaxConcurrency` at once. No code of ours
+ * schedules anything: EventBridge, SQS and the event source mapping do.
  *
  * Politeness holds across the concurrent runs because each gets its share: the request
  * rate and transfer concurrency are divided by the runs that may be in flight at once.
- * The population is fetched by one run a day: the reported survey's (pr), right after
- * its sync, as the single ingest did.
  */
 import * as aws from "@pulumi/aws"
 import * as pulumi from "@pulumi/pulumi"
 import * as Schema from "effect/Schema"
 import { SurveyMessageJson, surveyMessages } from "../domain/surveyMessages.ts"
+import { sendOnlyFrom } from "./accessPolicies.ts"
 import type { StackSettings } from "./settings.ts"
 
 /** EventBridge's limit of targets per rule. */
@@ -26,41 +23,19 @@ const TARGETS_PER_RULE = 5
 export const concurrentRuns = (settings: Pick<StackSettings, "surveys" | "ingest">) =>
   Math.min(settings.surveys.length, settings.ingest.maxConcurrency)
 
-/** Each run's share of the stack's politeness, so that all runs together keep to it. */
 export const perRunPoliteness = (settings: Pick<StackSettings, "surveys" | "ingest" | "requestsPerSecond" | "concurrency">) => {
   const runs = concurrentRuns(settings)
-  return {
-    requestsPerSecond: settings.requestsPerSecond / runs,
-    concurrency: Math.max(1, Math.floor(settings.concurrency / runs))
-  }
+  return { requestsPerSecond: settings.requestsPerSecond / runs, concurrency: Math.max(1, Math.floor(settings.concurrency / runs)) }
 }
 
-/** Only EventBridge, for these rules of this account, may send to the survey queue. */
-export const surveyQueuePolicy = (queueArn: string, ruleArns: ReadonlyArray<string>) => ({
-  Version: "2012-10-17",
-  Statement: [{
-    Sid: "AllowScheduledSurveyRuns",
-    Effect: "Allow",
-    Principal: { Service: "events.amazonaws.com" },
-    Action: "sqs:SendMessage",
-    Resource: queueArn,
-    Condition: { ArnEquals: { "aws:SourceArn": ruleArns } }
-  }]
-})
-
-export const scheduleSurveys = (
-  prefix: string,
-  settings: StackSettings,
-  queue: aws.sqs.Queue,
-  opts: { parent: pulumi.Resource }
-) => {
+/** Declares the rules and their targets; returns the first rule. */
+export const scheduleSurveys = (prefix: string, settings: StackSettings, queue: aws.sqs.Queue, opts: { parent: pulumi.Resource }) => {
   const messages = surveyMessages(settings.surveys)
   const rules: Array<aws.cloudwatch.EventRule> = []
   for (let first = 0; first < messages.length; first += TARGETS_PER_RULE) {
     const group = messages.slice(first, first + TARGETS_PER_RULE)
     // The first rule keeps the name the single-survey stack had.
-    const name = first === 0 ? `${prefix}-ingest` : `${prefix}-ingest-${first / TARGETS_PER_RULE + 1}`
-    const rule = new aws.cloudwatch.EventRule(name, {
+    const rule = new aws.cloudwatch.EventRule(first === 0 ? `${prefix}-ingest` : `${prefix}-ingest-${first / TARGETS_PER_RULE + 1}`, {
       description: `Starts the ingest of ${group.map((message) => message.survey).join(", ")} (one run each)`,
       scheduleExpression: settings.schedule
     }, opts)
@@ -76,8 +51,8 @@ export const scheduleSurveys = (
   new aws.sqs.QueuePolicy(`${prefix}-surveys`, {
     queueUrl: queue.url,
     policy: pulumi.all([queue.arn, pulumi.all(rules.map((rule) => rule.arn))]).apply(([queueArn, ruleArns]) =>
-      JSON.stringify(surveyQueuePolicy(queueArn, ruleArns))
+      JSON.stringify(sendOnlyFrom("AllowScheduledSurveyRuns", "events.amazonaws.com", queueArn, { ArnEquals: { "aws:SourceArn": ruleArns } }))
     )
   }, opts)
-  return { rules }
+  return rules[0]!
 }

@@ -206,7 +206,7 @@ describe("the catalog the dev stack declares", () => {
           .map((file) => readFileSync(join(sandbox.taskRoot, file), "utf8")).join("\n")
         expect(code, fn.name).toContain("PutObject")
         // Pulumi adds the packages of package.json's dependencies and optionalDependencies
-        // to the archive: DuckDB, an optional dependency, is left out (infra/bundledFunction.ts)
+        // to the archive: DuckDB, an optional dependency, is left out (infra/lambdaFunction.ts)
         // and loaded by no handler.
         expect(files.filter((file) => /duckdb/i.test(file)), fn.name).toEqual([])
         expect(code.match(/.{0,60}duckdb.{0,60}/gi), fn.name).toBeNull()
