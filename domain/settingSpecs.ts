@@ -93,11 +93,9 @@ const define = <const T extends Record<string, Fields & { readonly check?: Check
   Object.fromEntries(Object.entries(fields).map(([name, { check = text, ...spec }]) => {
     const path = spec.env ?? name
     const read = check.read(path)
-    // Unset or empty: the default, read (when needed, not at start-up) through the same check as any value.
-    const config = Config.option(read).pipe(Config.mapEffect(Option.match({
-      onSome: Effect.succeed,
-      onNone: () => spec.default ? read.parse(ConfigProvider.fromUnknown({ [path]: spec.default })) : Effect.succeed("")
-    })))
+    // Unset or empty: the default, read (only then, not at start-up) through the same check as any value.
+    const fallback = () => spec.default ? read.parse(ConfigProvider.fromUnknown({ [path]: spec.default })) : Effect.succeed("")
+    const config = Config.option(read).pipe(Config.mapEffect(Option.match({ onSome: Effect.succeed, onNone: fallback })))
     return [name, { ...spec, rule: check.rule, integer: check.integer, config }]
   })) as Defined<T>
 
