@@ -5,22 +5,16 @@
  */
 import { isUrlLocation, parseS3Location } from "../adapters/s3Location.ts"
 import { checkContact } from "../domain/contact.ts"
-import { type Settings, SettingsError, settingSpecs } from "../domain/settings.ts"
+import { type Settings, type SettingsError, settingSpecs } from "../domain/settings.ts"
 import type { CommandSpec, SettingKey } from "./commandTable.ts"
 
 /** How the user gave `key`: as its flag (when `flagged` holds it), else as its variable. */
 export const typedName = (key: SettingKey, flagged: Partial<Record<SettingKey, string>>): string =>
   flagged[key] !== undefined ? settingSpecs[key].flag : settingSpecs[key].env
 
-const keyOfEnv = (env: string): SettingKey | undefined =>
-  (Object.keys(settingSpecs) as Array<SettingKey>).find((key) => settingSpecs[key].env === env)
-
 /** A SettingsError in the words of the command line: `--concurrency="abc" is not valid: it must be a whole number from 1 to 64.` */
-export const settingsErrorText = (error: SettingsError, flagged: Partial<Record<SettingKey, string>>): string => {
-  const key = error.env === undefined ? undefined : keyOfEnv(error.env)
-  if (key === undefined || error.rule === undefined) return error.message
-  return `${typedName(key, flagged)}=${JSON.stringify(error.value ?? "")} is not valid: it must be ${error.rule}.`
-}
+export const settingsErrorText = (error: SettingsError, flagged: Partial<Record<SettingKey, string>>): string =>
+  error.as(typedName(error.setting as SettingKey, flagged))
 
 const storeProblem = (store: string): string | undefined => {
   const s3 = parseS3Location(store)
@@ -29,6 +23,7 @@ const storeProblem = (store: string): string | undefined => {
   return store.trim() === "" ? "it is empty; give a folder or s3://bucket/prefix" : undefined
 }
 
+/** Why the command cannot start, naming the flag or variable (undefined when it can), and what to warn of. */
 export const checkSettings = (
   settings: Settings,
   command: CommandSpec,
@@ -38,25 +33,17 @@ export const checkSettings = (
   const named = (key: SettingKey, value: string) => `${typedName(key, flagged)}=${JSON.stringify(value)}`
   const problems: Array<string> = []
   const warnings: Array<string> = []
-  if (command.settings.includes("store")) {
-    const problem = storeProblem(settings.store)
-    if (problem !== undefined) problems.push(`${named("store", settings.store)} is not a store: ${problem}.`)
-  }
+  const storeIs = command.settings.includes("store") ? storeProblem(settings.store) : undefined
+  if (storeIs !== undefined) problems.push(`${named("store", settings.store)} is not a store: ${storeIs}.`)
   // An empty contact is left to the command (it says how to set one, exit 1); a wrong one is bad usage.
-  if (command.settings.includes("contact") && settings.contact !== "") {
-    const contact = checkContact(settings.contact)
-    if (contact.kind === "invalid") {
-      problems.push(
-        `${named("contact", settings.contact)} is neither an e-mail address nor an http(s) URL; ` +
-          `BLS needs one it can reach you at, e.g. ${settingSpecs.contact.flag} you@your-domain.org.`
-      )
-    } else if (contact.kind === "placeholder" && !options.offline) {
-      warnings.push(
-        `${named("contact", settings.contact)} is on ${contact.domain}, a domain reserved for examples: ` +
-          `a placeholder BLS may block. Use an address you read.`
-      )
-    }
+  const contact = command.settings.includes("contact") && settings.contact !== "" ? checkContact(settings.contact) : undefined
+  if (contact?.kind === "invalid") {
+    problems.push(
+      `${named("contact", settings.contact)} is neither an e-mail address nor an http(s) URL; ` +
+        `BLS needs one it can reach you at, e.g. ${settingSpecs.contact.flag} you@your-domain.org.`
+    )
+  } else if (contact?.kind === "placeholder" && !options.offline) {
+    warnings.push(`${named("contact", settings.contact)} is on ${contact.domain}, a domain reserved for examples: a placeholder BLS may block. Use an address you read.`)
   }
-  // Why the command cannot start, naming the flag or variable; undefined when it can.
   return { problem: problems.length === 0 ? undefined : problems.join(" "), warnings }
 }

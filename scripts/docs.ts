@@ -14,11 +14,11 @@ import { stackPage } from "./stackInventory.ts"
 /** Pulumi.yaml with its `config:` block (the file's last) written from the settings table. */
 const pulumiProjectFile = () => {
   const current = readFileSync("Pulumi.yaml", "utf8")
-  const config = Object.fromEntries(allSettings.flatMap(([name, spec]) => {
-    if (spec.stack !== true) return []
-    const integer = spec.rule.kind === "number" && spec.rule.integer === true
-    return [[name, { type: integer ? "integer" : "string", default: integer ? Number(spec.default) : spec.default ?? "", description: meaningOf(spec) }]]
-  }))
+  const config = Object.fromEntries(allSettings.filter(([, spec]) => spec.stack).map(([name, spec]) => [name, {
+    type: spec.integer ? "integer" : "string",
+    default: spec.integer ? Number(spec.default) : spec.default ?? "",
+    description: meaningOf(spec)
+  }]))
   return current.slice(0, current.indexOf("\nconfig:\n") + 1) + dump({ config }, { lineWidth: -1 })
 }
 

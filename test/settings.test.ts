@@ -3,6 +3,7 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import { describe, expect, it } from "vitest"
 import { loadSettings, settingSpecs, surveyMirrorsOf } from "../domain/settings.ts"
+import { allSettings, stackSpecs } from "../domain/settingSpecs.ts"
 
 const load = (env: Record<string, string>) =>
   Effect.runPromiseExit(loadSettings.pipe(Effect.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env })))))
@@ -17,6 +18,14 @@ describe("the settings", () => {
       // Numbers and lists come back parsed; every default is written in its canonical form.
       expect(String(value ?? "")).toBe(spec.default ?? "")
     }
+  })
+
+  it("give a stack key left out of the stack's config its default, which passes the key's own rule", async () => {
+    for (const [name, spec] of allSettings.filter(([, spec]) => spec.env === undefined)) {
+      const value = await Effect.runPromise(spec.config.parse(ConfigProvider.fromUnknown({ [name]: "" })))
+      expect(String(value), name).toBe(spec.default)
+    }
+    expect(await Effect.runPromise(stackSpecs.logRetentionDays.config.parse(ConfigProvider.fromUnknown({})))).toBe(30)
   })
 
   it("read the surveys as a list of codes, each mirrored from the root unless one directory is given", async () => {
@@ -40,7 +49,7 @@ describe("the settings", () => {
   })
 
   for (const [env, value, problem] of [
-    ["QUEST_CONCURRENCY", "0", /QUEST_CONCURRENCY="0" must be a whole number from 1 to 64/],
+    ["QUEST_CONCURRENCY", "0", /QUEST_CONCURRENCY="0" is not valid: it must be a whole number from 1 to 64\. See `quest --help`/],
     ["QUEST_CONCURRENCY", "2.5", /whole/],
     ["QUEST_MAX_DELETE_SHARE", "1.5", /a number from 0 to 1/],
     ["QUEST_REQUESTS_PER_SECOND", "fast", /QUEST_REQUESTS_PER_SECOND="fast"/]

@@ -657,17 +657,20 @@ describe("what destroy does with the data, by default", () => {
 
 describe("settings the stack refuses", () => {
   it.each([
-    [{ dataOnDestroy: "archive" }, /dataOnDestroy: "archive" is not one of auto, keep, delete/],
-    [{ ingestRetryAttempts: "2" }, /ingestRetryAttempts: 2 is outside 0\.\.1/],
-    [{ logRetentionDays: "10" }, /logRetentionDays: 10 is not one of/],
-    [{ requestsPerSecond: "fast" }, /requestsPerSecond: "fast" is not a number/],
-    [{ ingestTimeoutSeconds: "1200" }, /ingestTimeoutSeconds: 1200 is outside 1\.\.900/],
-    [{ kmsKeyArn: "alias/mine" }, /kmsKeyArn: "alias\/mine" is not a KMS key ARN .*; pass the key's ARN/],
+    [{ dataOnDestroy: "archive" }, /dataOnDestroy: "archive" is not valid: it must be one of auto, keep, delete\. Set it with/],
+    [{ ingestRetryAttempts: "2" }, /ingestRetryAttempts: "2" is not valid: it must be a whole number from 0 to 1\./],
+    [{ logRetentionDays: "10" }, /logRetentionDays: "10" is not valid: it must be one of 1, 3, 5, 7, 14, 30,/],
+    [{ requestsPerSecond: "fast" }, /requestsPerSecond: "fast" is not valid: it must be a number above 0\./],
+    [{ ingestTimeoutSeconds: "1200" }, /ingestTimeoutSeconds: "1200" is not valid: it must be a whole number from 1 to 900\./],
+    [{ kmsKeyArn: "alias/mine" }, /kmsKeyArn: "alias\/mine" is not valid: it must be a KMS key's ARN .*; pass the key's ARN/],
     [
       { kmsKeyArn: `arn:aws:kms:${REGION}:${ACCOUNT_ID}:alias/quest` },
-      /kmsKeyArn: .* is an alias ARN, which IAM does not match to the key, so every read and write would be denied; pass the key's ARN, `aws kms describe-key/
+      /kmsKeyArn: .* is not valid: .*; an alias ARN, which IAM does not match to the key, so every read and write would be denied; pass the key's ARN, `aws kms describe-key/
     ],
     [{ kmsKeyArn: KMS_KEY.replace(REGION, "eu-west-1") }, /kmsKeyArn: the key is in eu-west-1, but the bucket is in us-east-1/],
+    [{ surveys: "pr,CU" }, /surveys: "pr,CU" is not valid: it must be survey codes separated by commas.*; "CU" is not a survey code\./],
+    [{ alarmEmail: "the ops team" }, /alarmEmail: "the ops team" is not valid: it must be an e-mail address, or empty for none\./],
+    [{ roleBoundaryArn: "QuestBoundary" }, /roleBoundaryArn: "QuestBoundary" is not valid: it must be an IAM policy's ARN \(arn:aws:iam::<account>:policy\/<name>\)/],
     // One survey, so the queue starts at most 2 runs (SQS's least): a reservation of 1 throttles the second.
     [{ ingestReservedConcurrency: "1" }, /ingestReservedConcurrency: 1 is below the 2 survey runs .*; set 0 \(no reservation\) or at least 2\. Set it with `pulumi config set bls-quest:ingestReservedConcurrency 2`/],
     [{ surveys: "pr,cu,ce", ingestMaxConcurrency: "3", ingestReservedConcurrency: "2" }, /ingestReservedConcurrency: 2 is below the 3 survey runs/]
