@@ -10,15 +10,13 @@ import { defineNetwork, InterceptorSource } from "msw/experimental"
 import { http } from "msw/http"
 import { passthrough } from "msw/utils/passthrough"
 
-export interface InProcessUpstream {
-  readonly serves: (url: string) => boolean
-  readonly handle: (request: Request) => Response | Promise<Response>
-}
-
 const isLoopback = (url: URL) => ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)
 
 /** Starts intercepting now; `close` stops. `refuse` words the error a request to any other host fails with. */
-export const interceptUpstream = (upstream: InProcessUpstream, refuse: (url: string) => Error): { readonly close: () => void } => {
+export const interceptUpstream = (
+  upstream: { readonly serves: (url: string) => boolean; readonly handle: (request: Request) => Response | Promise<Response> },
+  refuse: (url: string) => Error
+): { readonly close: () => void } => {
   // (The cast bridges msw's bundled copy of the interceptor types; the classes are the same.)
   const interceptor = new FetchInterceptor() as unknown as ConstructorParameters<typeof InterceptorSource>[0]["interceptors"][number]
   const network = defineNetwork({

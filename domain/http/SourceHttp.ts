@@ -80,7 +80,7 @@ const failureOf = ({ status, url, headers }: HttpResponse, userAgent: string) =>
     ? new TransientSourceFailure({ url, reason: `HTTP ${status}`, retryAfterMs: parseRetryAfter(headers.get("retry-after"), Date.now()) })
     : new SourceStatusError({ url, status })
 
-export const makeSourceHttp = (policy: SourcePolicy) =>
+const makeSourceHttp = (policy: SourcePolicy) =>
   Effect.gen(function*() {
     if (checkContact(policy.contact).kind === "invalid") return yield* new ContactRequired()
     const client = yield* HttpClient
