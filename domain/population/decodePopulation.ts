@@ -57,18 +57,23 @@ const onePerYear = Schema.makeFilter((rows: ReadonlyArray<{ readonly Year: numbe
   return true
 })
 
-const PopulationResponse = Schema.fromJsonString(Schema.Struct({
+const PopulationResponse = Schema.Struct({
   data: Schema.Array(Row).check(Schema.isMinLength(1, { message: "no rows (the data array is empty)" }), onePerYear)
-}))
+})
+
+const invalid = (detail: string) => new PopulationInvalid({ detail })
 
 /** Decodes a DataUSA response body (bytes as fetched, or text). */
 export const decodePopulation = (input: Uint8Array | string): Effect.Effect<ReadonlyArray<PopulationYear>, PopulationInvalid> =>
   Effect.try({
     try: () => typeof input === "string" ? input : new TextDecoder("utf-8", { fatal: true }).decode(input),
-    catch: () => new PopulationInvalid({ detail: "the body is not valid UTF-8" })
+    catch: () => invalid("the body is not valid UTF-8")
   }).pipe(
-    Effect.flatMap((text) => Schema.decodeUnknownEffect(PopulationResponse)(text, { reportInput: true })),
-    Effect.mapError((error) => error._tag === "SchemaError" ? new PopulationInvalid({ detail: error.message.replace(/\n\s*/g, " ") }) : error),
+    // JSON.parse's own message says where the text broke and how it starts (an HTML error page, a proxy's notice).
+    Effect.flatMap((text) => Effect.try({ try: () => JSON.parse(text) as unknown, catch: (error) => invalid(`not JSON (${String(error)})`) })),
+    Effect.flatMap((json) =>
+      Effect.mapError(Schema.decodeUnknownEffect(PopulationResponse)(json, { reportInput: true }), (error) => invalid(error.message.replace(/\n\s*/g, " ")))
+    ),
     Effect.map(({ data }) =>
       [...new Map(data.map((row) => [row.Year, row.Population]))]
         .sort(([a], [b]) => a - b)

@@ -68,7 +68,9 @@ describe("decoding the DataUSA population", () => {
     }
 
     it("a body that is not JSON", async () => {
-      expect(await rejected("<html><body>502 Bad Gateway</body></html>")).toMatch(/valid JSON string, got "<html><body>502/)
+      const said = await rejected("<html><body>502 Bad Gateway</body></html>")
+      expect(said).toMatch(/not JSON \(SyntaxError: /)
+      expect(said).toContain(`"<html><bod`)
     })
 
     it("bytes that are not UTF-8", async () => {
