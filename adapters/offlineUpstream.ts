@@ -15,35 +15,7 @@ import { DEFAULT_BLS_ROOT_URL, DEFAULT_POPULATION_URL } from "../domain/settings
 
 const fixtures = new URL("../test/fixtures/", import.meta.url)
 
-/** Read once per process. */
-const once = <A>(load: () => A): (() => A) => {
-  let value: { a: A } | undefined
-  return () => (value ??= { a: load() }).a
-}
-
 export const fixtureBytes = (path: string): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(new URL(path, fixtures)))
-
-/** BLS's listing prints US Eastern time to the minute; `Last-Modified` is the same instant in GMT. */
-const ZONE = "America/New_York"
-const wallClock = new Intl.DateTimeFormat("en-US", {
-  timeZone: ZONE, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "2-digit", hourCycle: "h23"
-})
-/** The US Eastern wall clock at `date`, to the minute, as the UTC instant that reads the same. */
-export const easternWallAsUtc = (date: Date): number => {
-  const part = (type: Intl.DateTimeFormatPartTypes) => Number(wallClock.formatToParts(date).find((p) => p.type === type)?.value)
-  return Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"))
-}
-
-/** Parses `M/D/YYYY  H:MM AM` (US Eastern, as BLS's listing shows it) to an instant. */
-export const parseListingTime = (text: string): Date => {
-  const m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s+(\d{1,2}):(\d{2})\s*([AP]M)\s*$/i.exec(text)
-  if (!m) throw new Error(`not a listing date (want "6/4/2026  8:30 AM"): ${JSON.stringify(text)}`)
-  const [, month, day, year, hour, minute, period] = m
-  const wall = Date.UTC(Number(year), Number(month) - 1, Number(day), (Number(hour) % 12) + (/pm/i.test(period!) ? 12 : 0), Number(minute))
-  // The zone's offset depends on the instant itself (DST): guess, then correct once.
-  const offsetAt = (t: number) => easternWallAsUtc(new Date(t)) - t
-  return new Date(wall - offsetAt(wall - offsetAt(wall)))
-}
 
 export interface BlsFile {
   readonly name: string
@@ -58,13 +30,15 @@ export const blsFile = (name: string, bytes: Uint8Array<ArrayBuffer>, modified: 
   return { name, bytes, modified, etag: `"${bytesToHex(sha256(bytes)).slice(0, 16)}:${seconds.toString(16)}"` }
 }
 
-/** The `pr` survey's files, dated as its listing shows them. */
-export const blsFixtureFiles = once((): ReadonlyArray<BlsFile> => {
+let fixtureFiles: ReadonlyArray<BlsFile> | undefined
+/** The `pr` survey's files, dated as its listing shows them (read once per process). */
+export const blsFixtureFiles = (): ReadonlyArray<BlsFile> => {
+  if (fixtureFiles !== undefined) return fixtureFiles
   const dates: Record<string, string> = JSON.parse(new TextDecoder().decode(fixtureBytes("bls/mtimes.json")))
-  return readdirSync(new URL("bls/pr/", fixtures)).sort().map((name) =>
-    blsFile(name, fixtureBytes(`bls/pr/${name}`), parseListingTime(dates[name] ?? "6/4/2026  8:30 AM"))
+  return fixtureFiles = readdirSync(new URL("bls/pr/", fixtures)).sort().map((name) =>
+    blsFile(name, fixtureBytes(`bls/pr/${name}`), new Date(dates[name] ?? "2026-06-04T12:30:00Z"))
   )
-})
+}
 
 /** BLS blocks scripts that do not say who runs them: an e-mail or a web address in the User-Agent. */
 export const hasContact = (userAgent: string | null): boolean =>
@@ -74,7 +48,7 @@ export const accessDenied = (url: URL) =>
   new Response(`<HTML><HEAD><TITLE>Access Denied</TITLE></HEAD><BODY><H1>Access Denied</H1>You don't have ` +
     `permission to access "${url.href}" on this server.</BODY></HTML>\n`, { status: 403, headers: { "content-type": "text/html" } })
 
-export const notFound = () => new Response("Not Found", { status: 404, headers: { "content-type": "text/plain" } })
+const notFound = () => new Response("Not Found", { status: 404, headers: { "content-type": "text/plain" } })
 
 /** 304 for a matching If-None-Match (which alone decides when sent) or a not-newer If-Modified-Since. */
 const notModified = (file: BlsFile, request: Request): boolean => {
@@ -92,21 +66,14 @@ export const serveBlsFile = (file: BlsFile, request: Request): Response => {
   })
 }
 
-export interface OfflineUpstream {
-  /** Whether a request to this URL is the fake's to answer (its host is BLS's or DataUSA's). */
-  readonly serves: (url: string) => boolean
-  readonly handle: (request: Request) => Response
-}
-
 /**
  * Every survey directory under BLS's root serves the `pr` fixtures under its own names
  * (`cu/cu.series`…), so a run that mirrors several surveys works offline too.
  */
-export const offlineUpstream = (): OfflineUpstream => {
+export const offlineUpstream = () => {
   const root = new URL(DEFAULT_BLS_ROOT_URL)
   const population = new URL(DEFAULT_POPULATION_URL)
-  const origins = new Set([root.origin, population.origin])
-  const listing = once(() => new TextDecoder().decode(fixtureBytes("bls/pr.listing.html")))
+  const listing = new TextDecoder().decode(fixtureBytes("bls/pr.listing.html"))
   const handle = (request: Request): Response => {
     const url = new URL(request.url)
     if (url.origin === population.origin && url.pathname === population.pathname) {
@@ -117,11 +84,13 @@ export const offlineUpstream = (): OfflineUpstream => {
     const [survey = "", name, ...deeper] = url.pathname.slice(root.pathname.length).split("/")
     if (!/^[a-z]{2}$/.test(survey) || name === undefined || deeper.length > 0) return notFound()
     if (name === "") {
-      const page = listing().replaceAll("/pr/", `/${survey}/`).replaceAll(">pr.", `>${survey}.`)
+      const page = listing.replaceAll("/pr/", `/${survey}/`).replaceAll(">pr.", `>${survey}.`)
       return new Response(page, { headers: { "content-type": "text/html" } })
     }
     const file = blsFixtureFiles().find((f) => f.name === decodeURIComponent(name).replace(new RegExp(`^${survey}\\.`), "pr."))
     return file === undefined ? notFound() : serveBlsFile(file, request)
   }
-  return { serves: (url) => URL.canParse(url) && origins.has(new URL(url).origin), handle }
+  /** Whether a request to this URL is the fake's to answer (its host is BLS's or DataUSA's). */
+  const serves = (url: string) => URL.canParse(url) && [root.origin, population.origin].includes(new URL(url).origin)
+  return { serves, handle }
 }

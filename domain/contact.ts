@@ -14,45 +14,25 @@
  */
 
 const EMAIL = /^[^\s@<>()]+@([^\s@<>()]+\.[^\s@<>()]+)$/
-
-const RESERVED_DOMAINS = ["example.com", "example.org", "example.net"] as const
-const RESERVED_TLDS = ["example", "invalid", "localhost", "test"] as const
+const RESERVED = /(?:^|\.)(?:(example\.(?:com|org|net))|(example|invalid|localhost|test))$/
 
 export type ContactVerdict =
   | { readonly kind: "ok"; readonly contact: string }
   | { readonly kind: "invalid"; readonly contact: string; readonly problem: string }
   | { readonly kind: "placeholder"; readonly contact: string; readonly domain: string; readonly problem: string }
 
-/** The host of an http(s) URL, or undefined when `text` is not one. */
-const urlHost = (text: string): string | undefined => {
-  if (!/^https?:\/\/\S+$/i.test(text)) return undefined
-  try {
-    const host = new URL(text).hostname
-    return host === "" ? undefined : host
-  } catch {
-    return undefined
-  }
-}
-
-/** The reserved domain `host` belongs to (`example.com`, `.test`), if any. */
-const reservedDomainOf = (host: string): string | undefined => {
-  const name = host.toLowerCase().replace(/\.$/, "")
-  const domain = RESERVED_DOMAINS.find((reserved) => name === reserved || name.endsWith(`.${reserved}`))
-  if (domain !== undefined) return domain
-  const tld = name.slice(name.lastIndexOf(".") + 1)
-  return (RESERVED_TLDS as ReadonlyArray<string>).includes(tld) ? `.${tld}` : undefined
-}
+const urlHost = (text: string): string | undefined =>
+  /^https?:\/\/\S+$/i.test(text) && URL.canParse(text) ? new URL(text).hostname || undefined : undefined
 
 /** Judges a contact (surrounding spaces ignored; `contact` in the verdict is trimmed). */
 export const checkContact = (raw: string): ContactVerdict => {
   const contact = raw.trim()
   if (contact === "") return { kind: "invalid", contact, problem: "no contact is set" }
   const host = EMAIL.exec(contact)?.[1] ?? urlHost(contact)
-  if (host === undefined) {
-    return { kind: "invalid", contact, problem: `"${contact}" is neither an e-mail address nor an http(s) URL` }
-  }
-  const domain = reservedDomainOf(host)
-  if (domain === undefined) return { kind: "ok", contact }
+  if (host === undefined) return { kind: "invalid", contact, problem: `"${contact}" is neither an e-mail address nor an http(s) URL` }
+  const reserved = RESERVED.exec(host.toLowerCase().replace(/\.$/, ""))
+  if (reserved === null) return { kind: "ok", contact }
+  const domain = reserved[1] ?? `.${reserved[2]}`
   return {
     kind: "placeholder",
     contact,

@@ -1,11 +1,3 @@
-/**
- * Text that came from upstream (a header, a file name, a reason) made safe to print: a
- * terminal or a log viewer never receives raw control bytes or an endless line.
- */
-
-/** Longest piece of upstream text a message quotes. */
-export const MAX_QUOTED_CHARS = 200
-
 // C0 and C1 controls, DEL, lone surrogates, and the bidi overrides that reorder a line.
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/gu
 
@@ -14,8 +6,10 @@ const escape = (char: string) => {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`
 }
 
-/** `text` with unprintable characters escaped (`\x1b`) and cut to `max` characters (`…`). */
-export const printable = (text: string, max: number = MAX_QUOTED_CHARS): string => {
-  const cut = text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text
-  return cut.replace(UNPRINTABLE, escape)
-}
+/**
+ * Text from upstream (a header, a file name, a reason) made safe to print, so a terminal or
+ * a log viewer never receives raw control bytes or an endless line: unprintable characters
+ * escaped (`\x1b`), and cut to `max` characters (`…`).
+ */
+export const printable = (text: string, max = 200): string =>
+  (text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text).replace(UNPRINTABLE, escape)

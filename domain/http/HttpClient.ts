@@ -1,17 +1,14 @@
 /**
- * The raw HTTP transport: one request, one response, no policy. Politeness, retries,
- * redirects, bounded waits (boundedWaits.ts) and status handling live in SourceHttp; this
- * seam exists so tests and runtimes can swap the implementation (adapters/ofetchHttp.ts
- * in production). Interrupting `send` aborts the request.
+ * The raw HTTP transport: one GET, one response, no policy (that is SourceHttp's). A seam
+ * so tests and runtimes swap it (adapters/ofetchHttp.ts in production); interrupting
+ * `send` aborts the request.
  */
 import * as Context from "effect/Context"
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { printable } from "../printable.ts"
 
 export interface HttpRequest {
   readonly url: string
-  readonly method?: "GET" | "HEAD"
   readonly headers?: Readonly<Record<string, string>>
 }
 
@@ -19,31 +16,23 @@ export interface HttpResponse {
   readonly url: string
   readonly status: number
   readonly headers: Headers
-  /** Null for HEAD, 304 and other bodiless answers. Redirects are returned, never followed. */
+  /** Null for 304 and other bodiless answers. Redirects are returned, never followed. */
   readonly body: ReadableStream<Uint8Array> | null
 }
 
-/** What a body stream errors with when the source stops sending or the transfer runs too long (boundedWaits.ts). */
+/** What a body stream errors with past one of its bounds (boundedWaits.ts). */
 export class TransferTimeout extends Error {
   override readonly name = "TimeoutError"
 }
 
-/** The request never produced a response: DNS, refused or reset connection, certificate, timeout. */
+/** The request never produced a response: DNS, refused or reset connection, certificate, no headers in time. */
 export class HttpTransportError extends Schema.TaggedError<HttpTransportError>()("HttpTransportError", {
   url: Schema.String,
   detail: Schema.String,
-  timedOut: Schema.Boolean,
   /** The system error's code at the root of the failure (`ENOTFOUND`, `CERT_HAS_EXPIRED`), when known. */
   code: Schema.optional(Schema.String)
-}) {
-  override get message() {
-    return `${this.timedOut ? "Timed out requesting" : "Could not reach"} ${this.url}: ${printable(this.detail)}. ` +
-      `Check the network and the URL, then run again.`
-  }
-}
+}) {}
 
-export interface HttpClientShape {
+export class HttpClient extends Context.Service<HttpClient, {
   readonly send: (request: HttpRequest) => Effect.Effect<HttpResponse, HttpTransportError>
-}
-
-export class HttpClient extends Context.Service<HttpClient, HttpClientShape>()("quest/HttpClient") {}
+}>()("quest/HttpClient") {}

@@ -2,6 +2,8 @@
 import * as Schema from "effect/Schema"
 import { printable } from "../printable.ts"
 
+const SET_URL = "BLS_BASE_URL / POPULATION_URL"
+
 export class ContactRequired extends Schema.TaggedError<ContactRequired>()("ContactRequired", {}) {
   override get message() {
     return "BLS refuses scripts that do not identify themselves. Set QUEST_CONTACT (or --contact) to an e-mail " +
@@ -9,38 +11,26 @@ export class ContactRequired extends Schema.TaggedError<ContactRequired>()("Cont
   }
 }
 
-export class SourceForbidden extends Schema.TaggedError<SourceForbidden>()("SourceForbidden", {
-  url: Schema.String,
-  userAgent: Schema.String
-}) {
+export class SourceForbidden extends Schema.TaggedError<SourceForbidden>()("SourceForbidden", { url: Schema.String, userAgent: Schema.String }) {
   override get message() {
     return `${this.url} answered 403 Forbidden to User-Agent "${this.userAgent}". BLS blocks requests whose ` +
       `User-Agent carries no real contact; set QUEST_CONTACT to an address you read and run again.`
   }
 }
 
-export class SourceNotFound extends Schema.TaggedError<SourceNotFound>()("SourceNotFound", {
-  url: Schema.String
-}) {
+export class SourceNotFound extends Schema.TaggedError<SourceNotFound>()("SourceNotFound", { url: Schema.String }) {
   override get message() {
-    return `${this.url} answered 404 Not Found. Check the configured URL (BLS_BASE_URL / POPULATION_URL).`
+    return `${this.url} answered 404 Not Found. Check the configured URL (${SET_URL}).`
   }
 }
 
-export class SourceStatusError extends Schema.TaggedError<SourceStatusError>()("SourceStatusError", {
-  url: Schema.String,
-  status: Schema.Number
-}) {
+export class SourceStatusError extends Schema.TaggedError<SourceStatusError>()("SourceStatusError", { url: Schema.String, status: Schema.Number }) {
   override get message() {
-    return `${this.url} answered HTTP ${this.status}, which the pipeline does not expect. ` +
-      `Check the configured URL; nothing was changed in the store.`
+    return `${this.url} answered HTTP ${this.status}, which the pipeline does not expect. Check the configured URL; nothing was changed in the store.`
   }
 }
 
-/**
- * A failure worth retrying (429, 5xx, timeout, dropped connection, short body). Raised
- * inside the retry loop; once the budget is spent it becomes SourceUnavailable.
- */
+/** A failure worth retrying (429, 5xx, timeout, dropped connection); once the retries are spent it becomes SourceUnavailable. */
 export class TransientSourceFailure extends Schema.TaggedError<TransientSourceFailure>()("TransientSourceFailure", {
   url: Schema.String,
   reason: Schema.String,
@@ -74,7 +64,7 @@ export class SourceUnreachable extends Schema.TaggedError<SourceUnreachable>()("
   override get message() {
     const code = this.code === undefined ? "" : `${this.code}: `
     return `Could not reach ${this.url}: ${this.what} (${code}${printable(this.detail)}). Not retried, since ` +
-      `waiting cannot fix it: check the configured URL (BLS_BASE_URL / POPULATION_URL) and the network.`
+      `waiting cannot fix it: check the configured URL (${SET_URL}) and the network.`
   }
 }
 
@@ -86,25 +76,15 @@ export class SourceRedirectRefused extends Schema.TaggedError<SourceRedirectRefu
 }) {
   override get message() {
     return `${this.url} redirected to ${printable(this.location)}, which ${this.detail}. Nothing was stored from it: ` +
-      `only redirects within the configured origin are followed. If the source really moved, set the new ` +
-      `URL (BLS_BASE_URL / POPULATION_URL).`
+      `only redirects within the configured origin are followed. If the source really moved, set the new URL (${SET_URL}).`
   }
 }
 
-export class SourceTooLarge extends Schema.TaggedError<SourceTooLarge>()("SourceTooLarge", {
-  url: Schema.String,
-  limit: Schema.Number
-}) {
+export class SourceTooLarge extends Schema.TaggedError<SourceTooLarge>()("SourceTooLarge", { url: Schema.String, limit: Schema.Number }) {
   override get message() {
     return `${this.url} sent more than ${this.limit} bytes, more than the pipeline accepts for this answer ` +
       `(or holds in memory for a body of unknown size). Check the configured URL; nothing was written.`
   }
 }
 
-export type SourceError =
-  | SourceForbidden
-  | SourceNotFound
-  | SourceStatusError
-  | SourceUnavailable
-  | SourceUnreachable
-  | SourceRedirectRefused
+export type SourceError = SourceForbidden | SourceNotFound | SourceStatusError | SourceUnavailable | SourceUnreachable | SourceRedirectRefused

@@ -13,8 +13,7 @@ import { sha256Hex } from "../bytes/sha256Hex.ts"
 import { SourceHttp } from "../http/SourceHttp.ts"
 import { ObjectStore } from "../store/ObjectStore.ts"
 import { populationStats } from "../reports/populationStats.ts"
-import { decodePopulation, summarizePopulation } from "./decodePopulation.ts"
-
+import { decodePopulation } from "./decodePopulation.ts"
 
 /** DataUSA answers a few KB; anything far larger is not the response we asked for. */
 const MAX_RESPONSE_BYTES = 5 * 1024 * 1024
@@ -32,28 +31,7 @@ export interface PopulationOptions {
   readonly reportInputs?: { readonly blsSha256: string | undefined }
 }
 
-export interface PopulationRunSummary {
-  readonly event: "population"
-  readonly source: string
-  readonly key: string
-  readonly store: string
-  readonly dryRun: boolean
-  readonly written: boolean
-  readonly reason:
-    | "new"
-    | "changed"
-    | "unchanged"
-    | "rewritten: BLS data changed"
-    | "held: no BLS data to report on yet"
-    | "dry run"
-  readonly rows: number
-  readonly firstYear: number
-  readonly lastYear: number
-  readonly bytes: number
-  readonly sha256: string
-  readonly requests: number
-  readonly durationMs: number
-}
+type Reason = "new" | "changed" | "unchanged" | "rewritten: BLS data changed" | "held: no BLS data to report on yet" | "dry run"
 
 export const fetchPopulation = (options: PopulationOptions) =>
   Effect.gen(function*() {
@@ -66,18 +44,18 @@ export const fetchPopulation = (options: PopulationOptions) =>
     const figures = yield* decodePopulation(bytes)
     // A well-formed answer without the years the reports need must not replace a good one.
     yield* populationStats(figures)
-    const summary = summarizePopulation(figures)
-    const digest = yield* sha256Hex(bytes)
+    const [firstYear, lastYear] = [figures[0]!.year, figures.at(-1)!.year]
+    const sha256 = yield* sha256Hex(bytes)
 
     const current = yield* store.head(options.key)
     const blsSha256 = options.reportInputs?.blsSha256
-    const reason: PopulationRunSummary["reason"] = options.dryRun
+    const reason: Reason = options.dryRun
       ? "dry run"
       : options.reportInputs !== undefined && blsSha256 === undefined
       ? "held: no BLS data to report on yet"
       : current === undefined
       ? "new"
-      : current.metadata["sha256"] !== digest
+      : current.metadata["sha256"] !== sha256
       ? "changed"
       : blsSha256 !== undefined && current.metadata["bls-sha256"] !== blsSha256
       ? "rewritten: BLS data changed"
@@ -89,34 +67,35 @@ export const fetchPopulation = (options: PopulationOptions) =>
         metadata: {
           "source-url": options.url,
           "fetched-at": new Date(startedAt).toISOString(),
-          "sha256": digest,
-          "rows": String(summary.rows),
-          "years": `${summary.firstYear}-${summary.lastYear}`,
+          sha256,
+          "rows": String(figures.length),
+          "years": `${firstYear}-${lastYear}`,
           ...(blsSha256 === undefined ? {} : { "bls-sha256": blsSha256 })
         }
       })
     }
-    const finishedAt = yield* Clock.currentTimeMillis
-    const result: PopulationRunSummary = {
-      event: "population",
+    const summary = {
+      event: "population" as const,
       source: options.url,
       key: options.key,
       store: store.location,
       dryRun: options.dryRun,
       written,
       reason,
-      rows: summary.rows,
-      firstYear: summary.firstYear,
-      lastYear: summary.lastYear,
+      rows: figures.length,
+      firstYear,
+      lastYear,
       bytes: bytes.byteLength,
-      sha256: digest,
+      sha256,
       requests: source.requestsMade() - requestsBefore,
-      durationMs: finishedAt - startedAt
+      durationMs: (yield* Clock.currentTimeMillis) - startedAt
     }
     yield* Effect.logInfo({
-      message: `Population ${written ? "written" : "not written"} (${reason}): ${summary.rows} years ` +
-        `${summary.firstYear}–${summary.lastYear} → ${options.key}`,
-      ...result
+      message: `Population ${written ? "written" : "not written"} (${reason}): ${figures.length} years ` +
+        `${firstYear}–${lastYear} → ${options.key}`,
+      ...summary
     })
-    return result
+    return summary
   })
+
+export type PopulationRunSummary = Effect.Success<ReturnType<typeof fetchPopulation>>

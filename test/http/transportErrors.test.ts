@@ -123,7 +123,8 @@ describe("over real HTTP (the fixture server)", () => {
   it("a stalled body is retried after the idle timeout", async () => {
     upstream.log.clear()
     upstream.failNext("pr.data.0.Current", [stall(200_000)])
-    valueOf(await sync(makeMemoryStore(), { timeoutMs: 500 }))
+    // 2 s: short beside the 200 s stall, long enough for a healthy attempt on a loaded machine.
+    valueOf(await sync(makeMemoryStore(), { timeoutMs: 2_000 }))
     expect(upstream.log.entries({ path: "pr.data.0.Current" }).map((e) => e.fault)).toEqual(["stall", undefined])
   }, 20_000)
 

@@ -93,9 +93,9 @@ describe("fetching the population", () => {
   })
 
   const rejections: ReadonlyArray<[string, string | object, string]> = [
-    ["not JSON", "<html>Service Unavailable</html>", "PopulationNotJson"],
-    ["the wrong shape", { rows: [] }, "PopulationWrongShape"],
-    ["no rows", { data: [] }, "PopulationNoRows"],
+    ["not JSON", "<html>Service Unavailable</html>", "PopulationInvalid"],
+    ["the wrong shape", { rows: [] }, "PopulationInvalid"],
+    ["no rows", { data: [] }, "PopulationInvalid"],
     [
       "a table without the years the reports need",
       { data: [{ "Nation ID": "01000US", "Nation": "United States", "Year": 2023, "Population": 334914896 }] },

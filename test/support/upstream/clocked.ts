@@ -24,7 +24,7 @@ export const clockedHttpLayer = (upstream: VirtualUpstream, latencyMs: (url: URL
     send: (request) =>
       Effect.sleep(Duration.millis(latencyMs(new URL(request.url)))).pipe(
         Effect.andThen(Effect.promise((signal) =>
-          upstream.handle(new Request(request.url, { method: request.method ?? "GET", headers: request.headers, signal }))
+          upstream.handle(new Request(request.url, { headers: request.headers, signal }))
         )),
         Effect.map((response) => ({ url: request.url, status: response.status, headers: response.headers, body: response.body }))
       )

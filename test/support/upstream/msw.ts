@@ -2,7 +2,7 @@
  * The fake upstreams behind msw (adapters/interceptUpstream.ts), outside vitest: the Deno
  * script and anything else that starts intercepting by hand.
  */
-import { interceptUpstream, type Unhandled } from "../../../adapters/interceptUpstream.ts"
+import { interceptUpstream } from "../../../adapters/interceptUpstream.ts"
 import { createUpstream, type VirtualUpstream } from "./virtualUpstream.ts"
 
 export interface MswUpstream {
@@ -10,7 +10,7 @@ export interface MswUpstream {
   readonly close: () => void
 }
 
-export const startMswUpstream = (upstream: VirtualUpstream = createUpstream(), unhandled: Unhandled = "error"): MswUpstream => ({
+export const startMswUpstream = (upstream: VirtualUpstream = createUpstream()): MswUpstream => ({
   upstream,
-  close: interceptUpstream(upstream, unhandled).close
+  close: interceptUpstream(upstream, (url) => new Error(`the fake upstreams serve BLS, DataUSA and loopback only, not ${url}`)).close
 })
