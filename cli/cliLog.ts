@@ -2,8 +2,7 @@
  * Everything the command says on stderr, in the ONE log shape (domain/logging/logRecord.ts).
  * On a terminal a person reads short lines (warnings and errors; every level with
  * --verbose) beside the summary on stdout; anywhere else (CI, pipes, --json) one flat JSON
- * object per line, info and up, as the Lambda functions log. Free of Effect, so a usage
- * mistake is answered without loading the runtime.
+ * object per line, info and up, as the Lambda functions log.
  */
 import type { LogRecord, LogRecordLevel } from "../domain/logging/logRecord.ts"
 import type { Terminal } from "./terminal.ts"
@@ -44,6 +43,17 @@ export const humanLine = (record: LogRecord, verbose: boolean): string => {
   const fields = verbose ? humanFields(record) : ""
   const error = typeof record["error"] === "string" && !record.message.includes(record["error"]) ? `: ${record["error"]}` : ""
   return `${prefixes[record.level] ?? ""}${record.message}${error}${fields === "" ? "" : `  (${fields})`}`
+}
+
+/** The quest command's exit codes: 0 done, 1 the work failed, 2 bad usage, 130 stopped. */
+export const EXIT = { done: 0, failed: 1, usage: 2, interrupted: 130 } as const
+
+/** Bad usage (exit 2): one sentence and where to look, as a line for a person or as one log record. */
+export const usage = (log: CliLog, terminal: Terminal, message: string, command: string | undefined): number => {
+  const hint = `See \`quest${command === undefined ? "" : ` ${command}`} --help\` for the commands, flags and settings.`
+  if (log.mode.human) terminal.err(`quest${command === undefined ? "" : ` ${command}`}: ${message}\n${hint}\n`)
+  else log.say("ERROR", "usage", message, { command, hint, exitCode: EXIT.usage })
+  return EXIT.usage
 }
 
 export const makeCliLog = (mode: LogMode, terminal: Terminal, now: () => Date = () => new Date()): CliLog => {

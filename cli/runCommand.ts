@@ -17,17 +17,15 @@ import { ofetchHttpLayer } from "../adapters/ofetchHttp.ts"
 import { tagOf } from "../domain/causeMessage.ts"
 import { recordLogger } from "../domain/logging/logRecord.ts"
 import { loadSettings, SettingsError, settingSpecs } from "../domain/settings.ts"
-import type { Invocation } from "./args.ts"
-import type { CliLog } from "./cliLog.ts"
+import { type CliLog, EXIT, usage } from "./cliLog.ts"
 import { commandProgram } from "./commands.ts"
-import { commandSpec, type SettingKey } from "./commandTable.ts"
+import { commandSpec, type Invocation, type SettingKey } from "./commandTable.ts"
 import { startOffline } from "./offline.ts"
 import { makeSyncProgress, progressHttpLayer } from "./progress.ts"
 import { checkSettings, settingsErrorText } from "./settingsCheck.ts"
 import { doneText } from "./summaries.ts"
 import type { Terminal } from "./terminal.ts"
 import { unreachableText } from "./unreachable.ts"
-import { EXIT, usage } from "./usage.ts"
 
 /** Rows of a long table shown without --all. */
 const TERMINAL_TABLE_ROWS = 20
@@ -67,7 +65,7 @@ const flushed = () => new Promise<void>((resolve) => process.stdout.write("", ()
 
 /** Runs a command the command line asked for, returning the exit code; `log` says everything on stderr. */
 export const runCommand = async (
-  invocation: Extract<Invocation, { readonly kind: "command" }>,
+  invocation: Invocation,
   terminal: Terminal,
   log: CliLog
 ): Promise<number> => {

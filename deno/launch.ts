@@ -31,11 +31,9 @@ const storeOf = (argv: ReadonlyArray<string>): string => {
 // Help, the version and usage mistakes need no store and no network: the quest entry's
 // answer comes from here, without starting a second Deno for it (`npm run bench`, start-up).
 if (entry.endsWith("/quest.ts")) {
-  const { parseArgs } = await import("../cli/args.ts")
-  if (parseArgs(args).kind !== "command") {
-    const { runQuest } = await import("../cli/main.ts")
-    Deno.exit(await runQuest(args))
-  }
+  const { readCommandLine } = await import("../cli/main.ts")
+  const answered = await readCommandLine(args)
+  if (typeof answered === "number") Deno.exit(answered)
 }
 
 const project = new URL("..", import.meta.url).pathname
