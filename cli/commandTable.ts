@@ -27,13 +27,6 @@ const switchSpecs = {
 export type SwitchKey = keyof typeof switchSpecs
 export type Switches = Readonly<Record<SwitchKey, boolean>>
 
-/** A setting as a flag; its help names the environment variable it overrides and the default. */
-const settingFlag = (key: SettingKey) => {
-  const spec: (typeof settingSpecs)[SettingKey] & { readonly unit?: string } = settingSpecs[key]
-  const fallback = spec.default === undefined ? "no default" : `default ${spec.default}${spec.unit === undefined ? "" : ` ${spec.unit}`}`
-  return Flag.String(spec.flag.slice(2)).pipe(Flag.optional, Flag.withDescription(`${spec.env}, ${fallback}: ${spec.description}`))
-}
-
 export interface Invocation {
   readonly command: CommandName
   readonly switches: Switches
@@ -41,9 +34,6 @@ export interface Invocation {
   readonly settings: Partial<Record<SettingKey, string>>
   readonly argument: string | undefined
 }
-
-const upstreamPolicy = ["requestsPerSecond", "maxRetries", "retryBaseMs", "timeoutMs", "transferTimeoutMs"] as const
-const syncSettings = ["surveys", "blsRootUrl", "blsBaseUrl", "concurrency", "maxDeleteShare"] as const
 
 export interface CommandSpec {
   readonly name: CommandName
@@ -54,24 +44,23 @@ export interface CommandSpec {
   readonly argument?: string
 }
 
+const upstream = ["requestsPerSecond", "maxRetries", "retryBaseMs", "timeoutMs", "transferTimeoutMs"] as const
+const syncing = ["store", "contact", "surveys", "blsRootUrl", "blsBaseUrl", "concurrency", "maxDeleteShare"] as const
+const writing = ["json", "dryRun", "force", "offline", "verbose", "all"] as const
+
 export const commandSpecs: ReadonlyArray<CommandSpec> = [
   {
     name: "run",
     summary: "The main job: sync BLS, fetch the population, then compute, store and print the reports",
-    switches: ["json", "dryRun", "force", "offline", "verbose", "all"],
-    settings: ["store", "contact", ...syncSettings, "populationUrl", ...upstreamPolicy, "maxReportDropShare"]
+    switches: writing,
+    settings: [...syncing, "populationUrl", ...upstream, "maxReportDropShare"]
   },
-  {
-    name: "sync",
-    summary: "Mirror the BLS directory into the store, transferring only what changed",
-    switches: ["json", "dryRun", "force", "offline", "verbose", "all"],
-    settings: ["store", "contact", ...syncSettings, ...upstreamPolicy]
-  },
+  { name: "sync", summary: "Mirror the BLS directory into the store, transferring only what changed", switches: writing, settings: [...syncing, ...upstream] },
   {
     name: "population",
     summary: "Fetch US population by year from DataUSA, validate it, and store it",
     switches: ["json", "dryRun", "offline", "verbose"],
-    settings: ["store", "contact", "populationUrl", ...upstreamPolicy]
+    settings: ["store", "contact", "populationUrl", ...upstream]
   },
   {
     name: "report",
@@ -100,10 +89,18 @@ export const commandSpec = (name: string | undefined) => commandSpecs.find((spec
 export const knownFlags = new Set<string>([...Object.values(settingSpecs).map((spec) => spec.flag), ...Object.values(switchSpecs).map(([flag]) => flag)])
 
 const switchFlag = (key: SwitchKey) => {
-  const [flag, description] = switchSpecs[key]
-  const named = Flag.Boolean(flag.slice(2)).pipe(Flag.withDefault(false), Flag.withDescription(description))
-  return key === "verbose" ? named.pipe(Flag.withAlias("v")) : named
+  const flag = Flag.Boolean(switchSpecs[key][0].slice(2)).pipe(Flag.withDefault(false), Flag.withDescription(switchSpecs[key][1]))
+  return key === "verbose" ? Flag.withAlias(flag, "v") : flag
 }
+
+/** A setting as a flag; its help names the environment variable it overrides and the default. */
+const settingFlag = (key: SettingKey) => {
+  const spec: (typeof settingSpecs)[SettingKey] & { readonly unit?: string } = settingSpecs[key]
+  const fallback = spec.default === undefined ? "no default" : `default ${spec.default}${spec.unit === undefined ? "" : ` ${spec.unit}`}`
+  return Flag.String(spec.flag.slice(2)).pipe(Flag.optional, Flag.withDescription(`${spec.env}, ${fallback}: ${spec.description}`))
+}
+
+const noSwitches = Object.fromEntries(Object.keys(switchSpecs).map((key) => [key, false])) as Record<SwitchKey, boolean>
 
 /** The command tree; running it hands the parsed command line to `invoke`. */
 export const questCommand = (invoke: (invocation: Invocation) => void) =>
@@ -120,17 +117,13 @@ export const questCommand = (invoke: (invocation: Invocation) => void) =>
         ...(spec.argument === undefined
           ? {}
           : { argument: Argument.String("query").pipe(Argument.optional, Argument.withDescription(`The query, in quotes, e.g. ${spec.argument}; or --reports`)) })
-      }, (parsed: { switches: Partial<Switches>; settings: Record<string, Option.Option<string>>; argument?: Option.Option<string> }) =>
+      }, ({ argument, settings, switches }: { argument?: Option.Option<string>; settings: Record<string, Option.Option<string>>; switches: Partial<Switches> }) =>
         Effect.sync(() =>
           invoke({
             command: spec.name,
-            switches: { json: false, dryRun: false, force: false, offline: false, verbose: false, all: false, reports: false, ...parsed.switches },
-            settings: Object.fromEntries(
-              Object.entries(parsed.settings).flatMap(([key, value]) =>
-                Option.isSome(value) ? [[key, value.value]] : []
-              )
-            ),
-            argument: parsed.argument === undefined ? undefined : Option.getOrUndefined(parsed.argument)
+            switches: { ...noSwitches, ...switches },
+            settings: Object.fromEntries(Object.entries(settings).flatMap(([key, value]) => Option.isSome(value) ? [[key, value.value]] : [])),
+            argument: argument && Option.getOrUndefined(argument)
           })
         )).pipe(Command.withDescription(spec.summary))
     ))

@@ -15,9 +15,8 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { EXIT, makeCliLog, usage } from "./cliLog.ts"
 import { commandSpec, type Invocation, knownFlags, questCommand } from "./commandTable.ts"
-import { processTerminal, type Terminal } from "./terminal.ts"
+import { EXIT, makeCliLog, processTerminal, type Terminal, usage } from "./terminal.ts"
 
 /** The package's version (a test keeps it equal to package.json's). */
 export const QUEST_VERSION = "0.1.0"

@@ -1,10 +1,21 @@
-/** The short text each step ends with on stdout (without --json). */
+/** The short text each step ends with on stdout (without --json), its sizes and durations as people read them. */
 import { join } from "node:path"
 import type { SyncSummary } from "../domain/bls/syncMirror.ts"
 import type { SurveysRun } from "../domain/bls/syncSurveys.ts"
 import type { PopulationRunSummary } from "../domain/population/fetchPopulation.ts"
 import { isUrlLocation } from "../adapters/s3Location.ts"
-import { formatBytes, formatDuration, plural } from "./sizes.ts"
+
+/** 1.2 MB, 340 KB, 12 B. */
+export const formatBytes = (bytes: number): string => {
+  const unit = Math.min(4, Math.max(0, Math.floor(Math.log10(Math.max(bytes, 1)) / 3)))
+  const value = bytes / 1000 ** unit
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${["B", "KB", "MB", "GB", "TB"][unit]}`
+}
+
+export const formatDuration = (ms: number): string =>
+  ms < 1000 ? `${Math.round(ms)} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`
+
+const plural = (count: number, one: string, many = `${one}s`): string => `${count} ${count === 1 ? one : many}`
 
 const marks: Readonly<Record<string, string>> = { added: "+", updated: "~", deleted: "-", unchanged: "=" }
 
@@ -62,5 +73,3 @@ export const populationText = (s: PopulationRunSummary): string =>
 export const reportsStoredText = (folders: ReadonlyArray<string>, location: string): string =>
   `Reports stored under ${folders.join(" and ")} in ${location}.\n` +
   (isUrlLocation(location) ? "" : `Open ${join(location, folders.at(-1) ?? "", "report.html")} to look at them.\n`)
-
-export const doneText = (ms: number): string => `Done in ${formatDuration(ms)}.\n`
