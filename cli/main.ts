@@ -21,9 +21,9 @@ import { EXIT, makeCliLog, processTerminal, type Terminal, usage } from "./termi
 /** The package's version (a test keeps it equal to package.json's). */
 export const QUEST_VERSION = "0.1.0"
 
-const versionText = () => {
+const runtime = () => {
   const deno = (process.versions as Record<string, string | undefined>)["deno"]
-  return `quest ${QUEST_VERSION} (${deno === undefined ? `node ${process.version}` : `deno ${deno}`}, ${process.platform}-${process.arch})\n`
+  return deno === undefined ? `node ${process.version}` : `deno ${deno}`
 }
 
 const didYouMean = (suggestions: ReadonlyArray<string>) => (suggestions[0] === undefined ? "" : ` Did you mean \`${suggestions[0]}\`?`)
@@ -56,22 +56,18 @@ export const readCommandLine = async (argv: ReadonlyArray<string>, terminal: Ter
   let invocation: Invocation | undefined
   const version = GlobalFlag.Action({
     flag: Flag.Boolean("version").pipe(Flag.withAlias("V"), Flag.withDefault(false), Flag.withDescription("Show the version and the runtime")),
-    run: () => Effect.sync(() => terminal.out(versionText()))
+    run: () => Effect.sync(() => terminal.out(`quest ${QUEST_VERSION} (${runtime()}, ${process.platform}-${process.arch})\n`))
   })
   // Help is shown when asked for; a mistake is one sentence, said below.
-  const presenter: CliOutput.Presenter = {
+  const presenter = CliOutput.layerPresenter({
     present: (event) =>
-      Effect.sync(() => {
-        if (event._tag === "Help" && event.reason === "Requested") {
-          terminal.out(`${CliOutput.defaultFormatter({ colors: false }).formatHelpDoc(event.helpDoc)}\n`)
-        }
-      })
-  }
+      Effect.sync(() => event._tag === "Help" && event.reason === "Requested" && terminal.out(`${CliOutput.defaultFormatter({ colors: false }).formatHelpDoc(event.helpDoc)}\n`))
+  })
   const parse = Command.runWith(questCommand((parsed) => (invocation = parsed)), { version: QUEST_VERSION, renderErrors: false })
   const exit = await Effect.runPromiseExit(
     // The parser asks for a terminal, files and processes only for its prompts and wizard, which quest does not offer.
     parse(argv[0] === "help" ? [...argv.slice(1), "--help"] : argv).pipe(
-      Effect.provide(Layer.merge(CliOutput.layerPresenter(presenter), CliConfig.layer({ builtIns: [GlobalFlag.Help, version] })))
+      Effect.provide(Layer.merge(presenter, CliConfig.layer({ builtIns: [GlobalFlag.Help, version] })))
     ) as Effect.Effect<void, CliError.CliError>
   )
   if (Exit.isFailure(exit)) {

@@ -50,24 +50,18 @@ export const makeSyncProgress = (terminal: Terminal, log: CliLog, now: () => num
     const [since, from] = samples[0] ?? [t, bytes]
     const perSecond = t - since < 1000 ? undefined : ((bytes - from) / (t - since)) * 1000
     const total = plan.bytes
-    const etaMs = total === undefined || !(perSecond! > 0) || bytes >= total ? undefined : ((total - bytes) / perSecond!) * 1000
+    const etaMs = total === undefined || !(perSecond! > 0) || bytes >= total ? undefined : Math.round(((total - bytes) / perSecond!) * 1000)
     const waitText = waiting !== undefined && waiting.until > t ? `waiting ${formatDuration(waiting.until - t)} ${waiting.what}` : undefined
-    const figures = {
-      files: plan.files,
-      filesDone: Math.min(plan.files, Math.max(filesStored, filesRead)),
-      bytes,
-      totalBytes: total,
-      percent: total === undefined || total === 0 ? undefined : Math.min(100, Math.floor((bytes / total) * 100)),
-      bytesPerSecond: perSecond === undefined ? undefined : Math.round(perSecond),
-      etaMs: etaMs === undefined ? undefined : Math.round(etaMs),
-      waiting: waitText
-    }
+    const percent = total === undefined || total === 0 ? undefined : Math.min(100, Math.floor((bytes / total) * 100))
+    const bytesPerSecond = perSecond === undefined ? undefined : Math.round(perSecond)
+    const filesDone = Math.min(plan.files, Math.max(filesStored, filesRead))
+    const figures = { files: plan.files, filesDone, bytes, totalBytes: total, percent, bytesPerSecond, etaMs, waiting: waitText }
     // `3/12 files · 1.2 MB / 4.7 MB · 26% · 850 KB/s · ETA 4.0 s · pr.data.1.AllData · waiting 1.0 s to retry pr.class (…)`
     const line = [
-      `${figures.filesDone}/${figures.files} files`,
+      `${filesDone}/${plan.files} files`,
       `${formatBytes(bytes)}${total === undefined ? "" : ` / ${formatBytes(total)}`}`,
-      figures.percent === undefined ? undefined : `${figures.percent}%`,
-      perSecond === undefined ? undefined : `${formatBytes(Math.round(perSecond))}/s`,
+      percent === undefined ? undefined : `${percent}%`,
+      bytesPerSecond === undefined ? undefined : `${formatBytes(bytesPerSecond)}/s`,
       etaMs === undefined ? undefined : `ETA ${formatDuration(etaMs)}`,
       inFlight.size === 0 ? undefined : [...inFlight].map((file) => file.name).join(", "),
       waitText

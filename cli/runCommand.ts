@@ -19,7 +19,6 @@ import { recordLogger } from "../domain/logging/logRecord.ts"
 import { loadSettings, SettingsError, settingSpecs } from "../domain/settings.ts"
 import { commandProgram } from "./commands.ts"
 import { commandSpec, type Invocation, type SettingKey } from "./commandTable.ts"
-import { startOffline } from "./offline.ts"
 import { makeSyncProgress, progressHttpLayer } from "./progress.ts"
 import { checkSettings, settingsErrorText } from "./settingsCheck.ts"
 import { formatDuration } from "./summaries.ts"
@@ -86,7 +85,10 @@ export const runCommand = async ({ argument, command, settings: flagged, switche
     if (verdict.problem !== undefined) return yield* new UsageProblem({ message: verdict.problem })
     for (const warning of verdict.warnings) log.say("WARN", "settings.warning", warning)
 
-    const offline = switches.offline ? startOffline(loaded, env[settingSpecs.requestsPerSecond.env] !== undefined) : undefined
+    // msw, which serves the fixtures, loads only for --offline.
+    const offline = switches.offline
+      ? (yield* Effect.promise(() => import("./offline.ts"))).startOffline(loaded, env[settingSpecs.requestsPerSecond.env] !== undefined)
+      : undefined
     if (offline?.ok === false) return yield* new UsageProblem({ message: offline.problem })
     if (offline !== undefined) yield* Effect.addFinalizer(() => Effect.sync(offline.stop))
     // Notes are news to a person on a terminal; in a log they are context, at info.
