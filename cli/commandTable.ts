@@ -55,7 +55,12 @@ export const commandSpecs: ReadonlyArray<CommandSpec> = [
     switches: writing,
     settings: [...syncing, "populationUrl", ...upstream, "maxReportDropShare"]
   },
-  { name: "sync", summary: "Mirror the BLS directory into the store, transferring only what changed", switches: writing, settings: [...syncing, ...upstream] },
+  {
+    name: "sync",
+    summary: "Mirror the BLS directory into the store, transferring only what changed",
+    switches: writing,
+    settings: [...syncing, ...upstream]
+  },
   {
     name: "population",
     summary: "Fetch US population by year from DataUSA, validate it, and store it",
@@ -86,7 +91,10 @@ export const commandSpecs: ReadonlyArray<CommandSpec> = [
 export const commandSpec = (name: string | undefined) => commandSpecs.find((spec) => spec.name === name)
 
 /** Every flag some command takes, to tell a flag of another command from one nobody takes. */
-export const knownFlags = new Set<string>([...Object.values(settingSpecs).map((spec) => spec.flag), ...Object.values(switchSpecs).map(([flag]) => flag)])
+export const knownFlags = new Set<string>([
+  ...Object.values(settingSpecs).map((spec) => spec.flag),
+  ...Object.values(switchSpecs).map(([flag]) => flag)
+])
 
 const switchFlag = (key: SwitchKey) => {
   const flag = Flag.Boolean(switchSpecs[key][0].slice(2)).pipe(Flag.withDefault(false), Flag.withDescription(switchSpecs[key][1]))
@@ -99,6 +107,8 @@ const settingFlag = (key: SettingKey) => {
   const fallback = spec.default === undefined ? "no default" : `default ${spec.default}${spec.unit === undefined ? "" : ` ${spec.unit}`}`
   return Flag.String(spec.flag.slice(2)).pipe(Flag.optional, Flag.withDescription(`${spec.env}, ${fallback}: ${spec.description}`))
 }
+
+type Parsed = { argument?: Option.Option<string>; settings: Record<string, Option.Option<string>>; switches: Partial<Switches> }
 
 const noSwitches = Object.fromEntries(Object.keys(switchSpecs).map((key) => [key, false])) as Record<SwitchKey, boolean>
 
@@ -114,10 +124,13 @@ export const questCommand = (invoke: (invocation: Invocation) => void) =>
       Command.make(spec.name, {
         switches: Object.fromEntries(spec.switches.map((key) => [key, switchFlag(key)])),
         settings: Object.fromEntries(spec.settings.map((key) => [key, settingFlag(key)])),
-        ...(spec.argument === undefined
-          ? {}
-          : { argument: Argument.String("query").pipe(Argument.optional, Argument.withDescription(`The query, in quotes, e.g. ${spec.argument}; or --reports`)) })
-      }, ({ argument, settings, switches }: { argument?: Option.Option<string>; settings: Record<string, Option.Option<string>>; switches: Partial<Switches> }) =>
+        ...(spec.argument === undefined ? {} : {
+          argument: Argument.String("query").pipe(
+            Argument.optional,
+            Argument.withDescription(`The query, in quotes, e.g. ${spec.argument}; or --reports`)
+          )
+        })
+      }, ({ argument, settings, switches }: Parsed) =>
         Effect.sync(() =>
           invoke({
             command: spec.name,

@@ -85,7 +85,9 @@ function* tablesText(doc: ReportDocument, context: CommandContext, trailer: stri
 const reportsText = (doc: ReportDocument | undefined, context: CommandContext): Iterable<string> =>
   doc === undefined
     ? ["Reports: not computed, the store holds no inputs yet (a real run fetches them first).\n"]
-    : tablesText(doc, context, context.switches.dryRun ? "Reports: dry run, nothing stored.\n" : reportsStoredText(reportFolders(context.now), context.settings.store))
+    : tablesText(doc, context, context.switches.dryRun
+      ? "Reports: dry run, nothing stored.\n"
+      : reportsStoredText(reportFolders(context.now), context.settings.store))
 
 /** The reports; in a dry run, no document (rather than an error) while the store has no inputs yet. */
 const reports = (context: CommandContext) =>

@@ -59,9 +59,10 @@ export const readCommandLine = async (argv: ReadonlyArray<string>, terminal: Ter
     run: () => Effect.sync(() => terminal.out(`quest ${QUEST_VERSION} (${runtime()}, ${process.platform}-${process.arch})\n`))
   })
   // Help is shown when asked for; a mistake is one sentence, said below.
+  const formatter = CliOutput.defaultFormatter({ colors: false })
   const presenter = CliOutput.layerPresenter({
     present: (event) =>
-      Effect.sync(() => event._tag === "Help" && event.reason === "Requested" && terminal.out(`${CliOutput.defaultFormatter({ colors: false }).formatHelpDoc(event.helpDoc)}\n`))
+      Effect.sync(() => event._tag === "Help" && event.reason === "Requested" && terminal.out(`${formatter.formatHelpDoc(event.helpDoc)}\n`))
   })
   const parse = Command.runWith(questCommand((parsed) => (invocation = parsed)), { version: QUEST_VERSION, renderErrors: false })
   const exit = await Effect.runPromiseExit(

@@ -97,8 +97,8 @@ export const runCommand = async ({ argument, command, settings: flagged, switche
     // Long tables show their first rows, as duckdb does: printing a million rows nobody reads
     // took longer than computing them, and the stored CSVs and --json have every row.
     const maxRows = switches.all ? undefined : TERMINAL_TABLE_ROWS
-    const context = { settings: offline?.settings ?? loaded, switches, http: progressHttpLayer(progress, ofetchHttpLayer), now: new Date(), maxRows, argument }
-    return yield* commandProgram(command, context).pipe(Effect.ensuring(Effect.sync(() => terminal.status(undefined))))
+    const http = progressHttpLayer(progress, ofetchHttpLayer)
+    return yield* commandProgram(command, { settings: offline?.settings ?? loaded, switches, http, now: new Date(), maxRows, argument }).pipe(Effect.ensuring(Effect.sync(() => terminal.status(undefined))))
   }).pipe(Effect.scoped)
   const exit = await Effect.runPromiseExit(
     program.pipe(

@@ -20,9 +20,7 @@ const plural = (count: number, one: string, many = `${one}s`): string => `${coun
 const marks: Readonly<Record<string, string>> = { added: "+", updated: "~", deleted: "-", unchanged: "=" }
 
 const fileLines = (files: SyncSummary["files"], dryRun: boolean, maxRows: number) => {
-  const shown = files.slice(0, maxRows).map((file) =>
-    `  ${marks[file.action] ?? "?"} ${file.name}${dryRun ? ` (would be ${file.action})` : ""}`
-  )
+  const shown = files.slice(0, maxRows).map((file) => `  ${marks[file.action] ?? "?"} ${file.name}${dryRun ? ` (would be ${file.action})` : ""}`)
   const more = files.length - shown.length
   return more > 0 ? [...shown, `  … and ${more} more (--all or --json lists them all)`] : shown
 }
@@ -32,9 +30,7 @@ export const syncText = (s: SyncSummary, maxRows?: number, survey?: string): str
   const counts = `${s.added} added, ${s.updated} updated, ${s.deleted} deleted, ${s.unchanged} unchanged`
   const traffic = `${plural(s.listed, "file")} listed; ${formatBytes(s.bytesDownloaded)} downloaded in ` +
     `${plural(s.requests, "request")}; ${formatDuration(s.durationMs)}`
-  const head = s.dryRun
-    ? `BLS sync${survey === undefined ? "" : ` ${survey}`} (dry run, nothing changed): would be ${counts}  (${traffic})`
-    : `BLS sync${survey === undefined ? "" : ` ${survey}`}: ${counts}  (${traffic})`
+  const head = `BLS sync${survey === undefined ? "" : ` ${survey}`}${s.dryRun ? " (dry run, nothing changed): would be" : ":"} ${counts}  (${traffic})`
   const refused = s.deleteGuardWouldRefuse === undefined ? [] : [`  A real run would be refused: ${s.deleteGuardWouldRefuse}`]
   return [head, ...refused, ...fileLines(s.files, s.dryRun, maxRows ?? Infinity)].join("\n") + "\n"
 }
@@ -57,13 +53,8 @@ export const surveysText = (run: SurveysRun, maxRows?: number): string => {
 }
 
 const populationOutcome = (s: PopulationRunSummary) =>
-  s.reason === "dry run"
-    ? "dry run, nothing written"
-    : s.reason === "unchanged"
-    ? "unchanged, not rewritten"
-    : s.written
-    ? `written (${s.reason})`
-    : `not written (${s.reason})`
+  ({ "dry run": "dry run, nothing written", unchanged: "unchanged, not rewritten" } as Record<string, string>)[s.reason] ??
+    `${s.written ? "written" : "not written"} (${s.reason})`
 
 export const populationText = (s: PopulationRunSummary): string =>
   `Population: ${populationOutcome(s)} → ${s.key}  (${plural(s.rows, "year")} ${s.firstYear}–${s.lastYear}; ` +
