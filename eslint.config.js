@@ -20,7 +20,7 @@ const effectModule = "Import the module itself, e.g. `import * as Effect from \"
 const denoOnly = { name: "Deno", message: "Deno's globals belong in deno/ (the Deno entries); elsewhere use web or node: APIs." }
 
 export default defineConfig(
-  globalIgnores(["node_modules/", "data/", ".bench/", "test/fixtures/", ".pulumi-build/", "coverage/"]),
+  globalIgnores(["node_modules/", "dist/", "data/", ".bench/", "test/fixtures/", ".pulumi-build/", "coverage/"]),
   tseslint.configs.recommended,
   {
     rules: {

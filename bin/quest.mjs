@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-// The `quest` command (`npx quest`, `npm start`): Node runs the TypeScript sources as they
-// are (type stripping) and keeps what it compiled between runs (its module compile cache).
+// The `quest` command: the one-file build of cli/ (`npm run build`, which `npm ci` runs),
+// with Node's compile cache keeping what it compiled between runs.
 import module from "node:module"
 
 module.enableCompileCache?.()
-// An older Node stops here with one line, not a syntax error deep in the sources.
 await import("./requireNode.mjs")
-const { runQuest } = await import("../cli/main.ts")
+const { runQuest } = await import("../dist/quest.mjs")
 process.exit(await runQuest(process.argv.slice(2)))

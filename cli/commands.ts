@@ -46,57 +46,53 @@ export interface CommandContext {
   readonly argument: string | undefined
 }
 
-const storeLayer = (context: CommandContext) => {
-  const store = objectStoreLayerFor(context.settings.store, context.settings.concurrency)
-  return context.switches.dryRun ? readOnlyLayer(store) : store
+type Program = (context: CommandContext) => Effect.Effect<CommandOutput, unknown>
+
+const storeLayer = ({ settings, switches }: CommandContext) => {
+  const store = objectStoreLayerFor(settings.store, settings.concurrency)
+  return switches.dryRun ? readOnlyLayer(store) : store
 }
 
 const upstreamLayer = (context: CommandContext) =>
   Layer.mergeAll(storeLayer(context), sourceLayer(context.settings, context.http), nativeSha256Layer)
 
-const options = (context: CommandContext) => ({ dryRun: context.switches.dryRun, force: context.switches.force })
+const options = ({ switches }: CommandContext) => ({ dryRun: switches.dryRun, force: switches.force })
 
 /** One survey: its summary, or its own error. Several: a summary each and a total, the failed ones the command's failure. */
-const syncCommand = (context: CommandContext) => {
-  const mirrors = surveyMirrorsOf(context.settings)
+const sync: Program = (context) => {
+  const [only, ...more] = surveyMirrorsOf(context.settings)
   const syncOptions = syncOptionsOf(context.settings, options(context))
-  const program = mirrors.length === 1
-    ? syncMirror({ ...syncOptions, baseUrl: mirrors[0]!.baseUrl, prefix: mirrorPrefixOf(mirrors[0]!.survey) }).pipe(
-      Effect.map((summary): CommandOutput => ({ json: summary, text: () => [syncText(summary, context.maxRows)] }))
-    )
-    : syncSurveys(mirrors, syncOptions).pipe(
-      Effect.map((run): CommandOutput => ({ json: run, text: () => [surveysText(run, context.maxRows)], failure: surveysFailure(run) }))
-    )
-  return program.pipe(Effect.provide(upstreamLayer(context)))
+  const program: Effect.Effect<CommandOutput, unknown, Layer.Success<ReturnType<typeof upstreamLayer>>> = more.length === 0
+    ? Effect.map(syncMirror({ ...syncOptions, baseUrl: only!.baseUrl, prefix: mirrorPrefixOf(only!.survey) }), (summary) => ({
+      json: summary,
+      text: () => [syncText(summary, context.maxRows)]
+    }))
+    : Effect.map(syncSurveys([only!, ...more], syncOptions), (run) => ({
+      json: run,
+      text: () => [surveysText(run, context.maxRows)],
+      failure: surveysFailure(run)
+    }))
+  return Effect.provide(program, upstreamLayer(context))
 }
 
-/** `run`'s first half: the sync and the population, the text that says what they did, and whether the store changed. */
-const ingestCommand = (context: CommandContext) =>
-  ingest(context.settings, options(context)).pipe(
-    Effect.map(({ population, sync }) => ({
-      text: surveysText(sync, context.maxRows) + (population === undefined ? "" : populationText(population)),
-      changed: sync.total.added + sync.total.updated + sync.total.deleted > 0 || population?.written === true
-    })),
-    Effect.provide(upstreamLayer(context))
-  )
-
-function* reportsText(doc: ReportDocument | undefined, context: CommandContext): Iterable<string> {
-  if (doc === undefined) {
-    return yield "Reports: not computed, the store holds no inputs yet (a real run fetches them first).\n"
-  }
-  const stored = context.switches.dryRun
-    ? "Reports: dry run, nothing stored.\n"
-    : reportsStoredText(reportFolders(context.now), context.settings.store)
+/** The report tables, then the line that says where they are. */
+function* tablesText(doc: ReportDocument, context: CommandContext, trailer: string): Iterable<string> {
   yield "\n"
   yield* tablesPieces(doc, { maxRows: context.maxRows })
-  yield `\n${stored}`
+  yield `\n${trailer}`
 }
+
+const reportsText = (doc: ReportDocument | undefined, context: CommandContext): Iterable<string> =>
+  doc === undefined
+    ? ["Reports: not computed, the store holds no inputs yet (a real run fetches them first).\n"]
+    : tablesText(doc, context, context.switches.dryRun
+      ? "Reports: dry run, nothing stored.\n"
+      : reportsStoredText(reportFolders(context.now), context.settings.store))
 
 /** The reports; in a dry run, no document (rather than an error) while the store has no inputs yet. */
 const reports = (context: CommandContext) =>
   runReports({ now: context.now, maxDropShare: context.settings.maxReportDropShare }).pipe(
-    Effect.catchTag("ReportInputsMissing", (missing) =>
-      context.switches.dryRun ? Effect.succeed(undefined) : Effect.fail(missing)),
+    Effect.catchTag("ReportInputsMissing", (missing) => context.switches.dryRun ? Effect.succeed(undefined) : Effect.fail(missing)),
     Effect.provide(Layer.merge(storeLayer(context), nativeSha256Layer))
   )
 
@@ -111,52 +107,36 @@ const currentReport = (context: CommandContext) =>
     return current ? doc : undefined
   }).pipe(Effect.orElseSucceed(() => undefined), Effect.provide(storeLayer(context)))
 
-const programs = {
-  sync: syncCommand,
-  population: (context: CommandContext) =>
+const programs: Record<CommandName, Program> = {
+  sync,
+  population: (context) =>
     fetchPopulation(populationOptionsOf(context.settings, options(context))).pipe(
-      Effect.map((summary): CommandOutput => ({ json: summary, text: () => [populationText(summary)] })),
+      Effect.map((summary) => ({ json: summary, text: () => [populationText(summary)] })),
       Effect.provide(upstreamLayer(context))
     ),
-  report: (context: CommandContext) =>
-    Effect.map(reports(context), (doc): CommandOutput => ({ json: doc ?? null, text: () => reportsText(doc, context) })),
-  show: (context: CommandContext) =>
+  report: (context) => Effect.map(reports(context), (doc) => ({ json: doc ?? null, text: () => reportsText(doc, context) })),
+  show: (context) =>
     latestStoredReport.pipe(
-      Effect.map(({ doc, key }): CommandOutput => ({
+      Effect.map(({ doc, key }) => ({
         json: doc,
-        text: function*() {
-          yield "\n"
-          yield* tablesPieces(doc, { maxRows: context.maxRows })
-          yield `\nReports read from ${key} in ${context.settings.store} (not recomputed).\n`
-        }
+        text: () => tablesText(doc, context, `Reports read from ${key} in ${context.settings.store} (not recomputed).\n`)
       })),
       Effect.provide(objectStoreLayerFor(context.settings.store))
     ),
-  sql: (context: CommandContext) =>
-    Effect.flatMap(Effect.promise(() => import("./sqlCommand.ts")), ({ sqlCommand }) => sqlCommand(context)),
-  run: (context: CommandContext) =>
+  sql: (context) => Effect.flatMap(Effect.promise(() => import("./sqlCommand.ts")), ({ sqlCommand }) => sqlCommand(context)),
+  run: (context) =>
     Effect.gen(function*() {
-      const ingested = yield* ingestCommand(context)
-      const current = ingested.changed || context.switches.dryRun ? undefined : yield* currentReport(context)
+      const { population, sync } = yield* Effect.provide(ingest(context.settings, options(context)), upstreamLayer(context))
+      const ingested = surveysText(sync, context.maxRows) + (population === undefined ? "" : populationText(population))
+      const changed = sync.total.added + sync.total.updated + sync.total.deleted > 0 || population?.written === true
+      const current = changed || context.switches.dryRun ? undefined : yield* currentReport(context)
       if (current !== undefined) {
-        return {
-          json: current,
-          text: function*() {
-            yield `Nothing changed since the last run: the stored reports are current (\`quest show\` prints them).\n`
-            yield ingested.text
-          }
-        } satisfies CommandOutput
+        const nothing = "Nothing changed since the last run: the stored reports are current (`quest show` prints them).\n"
+        return { json: current, text: () => [nothing, ingested] }
       }
       const doc = yield* reports(context)
-      return {
-        json: doc ?? null,
-        text: function*() {
-          yield ingested.text
-          yield* reportsText(doc, context)
-        }
-      } satisfies CommandOutput
+      return { json: doc ?? null, text: () => [ingested, ...reportsText(doc, context)] }
     })
-} satisfies Record<CommandName, (context: CommandContext) => Effect.Effect<CommandOutput, unknown>>
+}
 
-export const commandProgram = (name: CommandName, context: CommandContext): Effect.Effect<CommandOutput, unknown> =>
-  programs[name](context)
+export const commandProgram = (name: CommandName, context: CommandContext): Effect.Effect<CommandOutput, unknown> => programs[name](context)

@@ -1,38 +1,96 @@
 /**
- * The quest command on Node (bin/quest.mjs) and Deno (deno/quest.ts): help, --version and
- * usage mistakes are answered here with only the command and settings tables loaded; a
- * command runs in runCommand.ts.
+ * The quest command on Node (bin/quest.mjs) and Deno (deno/quest.ts): the command line is
+ * read by Effect's CLI module (commandTable.ts); help, --version and usage mistakes are
+ * answered here, and a command runs in runCommand.ts.
  */
-import { parseArgs } from "./args.ts"
-import { makeCliLog } from "./cliLog.ts"
-import { helpText } from "./help.ts"
-import { processTerminal, type Terminal } from "./terminal.ts"
-import { EXIT, usage } from "./usage.ts"
-import { versionText } from "./version.ts"
+import process from "node:process"
+import * as CliConfig from "effect/cli/CliConfig"
+import type * as CliError from "effect/cli/CliError"
+import * as CliOutput from "effect/cli/CliOutput"
+import * as Command from "effect/cli/Command"
+import * as Flag from "effect/cli/Flag"
+import * as GlobalFlag from "effect/cli/GlobalFlag"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import { commandSpec, type Invocation, knownFlags, questCommand } from "./commandTable.ts"
+import { EXIT, makeCliLog, processTerminal, type Terminal, usage } from "./terminal.ts"
+
+/** The package's version (a test keeps it equal to package.json's). */
+export const QUEST_VERSION = "0.1.0"
+
+const runtime = () => {
+  const deno = (process.versions as Record<string, string | undefined>)["deno"]
+  return deno === undefined ? `node ${process.version}` : `deno ${deno}`
+}
+
+const didYouMean = (suggestions: ReadonlyArray<string>) => (suggestions[0] === undefined ? "" : ` Did you mean \`${suggestions[0]}\`?`)
+
+/** A parse error in the words of this command line. */
+const mistakeText = (error: CliError.NonShowHelpErrors, command: string | undefined): string => {
+  switch (error._tag) {
+    case "UnknownSubcommand":
+      return `There is no command "${error.subcommand}".${didYouMean(error.suggestions)}`
+    case "UnrecognizedOption":
+      if (knownFlags.has(error.option)) return `\`quest ${command}\` does not take ${error.option}.`
+      return `Unknown flag ${error.option}.${didYouMean(error.suggestions)}`
+    case "InvalidValue":
+      return error.value === "" ? `--${error.option} needs a value.` : error.message
+    case "UnexpectedArgument":
+      return commandSpec(command)?.argument === undefined
+        ? `\`quest ${command}\` takes no argument ${JSON.stringify(error.arguments[0])}; settings are flags.`
+        : `\`quest ${command}\` takes one query, in quotes.`
+    default:
+      return error.message
+  }
+}
+
+/** Answers help, --version and usage mistakes with their exit code, or says which command to run. */
+export const readCommandLine = async (argv: ReadonlyArray<string>, terminal: Terminal = processTerminal()): Promise<Invocation | number> => {
+  // Off a terminal (or with --json) stderr carries log records only: a usage mistake is one too.
+  const log = makeCliLog({ human: terminal.interactive && !argv.includes("--json"), verbose: false }, terminal)
+  if (argv.length === 0) return usage(log, terminal, "Which command? `quest run --offline` tries it with no network.", undefined)
+  if (knownFlags.has(argv[0]!.split("=")[0]!)) return usage(log, terminal, "Put the command first, e.g. `quest run --offline`.", undefined)
+  let invocation: Invocation | undefined
+  const version = GlobalFlag.Action({
+    flag: Flag.Boolean("version").pipe(Flag.withAlias("V"), Flag.withDefault(false), Flag.withDescription("Show the version and the runtime")),
+    run: () => Effect.sync(() => terminal.out(`quest ${QUEST_VERSION} (${runtime()}, ${process.platform}-${process.arch})\n`))
+  })
+  // Help is shown when asked for; a mistake is one sentence, said below.
+  const formatter = CliOutput.defaultFormatter({ colors: false })
+  const presenter = CliOutput.layerPresenter({
+    present: (event) =>
+      Effect.sync(() => event._tag === "Help" && event.reason === "Requested" && terminal.out(`${formatter.formatHelpDoc(event.helpDoc)}\n`))
+  })
+  const parse = Command.runWith(questCommand((parsed) => (invocation = parsed)), { version: QUEST_VERSION, renderErrors: false })
+  const exit = await Effect.runPromiseExit(
+    // The parser asks for a terminal, files and processes only for its prompts and wizard, which quest does not offer.
+    parse(argv[0] === "help" ? [...argv.slice(1), "--help"] : argv).pipe(
+      Effect.provide(Layer.merge(presenter, CliConfig.layer({ builtIns: [GlobalFlag.Help, version] })))
+    ) as Effect.Effect<void, CliError.CliError>
+  )
+  if (Exit.isFailure(exit)) {
+    const error = Option.getOrUndefined(Cause.findErrorOption(exit.cause))
+    if (error?._tag !== "ShowHelp" || error.errors[0] === undefined) throw Cause.squash(exit.cause)
+    const command = error.commandPath[1]
+    return usage(log, terminal, mistakeText(error.errors[0], command), command)
+  }
+  if (invocation === undefined) return EXIT.done
+  const example = commandSpec(invocation.command)?.argument
+  if (example !== undefined && (invocation.argument ?? "").trim() === "" && !invocation.switches.reports) {
+    return usage(log, terminal, `Give a query, e.g. ${example}, or --reports.`, invocation.command)
+  }
+  return invocation
+}
 
 /** Runs the command line `argv` (without the runtime and script), returning the exit code. */
 export const runQuest = async (argv: ReadonlyArray<string>, terminal: Terminal = processTerminal()): Promise<number> => {
-  const invocation = parseArgs(argv)
-  if (invocation.kind === "help") {
-    terminal.out(helpText(invocation.command))
-    return EXIT.done
-  }
-  if (invocation.kind === "version") {
-    terminal.out(versionText())
-    return EXIT.done
-  }
-  // Off a terminal (or with --json) stderr carries log records only: a usage mistake is one too.
-  const log = makeCliLog({
-    human: terminal.interactive && !argv.includes("--json"),
-    verbose: argv.includes("--verbose") || argv.includes("-v")
-  }, terminal)
-  if (invocation.kind === "usage") {
-    const code = usage(log, terminal, invocation.message, invocation.command)
-    if (argv.length === 0 && log.mode.human) terminal.err(`\n${helpText(undefined)}`)
-    return code
-  }
-
-  // Effect, the domain and its adapters load only now: help answers in the time Node takes to start.
+  const invocation = await readCommandLine(argv, terminal)
+  if (typeof invocation === "number") return invocation
+  // The domain and its adapters load only now.
   const { runCommand } = await import("./runCommand.ts")
-  return runCommand(invocation, terminal, log)
+  const { json, verbose } = invocation.switches
+  return runCommand(invocation, terminal, makeCliLog({ human: terminal.interactive && !json, verbose }, terminal))
 }

@@ -15,29 +15,26 @@ const isLoopback = (url: string) => ["127.0.0.1", "localhost", "[::1]"].includes
 /** `rateGiven`: the user set the request rate, which is then kept. */
 export const startOffline = (settings: Settings, rateGiven: boolean) => {
   const upstream = offlineUpstream()
-  const blsVariable = settings.blsBaseUrl === undefined ? settingSpecs.blsRootUrl.env : settingSpecs.blsBaseUrl.env
-  const urls = [
-    ...surveyMirrorsOf(settings).map(({ baseUrl }) => [blsVariable, baseUrl] as const),
+  const bls = settingSpecs[settings.blsBaseUrl === undefined ? "blsRootUrl" : "blsBaseUrl"].env
+  const unserved = new Map([
+    ...surveyMirrorsOf(settings).map(({ baseUrl }) => [bls, baseUrl] as const),
     [settingSpecs.populationUrl.env, settings.populationUrl] as const
-  ]
-  const unserved = new Map(urls.filter(([, url]) => !(URL.canParse(url) && (upstream.serves(url) || isLoopback(url)))))
+  ].filter(([, url]) => !(URL.canParse(url) && (upstream.serves(url) || isLoopback(url)))))
   if (unserved.size > 0) {
     const given = [...unserved].map(([name, url]) => `${name}=${url}`).join(" or ")
-    return {
-      ok: false as const,
-      problem: `--offline serves the fixtures at the default URLs only, not ${given}; ` +
-        `unset ${[...unserved.keys()].join(" and ")}, or drop --offline.`
-    }
+    const problem = `--offline serves the fixtures at the default URLs only, not ${given}; unset ${[...unserved.keys()].join(" and ")}, or drop --offline.`
+    return { ok: false as const, problem }
   }
   const defaulted = settings.contact === ""
   const { close } = interceptUpstream(
     upstream,
     (url) => new Error(`--offline answers only for BLS, DataUSA and this machine, so the request to ${url} was refused`)
   )
+  // The fixtures are served in-process: the politeness meant for real servers would only slow the demo.
+  const contact = defaulted ? OFFLINE_CONTACT : settings.contact
   return {
     ok: true as const,
-    // The fixtures are served in-process: the politeness meant for real servers would only slow the demo.
-    settings: { ...settings, contact: defaulted ? OFFLINE_CONTACT : settings.contact, requestsPerSecond: rateGiven ? settings.requestsPerSecond : 1000 },
+    settings: { ...settings, contact, requestsPerSecond: rateGiven ? settings.requestsPerSecond : 1000 },
     notes: [
       "Offline: BLS and DataUSA are served from the bundled fixtures (test/fixtures); nothing goes to the internet.",
       ...(defaulted ? [`Offline: no contact set, so the demo contact ${OFFLINE_CONTACT} is used (${settingSpecs.contact.env} sets yours).`] : []),

@@ -8,15 +8,12 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { HttpClient, type HttpResponse } from "../domain/http/HttpClient.ts"
 import type { LogRecord } from "../domain/logging/logRecord.ts"
-import type { CliLog } from "./cliLog.ts"
-import { formatBytes, formatDuration } from "./sizes.ts"
-import type { Terminal } from "./terminal.ts"
+import { formatBytes, formatDuration } from "./summaries.ts"
+import type { CliLog, Terminal } from "./terminal.ts"
 
-/** A terminal line is redrawn at most this often… */
+/** A terminal line is redrawn at most this often, a log gets a record at most this often, and the rate is measured over this long. */
 const REDRAW_EVERY_MS = 100
-/** …and a log gets a progress record at most this often. */
 export const RECORD_EVERY_MS = 5_000
-/** The rate is measured over this much recent time. */
 const RATE_WINDOW_MS = 5_000
 
 const nameOf = (url: string) => {
@@ -25,45 +22,14 @@ const nameOf = (url: string) => {
   return last === "" ? `${hostname} listing` : decodeURIComponent(last)
 }
 
-/** A body that reports each chunk read, and when it ends (`whole`: read to its end). */
-const counted = (body: ReadableStream<Uint8Array>, onChunk: (bytes: number) => void, onEnd: (whole: boolean) => void) => {
-  const reader = body.getReader()
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read()
-        if (done) {
-          onEnd(true)
-          return controller.close()
-        }
-        onChunk(value.byteLength)
-        controller.enqueue(value)
-      } catch (error) {
-        onEnd(false)
-        controller.error(error)
-      }
-    },
-    cancel(reason) {
-      onEnd(false)
-      return reader.cancel(reason)
-    }
-  })
-}
-
 const numberField = (record: LogRecord, field: string): number | undefined => {
   const value = record[field]
   return typeof value === "number" && Number.isFinite(value) ? value : undefined
 }
 
-export interface SyncProgress {
-  /** Every log record the program writes, before any level filter. */
-  readonly observe: (record: LogRecord) => void
-  /** Counts the bytes of a response's body as the domain reads it. */
-  readonly track: (response: HttpResponse) => HttpResponse
-  readonly close: () => void
-}
+export type SyncProgress = ReturnType<typeof makeSyncProgress>
 
-export const makeSyncProgress = (terminal: Terminal, log: CliLog, now: () => number = Date.now): SyncProgress => {
+export const makeSyncProgress = (terminal: Terminal, log: CliLog, now: () => number = Date.now) => {
   const live = terminal.interactive && log.mode.human
   let plan: { readonly files: number; readonly bytes: number | undefined } | undefined
   // A file counts as done when stored (its log record) or, sooner, when its body is read whole.
@@ -75,40 +41,27 @@ export const makeSyncProgress = (terminal: Terminal, log: CliLog, now: () => num
   const samples: Array<readonly [number, number]> = []
   let shownAt = 0
 
-  /** Bytes per second over the recent window; none under a second of samples (no wild ETA). */
-  const rate = (t: number) => {
-    while (samples.length > 1 && t - samples[0]![0] > RATE_WINDOW_MS) samples.shift()
-    const first = samples[0]
-    return first === undefined || t - first[0] < 1000 ? undefined : ((bytes - first[1]) / (t - first[0])) * 1000
-  }
-
   const show = (force: boolean) => {
-    // The throttle first: most chunks draw nothing, and need no figures.
     const t = now()
     if (plan === undefined || (live ? !force && t - shownAt < REDRAW_EVERY_MS : t - shownAt < RECORD_EVERY_MS)) return
     shownAt = t
+    // Bytes per second over the recent window; none under a second of samples (no wild ETA).
+    while (samples.length > 1 && t - samples[0]![0] > RATE_WINDOW_MS) samples.shift()
+    const [since, from] = samples[0] ?? [t, bytes]
+    const perSecond = t - since < 1000 ? undefined : ((bytes - from) / (t - since)) * 1000
     const total = plan.bytes
-    const perSecond = rate(t)
-    const etaMs = total === undefined || perSecond === undefined || perSecond <= 0 || bytes >= total
-      ? undefined
-      : ((total - bytes) / perSecond) * 1000
+    const etaMs = total === undefined || !(perSecond! > 0) || bytes >= total ? undefined : Math.round(((total - bytes) / perSecond!) * 1000)
     const waitText = waiting !== undefined && waiting.until > t ? `waiting ${formatDuration(waiting.until - t)} ${waiting.what}` : undefined
-    const figures = {
-      files: plan.files,
-      filesDone: Math.min(plan.files, Math.max(filesStored, filesRead)),
-      bytes,
-      totalBytes: total,
-      percent: total === undefined || total === 0 ? undefined : Math.min(100, Math.floor((bytes / total) * 100)),
-      bytesPerSecond: perSecond === undefined ? undefined : Math.round(perSecond),
-      etaMs: etaMs === undefined ? undefined : Math.round(etaMs),
-      waiting: waitText
-    }
+    const percent = total === undefined || total === 0 ? undefined : Math.min(100, Math.floor((bytes / total) * 100))
+    const bytesPerSecond = perSecond === undefined ? undefined : Math.round(perSecond)
+    const filesDone = Math.min(plan.files, Math.max(filesStored, filesRead))
+    const figures = { files: plan.files, filesDone, bytes, totalBytes: total, percent, bytesPerSecond, etaMs, waiting: waitText }
     // `3/12 files · 1.2 MB / 4.7 MB · 26% · 850 KB/s · ETA 4.0 s · pr.data.1.AllData · waiting 1.0 s to retry pr.class (…)`
     const line = [
-      `${figures.filesDone}/${figures.files} files`,
+      `${filesDone}/${plan.files} files`,
       `${formatBytes(bytes)}${total === undefined ? "" : ` / ${formatBytes(total)}`}`,
-      figures.percent === undefined ? undefined : `${figures.percent}%`,
-      figures.bytesPerSecond === undefined ? undefined : `${formatBytes(figures.bytesPerSecond)}/s`,
+      percent === undefined ? undefined : `${percent}%`,
+      bytesPerSecond === undefined ? undefined : `${formatBytes(bytesPerSecond)}/s`,
       etaMs === undefined ? undefined : `ETA ${formatDuration(etaMs)}`,
       inFlight.size === 0 ? undefined : [...inFlight].map((file) => file.name).join(", "),
       waitText
@@ -118,65 +71,69 @@ export const makeSyncProgress = (terminal: Terminal, log: CliLog, now: () => num
   }
 
   const finish = () => {
-    plan = undefined
-    waiting = undefined
+    plan = waiting = undefined
     inFlight.clear()
     if (live) terminal.status(undefined)
   }
 
   // Waits and slow bodies change nothing the events see: a clock keeps the line (and the log) current.
   const ticker = setInterval(() => show(true), 1000)
-  ;(ticker as { unref?: () => void }).unref?.()
+  ticker.unref?.()
 
-  const wait = (what: string, record: LogRecord) => (waiting = { what, until: now() + (numberField(record, "waitMs") ?? 0) })
+  const wait = (what: string, record: LogRecord) => {
+    waiting = { what, until: now() + (numberField(record, "waitMs") ?? 0) }
+    show(record.event === "source.retry")
+  }
 
   return {
-    observe: (record) => {
+    /** Every log record the program writes, before any level filter. */
+    observe: (record: LogRecord) => {
       switch (record.event) {
-        case "bls-sync.plan": {
+        case "bls-sync.plan":
           plan = { files: numberField(record, "transfer") ?? 0, bytes: numberField(record, "transferBytes") }
           filesStored = filesRead = bytes = 0
           samples.splice(0, samples.length, [now(), 0])
           shownAt = live ? 0 : now()
           return show(true)
-        }
         case "bls-sync.file":
           filesStored += 1
           return show(true)
         case "source.retry": {
           // Logged by the retry policy (domain/http/retryPolicy.ts) before each backoff.
-          const attempt = numberField(record, "attempt")
-          const of = numberField(record, "of")
+          const [attempt, of, url] = [numberField(record, "attempt"), numberField(record, "of"), record["url"]]
           const reason = typeof record["reason"] === "string" ? record["reason"] : "a transient failure"
-          const url = typeof record["url"] === "string" ? ` ${nameOf(record["url"])}` : ""
           const failed = attempt === undefined ? reason : `attempt ${attempt}${of === undefined ? "" : ` of ${of}`} failed: ${reason}`
-          wait(`to retry${url} (${failed})`, record)
-          return show(true)
+          return wait(`to retry${typeof url === "string" ? ` ${nameOf(url)}` : ""} (${failed})`, record)
         }
         case "source.rate-limit":
-          wait("for the request rate limit", record)
-          return show(false)
+          return wait("for the request rate limit", record)
         case "bls-sync":
           return finish()
       }
     },
-    track: (response) => {
+    /** Counts the bytes of a response's body as the domain reads it. */
+    track: (response: HttpResponse): HttpResponse => {
       if (plan === undefined || response.body === null || response.status < 200 || response.status >= 300) return response
       const file = { name: nameOf(response.url) }
       inFlight.add(file)
       waiting = undefined
       show(true)
-      const body = counted(response.body, (chunk) => {
-        bytes += chunk
-        samples.push([now(), bytes])
-        show(false)
-      }, (whole) => {
-        inFlight.delete(file)
-        if (!whole) return
-        filesRead += 1
-        show(true)
-      })
-      return { ...response, body }
+      const counter = new TransformStream<Uint8Array, Uint8Array>({
+        transform: (chunk, controller) => {
+          bytes += chunk.byteLength
+          samples.push([now(), bytes])
+          show(false)
+          controller.enqueue(chunk)
+        },
+        flush: () => {
+          inFlight.delete(file)
+          filesRead += 1
+          show(true)
+        },
+        // A body dropped or failed half-way (web streams call cancel then; the DOM types lag).
+        cancel: () => void inFlight.delete(file)
+      } as Transformer<Uint8Array, Uint8Array>)
+      return { ...response, body: response.body.pipeThrough(counter) }
     },
     close: () => {
       clearInterval(ticker)

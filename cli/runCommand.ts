@@ -17,40 +17,21 @@ import { ofetchHttpLayer } from "../adapters/ofetchHttp.ts"
 import { tagOf } from "../domain/causeMessage.ts"
 import { recordLogger } from "../domain/logging/logRecord.ts"
 import { loadSettings, SettingsError, settingSpecs } from "../domain/settings.ts"
-import type { Invocation } from "./args.ts"
-import type { CliLog } from "./cliLog.ts"
 import { commandProgram } from "./commands.ts"
-import { commandSpec, type SettingKey } from "./commandTable.ts"
-import { startOffline } from "./offline.ts"
+import { commandSpec, type Invocation, type SettingKey } from "./commandTable.ts"
 import { makeSyncProgress, progressHttpLayer } from "./progress.ts"
 import { checkSettings, settingsErrorText } from "./settingsCheck.ts"
-import { doneText } from "./summaries.ts"
-import type { Terminal } from "./terminal.ts"
+import { formatDuration } from "./summaries.ts"
+import { type CliLog, EXIT, type Terminal, usage } from "./terminal.ts"
 import { unreachableText } from "./unreachable.ts"
-import { EXIT, usage } from "./usage.ts"
 
 /** Rows of a long table shown without --all. */
 const TERMINAL_TABLE_ROWS = 20
 
 /** A request the command cannot carry out as given (exit code 2). */
-class UsageProblem extends Schema.TaggedError<UsageProblem>()("UsageProblem", { detail: Schema.String }) {
-  override get message() {
-    return this.detail
-  }
-}
+class UsageProblem extends Schema.TaggedError<UsageProblem>()("UsageProblem", { message: Schema.String }) {}
 
-/** The environment with the flags laid over it, as the settings read it. */
-const settingsEnv = (flags: Partial<Record<SettingKey, string>>) => {
-  const env: Record<string, string> = {}
-  for (const [name, value] of Object.entries(process.env)) if (value !== undefined && value !== "") env[name] = value
-  for (const [key, value] of Object.entries(flags)) env[settingSpecs[key as SettingKey].env] = value
-  return env
-}
-
-/**
- * Writes the text in pieces of about 64 KB, waiting while stdout's buffer is full, so a
- * large report flows out as it is made instead of piling up in memory.
- */
+/** Writes the text in pieces of about 64 KB, waiting while stdout's buffer is full: a large report flows out as it is made. */
 const writeOut = async (terminal: Terminal, pieces: Iterable<string>) => {
   let text = ""
   for (const piece of pieces) {
@@ -60,20 +41,13 @@ const writeOut = async (terminal: Terminal, pieces: Iterable<string>) => {
     text = ""
     if (process.stdout.writableNeedDrain) await once(process.stdout, "drain")
   }
-  if (text !== "") terminal.out(text)
+  terminal.out(text)
+  await new Promise((resolve) => process.stdout.write("", resolve))
 }
 
-const flushed = () => new Promise<void>((resolve) => process.stdout.write("", () => resolve()))
-
 /** Runs a command the command line asked for, returning the exit code; `log` says everything on stderr. */
-export const runCommand = async (
-  invocation: Extract<Invocation, { readonly kind: "command" }>,
-  terminal: Terminal,
-  log: CliLog
-): Promise<number> => {
-  const { argument, command, settings: flagged, switches } = invocation
+export const runCommand = async ({ argument, command, settings: flagged, switches }: Invocation, terminal: Terminal, log: CliLog): Promise<number> => {
   const started = performance.now()
-
   // Ctrl-C interrupts the program: transfers stop, finalizers run, and the store's atomic
   // puts leave no partial object. A second Ctrl-C quits at once.
   const stop = new AbortController()
@@ -83,55 +57,48 @@ export const runCommand = async (
     log.tell("WARN", "stopping", "Stopping: work in flight is discarded (Ctrl-C again to quit at once).")
     stop.abort()
   }
-  process.on("SIGINT", onSignal)
-  process.on("SIGTERM", onSignal)
+  process.on("SIGINT", onSignal).on("SIGTERM", onSignal)
 
-  const env = settingsEnv(flagged)
+  // The environment with the flags laid over it, as the settings read it.
+  const env = Object.fromEntries([
+    ...Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ""),
+    ...Object.entries(flagged).map(([key, value]) => [settingSpecs[key as SettingKey].env, value])
+  ])
   /** The work failed (exit 1): an unreachable upstream in one short line (the full message with --verbose, or as `detail`). */
   const failed = (message: string, errorTag: string | undefined, cause: string | undefined) => {
-    const short = switches.offline ? undefined : unreachableText(command, message, {
-      flagged,
-      isSet: (key) => env[settingSpecs[key].env] !== undefined
-    })
-    if (log.mode.human) {
-      terminal.err(`quest ${command}: ${short ?? message}\n`)
-      if (short !== undefined && switches.verbose) terminal.err(`${message}\n`)
-      if (cause !== undefined) terminal.err(`${cause}\n`)
-    } else {
-      log.say("ERROR", "failed", short ?? message, {
-        command,
-        errorTag,
-        exitCode: EXIT.failed,
-        ...(short === undefined ? {} : { detail: message }),
-        ...(cause === undefined ? {} : { cause })
-      })
+    const short = switches.offline
+      ? undefined
+      : unreachableText(command, message, { flagged, isSet: (key) => env[settingSpecs[key].env] !== undefined })
+    if (!log.mode.human) {
+      log.say("ERROR", "failed", short ?? message, { command, errorTag, exitCode: EXIT.failed, detail: short && message, cause })
+      return EXIT.failed
     }
+    terminal.err(`quest ${command}: ${short ?? message}\n`)
+    if (short !== undefined && switches.verbose) terminal.err(`${message}\n`)
+    if (cause !== undefined) terminal.err(`${cause}\n`)
     return EXIT.failed
   }
   const progress = makeSyncProgress(terminal, log)
   const program = Effect.gen(function*() {
-    const loaded = yield* loadSettings.pipe(
-      Effect.mapError((error) => new UsageProblem({ detail: settingsErrorText(error, flagged) }))
-    )
+    const loaded = yield* Effect.mapError(loadSettings, (error) => new UsageProblem({ message: settingsErrorText(error, flagged) }))
     const verdict = checkSettings(loaded, commandSpec(command)!, flagged, { offline: switches.offline })
-    if (verdict.problem !== undefined) return yield* new UsageProblem({ detail: verdict.problem })
+    if (verdict.problem !== undefined) return yield* new UsageProblem({ message: verdict.problem })
     for (const warning of verdict.warnings) log.say("WARN", "settings.warning", warning)
 
-    const offline = switches.offline ? startOffline(loaded, env[settingSpecs.requestsPerSecond.env] !== undefined) : undefined
-    if (offline?.ok === false) return yield* new UsageProblem({ detail: offline.problem })
+    // msw, which serves the fixtures, loads only for --offline.
+    const offline = switches.offline
+      ? (yield* Effect.promise(() => import("./offline.ts"))).startOffline(loaded, env[settingSpecs.requestsPerSecond.env] !== undefined)
+      : undefined
+    if (offline?.ok === false) return yield* new UsageProblem({ message: offline.problem })
     if (offline !== undefined) yield* Effect.addFinalizer(() => Effect.sync(offline.stop))
     // Notes are news to a person on a terminal; in a log they are context, at info.
     for (const note of offline?.notes ?? []) log.tell("INFO", "offline", note)
 
-    // Long tables show their first rows, as duckdb does, on a terminal or in a pipe: printing
-    // a million rows nobody reads took longer than computing them, and the stored CSVs and
-    // --json have every row. --all prints them all.
+    // Long tables show their first rows, as duckdb does: printing a million rows nobody reads
+    // took longer than computing them, and the stored CSVs and --json have every row.
     const maxRows = switches.all ? undefined : TERMINAL_TABLE_ROWS
     const http = progressHttpLayer(progress, ofetchHttpLayer)
-    const settings = offline?.settings ?? loaded
-    return yield* commandProgram(command, { settings, switches, http, now: new Date(), maxRows, argument }).pipe(
-      Effect.ensuring(Effect.sync(() => terminal.status(undefined)))
-    )
+    return yield* commandProgram(command, { settings: offline?.settings ?? loaded, switches, http, now: new Date(), maxRows, argument }).pipe(Effect.ensuring(Effect.sync(() => terminal.status(undefined))))
   }).pipe(Effect.scoped)
   const exit = await Effect.runPromiseExit(
     program.pipe(
@@ -148,19 +115,13 @@ export const runCommand = async (
     { signal: stop.signal }
   )
   progress.close()
-  process.off("SIGINT", onSignal)
-  process.off("SIGTERM", onSignal)
+  process.off("SIGINT", onSignal).off("SIGTERM", onSignal)
 
   if (Exit.isSuccess(exit)) {
-    const { failure } = exit.value
-    if (switches.json) terminal.out(`${JSON.stringify(exit.value.json, null, 2)}\n`)
-    else {
-      await writeOut(terminal, exit.value.text())
-      if (failure === undefined) terminal.out(doneText(performance.now() - started))
-    }
-    await flushed()
-    if (failure === undefined) return EXIT.done
-    return failed(failure.message, tagOf(failure, "Error"), undefined)
+    const { failure, json, text } = exit.value
+    if (switches.json) await writeOut(terminal, [`${JSON.stringify(json, null, 2)}\n`])
+    else await writeOut(terminal, failure === undefined ? [...text(), `Done in ${formatDuration(performance.now() - started)}.\n`] : text())
+    return failure === undefined ? EXIT.done : failed(failure.message, tagOf(failure, "Error"), undefined)
   }
   if (Cause.hasInterruptsOnly(exit.cause)) {
     const stopped = "Stopped. Work in progress was discarded (nothing partial is left in the store); run again to finish."

@@ -1,17 +1,26 @@
-/** The short text each step ends with on stdout (without --json). */
+/** The short text each step ends with on stdout (without --json), its sizes and durations as people read them. */
 import { join } from "node:path"
 import type { SyncSummary } from "../domain/bls/syncMirror.ts"
 import type { SurveysRun } from "../domain/bls/syncSurveys.ts"
 import type { PopulationRunSummary } from "../domain/population/fetchPopulation.ts"
 import { isUrlLocation } from "../adapters/s3Location.ts"
-import { formatBytes, formatDuration, plural } from "./sizes.ts"
+
+/** 1.2 MB, 340 KB, 12 B. */
+export const formatBytes = (bytes: number): string => {
+  const unit = Math.min(4, Math.max(0, Math.floor(Math.log10(Math.max(bytes, 1)) / 3)))
+  const value = bytes / 1000 ** unit
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${["B", "KB", "MB", "GB", "TB"][unit]}`
+}
+
+export const formatDuration = (ms: number): string =>
+  ms < 1000 ? `${Math.round(ms)} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`
+
+const plural = (count: number, one: string, many = `${one}s`): string => `${count} ${count === 1 ? one : many}`
 
 const marks: Readonly<Record<string, string>> = { added: "+", updated: "~", deleted: "-", unchanged: "=" }
 
 const fileLines = (files: SyncSummary["files"], dryRun: boolean, maxRows: number) => {
-  const shown = files.slice(0, maxRows).map((file) =>
-    `  ${marks[file.action] ?? "?"} ${file.name}${dryRun ? ` (would be ${file.action})` : ""}`
-  )
+  const shown = files.slice(0, maxRows).map((file) => `  ${marks[file.action] ?? "?"} ${file.name}${dryRun ? ` (would be ${file.action})` : ""}`)
   const more = files.length - shown.length
   return more > 0 ? [...shown, `  … and ${more} more (--all or --json lists them all)`] : shown
 }
@@ -21,9 +30,7 @@ export const syncText = (s: SyncSummary, maxRows?: number, survey?: string): str
   const counts = `${s.added} added, ${s.updated} updated, ${s.deleted} deleted, ${s.unchanged} unchanged`
   const traffic = `${plural(s.listed, "file")} listed; ${formatBytes(s.bytesDownloaded)} downloaded in ` +
     `${plural(s.requests, "request")}; ${formatDuration(s.durationMs)}`
-  const head = s.dryRun
-    ? `BLS sync${survey === undefined ? "" : ` ${survey}`} (dry run, nothing changed): would be ${counts}  (${traffic})`
-    : `BLS sync${survey === undefined ? "" : ` ${survey}`}: ${counts}  (${traffic})`
+  const head = `BLS sync${survey === undefined ? "" : ` ${survey}`}${s.dryRun ? " (dry run, nothing changed): would be" : ":"} ${counts}  (${traffic})`
   const refused = s.deleteGuardWouldRefuse === undefined ? [] : [`  A real run would be refused: ${s.deleteGuardWouldRefuse}`]
   return [head, ...refused, ...fileLines(s.files, s.dryRun, maxRows ?? Infinity)].join("\n") + "\n"
 }
@@ -46,13 +53,8 @@ export const surveysText = (run: SurveysRun, maxRows?: number): string => {
 }
 
 const populationOutcome = (s: PopulationRunSummary) =>
-  s.reason === "dry run"
-    ? "dry run, nothing written"
-    : s.reason === "unchanged"
-    ? "unchanged, not rewritten"
-    : s.written
-    ? `written (${s.reason})`
-    : `not written (${s.reason})`
+  ({ "dry run": "dry run, nothing written", unchanged: "unchanged, not rewritten" } as Record<string, string>)[s.reason] ??
+    `${s.written ? "written" : "not written"} (${s.reason})`
 
 export const populationText = (s: PopulationRunSummary): string =>
   `Population: ${populationOutcome(s)} → ${s.key}  (${plural(s.rows, "year")} ${s.firstYear}–${s.lastYear}; ` +
@@ -62,5 +64,3 @@ export const populationText = (s: PopulationRunSummary): string =>
 export const reportsStoredText = (folders: ReadonlyArray<string>, location: string): string =>
   `Reports stored under ${folders.join(" and ")} in ${location}.\n` +
   (isUrlLocation(location) ? "" : `Open ${join(location, folders.at(-1) ?? "", "report.html")} to look at them.\n`)
-
-export const doneText = (ms: number): string => `Done in ${formatDuration(ms)}.\n`

@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs"
 import { REQUIRED_COLUMNS } from "../domain/reports/blsRows.ts"
 
-/** The text of sql/<name>.sql, as it is deployed. */
-export const sqlText = (name: string): string => readFileSync(new URL(`${name}.sql`, import.meta.url), "utf8")
+/** The text of sql/<name>.sql, as it is deployed (found from here, or from the CLI's build in dist/). */
+export const sqlText = (name: string): string => readFileSync(new URL(`../sql/${name}.sql`, import.meta.url), "utf8")
 
 /** A BLS data file's columns, as its header line names them: `bls_files`' columns, as text. */
 export const BLS_COLUMNS: ReadonlyArray<string> = [...REQUIRED_COLUMNS, "footnote_codes"]

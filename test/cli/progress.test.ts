@@ -5,9 +5,8 @@
  * bodies read through the transport, on a clock the test moves.
  */
 import { describe, expect, it } from "vitest"
-import { makeCliLog } from "../../cli/cliLog.ts"
 import { makeSyncProgress, RECORD_EVERY_MS } from "../../cli/progress.ts"
-import type { Terminal } from "../../cli/terminal.ts"
+import { makeCliLog, type Terminal } from "../../cli/terminal.ts"
 import type { HttpResponse } from "../../domain/http/HttpClient.ts"
 import type { LogRecord } from "../../domain/logging/logRecord.ts"
 
