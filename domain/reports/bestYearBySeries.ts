@@ -3,19 +3,15 @@
  * values Q01–Q04 (Q05 is the annual average, not a quarter). Ties go to the earliest year.
  * Series with no quarterly row have no best year and are listed apart.
  *
- * Sums are exact to the data's decimals: each value arrives as an integer count of
- * 10^-decimals (see BlsRow.scaled), a series' sums are kept as integers at the largest
- * scale its values use, and only the winner is divided back — so 2.6 + 13.8 is 16.4, never
- * 16.400000000000002. An integer sum that would leave the exact range of a double is an
- * error rather than a silently rounded figure.
- *
- * Memory grows with series × years, not with rows; rows may come in any order.
+ * Sums are exact: each value arrives as an integer count of 10^-decimals (BlsRow.scaled), a
+ * series' sums are integers at the largest scale its values use, and only the winner is
+ * divided back — 2.6 + 13.8 is 16.4, never 16.400000000000002. A sum beyond the exact range
+ * of a double is an error rather than a rounded figure. Rows may come in any order.
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { BlsRow } from "./blsRows.ts"
 
-/** A series' best year. */
 export interface BestYear {
   readonly seriesId: string
   readonly year: number
@@ -41,13 +37,11 @@ export class SumOutOfExactRange extends Schema.TaggedError<SumOutOfExactRange>()
   }
 }
 
-/** Q01–Q04; Q05 (annual average) and other period codes are not quarters. */
 const QUARTERS = new Set(["Q01", "Q02", "Q03", "Q04"])
 
 /**
- * One series' quarterly sums, by year from `first`: integers counting 10^-scale, NaN for a
- * year without a quarterly row. A series' years are consecutive, so one array of doubles
- * (8 bytes a year) holds them; at ~90 k series, a year and a sum apiece cost twice as much.
+ * A series' sums by year from `first`, counting 10^-scale; NaN for a year with no quarter.
+ * A series' years are consecutive, so an array of doubles is the smallest record of them.
  */
 interface SeriesSums {
   scale: number
@@ -55,53 +49,40 @@ interface SeriesSums {
   sums: Array<number>
 }
 
-const noSums = (): SeriesSums => ({ scale: 0, first: 0, sums: [] })
+const isExact = (sum: number) => Number.isNaN(sum) || Number.isSafeInteger(sum)
 
 export class BestYearAccumulator {
   readonly series = new Map<string, SeriesSums>()
-  // The last row's series: rows of a series are contiguous, so most rows skip the lookup.
-  lastId: string | undefined = undefined
-  last: SeriesSums = noSums()
-  overflow: SumOutOfExactRange | undefined = undefined
+  // Rows of a series are contiguous: most rows skip the lookup.
+  lastId: string | undefined
+  last: SeriesSums = { scale: 0, first: 0, sums: [] }
+  overflow: SumOutOfExactRange | undefined
 
   add(row: BlsRow): void {
-    if (row.series_id !== this.lastId) this.open(row.series_id)
+    if (row.series_id !== this.lastId) {
+      this.lastId = row.series_id
+      const known = this.series.get(row.series_id)
+      this.last = known ?? { scale: 0, first: row.year, sums: [] }
+      if (known === undefined) this.series.set(row.series_id, this.last)
+    }
     if (!QUARTERS.has(row.period)) return
-    const series = this.last
-    const sums = series.sums
-    let value = row.scaled
-    if (row.decimals > series.scale) {
-      const factor = 10 ** (row.decimals - series.scale)
-      for (let k = 0; k < sums.length; k++) {
-        sums[k] = sums[k]! * factor
-        if (!Number.isNaN(sums[k]) && !Number.isSafeInteger(sums[k])) this.overflowed(row.series_id, series.first + k)
-      }
-      series.scale = row.decimals
-    } else {
-      value *= 10 ** (series.scale - row.decimals)
+    const s = this.last
+    let exact = true
+    if (row.decimals > s.scale) {
+      const factor = 10 ** (row.decimals - s.scale)
+      s.sums = s.sums.map((sum) => sum * factor)
+      s.scale = row.decimals
+      exact = s.sums.every(isExact)
     }
-    if (sums.length === 0) series.first = row.year
-    if (row.year < series.first) {
-      sums.unshift(...Array.from({ length: series.first - row.year }, () => NaN))
-      series.first = row.year
+    if (s.sums.length === 0) s.first = row.year
+    if (row.year < s.first) {
+      s.sums = [...Array<number>(s.first - row.year).fill(NaN), ...s.sums]
+      s.first = row.year
     }
-    const k = row.year - series.first
-    while (sums.length <= k) sums.push(NaN)
-    sums[k] = Number.isNaN(sums[k]) ? value : sums[k]! + value
-    if (!Number.isSafeInteger(sums[k]) || !Number.isSafeInteger(value)) this.overflowed(row.series_id, row.year)
-  }
-
-  open(seriesId: string): void {
-    // The series left behind keeps only the room its years take.
-    if (this.lastId !== undefined) this.last.sums = this.last.sums.slice()
-    const known = this.series.get(seriesId)
-    this.last = known ?? noSums()
-    if (known === undefined) this.series.set(seriesId, this.last)
-    this.lastId = seriesId
-  }
-
-  overflowed(series_id: string, year: number): void {
-    this.overflow ??= new SumOutOfExactRange({ series_id, year })
+    const k = row.year - s.first
+    while (s.sums.length <= k) s.sums.push(NaN)
+    s.sums[k] = (s.sums[k] || 0) + row.scaled * 10 ** (s.scale - row.decimals)
+    if (!exact || !isExact(s.sums[k]!)) this.overflow ??= new SumOutOfExactRange({ series_id: row.series_id, year: row.year })
   }
 
   finish(): Effect.Effect<BestYearReport, SumOutOfExactRange> {
@@ -111,21 +92,18 @@ export class BestYearAccumulator {
     // The default sort compares UTF-16 code units: the same order on every runtime and locale.
     for (const seriesId of [...this.series.keys()].sort()) {
       const { scale, first, sums } = this.series.get(seriesId)!
-      if (sums.length === 0) {
-        seriesWithoutQuarters.push(seriesId)
-        continue
-      }
       // In year order, only a strictly larger sum displaces a year: ties go to the earliest.
       let best = -1
-      for (let k = 0; k < sums.length; k++) if (!Number.isNaN(sums[k]) && (best === -1 || sums[k]! > sums[best]!)) best = k
+      for (let k = 0; k < sums.length; k++) if (best === -1 || sums[k]! > sums[best]!) best = Number.isNaN(sums[k]) ? best : k
+      if (best === -1) seriesWithoutQuarters.push(seriesId)
       // One correctly rounded division: the nearest double to the exact decimal sum.
-      bestYearBySeries.push({ seriesId, year: first + best, sumQ01Q04: sums[best]! / 10 ** scale })
+      else bestYearBySeries.push({ seriesId, year: first + best, sumQ01Q04: sums[best]! / 10 ** scale })
     }
     return Effect.succeed({ bestYearBySeries, seriesWithoutQuarters })
   }
 }
 
-/** The report over rows already in memory (tests, small inputs); the run streams into an accumulator. */
+/** The report over rows in memory (tests); the run streams into an accumulator. */
 export const bestYearBySeries = (rows: Iterable<BlsRow>): Effect.Effect<BestYearReport, SumOutOfExactRange> => {
   const accumulator = new BestYearAccumulator()
   for (const row of rows) accumulator.add(row)
