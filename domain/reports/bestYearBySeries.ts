@@ -39,50 +39,67 @@ export class SumOutOfExactRange extends Schema.TaggedError<SumOutOfExactRange>()
 
 const QUARTERS = new Set(["Q01", "Q02", "Q03", "Q04"])
 
-/**
- * A series' sums by year from `first`, counting 10^-scale; NaN for a year with no quarter.
- * A series' years are consecutive, so an array of doubles is the smallest record of them.
- */
+/** A series' sums: `years` of them from `first`, at `at` in the pool, counting 10^-scale. */
 interface SeriesSums {
-  scale: number
+  at: number
   first: number
-  sums: Array<number>
+  years: number
+  scale: number
 }
 
 const isExact = (sum: number) => Number.isNaN(sum) || Number.isSafeInteger(sum)
 
+/**
+ * Sums live in one pool of doubles (NaN: a year with no quarter) outside the JS heap, each
+ * series' years side by side: kept in small arrays, ~90 k series' sums would pass through
+ * V8's young generation and grow it by ~80 MB. A series' rows come together, so its years
+ * grow at the end of the pool; a series seen again is moved there.
+ */
 export class BestYearAccumulator {
   readonly series = new Map<string, SeriesSums>()
+  pool = new Float64Array(1 << 16).fill(NaN)
+  used = 0
   // Rows of a series are contiguous: most rows skip the lookup.
   lastId: string | undefined
-  last: SeriesSums = { scale: 0, first: 0, sums: [] }
+  last: SeriesSums = { at: 0, first: 0, years: 0, scale: 0 }
   overflow: SumOutOfExactRange | undefined
+
+  /** Room for `years` years from `first`, at the end of the pool unless the series is there already. */
+  place(s: SeriesSums, first: number, years: number): void {
+    const moved = s.at + s.years !== this.used || first !== s.first
+    const at = moved ? this.used : s.at
+    if (at + years > this.pool.length) {
+      const grown = new Float64Array(2 * (at + years)).fill(NaN)
+      grown.set(this.pool.subarray(0, this.used))
+      this.pool = grown
+    }
+    if (moved) this.pool.copyWithin(at + s.first - first, s.at, s.at + s.years)
+    Object.assign(s, { at, first, years })
+    this.used = at + years
+  }
 
   add(row: BlsRow): void {
     if (row.series_id !== this.lastId) {
       this.lastId = row.series_id
       const known = this.series.get(row.series_id)
-      this.last = known ?? { scale: 0, first: row.year, sums: [] }
+      this.last = known ?? { at: this.used, first: row.year, years: 0, scale: 0 }
       if (known === undefined) this.series.set(row.series_id, this.last)
     }
     if (!QUARTERS.has(row.period)) return
     const s = this.last
+    const pool = this.pool
     let exact = true
     if (row.decimals > s.scale) {
       const factor = 10 ** (row.decimals - s.scale)
-      s.sums = s.sums.map((sum) => sum * factor)
+      for (let k = s.at; k < s.at + s.years; k++) exact &&= isExact(pool[k] = pool[k]! * factor)
       s.scale = row.decimals
-      exact = s.sums.every(isExact)
     }
-    if (s.sums.length === 0) s.first = row.year
-    if (row.year < s.first) {
-      s.sums = [...Array<number>(s.first - row.year).fill(NaN), ...s.sums]
-      s.first = row.year
-    }
-    const k = row.year - s.first
-    while (s.sums.length <= k) s.sums.push(NaN)
-    s.sums[k] = (s.sums[k] || 0) + row.scaled * 10 ** (s.scale - row.decimals)
-    if (!exact || !isExact(s.sums[k]!)) this.overflow ??= new SumOutOfExactRange({ series_id: row.series_id, year: row.year })
+    if (s.years === 0) this.place(s, row.year, 1)
+    else if (row.year < s.first) this.place(s, row.year, s.first + s.years - row.year)
+    else if (row.year >= s.first + s.years) this.place(s, s.first, row.year - s.first + 1)
+    const k = s.at + row.year - s.first
+    this.pool[k] = (this.pool[k] || 0) + row.scaled * 10 ** (s.scale - row.decimals)
+    if (!exact || !isExact(this.pool[k]!)) this.overflow ??= new SumOutOfExactRange({ series_id: row.series_id, year: row.year })
   }
 
   finish(): Effect.Effect<BestYearReport, SumOutOfExactRange> {
@@ -91,13 +108,13 @@ export class BestYearAccumulator {
     const seriesWithoutQuarters: Array<string> = []
     // The default sort compares UTF-16 code units: the same order on every runtime and locale.
     for (const seriesId of [...this.series.keys()].sort()) {
-      const { scale, first, sums } = this.series.get(seriesId)!
+      const { at, first, years, scale } = this.series.get(seriesId)!
       // In year order, only a strictly larger sum displaces a year: ties go to the earliest.
       let best = -1
-      for (let k = 0; k < sums.length; k++) if (best === -1 || sums[k]! > sums[best]!) best = Number.isNaN(sums[k]) ? best : k
+      for (let k = at; k < at + years; k++) if (best === -1 || this.pool[k]! > this.pool[best]!) best = Number.isNaN(this.pool[k]) ? best : k
       if (best === -1) seriesWithoutQuarters.push(seriesId)
       // One correctly rounded division: the nearest double to the exact decimal sum.
-      else bestYearBySeries.push({ seriesId, year: first + best, sumQ01Q04: sums[best]! / 10 ** scale })
+      else bestYearBySeries.push({ seriesId, year: first + best - at, sumQ01Q04: this.pool[best]! / 10 ** scale })
     }
     return Effect.succeed({ bestYearBySeries, seriesWithoutQuarters })
   }

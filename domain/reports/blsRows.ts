@@ -63,7 +63,7 @@ const MAX_LINE_CHARS = 64 * 1024
  * Bytes are decoded this many at a time: a larger string would skip V8's young generation
  * and wait in the old one for a full collection, so memory would grow with the file.
  */
-const PIECE_BYTES = 64 * 1024
+const PIECE_BYTES = 16 * 1024
 const BLANK = /^\s*$/
 
 /** The digit at `i`, or -1. */
