@@ -1,3 +1,4 @@
+/// <reference lib="es2024.arraybuffer" />
 /**
  * Best year per series: for every `series_id`, the year with the largest sum of its quarterly
  * values Q01–Q04 (Q05 is the annual average, not a quarter). Ties go to the earliest year.
@@ -69,12 +70,14 @@ export class BestYearAccumulator {
     const moved = s.at + s.years !== this.used || first !== s.first
     const at = moved ? this.used : s.at
     if (at + years > this.pool.length) {
-      const grown = new Float64Array(2 * (at + years)).fill(NaN)
-      grown.set(this.pool.subarray(0, this.used))
-      this.pool = grown
+      // Transferred, not copied: the old buffer is not kept beside the new one until a collection.
+      const length = this.pool.length
+      this.pool = new Float64Array(this.pool.buffer.transfer(16 * (at + years))).fill(NaN, length)
     }
     if (moved) this.pool.copyWithin(at + s.first - first, s.at, s.at + s.years)
-    Object.assign(s, { at, first, years })
+    s.at = at
+    s.first = first
+    s.years = years
     this.used = at + years
   }
 

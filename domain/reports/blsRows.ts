@@ -60,8 +60,9 @@ export const REQUIRED_COLUMNS = ["series_id", "year", "period", "value"] as cons
 /** A longer line is no BLS row; cutting it keeps memory bounded whatever the input. */
 const MAX_LINE_CHARS = 64 * 1024
 /**
- * Bytes are decoded this many at a time: a larger string would skip V8's young generation
- * and wait in the old one for a full collection, so memory would grow with the file.
+ * Bytes are decoded this many at a time. A piece's text and lines are alive whenever V8
+ * collects its young generation, and what survives a collection grows that generation:
+ * smaller pieces keep the peak lower.
  */
 const PIECE_BYTES = 16 * 1024
 const BLANK = /^\s*$/

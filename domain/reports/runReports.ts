@@ -160,15 +160,16 @@ export const runReports = Effect.fn("runReports")(function*(options?: RunReports
   const now = options?.now ?? new Date(yield* Clock.currentTimeMillis)
   const metadata = reportMetadata(doc)
   const [dated, latest] = reportFolders(now)
-  // Each file written once, streamed, side by side, then copied to latest/. report.json
-  // goes last into each folder: a reader that sees it there finds the rest of the set.
-  // The dated report.json is written while the others are copied to latest/.
+  // Each file made and written once, streamed, one at a time (made side by side, a large
+  // report's files raised the run's peak memory), then copied to latest/ side by side.
+  // report.json goes last into each folder: a reader that sees it there finds the rest of
+  // the set. The dated report.json is written while the others are copied to latest/.
   const files = reportFiles(doc)
   const fileOptions = (file: ReportFile) => ({ contentType: file.contentType, metadata })
   const put = (file: ReportFile) => store.put(dated + file.name, streamedText(file.pieces), fileOptions(file))
   const copy = (file: ReportFile) => store.copy(dated + file.name, latest + file.name, fileOptions(file))
   const [others, json] = [files.slice(0, -1), files.at(-1)!]
-  yield* Effect.forEach(others, put, { concurrency: "unbounded", discard: true })
+  yield* Effect.forEach(others, put, { discard: true })
   yield* Effect.all([Effect.forEach(others, copy, { concurrency: "unbounded", discard: true }), put(json)], {
     concurrency: "unbounded",
     discard: true
