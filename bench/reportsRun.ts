@@ -6,7 +6,7 @@
  * with the native digest the CLI and the Lambda provide) or `idle` (load everything, run
  * nothing: the floor under every peak RSS).
  */
-import { statSync } from "node:fs"
+import { existsSync, readFileSync, statSync } from "node:fs"
 import * as path from "node:path"
 import { getHeapSpaceStatistics } from "node:v8"
 import * as Effect from "effect/Effect"
@@ -45,8 +45,11 @@ console.log(JSON.stringify({
   bytes: statSync(path.join(root, ...BLS_DATA_KEY.split("/"))).size,
   seconds: (performance.now() - started) / 1000,
   cpuSeconds: (used.user + used.system) / 1e6,
-  // maxRSS: the process's peak resident set, in KiB.
-  maxRssMB: (process.resourceUsage().maxRSS * 1024) / MB,
+  // The process's own peak resident set (Linux's VmHWM): maxRSS would carry its parent's, the bench's.
+  maxRssMB: Number(
+    /VmHWM:\s*(\d+) kB/.exec(existsSync("/proc/self/status") ? readFileSync("/proc/self/status", "utf8") : "")?.[1] ??
+      process.resourceUsage().maxRSS
+  ) * 1024 / MB,
   // V8's young generation as the run leaves it: it grows with the bytes that survive its
   // collections (here the per-series sums), and on a large file it is most of the peak.
   youngMB: getHeapSpaceStatistics().find((space) => space.space_name === "new_space")!.physical_space_size / MB,

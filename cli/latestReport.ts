@@ -31,10 +31,9 @@ export class StoredReportUnreadable extends Schema.TaggedError<StoredReportUnrea
 }
 
 const looksLikeReport = (value: unknown): value is ReportDocument => {
-  const doc = value as Partial<Record<keyof ReportDocument, unknown>> | null
-  return typeof doc === "object" && doc !== null && Array.isArray(doc.bestYearBySeries) &&
-    Array.isArray(doc.prs30006032Q01) && Array.isArray(doc.seriesWithoutQuarters) &&
-    typeof doc.populationStats === "object" && typeof doc.inputs === "object"
+  const doc = value as Record<string, unknown> | null
+  return typeof doc === "object" && doc !== null && typeof doc["populationStats"] === "object" && typeof doc["inputs"] === "object" &&
+    ["bestYearBySeries", "seriesWithoutQuarters", "prs30006032Q01"].every((key) => Array.isArray(doc[key]))
 }
 
 export const latestStoredReport = Effect.gen(function*() {

@@ -1,14 +1,9 @@
 /**
- * Lambda entry of the analytics (SQS batch of S3 notifications → the reports).
- *
- * Thin: s3Notifications.ts reads the records; the reports run once per batch that holds
- * at least one population notification — they read the current inputs, not the object
- * version in the event, so one run answers every notification in the batch, and a
- * duplicate delivery only writes the same reports again. The result goes to the log as a
- * record (the reports themselves included) and back to Lambda as a partial batch
- * response: only the records that failed are retried. A failed record is logged at ERROR
- * as `analytics.record-failed`, the line the "report failed" alarm counts (the function
- * itself does not fail, so Lambda's Errors metric never sees it).
+ * Lambda entry of the analytics (SQS batch of S3 notifications → the reports). The reports
+ * run once per batch that holds a population notification: they read the current inputs,
+ * so one run answers every record, and a duplicate delivery writes the same reports again.
+ * Only failed records go back (a partial batch response), each logged at ERROR as
+ * `analytics.record-failed`, the line the "report failed" alarm counts.
  */
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda"
 import * as Cause from "effect/Cause"
@@ -25,8 +20,7 @@ import { lambdaStoreLayer } from "./lambdaStore.ts"
 import { LogEvent } from "./logEvents.ts"
 import { judgeRecord } from "./s3Notifications.ts"
 
-// node:crypto's sha256 (adapters/nativeHasher.ts) for a BLS file without a recorded one:
-// several times faster than the domain's portable pure-JS default.
+// node:crypto's sha256 for a BLS file without a recorded one: faster than the portable default.
 const runtime = lambdaRuntime((settings) => Layer.merge(lambdaStoreLayer(settings.store), nativeSha256Layer))
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {

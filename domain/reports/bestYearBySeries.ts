@@ -1,21 +1,18 @@
+/// <reference lib="es2024.arraybuffer" />
 /**
  * Best year per series: for every `series_id`, the year with the largest sum of its quarterly
  * values Q01–Q04 (Q05 is the annual average, not a quarter). Ties go to the earliest year.
  * Series with no quarterly row have no best year and are listed apart.
  *
- * Sums are exact to the data's decimals: each value arrives as an integer count of
- * 10^-decimals (see BlsRow.scaled), a series' sums are kept as integers at the largest
- * scale its values use, and only the winner is divided back — so 2.6 + 13.8 is 16.4, never
- * 16.400000000000002. An integer sum that would leave the exact range of a double is an
- * error rather than a silently rounded figure.
- *
- * Memory grows with series × years, not with rows; rows may come in any order.
+ * Sums are exact: each value arrives as an integer count of 10^-decimals (BlsRow.scaled), a
+ * series' sums are integers at the largest scale its values use, and only the winner is
+ * divided back — 2.6 + 13.8 is 16.4, never 16.400000000000002. A sum beyond the exact range
+ * of a double is an error rather than a rounded figure. Rows may come in any order.
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { BlsRow } from "./blsRows.ts"
 
-/** A series' best year. */
 export interface BestYear {
   readonly seriesId: string
   readonly year: number
@@ -41,67 +38,71 @@ export class SumOutOfExactRange extends Schema.TaggedError<SumOutOfExactRange>()
   }
 }
 
-/** Q01–Q04; Q05 (annual average) and other period codes are not quarters. */
 const QUARTERS = new Set(["Q01", "Q02", "Q03", "Q04"])
 
-/**
- * One series' quarterly sums, by year from `first`: integers counting 10^-scale, NaN for a
- * year without a quarterly row. A series' years are consecutive, so one array of doubles
- * (8 bytes a year) holds them; at ~90 k series, a year and a sum apiece cost twice as much.
- */
+/** A series' sums: `years` of them from `first`, at `at` in the pool, counting 10^-scale. */
 interface SeriesSums {
-  scale: number
+  at: number
   first: number
-  sums: Array<number>
+  years: number
+  scale: number
 }
 
-const noSums = (): SeriesSums => ({ scale: 0, first: 0, sums: [] })
+const isExact = (sum: number) => Number.isNaN(sum) || Number.isSafeInteger(sum)
 
+/**
+ * Sums live in one pool of doubles (NaN: a year with no quarter) outside the JS heap, each
+ * series' years side by side: kept in small arrays, ~90 k series' sums would pass through
+ * V8's young generation and grow it by ~80 MB. A series' rows come together, so its years
+ * grow at the end of the pool; a series seen again is moved there.
+ */
 export class BestYearAccumulator {
   readonly series = new Map<string, SeriesSums>()
-  // The last row's series: rows of a series are contiguous, so most rows skip the lookup.
-  lastId: string | undefined = undefined
-  last: SeriesSums = noSums()
-  overflow: SumOutOfExactRange | undefined = undefined
+  pool = new Float64Array(1 << 16).fill(NaN)
+  used = 0
+  // Rows of a series are contiguous: most rows skip the lookup.
+  lastId: string | undefined
+  last: SeriesSums = { at: 0, first: 0, years: 0, scale: 0 }
+  overflow: SumOutOfExactRange | undefined
+
+  /** Room for `years` years from `first`, at the end of the pool unless the series is there already. */
+  place(s: SeriesSums, first: number, years: number): void {
+    const moved = s.at + s.years !== this.used || first !== s.first
+    const at = moved ? this.used : s.at
+    if (at + years > this.pool.length) {
+      // Transferred, not copied: the old buffer is not kept beside the new one until a collection.
+      const length = this.pool.length
+      this.pool = new Float64Array(this.pool.buffer.transfer(16 * (at + years))).fill(NaN, length)
+    }
+    if (moved) this.pool.copyWithin(at + s.first - first, s.at, s.at + s.years)
+    s.at = at
+    s.first = first
+    s.years = years
+    this.used = at + years
+  }
 
   add(row: BlsRow): void {
-    if (row.series_id !== this.lastId) this.open(row.series_id)
+    if (row.series_id !== this.lastId) {
+      this.lastId = row.series_id
+      const known = this.series.get(row.series_id)
+      this.last = known ?? { at: this.used, first: row.year, years: 0, scale: 0 }
+      if (known === undefined) this.series.set(row.series_id, this.last)
+    }
     if (!QUARTERS.has(row.period)) return
-    const series = this.last
-    const sums = series.sums
-    let value = row.scaled
-    if (row.decimals > series.scale) {
-      const factor = 10 ** (row.decimals - series.scale)
-      for (let k = 0; k < sums.length; k++) {
-        sums[k] = sums[k]! * factor
-        if (!Number.isNaN(sums[k]) && !Number.isSafeInteger(sums[k])) this.overflowed(row.series_id, series.first + k)
-      }
-      series.scale = row.decimals
-    } else {
-      value *= 10 ** (series.scale - row.decimals)
+    const s = this.last
+    const pool = this.pool
+    let exact = true
+    if (row.decimals > s.scale) {
+      const factor = 10 ** (row.decimals - s.scale)
+      for (let k = s.at; k < s.at + s.years; k++) exact &&= isExact(pool[k] = pool[k]! * factor)
+      s.scale = row.decimals
     }
-    if (sums.length === 0) series.first = row.year
-    if (row.year < series.first) {
-      sums.unshift(...Array.from({ length: series.first - row.year }, () => NaN))
-      series.first = row.year
-    }
-    const k = row.year - series.first
-    while (sums.length <= k) sums.push(NaN)
-    sums[k] = Number.isNaN(sums[k]) ? value : sums[k]! + value
-    if (!Number.isSafeInteger(sums[k]) || !Number.isSafeInteger(value)) this.overflowed(row.series_id, row.year)
-  }
-
-  open(seriesId: string): void {
-    // The series left behind keeps only the room its years take.
-    if (this.lastId !== undefined) this.last.sums = this.last.sums.slice()
-    const known = this.series.get(seriesId)
-    this.last = known ?? noSums()
-    if (known === undefined) this.series.set(seriesId, this.last)
-    this.lastId = seriesId
-  }
-
-  overflowed(series_id: string, year: number): void {
-    this.overflow ??= new SumOutOfExactRange({ series_id, year })
+    if (s.years === 0) this.place(s, row.year, 1)
+    else if (row.year < s.first) this.place(s, row.year, s.first + s.years - row.year)
+    else if (row.year >= s.first + s.years) this.place(s, s.first, row.year - s.first + 1)
+    const k = s.at + row.year - s.first
+    this.pool[k] = (this.pool[k] || 0) + row.scaled * 10 ** (s.scale - row.decimals)
+    if (!exact || !isExact(this.pool[k]!)) this.overflow ??= new SumOutOfExactRange({ series_id: row.series_id, year: row.year })
   }
 
   finish(): Effect.Effect<BestYearReport, SumOutOfExactRange> {
@@ -110,22 +111,19 @@ export class BestYearAccumulator {
     const seriesWithoutQuarters: Array<string> = []
     // The default sort compares UTF-16 code units: the same order on every runtime and locale.
     for (const seriesId of [...this.series.keys()].sort()) {
-      const { scale, first, sums } = this.series.get(seriesId)!
-      if (sums.length === 0) {
-        seriesWithoutQuarters.push(seriesId)
-        continue
-      }
+      const { at, first, years, scale } = this.series.get(seriesId)!
       // In year order, only a strictly larger sum displaces a year: ties go to the earliest.
       let best = -1
-      for (let k = 0; k < sums.length; k++) if (!Number.isNaN(sums[k]) && (best === -1 || sums[k]! > sums[best]!)) best = k
+      for (let k = at; k < at + years; k++) if (best === -1 || this.pool[k]! > this.pool[best]!) best = Number.isNaN(this.pool[k]) ? best : k
+      if (best === -1) seriesWithoutQuarters.push(seriesId)
       // One correctly rounded division: the nearest double to the exact decimal sum.
-      bestYearBySeries.push({ seriesId, year: first + best, sumQ01Q04: sums[best]! / 10 ** scale })
+      else bestYearBySeries.push({ seriesId, year: first + best - at, sumQ01Q04: this.pool[best]! / 10 ** scale })
     }
     return Effect.succeed({ bestYearBySeries, seriesWithoutQuarters })
   }
 }
 
-/** The report over rows already in memory (tests, small inputs); the run streams into an accumulator. */
+/** The report over rows in memory (tests); the run streams into an accumulator. */
 export const bestYearBySeries = (rows: Iterable<BlsRow>): Effect.Effect<BestYearReport, SumOutOfExactRange> => {
   const accumulator = new BestYearAccumulator()
   for (const row of rows) accumulator.add(row)

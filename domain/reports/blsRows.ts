@@ -1,16 +1,11 @@
 /**
- * A streaming reader of BLS time-series rows (`pr.data.0.Current` and its kin): bytes →
- * text lines → tab-separated, trimmed fields → `{series_id, year, period, value}`, in one
- * pass with memory one chunk deep.
- *
- * The format: a header line naming the columns (series_id, year, period and value among
- * them, in any order), then one row per line; fields padded with spaces; LF or CRLF line
- * ends. Blank lines are skipped. A line that cannot be read as a row (too few fields, a year
- * that is not a year, a value that is not a number) is counted and a few are kept as
- * examples; it never stops the read.
+ * A streaming reader of BLS time-series rows (`pr.data.0.Current` and its kin): a header
+ * naming the columns (series_id, year, period and value among them, in any order), then one
+ * tab-separated row per line, fields padded with spaces, LF or CRLF line ends. Blank lines
+ * are skipped; a line that is no row is counted, a few kept as examples, and the read goes on.
  */
 import * as Effect from "effect/Effect"
-import { BlsHeaderInvalid, type BlsReadError, BlsStreamFailed } from "./blsRowErrors.ts"
+import * as Schema from "effect/Schema"
 
 export interface BlsRow {
   readonly series_id: string
@@ -23,10 +18,9 @@ export interface BlsRow {
 }
 
 export interface RejectedLine {
-  /** 1-based line number in the file, header included. */
+  /** 1-based, header included. */
   readonly line: number
   readonly reason: string
-  /** The line as written, cut to a readable length. */
   readonly text: string
 }
 
@@ -34,230 +28,168 @@ export interface BlsReadSummary {
   readonly header: ReadonlyArray<string>
   readonly rows: number
   readonly rejected: number
-  /** The first few rejected lines, for the message that reports them. */
   readonly examples: ReadonlyArray<RejectedLine>
+}
+
+export class BlsHeaderInvalid extends Schema.TaggedError<BlsHeaderInvalid>()("BlsHeaderInvalid", {
+  /** Empty when the file has no non-blank line. */
+  found: Schema.Array(Schema.String),
+  missing: Schema.Array(Schema.String)
+}) {
+  override get message() {
+    return this.found.length === 0
+      ? `The BLS data file is empty: no header line. Run \`quest sync\` again to fetch a complete copy.`
+      : `The BLS data file's header (${this.found.join(", ")}) lacks ${this.missing.join(", ")}; ` +
+        `a tab-separated BLS time-series file starts with series_id, year, period, value. ` +
+        `Check that the mirrored file is a BLS time-series data file, or run \`quest sync\` again.`
+  }
+}
+
+export class BlsStreamFailed extends Schema.TaggedError<BlsStreamFailed>()("BlsStreamFailed", {
+  detail: Schema.String,
+  cause: Schema.optional(Schema.Defect())
+}) {
+  override get message() {
+    return `Reading the BLS data file failed midway: ${this.detail}. Run the reports again; ` +
+      `if it keeps failing, check that the store is reachable.`
+  }
 }
 
 export const REQUIRED_COLUMNS = ["series_id", "year", "period", "value"] as const
 
-/** A longer line is no BLS row; cutting it off keeps memory bounded whatever the input. */
+/** A longer line is no BLS row; cutting it keeps memory bounded whatever the input. */
 const MAX_LINE_CHARS = 64 * 1024
-const MAX_EXAMPLES = 5
-const EXAMPLE_CHARS = 120
-/** More significant digits than a double holds exactly. */
-const MAX_DIGITS = 15
+/**
+ * Bytes are decoded this many at a time. A piece's text and lines are alive whenever V8
+ * collects its young generation, and what survives a collection grows that generation:
+ * smaller pieces keep the peak lower.
+ */
+const PIECE_BYTES = 16 * 1024
 const BLANK = /^\s*$/
 
-const isDigit = (code: number) => code >= 48 && code <= 57
-
-/**
- * Bytes in pieces of at most 64 KB (views, not copies). A store may hand over a megabyte at
- * a time; its text would be one string too large for V8's young generation, and each such
- * string would wait in the old one for a full collection: the resident memory would grow
- * with the file, where pieces this size are collected as fast as they are read.
- */
-const PIECE_BYTES = 64 * 1024
-const smallPieces = (): TransformStream<Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>> =>
-  new TransformStream({
-    transform(chunk, controller) {
-      for (let at = 0; at < chunk.length; at += PIECE_BYTES) controller.enqueue(chunk.subarray(at, at + PIECE_BYTES))
-    }
-  })
-
-/** Text → its lines, a chunk's worth at a time; a line longer than the limit is cut just past it. */
-const splitLines = (): TransformStream<string, ReadonlyArray<string>> => {
-  let carry = ""
-  return new TransformStream({
-    transform(text, controller) {
-      const lines = text.split("\n")
-      lines[0] = carry + lines[0]
-      carry = lines.pop()!.slice(0, MAX_LINE_CHARS + 1)
-      if (lines.length > 0) controller.enqueue(lines)
-    },
-    flush(controller) {
-      if (carry !== "") controller.enqueue([carry])
-    }
-  })
+/** The digit at `i`, or -1. */
+const digit = (text: string, i: number) => {
+  const code = text.charCodeAt(i) - 48
+  return code >= 0 && code <= 9 ? code : -1
 }
 
-/**
- * Reads lines into rows for `onRow`. Fields are found with `indexOf` and read in place
- * (trimmed bounds, digits read from their character codes) rather than split and trimmed
- * into strings: a row then makes two strings (its period, and its series id when it differs
- * from the previous row's) instead of eight, which halves the time of a large file.
- */
-class RowReader {
-  readonly onRow: (row: BlsRow) => void
-  header: ReadonlyArray<string> | undefined = undefined
-  /** Where in `bounds` each required column's field is, in the order of REQUIRED_COLUMNS. */
-  seriesAt = 0
-  yearAt = 0
-  periodAt = 0
-  valueAt = 0
-  /** Fields a row needs: up to the last required column. */
-  needed = 0
-  /** Where each needed field starts and ends, trimmed: `[start0, end0, start1, end1, …]`. */
-  bounds = new Int32Array(0)
-  lineNo = 0
-  rows = 0
-  rejected = 0
-  readonly examples: Array<RejectedLine> = []
-  /** Rows of a series are contiguous: the previous row's id is reused when it is the same. */
-  series = ""
-  // The last value read by `decimal`.
-  scaled = 0
-  decimals = 0
-
-  constructor(onRow: (row: BlsRow) => void) {
-    this.onRow = onRow
-  }
-
-  reject(line: string, reason: string): undefined {
-    this.rejected++
-    if (this.examples.length >= MAX_EXAMPLES) return undefined
-    const text = line.trimEnd()
-    this.examples.push({
-      line: this.lineNo,
-      reason,
-      text: text.length > EXAMPLE_CHARS ? text.slice(0, EXAMPLE_CHARS) + "…" : text
-    })
-    return undefined
-  }
-
-  readHeader(line: string): BlsHeaderInvalid | undefined {
-    const names = line.replace(/^\uFEFF/, "").split("\t").map((name) => name.trim())
-    const columns = REQUIRED_COLUMNS.map((name) => names.indexOf(name))
-    const missing = REQUIRED_COLUMNS.filter((_, role) => columns[role] === -1)
-    if (missing.length > 0) return new BlsHeaderInvalid({ found: names, missing })
-    this.header = names
-    ;[this.seriesAt, this.yearAt, this.periodAt, this.valueAt] = columns.map((column) => 2 * column) as [number, number, number, number]
-    this.needed = Math.max(...columns) + 1
-    this.bounds = new Int32Array(2 * this.needed)
-    return undefined
-  }
-
-  /** Finds the trimmed bounds of the needed fields; returns how many fields the line has. */
-  fields(line: string): number {
-    const bounds = this.bounds
-    let from = 0
-    for (let field = 0;; field++) {
-      let to = line.indexOf("\t", from)
-      const last = to === -1
-      if (last) to = line.length
-      if (field < this.needed) {
-        let start = from
-        let end = to
-        while (start < end && line.charCodeAt(start) <= 32) start++
-        while (end > start && line.charCodeAt(end - 1) <= 32) end--
-        bounds[2 * field] = start
-        bounds[2 * field + 1] = end
-      }
-      if (last) return field + 1
-      from = to + 1
-    }
-  }
-
-  year(line: string, from: number, to: number): number | undefined {
-    if (to - from !== 4) return undefined
-    let year = 0
-    for (let i = from; i < to; i++) {
-      const code = line.charCodeAt(i)
-      if (!isDigit(code)) return undefined
-      year = year * 10 + code - 48
-    }
-    return year
-  }
-
-  /** Reads `[+-]digits[.digits]` into `scaled` and `decimals`; why it is no such number, if it is not. */
-  decimal(line: string, from: number, to: number): string | undefined {
-    const negative = line.charCodeAt(from) === 45 /* - */
-    if (negative || line.charCodeAt(from) === 43 /* + */) from++
-    let scaled = 0
-    let digits = 0
-    let decimals = -1
-    for (let i = from; i < to; i++) {
-      const code = line.charCodeAt(i)
-      if (code === 46 /* . */ && decimals === -1) decimals = 0
-      else if (isDigit(code)) {
-        scaled = scaled * 10 + code - 48
-        digits++
-        if (decimals !== -1) decimals++
-      } else return "value is not a decimal number"
-    }
-    if (digits === 0) return "value is not a decimal number"
-    if (digits > MAX_DIGITS) return "value has too many digits to sum exactly"
-    // `|| 0`: "-0.0" is zero, not a negative zero.
-    this.scaled = (negative ? -scaled : scaled) || 0
-    this.decimals = Math.max(decimals, 0)
-    return undefined
-  }
-
-  /** One line; a header that lacks a column ends the read. */
-  line(line: string): BlsHeaderInvalid | undefined {
-    this.lineNo++
-    if (line.length > MAX_LINE_CHARS) return this.reject(line, `line is longer than ${MAX_LINE_CHARS} characters`)
-    const header = this.header
-    if (header === undefined) return BLANK.test(line) ? undefined : this.readHeader(line)
-    const count = this.fields(line)
-    if (count < this.needed || count > header.length) {
-      // A blank line has too few fields too: it is skipped, not counted.
-      if (BLANK.test(line)) return undefined
-      return this.reject(line, `expected ${header.length} tab-separated fields, found ${count}`)
-    }
-    // Each required field's trimmed bounds, [from, to).
-    const bounds = this.bounds
-    const series = this.seriesAt
-    const year = this.yearAt
-    const period = this.periodAt
-    const value = this.valueAt
-    if (bounds[series] === bounds[series + 1]) return this.reject(line, "series_id is empty")
-    const yearNumber = this.year(line, bounds[year]!, bounds[year + 1]!)
-    if (yearNumber === undefined) return this.reject(line, "year is not a 4-digit year")
-    if (bounds[period] === bounds[period + 1]) return this.reject(line, "period is empty")
-    const invalid = this.decimal(line, bounds[value]!, bounds[value + 1]!)
-    if (invalid !== undefined) return this.reject(line, invalid)
-    const from = bounds[series]!
-    const to = bounds[series + 1]!
-    if (to - from !== this.series.length || !line.startsWith(this.series, from)) {
-      // Copied, not sliced: V8 makes a slice of 13 characters or more a view of the text it
-      // came from, and a series id the reports keep would keep its whole chunk of the file.
-      this.series = line.slice(from, to).split("").join("")
-    }
-    this.rows++
-    this.onRow({
-      series_id: this.series,
-      year: yearNumber,
-      period: line.slice(bounds[period], bounds[period + 1]),
-      // One correctly rounded division: the nearest double to the decimal as written.
-      value: this.scaled / 10 ** this.decimals,
-      scaled: this.scaled,
-      decimals: this.decimals
-    })
-    return undefined
-  }
-}
-
-/** Reads every row of a BLS data stream, handing each to `onRow` as it is parsed. */
 export const readBlsRows = (
   stream: ReadableStream<Uint8Array>,
   onRow: (row: BlsRow) => void
-): Effect.Effect<BlsReadSummary, BlsReadError> =>
+): Effect.Effect<BlsReadSummary, BlsHeaderInvalid | BlsStreamFailed> =>
   Effect.tryPromise({
     try: async (signal) => {
-      const reader = new RowReader(onRow)
-      // An interrupted run cancels the source through the signal: nothing is left waiting on it.
-      // (The cast: TypeScript's TextDecoderStream takes chunks over an ArrayBuffer only.)
-      const bytes = stream as ReadableStream<Uint8Array<ArrayBuffer>>
-      const lines = bytes.pipeThrough(smallPieces(), { signal }).pipeThrough(new TextDecoderStream()).pipeThrough(splitLines())
-      for await (const batch of lines) {
-        for (const line of batch) {
-          const invalid = reader.line(line)
-          if (invalid !== undefined) return invalid
+      let header: Array<string> | undefined
+      // Where in `bounds` each required column's field is.
+      let [id, year, period, value] = [0, 0, 0, 0]
+      let needed = 0
+      let bounds = new Int32Array(0)
+      let lineNo = 0
+      let rows = 0
+      const examples: Array<RejectedLine> = []
+      let rejected = 0
+      let series = ""
+      const reject = (line: string, reason: string): undefined => {
+        rejected++
+        const text = line.trimEnd()
+        if (examples.length < 5) examples.push({ line: lineNo, reason, text: text.length > 120 ? text.slice(0, 120) + "…" : text })
+        return undefined
+      }
+      const read = (line: string): BlsHeaderInvalid | undefined => {
+        lineNo++
+        if (line.length > MAX_LINE_CHARS) return reject(line, `line is longer than ${MAX_LINE_CHARS} characters`)
+        if (header === undefined) {
+          if (BLANK.test(line)) return undefined
+          const names = line.split("\t").map((name) => name.trim())
+          const columns = REQUIRED_COLUMNS.map((name) => names.indexOf(name))
+          const missing = REQUIRED_COLUMNS.filter((_, i) => columns[i] === -1)
+          if (missing.length > 0) return new BlsHeaderInvalid({ found: names, missing })
+          header = names
+          needed = Math.max(...columns) + 1
+          bounds = new Int32Array(2 * needed)
+          ;[id, year, period, value] = columns.map((column) => 2 * column) as [number, number, number, number]
+          return undefined
+        }
+        // Each needed field's trimmed bounds, found with indexOf rather than split: a row then
+        // makes no string but its period (and its id when the series changes), which halves
+        // the time of a large file.
+        let count = 0
+        for (let from = 0;; count++) {
+          const tab = line.indexOf("\t", from)
+          let to = tab === -1 ? line.length : tab
+          if (count < needed) {
+            let start = from
+            while (start < to && line.charCodeAt(start) <= 32) start++
+            bounds[2 * count] = start
+            while (to > start && line.charCodeAt(to - 1) <= 32) to--
+            bounds[2 * count + 1] = to
+          }
+          if (tab === -1) break
+          from = tab + 1
+        }
+        if (++count < needed || count > header.length) {
+          // A blank line has too few fields too: it is skipped, not counted.
+          return BLANK.test(line) ? undefined : reject(line, `expected ${header.length} tab-separated fields, found ${count}`)
+        }
+        if (bounds[id] === bounds[id + 1]) return reject(line, "series_id is empty")
+        let yearNumber = bounds[year + 1]! - bounds[year]! === 4 ? 0 : NaN
+        for (let i = bounds[year]!; i < bounds[year + 1]!; i++) yearNumber = digit(line, i) < 0 ? NaN : yearNumber * 10 + digit(line, i)
+        if (Number.isNaN(yearNumber)) return reject(line, "year is not a 4-digit year")
+        if (bounds[period] === bounds[period + 1]) return reject(line, "period is empty")
+        // The value's digits as one integer, and how many follow the point: exact, and no string made.
+        let i = bounds[value]!
+        const sign = line[i] === "-" ? -1 : 1
+        if (line[i] === "-" || line[i] === "+") i++
+        let scaled = 0
+        let digits = 0
+        let decimals = -1
+        for (; i < bounds[value + 1]!; i++) {
+          const d = digit(line, i)
+          if (d < 0 && (line[i] !== "." || decimals >= 0)) return reject(line, "value is not a decimal number")
+          if (d < 0) decimals = 0
+          else {
+            scaled = scaled * 10 + d
+            digits++
+            if (decimals >= 0) decimals++
+          }
+        }
+        if (digits === 0) return reject(line, "value is not a decimal number")
+        if (digits > 15) return reject(line, "value has too many digits to sum exactly")
+        decimals = Math.max(decimals, 0)
+        // `|| 0`: "-0.0" is zero, not a negative zero.
+        scaled = sign * scaled || 0
+        // Rows of a series are contiguous: its id is made once, not once per row. Copied, not
+        // sliced: V8 makes a slice of 13 characters or more a view of the text it came from,
+        // and a kept id would keep its whole piece of the file.
+        if (bounds[id + 1]! - bounds[id]! !== series.length || !line.startsWith(series, bounds[id])) {
+          series = line.slice(bounds[id], bounds[id + 1]).split("").join("")
+        }
+        rows++
+        // One correctly rounded division: the nearest double to the decimal as written.
+        onRow({ series_id: series, year: yearNumber, period: line.slice(bounds[period], bounds[period + 1]), value: scaled / 10 ** decimals, scaled, decimals })
+      }
+
+      const decoder = new TextDecoder()
+      let carry = ""
+      const lines = (text: string) => {
+        const lines = (carry + text).split("\n")
+        carry = lines.pop()!.slice(0, MAX_LINE_CHARS + 1)
+        return lines
+      }
+      // An interrupted run cancels the source through the signal.
+      for await (const chunk of stream.pipeThrough(new TransformStream(), { signal })) {
+        for (let at = 0; at < chunk.length; at += PIECE_BYTES) {
+          for (const line of lines(decoder.decode(chunk.subarray(at, at + PIECE_BYTES), { stream: true }))) {
+            const invalid = read(line)
+            if (invalid !== undefined) return invalid
+          }
         }
       }
-      return reader.header === undefined
+      const invalid = read(carry + decoder.decode())
+      if (invalid !== undefined) return invalid
+      return header === undefined
         ? new BlsHeaderInvalid({ found: [], missing: [...REQUIRED_COLUMNS] })
-        : { header: reader.header, rows: reader.rows, rejected: reader.rejected, examples: reader.examples }
+        : { header, rows, rejected, examples }
     },
     catch: (cause) => new BlsStreamFailed({ detail: cause instanceof Error ? cause.message : String(cause), cause })
   }).pipe(Effect.flatMap((read) => read instanceof BlsHeaderInvalid ? Effect.fail(read) : Effect.succeed(read)))

@@ -7,8 +7,8 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { PopulationYear } from "../population/decodePopulation.ts"
 
-export const STATS_FIRST_YEAR = 2013
-export const STATS_LAST_YEAR = 2018
+const STATS_FIRST_YEAR = 2013
+const STATS_LAST_YEAR = 2018
 
 export interface PopulationStats {
   readonly years: ReadonlyArray<number>
@@ -29,26 +29,14 @@ export class PopulationYearsMissing extends Schema.TaggedError<PopulationYearsMi
   }
 }
 
-export const populationStats = (
-  figures: ReadonlyArray<PopulationYear>,
-  firstYear = STATS_FIRST_YEAR,
-  lastYear = STATS_LAST_YEAR
-): Effect.Effect<PopulationStats, PopulationYearsMissing> => {
+export const populationStats = (figures: ReadonlyArray<PopulationYear>): Effect.Effect<PopulationStats, PopulationYearsMissing> => {
   const byYear = new Map(figures.map((figure) => [figure.year, figure.population]))
-  const years = Array.from({ length: lastYear - firstYear + 1 }, (_, i) => firstYear + i)
+  const years = Array.from({ length: STATS_LAST_YEAR - STATS_FIRST_YEAR + 1 }, (_, i) => STATS_FIRST_YEAR + i)
   const missing = years.filter((year) => !byYear.has(year))
-  if (missing.length > 0) {
-    return Effect.fail(new PopulationYearsMissing({ missing, available: figures.map((figure) => figure.year) }))
-  }
+  if (missing.length > 0) return Effect.fail(new PopulationYearsMissing({ missing, available: figures.map((figure) => figure.year) }))
   const values = years.map((year) => byYear.get(year)!)
-  const n = values.length
-  const mean = values.reduce((sum, value) => sum + value, 0) / n
+  const mean = values.reduce((sum, value) => sum + value, 0) / values.length
   // Two passes (mean, then squared deviations): steadier than the sum-of-squares shortcut.
   const squares = values.reduce((sum, value) => sum + (value - mean) ** 2, 0)
-  return Effect.succeed({
-    years,
-    mean,
-    stddevSample: n > 1 ? Math.sqrt(squares / (n - 1)) : NaN,
-    stddevPopulation: Math.sqrt(squares / n)
-  })
+  return Effect.succeed({ years, mean, stddevSample: Math.sqrt(squares / (values.length - 1)), stddevPopulation: Math.sqrt(squares / values.length) })
 }

@@ -1,10 +1,8 @@
 /** The files a report run stores: one CSV per table, `report.md`, `report.html` and `report.json`. */
-import type { PopulationYear } from "../population/decodePopulation.ts"
-import { csvPieces } from "./renderCsv.ts"
 import { htmlPieces } from "./renderHtml.ts"
 import { markdownPieces } from "./renderMarkdown.ts"
 import { type ReportDocument, reportJsonPieces } from "./reportDocument.ts"
-import { reportTables } from "./reportTables.ts"
+import { csvPieces, reportTables } from "./reportTables.ts"
 
 export interface ReportFile {
   readonly name: string
@@ -14,13 +12,9 @@ export interface ReportFile {
 }
 
 /** `report.json` comes last: a reader that sees it finds the rest of the set already written. */
-export const reportFiles = (doc: ReportDocument, population: ReadonlyArray<PopulationYear>): ReadonlyArray<ReportFile> => [
-  ...reportTables(doc).map((table) => ({
-    name: `${table.id}.csv`,
-    contentType: "text/csv; charset=utf-8",
-    pieces: () => csvPieces(table)
-  })),
+export const reportFiles = (doc: ReportDocument): ReadonlyArray<ReportFile> => [
+  ...reportTables(doc).map((table) => ({ name: `${table.id}.csv`, contentType: "text/csv; charset=utf-8", pieces: () => csvPieces(table) })),
   { name: "report.md", contentType: "text/markdown; charset=utf-8", pieces: () => markdownPieces(doc) },
-  { name: "report.html", contentType: "text/html; charset=utf-8", pieces: () => htmlPieces(doc, population) },
+  { name: "report.html", contentType: "text/html; charset=utf-8", pieces: () => htmlPieces(doc) },
   { name: "report.json", contentType: "application/json", pieces: () => reportJsonPieces(doc) }
 ]

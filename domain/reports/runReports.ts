@@ -24,7 +24,6 @@ import { readBlsRows } from "./blsRows.ts"
 import { SeriesPeriodCollector, seriesPopulationJoin } from "./seriesPopulationJoin.ts"
 import { streamedText } from "./streamedText.ts"
 
-
 /** The folder that always holds the last reports. */
 export const LATEST_REPORTS_FOLDER = `${REPORTS_PREFIX}latest/`
 
@@ -55,10 +54,7 @@ const lastReportInput = Effect.gen(function*() {
   return rows === undefined || series === undefined ? undefined : { rows, series, sha256: head?.metadata["bls-sha256"] }
 })
 
-/**
- * The row-based reports in one pass over the BLS rows. A function of its own so that the
- * per-series sums live only while it runs, not while the report files are written.
- */
+/** The row reports in one pass; a function of its own so that the per-series sums are gone before the files are written. */
 const rowReports = Effect.fnUntraced(function*(body: ReadableStream<Uint8Array>) {
   const bestYears = new BestYearAccumulator()
   const joined = new SeriesPeriodCollector()
@@ -92,11 +88,10 @@ export const runReports = Effect.fn("runReports")(function*(options?: RunReports
     })
 
   const maxDrop = options?.maxDropShare ?? DEFAULT_MAX_DROP_SHARE
-  // Three independent round trips side by side rather than in turn (on S3, three latencies
-  // become one): the writability probe — a store that cannot take the reports is found out
-  // before they are computed —, the population, and what the last report was computed from.
-  // Their outcomes are then taken in that order, so a failing store is named first (the
-  // reads are then wasted, which a run that fails can afford).
+  // Three independent round trips side by side (on S3, three latencies become one): the
+  // writability probe, so a store that cannot take the reports is found out before they are
+  // computed, the population, and the last report's inputs. Taken in that order, so a
+  // failing store is named first.
   const [writable, population, lastInput] = yield* Effect.all([
     Effect.exit(store.checkWritable?.() ?? Effect.void),
     Effect.exit(getBytes(POPULATION_KEY)),
@@ -113,16 +108,13 @@ export const runReports = Effect.fn("runReports")(function*(options?: RunReports
     Effect.mapError((error) => new StoredPopulationInvalid({ key: POPULATION_KEY, detail: error.message }))
   )
   const stats = yield* populationStats(figures)
-  // By the streaming digest the BLS file may need too (native in every shipped entry): a
-  // second implementation, Web Crypto's, cost a fixture report ~3 ms of loading.
   const populationHash = yield* hasher.sha256()
   populationHash.update(populationObject.bytes)
   const populationSha256 = populationHash.digestHex()
 
   const blsObject = yield* store.get(BLS_DATA_KEY)
   if (blsObject === undefined) return yield* missing([BLS_DATA_KEY])
-  // The mirror verified and recorded the file's sha256 when it wrote it (atomically with
-  // the bytes), so hashing it again would only cost time: it is hashed while read only
+  // The mirror records the sha256 of what it writes: the file is hashed while read only
   // when no such record exists (a file put there by other means).
   const recorded = blsObject.object.metadata["sha256"]
   const blsHash = recorded === undefined ? digestingStream(undefined, yield* hasher.sha256()) : undefined
@@ -168,19 +160,16 @@ export const runReports = Effect.fn("runReports")(function*(options?: RunReports
   const now = options?.now ?? new Date(yield* Clock.currentTimeMillis)
   const metadata = reportMetadata(doc)
   const [dated, latest] = reportFolders(now)
-  // Each file written once, streamed (a large report is never one string), then copied to
-  // latest/. The files go side by side, so one's store round trips overlap another's.
-  // report.json goes last into each folder, as reportFiles orders it: a reader that sees
-  // it there finds the rest of the set already written. Per folder, not overall: the dated
-  // report.json is written while the others are copied to latest/, and copied after them,
-  // so the run waits for three rounds of store calls rather than four. (A run whose copies
-  // to latest/ fail fails, and leaves a whole dated folder beside the previous latest/.)
-  const files = reportFiles(doc, figures)
+  // Each file made and written once, streamed, one at a time (made side by side, a large
+  // report's files raised the run's peak memory), then copied to latest/ side by side.
+  // report.json goes last into each folder: a reader that sees it there finds the rest of
+  // the set. The dated report.json is written while the others are copied to latest/.
+  const files = reportFiles(doc)
   const fileOptions = (file: ReportFile) => ({ contentType: file.contentType, metadata })
   const put = (file: ReportFile) => store.put(dated + file.name, streamedText(file.pieces), fileOptions(file))
   const copy = (file: ReportFile) => store.copy(dated + file.name, latest + file.name, fileOptions(file))
   const [others, json] = [files.slice(0, -1), files.at(-1)!]
-  yield* Effect.forEach(others, put, { concurrency: "unbounded", discard: true })
+  yield* Effect.forEach(others, put, { discard: true })
   yield* Effect.all([Effect.forEach(others, copy, { concurrency: "unbounded", discard: true }), put(json)], {
     concurrency: "unbounded",
     discard: true

@@ -1,13 +1,9 @@
 /**
- * PRS30006032 / Q01 with population: every year's value of one series and period, next to
- * that year's US population — a left join, so a year the population lacks keeps its value
- * and gets `null`.
+ * PRS30006032 / Q01 with population: every year's value of that series and period, next to
+ * the year's US population — a left join, so a year without a figure keeps its value, with `null`.
  */
 import type { PopulationYear } from "../population/decodePopulation.ts"
 import type { BlsRow } from "./blsRows.ts"
-
-export const JOIN_SERIES_ID = "PRS30006032"
-export const JOIN_PERIOD = "Q01"
 
 export interface SeriesPopulationRow {
   readonly seriesId: string
@@ -17,33 +13,26 @@ export interface SeriesPopulationRow {
   readonly population: number | null
 }
 
-/** Keeps the rows of one series and period as they stream past. */
+/** Keeps the rows of PRS30006032 / Q01 as they stream past. */
 export class SeriesPeriodCollector {
-  readonly seriesId: string
-  readonly period: string
   readonly rows: Array<BlsRow> = []
 
-  constructor(seriesId = JOIN_SERIES_ID, period = JOIN_PERIOD) {
-    this.seriesId = seriesId
-    this.period = period
-  }
-
   add(row: BlsRow): void {
-    if (row.series_id === this.seriesId && row.period === this.period) this.rows.push(row)
+    if (row.series_id === "PRS30006032" && row.period === "Q01") this.rows.push(row)
   }
 }
 
 /** Sorted by year; rows of the same year keep their file order. */
 export const seriesPopulationJoin = (
-  rows: ReadonlyArray<Pick<BlsRow, "series_id" | "year" | "period" | "value">>,
+  rows: ReadonlyArray<BlsRow>,
   population: ReadonlyArray<PopulationYear>
 ): ReadonlyArray<SeriesPopulationRow> => {
   const byYear = new Map(population.map((figure) => [figure.year, figure.population]))
-  return [...rows].sort((a, b) => a.year - b.year).map((row) => ({
-    seriesId: row.series_id,
-    year: row.year,
-    period: row.period,
-    value: row.value,
-    population: byYear.get(row.year) ?? null
+  return [...rows].sort((a, b) => a.year - b.year).map(({ series_id, year, period, value }) => ({
+    seriesId: series_id,
+    year,
+    period,
+    value,
+    population: byYear.get(year) ?? null
   }))
 }

@@ -4,7 +4,7 @@
  * length (S3 in parts as it comes), so nothing counts the bytes up front.
  */
 /** Pieces are gathered into chunks of about this many characters: one per line would be a store call each. */
-const CHUNK_CHARS = 64 * 1024
+const CHUNK_CHARS = 16 * 1024
 
 export const streamedText = (pieces: () => Iterable<string>): ReadableStream<Uint8Array> => {
   const encoder = new TextEncoder()

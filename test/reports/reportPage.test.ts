@@ -1,18 +1,16 @@
 /**
  * `report.html` in a real browser (Debian's chromium-headless-shell, driven by
  * playwright-core; nothing downloads a browser): the page `quest run --offline` stores opens
- * from a file with no console error and no network request, each chart has one mark per
- * data point, and the best-year table sorts and filters. A screenshot is saved for people
+ * from a file with no console error and no network request, its chart has one bar per year
+ * series peaked in, and the best-year table sorts and filters. A screenshot is saved for people
  * to look at (.artifacts/report.png).
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { pathToFileURL } from "node:url"
-import * as Effect from "effect/Effect"
 import { type Browser, chromium, type Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { decodePopulation, type PopulationYear } from "../../domain/population/decodePopulation.ts"
-import { CHART_MARKS, missingYears, peaksPerYear } from "../../domain/reports/reportCharts.ts"
+import { PEAKS_MARKS } from "../../domain/reports/renderHtml.ts"
 import type { ReportDocument } from "../../domain/reports/reportDocument.ts"
 import { projectRoot, runQuest, tempStore } from "../cli/questProcess.ts"
 
@@ -24,7 +22,6 @@ const store = tempStore()
 let browser: Browser
 let page: Page
 let doc: ReportDocument
-let population: ReadonlyArray<PopulationYear>
 const consoleErrors: Array<string> = []
 const requests: Array<string> = []
 
@@ -35,7 +32,6 @@ beforeAll(async () => {
   const run = await runQuest(["run", "--offline"], { QUEST_STORE: store.path })
   expect(run.code, run.stderr).toBe(0)
   doc = JSON.parse(readFileSync(join(store.path, "reports/latest/report.json"), "utf8"))
-  population = await Effect.runPromise(decodePopulation(readFileSync(join(store.path, "population/population.json"))))
 
   browser = await chromium.launch({ executablePath: CHROMIUM })
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
@@ -52,8 +48,12 @@ afterAll(async () => {
   store.remove()
 })
 
-const marks = (chart: string, description: string, element: string) =>
-  page.locator(`#${chart} svg g[aria-description="${description}"] ${element}`).count()
+/** How many series had their best year in each year, by year: what the chart must draw. */
+const peaksPerYear = (doc: ReportDocument) => {
+  const counts = new Map<number, number>()
+  for (const { year } of doc.bestYearBySeries) counts.set(year, (counts.get(year) ?? 0) + 1)
+  return [...counts].map(([year, series]) => ({ year, series })).sort((a, b) => a.year - b.year)
+}
 
 describe("report.html in a browser", () => {
   it("loads from a file with no console error and no request but the page itself", async () => {
@@ -62,32 +62,26 @@ describe("report.html in a browser", () => {
     expect(requests).toEqual([page.url()])
   })
 
-  it("draws one mark per data point in each chart, and the missing year as missing", async () => {
-    const missing = missingYears(population)
-    expect(missing).toEqual([2020]) // the fixture's real gap: DataUSA has no 2020 figure
-    expect(await marks("chart-population", CHART_MARKS.populationYear, "circle")).toBe(population.length)
-    expect(await marks("chart-population", CHART_MARKS.populationMissing, "line")).toBe(missing.length)
-    // The line is broken at the gap: two pieces, not one line bridging 2019–2021.
-    expect(await page.locator("#chart-population svg g[aria-label=line] path").getAttribute("d")).toMatch(/^M[^M]+M[^M]+$/)
-    expect(await page.locator("#chart-population").textContent()).toContain("2020: no figure")
-
-    const joined = doc.prs30006032Q01.filter((row) => row.population !== null)
-    expect(joined.length).toBeGreaterThan(0)
-    expect(await marks("chart-q01", CHART_MARKS.q01AgainstPopulation, "circle")).toBe(joined.length)
-
+  it("draws one bar per year some series peaked in, each titled with its count", async () => {
     const peaks = peaksPerYear(doc)
     expect(peaks.reduce((sum, peak) => sum + peak.series, 0)).toBe(doc.bestYearBySeries.length)
-    expect(await marks("chart-peaks", CHART_MARKS.peaksPerYear, "rect")).toBe(peaks.length)
+    const bars = page.locator(`svg g[aria-description="${PEAKS_MARKS}"] rect`)
+    expect(await bars.count()).toBe(peaks.length)
+    expect(await bars.locator("title").allTextContents()).toEqual(peaks.map((peak) => `${peak.year}: ${peak.series} series`))
+    // Taller bars for more series: the bars' heights are in the order of their counts.
+    const heights = await bars.evaluateAll((rects) => rects.map((rect) => Number(rect.getAttribute("height"))))
+    const tallest = peaks.findIndex((peak) => peak.series === Math.max(...peaks.map((p) => p.series)))
+    expect(Math.max(...heights)).toBe(heights[tallest])
   })
 
-  const bestRows = () => page.locator("#best-year ~ [data-interactive-table] tbody tr:not([hidden])")
+  const bestRows = () => page.locator("#best-year-by-series tbody tr:not([hidden])")
   const column = async (index: number) =>
     bestRows().evaluateAll((rows, i) => rows.map((row) => (row as HTMLTableRowElement).cells[i]!.textContent ?? ""), index)
 
   it("sorts the best-year table by a clicked column, numbers as numbers, and back the other way", async () => {
     expect(await bestRows().count()).toBe(doc.bestYearBySeries.length)
     const sums = doc.bestYearBySeries.map((best) => best.sumQ01Q04)
-    const header = (name: string) => page.locator(`#best-year ~ [data-interactive-table] th button`, { hasText: name })
+    const header = (name: string) => page.locator(`#best-year-by-series th button`, { hasText: name })
 
     await header("sum_q01_q04").click()
     expect((await column(2)).map(Number)).toEqual([...sums].sort((a, b) => a - b))
@@ -98,7 +92,7 @@ describe("report.html in a browser", () => {
   })
 
   it("filters the best-year table as one types, and says how many rows are shown", async () => {
-    const filter = page.getByLabel("Filter the best-year table")
+    const filter = page.locator("#best-year-by-series input")
     // Two words, both must match: a series prefix and the year most series peaked in.
     const year = [...peaksPerYear(doc)].sort((a, b) => b.series - a.series)[0]!.year
     await filter.fill(`prs30 ${year}`)
@@ -106,7 +100,7 @@ describe("report.html in a browser", () => {
     expect(wanted.length).toBeGreaterThan(1)
     expect(wanted.length).toBeLessThan(doc.bestYearBySeries.length)
     expect(await column(0)).toEqual(wanted.map((best) => best.seriesId).sort())
-    expect(await page.locator("[data-count]").textContent()).toBe(String(wanted.length))
+    expect(await page.locator("#best-year-by-series [data-count]").textContent()).toBe(String(wanted.length))
     await filter.fill("")
     expect(await bestRows().count()).toBe(doc.bestYearBySeries.length)
   })

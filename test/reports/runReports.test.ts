@@ -138,7 +138,7 @@ describe("running the reports", () => {
     expect(markdown).toContain(`_Shown: ${note}._`)
     const html = stored["reports/latest/report.html"]!
     expect(html.match(/<tr><td>PRX\d{8}<\/td>/g)).toHaveLength(10_000)
-    expect(html).toContain("10,000</span> of 12,000 series shown")
+    expect(html).toContain(`10,000</span> of 12,000 rows shown (${note})`)
     expect(stored["reports/latest/best-year-by-series.csv"]!.trimEnd().split("\n")).toHaveLength(12_001)
     expect(JSON.parse(stored["reports/latest/report.json"]!).bestYearBySeries).toHaveLength(12_000)
   })
