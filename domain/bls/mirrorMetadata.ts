@@ -6,21 +6,23 @@
  * first form that fits — as given, as base64 of its bytes (`-b64`, still sent back), or
  * only as its sha256 (`-sha256`: one existed, but only the state can send it back).
  */
+import * as Schema from "effect/Schema"
 import type { Metadata, StoredObject } from "../store/ObjectStore.ts"
 import { MAX_METADATA_BYTES, metadataBytes, PRINTABLE_ASCII } from "../store/metadataRules.ts"
 import { sha256 } from "@noble/hashes/sha2.js"
 import { bytesToHex } from "@noble/hashes/utils.js"
 
-export interface MirrorRecord {
-  readonly sha256: string | undefined
-  readonly size: number
-  readonly sourceUrl: string
-  readonly sourceEtag: string | undefined
-  readonly sourceLastModified: string | undefined
+export const MirrorRecord = Schema.Struct({
+  size: Schema.Number,
+  sha256: Schema.optional(Schema.String),
+  sourceUrl: Schema.String,
+  sourceEtag: Schema.optional(Schema.String),
+  sourceLastModified: Schema.optional(Schema.String),
   /** The listing's date text when the file was last checked. */
-  readonly listingDate: string | undefined
-  readonly syncedAt: string
-}
+  listingDate: Schema.optional(Schema.String),
+  syncedAt: Schema.String
+})
+export type MirrorRecord = typeof MirrorRecord.Type
 
 /** Header values are byte strings (one char per byte, ≤ U+00FF): their bytes, as base64. */
 const toBase64 = (value: string) => btoa(value.replace(/[^\x00-\xff]/g, "?"))
