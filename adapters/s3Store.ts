@@ -148,14 +148,8 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
 
   const objectUrl = (key: string) => `s3://${bucket}/${s3Key(key)}`
 
-  const whenFound = async <A>(request: Promise<A>): Promise<A | undefined> => {
-    try {
-      return await request
-    } catch (cause) {
-      if (isNotFound(cause)) return undefined
-      throw cause
-    }
-  }
+  const whenFound = <A>(request: Promise<A>): Promise<A | undefined> =>
+    request.catch((cause: unknown) => isNotFound(cause) ? undefined : Promise.reject(cause))
 
   const head = async (key: string, abortSignal: AbortSignal): Promise<StoredObject | undefined> => {
     const found = await whenFound(client.send(new HeadObjectCommand({ Bucket: bucket, Key: s3Key(key) }), { abortSignal }))
@@ -166,12 +160,9 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
     const found: Array<ListedObject> = []
     let ContinuationToken: string | undefined
     do {
-      const page = await client.send(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: s3Key(listPrefix), ContinuationToken }),
-        { abortSignal }
-      )
-      for (const object of page.Contents ?? []) {
-        if (object.Key !== undefined) found.push({ key: object.Key.slice(keyPrefix.length), size: object.Size ?? 0, etag: object.ETag ?? "" })
+      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: s3Key(listPrefix), ContinuationToken }), { abortSignal })
+      for (const { ETag, Key, Size } of page.Contents ?? []) {
+        if (Key !== undefined) found.push({ key: Key.slice(keyPrefix.length), size: Size ?? 0, etag: ETag ?? "" })
       }
       ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
     } while (ContinuationToken !== undefined)
@@ -222,30 +213,19 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
   }
 
   const copy = async (from: string, to: string, options: PutOptions, abortSignal: AbortSignal) => {
-    let contentType = options.contentType
-    if (contentType === undefined) {
-      // REPLACE drops the content type unless given again: keep the source's.
-      const source = await head(from, abortSignal)
-      if (source === undefined) throw new StoreFailure(`there is no object "${from}" to copy`)
-      contentType = source.contentType
-    }
-    const copySource = `${bucket}/${s3Key(from)}`.split("/").map(encodeURIComponent).join("/")
-    try {
-      await client.send(
-        new CopyObjectCommand({
-          Bucket: bucket,
-          Key: s3Key(to),
-          CopySource: copySource,
-          MetadataDirective: "REPLACE",
-          ContentType: contentType,
-          Metadata: { ...options.metadata }
-        }),
-        { abortSignal }
-      )
-    } catch (cause) {
-      if (isNotFound(cause)) throw new StoreFailure(`there is no object "${from}" to copy`, { cause })
-      throw cause
-    }
+    const missing = (cause?: unknown) => new StoreFailure(`there is no object "${from}" to copy`, { cause })
+    // REPLACE drops the content type unless given again: keep the source's.
+    const source = options.contentType === undefined ? await head(from, abortSignal) : undefined
+    if (options.contentType === undefined && source === undefined) throw missing()
+    const command = new CopyObjectCommand({
+      Bucket: bucket,
+      Key: s3Key(to),
+      CopySource: `${bucket}/${s3Key(from)}`.split("/").map(encodeURIComponent).join("/"),
+      MetadataDirective: "REPLACE",
+      ContentType: options.contentType ?? source?.contentType,
+      Metadata: { ...options.metadata }
+    })
+    await client.send(command, { abortSignal }).catch((cause: unknown) => Promise.reject(isNotFound(cause) ? missing(cause) : cause))
   }
 
   return enforceMetadataRules({

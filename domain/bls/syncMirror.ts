@@ -148,10 +148,7 @@ const sweepLeftovers = (cutoff: Date) =>
     })
   })
 
-/**
- * One summary line per run, whatever its end: a run that fails or is stopped logs what it
- * did before (the README promises the line; an operator reads it to know what is left).
- */
+/** One summary line per run, whatever its end: a run that fails or is stopped logs what it did before. */
 export const syncMirror = (options: SyncOptions) =>
   Effect.suspend(() => {
     const state: { listed?: number; outcomes: ReadonlyArray<TransferOutcome> } = { outcomes: [] }
@@ -214,15 +211,12 @@ const runSync = (options: SyncOptions, state: { listed?: number; outcomes: Reado
     if (guard !== undefined && !options.dryRun) return yield* guard
     // At debug (the summary is the run's one info line): the CLI's progress reads files k of N and bytes from it.
     const sizes = plan.fetch.map((file) => file.entry.size).filter((size) => size !== undefined)
+    const counts = { listed: listing.length, transfer: plan.fetch.length, delete: plan.delete.length, unchanged: plan.unchanged.length }
     yield* Effect.logDebug({
       event: "bls-sync.plan",
-      message: `${listing.length} listed: ${plan.fetch.length} to transfer, ${plan.delete.length} to delete, ` +
-        `${plan.unchanged.length} unchanged`,
-      listed: listing.length,
-      transfer: plan.fetch.length,
-      transferBytes: sizes.length === 0 ? undefined : sizes.reduce((sum, size) => sum + size, 0),
-      delete: plan.delete.length,
-      unchanged: plan.unchanged.length
+      message: `${counts.listed} listed: ${counts.transfer} to transfer, ${counts.delete} to delete, ${counts.unchanged} unchanged`,
+      ...counts,
+      transferBytes: sizes.length === 0 ? undefined : sizes.reduce((sum, size) => sum + size, 0)
     })
 
     const finish = (outcomes: ReadonlyArray<Counted>, deleted: ReadonlyArray<string>) =>
@@ -275,20 +269,16 @@ const runSync = (options: SyncOptions, state: { listed?: number; outcomes: Reado
         now >= stopAt ? Effect.undefined : Effect.map(Effect.timeoutOption(transfer, Duration.millis(stopAt - now)), Option.getOrUndefined))
     }, { concurrency: options.concurrency })
     const left = plan.fetch.flatMap((file, index) => exits[index] === undefined ? [file.entry.name] : [])
-    const outcomes = exits.flatMap((exit) => exit !== undefined && Exit.isSuccess(exit) ? [exit.value] : [])
-    state.outcomes = outcomes
-    const failures = plan.fetch.flatMap((file, index) => {
-      const exit = exits[index]
-      return exit !== undefined && Exit.isFailure(exit) ? [{ name: file.entry.name, message: causeMessage(exit.cause) }] : []
-    })
+    const outcomes = state.outcomes = exits.flatMap((exit) => exit !== undefined && Exit.isSuccess(exit) ? [exit.value] : [])
+    const failures = exits.flatMap((exit, index) =>
+      exit !== undefined && Exit.isFailure(exit) ? [{ name: plan.fetch[index]!.entry.name, message: causeMessage(exit.cause) }] : []
+    )
     const deleted = failures.length > 0 || left.length > 0 ? [] : plan.delete
 
     // What the store holds now, as the mirror knows it: saved even when some transfers
     // failed (the others need no second download), written only when it changed.
     const known = new Map<string, FileState>()
-    for (const [name, file] of stored) {
-      if (file.record !== undefined) known.set(name, fileStateOf(file.record, file.object.etag))
-    }
+    for (const [name, { object, record }] of stored) if (record !== undefined) known.set(name, fileStateOf(record, object.etag))
     for (const outcome of outcomes) known.set(outcome.name, fileStateOf(outcome.record, outcome.etag))
     for (const key of deleted) known.delete(key.slice(options.prefix.length))
     const nextState = mirrorStateBody(options.baseUrl, known)

@@ -10,18 +10,11 @@ export class TooManyBytes extends Error {
 export const readAll = async (stream: ReadableStream<Uint8Array> | null, maxBytes = Infinity): Promise<Uint8Array<ArrayBuffer>> => {
   const chunks: Array<Uint8Array> = []
   let total = 0
-  if (stream !== null) {
-    for await (const chunk of stream) {
-      total += chunk.byteLength
-      if (total > maxBytes) throw new TooManyBytes(maxBytes)
-      chunks.push(chunk)
-    }
+  for await (const chunk of stream ?? []) {
+    if ((total += chunk.byteLength) > maxBytes) throw new TooManyBytes(maxBytes)
+    chunks.push(chunk)
   }
   const bytes = new Uint8Array(total)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
+  chunks.reduce((offset, chunk) => (bytes.set(chunk, offset), offset + chunk.byteLength), 0)
   return bytes
 }
