@@ -36,11 +36,7 @@ export interface S3StoreOptions {
 /** S3's smallest part (but the last), as rclone sends them. */
 const PART_BYTES = 5 * 1024 * 1024
 
-/**
- * No S3 request waits without bound (one was seen waiting after 700 s): a request never
- * answered fails after the SDK's 3 attempts of 30 s, not never. (`requestTimeout` only
- * warns unless told to throw.)
- */
+/** No S3 request waits without bound: one never answered fails after 3 attempts of 30 s. (`requestTimeout` only warns unless told to throw.) */
 export const S3_TIMEOUTS = {
   connectionTimeout: 5_000,
   socketTimeout: 30_000,
@@ -59,13 +55,7 @@ export const s3ClientFromEnv = (config: S3ClientConfig = {}): S3Client => {
   })
 }
 
-interface AwsError {
-  readonly name?: string
-  readonly message?: string
-  readonly code?: string
-  readonly $metadata?: { readonly httpStatusCode?: number }
-}
-
+type AwsError = { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number } }
 const awsError = (cause: unknown): AwsError => (typeof cause === "object" && cause !== null ? cause : {})
 
 const isNotFound = (cause: unknown) => {

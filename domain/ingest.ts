@@ -24,11 +24,7 @@ export interface IngestOptions {
   readonly population?: boolean
 }
 
-export interface IngestSummary {
-  readonly event: "ingest"
-  readonly sync: SurveysRun
-  readonly population: PopulationRunSummary | undefined
-}
+export type IngestSummary = { readonly event: "ingest"; readonly sync: SurveysRun; readonly population: PopulationRunSummary | undefined }
 
 export class IngestFailed extends Schema.TaggedError<IngestFailed>()("IngestFailed", {
   failures: Schema.Array(Schema.Struct({ step: Schema.String, message: Schema.String }))

@@ -13,7 +13,7 @@ export interface ListingEntry {
   readonly url: string
   /** Bytes, when the page states an exact figure. */
   readonly size: number | undefined
-  /** The page's date text, whitespace-normalised; compared as text, never parsed for time zones. */
+  /** The page's date text, whitespace-normalised: compared as text, never parsed. */
   readonly modified: string | undefined
 }
 

@@ -24,9 +24,8 @@ import { planSync } from "./syncPlan.ts"
 import { type TransferContext, transferFile, type TransferOutcome } from "./transferFile.ts"
 
 export interface SyncOptions extends Omit<TransferContext, "key" | "syncedAt"> {
-  /** The directory page, e.g. https://download.bls.gov/pub/time.series/pr/ */
+  /** The directory page (https://download.bls.gov/pub/time.series/pr/) and where its files go in the store. */
   readonly baseUrl: string
-  /** Where mirrored files live in the store. */
   readonly prefix: string
   readonly concurrency: number
   /** Largest share (0–1) of the mirror one run may delete without `force`. */
@@ -35,7 +34,7 @@ export interface SyncOptions extends Omit<TransferContext, "key" | "syncedAt"> {
   readonly dryRun: boolean
   /** Leftovers of unfinished writes (a local folder's temp files) older than this belong to a dead run. */
   readonly leftoverAgeMs: number
-  /** Epoch ms (Effect's Clock) after which no transfer starts and any running is stopped: a Lambda's limit, less a reserve. */
+  /** Epoch ms (Effect's Clock) after which no transfer starts and any running is stopped. */
   readonly stopAt?: number | undefined
 }
 
@@ -102,11 +101,7 @@ export class DeadlineReached extends Schema.TaggedError<DeadlineReached>()("Dead
 /** BLS's page is about 1.3 KB; a listing this large is not a directory page. */
 const MAX_LISTING_BYTES = 8 * 1024 * 1024
 
-/**
- * The objects directly under the mirror prefix, by file name, with what the mirror
- * recorded about each: from the state where the listing vouches for it, else from the
- * object's own metadata.
- */
+/** The objects directly under the prefix, by name, with their record: from the state where the listing vouches for it, else their metadata. */
 const storedFiles = (prefix: string, stateKey: string, concurrency: number) =>
   Effect.gen(function*() {
     const store = yield* ObjectStore

@@ -30,9 +30,8 @@ export interface TransferOutcome {
 export interface TransferContext {
   readonly key: string
   readonly syncedAt: string
-  /** Bodies announced larger than this stream to the store. */
+  /** Bodies announced larger than this stream to the store; one of unknown size may hold up to `spoolLimitBytes` in memory. */
   readonly streamAboveBytes: number
-  /** The most a body of unknown size may hold in memory. */
   readonly spoolLimitBytes: number
 }
 
@@ -52,10 +51,7 @@ const requestHeaders = ({ current, entry }: FileToFetch): Record<string, string>
 const sizeProblem = (listed: number | undefined, bytes: number, what: string) =>
   listed === undefined || bytes === listed ? undefined : `${what} ${bytes} bytes, but the listing says ${listed}`
 
-/**
- * One attempt, retried as a unit: request, read the whole body (to memory or to the
- * store), verify it, store it. A store's failure is not the source's: it is not retried.
- */
+/** One attempt, retried as a unit (but for a store's failure): request, read and verify the whole body, store it. */
 const attemptTransfer = (file: FileToFetch, context: TransferContext) =>
   Effect.gen(function*() {
     const source = yield* SourceHttp

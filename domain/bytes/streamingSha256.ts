@@ -19,14 +19,12 @@ export interface StreamingSha256Shape {
   readonly sha256: () => Effect.Effect<IncrementalHash>
 }
 
-const portableSha256: StreamingSha256Shape = {
-  sha256: () =>
-    Effect.sync(() => {
-      const hash = sha256.create()
-      return { update: (chunk) => void hash.update(chunk), digestHex: () => bytesToHex(hash.digest()) }
-    })
-}
-
 export const StreamingSha256 = Context.Reference<StreamingSha256Shape>("quest/StreamingSha256", {
-  defaultValue: () => portableSha256
+  defaultValue: () => ({
+    sha256: () =>
+      Effect.sync(() => {
+        const hash = sha256.create()
+        return { update: (chunk) => void hash.update(chunk), digestHex: () => bytesToHex(hash.digest()) }
+      })
+  })
 })
