@@ -122,8 +122,6 @@ const storedObject = (key: string, found: HeadObjectCommandOutput | GetObjectCom
   lastModified: found.LastModified
 })
 
-const compareKeys = (a: ListedObject, b: ListedObject) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
-
 export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
   const { bucket } = options
   const client = options.client ?? s3ClientFromEnv()
@@ -157,7 +155,7 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
       ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
     } while (ContinuationToken !== undefined)
     // S3 sorts by UTF-8 bytes; the other stores by UTF-16 units. Sort the same way everywhere.
-    return found.sort(compareKeys)
+    return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   }
 
   const get = async (key: string, abortSignal: AbortSignal) => {
