@@ -1,15 +1,8 @@
-/** Reads `s3://bucket/prefix`, the form QUEST_STORE names an S3 store in. */
-
-/** S3's bucket naming rules, in short: 3–63 of a-z, 0-9, `.`, `-`, starting and ending alphanumeric. */
+/** Reads `s3://bucket/prefix`, the form QUEST_STORE names an S3 store in. S3's bucket names, in short: */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/
 
-export type S3Location =
-  | { readonly bucket: string; readonly prefix: string }
-  /** The location is an s3:// URL, but not a usable one. */
-  | { readonly invalid: string }
-
-/** Undefined when `location` is not an s3:// URL at all. */
-export const parseS3Location = (location: string): S3Location | undefined => {
+/** Undefined when `location` is not an s3:// URL at all; `invalid` when it is not a usable one. */
+export const parseS3Location = (location: string): { bucket: string; prefix: string } | { invalid: string } | undefined => {
   const match = /^s3:\/\/([^/]*)\/?(.*)$/.exec(location)
   if (match === null) return undefined
   const [, bucket = "", prefix = ""] = match

@@ -1,16 +1,10 @@
 /**
  * The object store on S3 (AWS SDK v3), optionally under a key prefix. The client follows
- * the standard AWS environment: AWS_REGION, the credential chain, and AWS_ENDPOINT_URL /
- * AWS_ENDPOINT_URL_S3 for an S3-compatible endpoint (moto, MinIO), which gets path-style
- * addressing since `bucket.127.0.0.1` resolves nowhere.
- *
- * S3 makes a PutObject and a multipart upload atomic by themselves: an upload that fails
- * or is aborted leaves the previous object in place. Metadata is S3 user metadata (`x-amz-meta-*`).
- * A streamed body goes up through `@aws-sdk/lib-storage`'s Upload: one PutObject when it
- * fits in a part, else parts of 5 MiB, a few in flight, the upload aborted on any failure.
- * An upload a killed process never finished is left to the bucket's lifecycle rule (aborted
- * after a day): a sweep here would list the whole bucket's uploads, and a function may abort
- * only under its own prefixes.
+ * the standard AWS environment (AWS_REGION, the credential chain, AWS_ENDPOINT_URL[_S3] for
+ * moto or MinIO, which gets path-style addressing). A PutObject or a multipart upload is
+ * atomic: one that fails leaves the previous object. A streamed body goes up through
+ * lib-storage's Upload, aborted on any failure; an upload a killed process never finished
+ * is left to the bucket's lifecycle rule (a sweep would list the whole bucket's uploads).
  */
 import type { GetObjectCommandOutput, HeadObjectCommandOutput, S3ClientConfig } from "@aws-sdk/client-s3"
 import {
@@ -35,35 +29,14 @@ export interface S3StoreOptions {
   /** Keys are stored under it: `mirror` stores `bls/pr/x` as `mirror/bls/pr/x`. */
   readonly prefix?: string | undefined
   readonly client?: S3Client | undefined
-  /**
-   * The concurrency setting: how many uploads may run at once. Large ones share the store's
-   * parts in flight (see PARTS_IN_FLIGHT), so memory stays about the same whatever the setting.
-   */
+  /** How many streamed uploads may run at once (at most 4), each with two 5 MiB parts in flight. */
   readonly concurrency?: number | undefined
 }
 
 /** S3's smallest part (but the last), as rclone sends them. */
 const PART_BYTES = 5 * 1024 * 1024
-/**
- * Parts in flight across the store's large uploads (a body longer than a part, or of
- * unknown length): each gets `PARTS_IN_FLIGHT / concurrency` (at least one), and only as
- * many run at once as that leaves room for; the others wait their turn. Each holds one
- * part more while it gathers the next: at a concurrency of 4, four uploads of 2 + 1 parts
- * (60 MiB); at 8 or more, eight of 1 + 1 (80 MiB).
- */
-const PARTS_IN_FLIGHT = 8
 
-const environment = (): Readonly<Record<string, string | undefined>> => globalThis.process?.env ?? {}
-
-/** An S3 client configured from the standard AWS environment. */
-/**
- * No S3 request waits without bound (one was seen still waiting after 700 s): connecting
- * must succeed within 5 s, a socket with no traffic for 30 s (no answer, a stalled upload
- * or download) is dropped, and one request (a PutObject, one 8 MiB part) ends within
- * 5 min. Each failure is retried by the SDK's standard policy (3 attempts in all), so a
- * request that is never answered fails after about 3 × 30 s instead of hanging the run.
- * (The SDK's own `requestTimeout` only warns unless told to throw.)
- */
+/** No S3 request waits without bound: one never answered fails after 3 attempts of 30 s. (`requestTimeout` only warns unless told to throw.) */
 export const S3_TIMEOUTS = {
   connectionTimeout: 5_000,
   socketTimeout: 30_000,
@@ -72,7 +45,7 @@ export const S3_TIMEOUTS = {
 } as const
 
 export const s3ClientFromEnv = (config: S3ClientConfig = {}): S3Client => {
-  const env = environment()
+  const env = globalThis.process?.env ?? {}
   const endpointOverride = env["AWS_ENDPOINT_URL_S3"] || env["AWS_ENDPOINT_URL"]
   return new S3Client({
     ...(endpointOverride ? { forcePathStyle: true } : {}),
@@ -82,13 +55,7 @@ export const s3ClientFromEnv = (config: S3ClientConfig = {}): S3Client => {
   })
 }
 
-interface AwsError {
-  readonly name?: string
-  readonly message?: string
-  readonly code?: string
-  readonly $metadata?: { readonly httpStatusCode?: number }
-}
-
+type AwsError = { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number } }
 const awsError = (cause: unknown): AwsError => (typeof cause === "object" && cause !== null ? cause : {})
 
 const isNotFound = (cause: unknown) => {
@@ -130,37 +97,19 @@ const detailOf = (cause: unknown, operation: string, bucket: string, target: str
   return said
 }
 
-const bytesOf = (body: Uint8Array | string) => typeof body === "string" ? new TextEncoder().encode(body) : body
-
-/**
- * The body, checked against `contentLength` as it flows: a short or long body errors the
- * stream (and so the upload) instead of storing other bytes than were announced.
- */
-const lengthChecked = (
-  body: ReadableStream<Uint8Array>,
-  contentLength: number,
-  fail: (failure: StoreFailure) => void,
-  signal: AbortSignal
-) => {
+/** A stream that errors, through `refuse`, when the body is not `contentLength` bytes long. */
+const lengthChecked = (contentLength: number | undefined, refuse: (failure: StoreFailure) => never) => {
   let sent = 0
-  return body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        sent += chunk.byteLength
-        if (sent <= contentLength) return controller.enqueue(chunk)
-        const failure = new StoreFailure(`the body is longer than its contentLength of ${contentLength} bytes`)
-        fail(failure)
-        controller.error(failure)
-      },
-      flush(controller) {
-        if (sent === contentLength) return
-        const failure = new StoreFailure(`the body ended after ${sent} of its ${contentLength} bytes`)
-        fail(failure)
-        controller.error(failure)
-      }
-    }),
-    { signal }
-  )
+  return new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      sent += chunk.byteLength
+      if (contentLength !== undefined && sent > contentLength) refuse(new StoreFailure(`the body is longer than its contentLength of ${contentLength} bytes`))
+      controller.enqueue(chunk)
+    },
+    flush() {
+      if (contentLength !== undefined && sent !== contentLength) refuse(new StoreFailure(`the body ended after ${sent} of its ${contentLength} bytes`))
+    }
+  })
 }
 
 /** What HeadObject and GetObject both answer about an object. */
@@ -173,8 +122,6 @@ const storedObject = (key: string, found: HeadObjectCommandOutput | GetObjectCom
   lastModified: found.LastModified
 })
 
-const compareKeys = (a: ListedObject, b: ListedObject) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
-
 export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
   const { bucket } = options
   const client = options.client ?? s3ClientFromEnv()
@@ -182,25 +129,15 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
   const keyPrefix = prefix === "" ? "" : `${prefix}/`
   const location = prefix === "" ? `s3://${bucket}` : `s3://${bucket}/${prefix}`
   const s3Key = (key: string) => keyPrefix + key
-  const partsPerUpload = Math.max(1, Math.floor(PARTS_IN_FLIGHT / (options.concurrency ?? 4)))
-  const largeUploads = Semaphore.makeUnsafe(Math.floor(PARTS_IN_FLIGHT / partsPerUpload))
-  /** A small body is held whole however it comes; only a long stream is cut into parts. */
-  const isLarge = (body: Body, { contentLength }: PutOptions) =>
-    body instanceof ReadableStream && (contentLength === undefined || contentLength > PART_BYTES)
+  const uploads = Semaphore.makeUnsafe(Math.min(options.concurrency ?? 4, 4))
 
   const run = <A>(operation: string, key: string, target: string, task: (signal: AbortSignal) => Promise<A>) =>
     storeTask({ location, operation, key, detailOf: (cause) => detailOf(cause, operation, bucket, target) }, task)
 
   const objectUrl = (key: string) => `s3://${bucket}/${s3Key(key)}`
 
-  const whenFound = async <A>(request: Promise<A>): Promise<A | undefined> => {
-    try {
-      return await request
-    } catch (cause) {
-      if (isNotFound(cause)) return undefined
-      throw cause
-    }
-  }
+  const whenFound = <A>(request: Promise<A>): Promise<A | undefined> =>
+    request.catch((cause: unknown) => isNotFound(cause) ? undefined : Promise.reject(cause))
 
   const head = async (key: string, abortSignal: AbortSignal): Promise<StoredObject | undefined> => {
     const found = await whenFound(client.send(new HeadObjectCommand({ Bucket: bucket, Key: s3Key(key) }), { abortSignal }))
@@ -211,17 +148,14 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
     const found: Array<ListedObject> = []
     let ContinuationToken: string | undefined
     do {
-      const page = await client.send(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: s3Key(listPrefix), ContinuationToken }),
-        { abortSignal }
-      )
-      for (const object of page.Contents ?? []) {
-        if (object.Key !== undefined) found.push({ key: object.Key.slice(keyPrefix.length), size: object.Size ?? 0, etag: object.ETag ?? "" })
+      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: s3Key(listPrefix), ContinuationToken }), { abortSignal })
+      for (const { ETag, Key, Size } of page.Contents ?? []) {
+        if (Key !== undefined) found.push({ key: Key.slice(keyPrefix.length), size: Size ?? 0, etag: ETag ?? "" })
       }
       ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
     } while (ContinuationToken !== undefined)
     // S3 sorts by UTF-8 bytes; the other stores by UTF-16 units. Sort the same way everywhere.
-    return found.sort(compareKeys)
+    return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   }
 
   const get = async (key: string, abortSignal: AbortSignal) => {
@@ -233,7 +167,7 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
   const put = async (key: string, body: Body, options: PutOptions, signal: AbortSignal): Promise<PutResult> => {
     const common = { Bucket: bucket, Key: s3Key(key), ContentType: options.contentType, Metadata: { ...options.metadata } }
     if (!(body instanceof ReadableStream)) {
-      const bytes = bytesOf(body)
+      const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body
       if (options.contentLength !== undefined && bytes.byteLength !== options.contentLength) {
         throw new StoreFailure(`the body has ${bytes.byteLength} bytes but contentLength says ${options.contentLength}`)
       }
@@ -241,17 +175,17 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
       return { etag: written.ETag ?? "" }
     }
     let failure: StoreFailure | undefined
-    // The body is always piped, so that a failed upload can cancel it (the download behind it).
+    // Piped even unchecked, so that a failed upload cancels the body (the download behind it).
     const stop = new AbortController()
-    const checked = options.contentLength === undefined
-      ? body.pipeThrough(new TransformStream(), { signal: stop.signal })
-      : lengthChecked(body, options.contentLength, (reason) => (failure = reason), stop.signal)
+    const checked = body.pipeThrough(lengthChecked(options.contentLength, (refused) => {
+      throw (failure = refused)
+    }), { signal: stop.signal })
     const upload = new Upload({
       client,
       params: { ...common, Body: checked, ContentLength: options.contentLength },
       // Larger parts past 50 GB, to stay within S3's 10,000.
       partSize: Math.max(PART_BYTES, Math.ceil((options.contentLength ?? 0) / 10_000)),
-      queueSize: partsPerUpload,
+      queueSize: 2,
       leavePartsOnError: false
     })
     const abort = () => void upload.abort()
@@ -267,30 +201,19 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
   }
 
   const copy = async (from: string, to: string, options: PutOptions, abortSignal: AbortSignal) => {
-    let contentType = options.contentType
-    if (contentType === undefined) {
-      // REPLACE drops the content type unless given again: keep the source's.
-      const source = await head(from, abortSignal)
-      if (source === undefined) throw new StoreFailure(`there is no object "${from}" to copy`)
-      contentType = source.contentType
-    }
-    const copySource = `${bucket}/${s3Key(from)}`.split("/").map(encodeURIComponent).join("/")
-    try {
-      await client.send(
-        new CopyObjectCommand({
-          Bucket: bucket,
-          Key: s3Key(to),
-          CopySource: copySource,
-          MetadataDirective: "REPLACE",
-          ContentType: contentType,
-          Metadata: { ...options.metadata }
-        }),
-        { abortSignal }
-      )
-    } catch (cause) {
-      if (isNotFound(cause)) throw new StoreFailure(`there is no object "${from}" to copy`, { cause })
-      throw cause
-    }
+    const missing = (cause?: unknown) => new StoreFailure(`there is no object "${from}" to copy`, { cause })
+    // REPLACE drops the content type unless given again: keep the source's.
+    const source = options.contentType === undefined ? await head(from, abortSignal) : undefined
+    if (options.contentType === undefined && source === undefined) throw missing()
+    const command = new CopyObjectCommand({
+      Bucket: bucket,
+      Key: s3Key(to),
+      CopySource: `${bucket}/${s3Key(from)}`.split("/").map(encodeURIComponent).join("/"),
+      MetadataDirective: "REPLACE",
+      ContentType: options.contentType ?? source?.contentType,
+      Metadata: { ...options.metadata }
+    })
+    await client.send(command, { abortSignal }).catch((cause: unknown) => Promise.reject(isNotFound(cause) ? missing(cause) : cause))
   }
 
   return enforceMetadataRules({
@@ -300,7 +223,7 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
     get: (key) => run("get", key, objectUrl(key), (signal) => get(key, signal)),
     put: (key, body, options = {}) => {
       const putting = run("put", key, objectUrl(key), (signal) => put(key, body, options, signal))
-      return isLarge(body, options) ? largeUploads.withPermit(putting) : putting
+      return body instanceof ReadableStream ? uploads.withPermit(putting) : putting
     },
     copy: (from, to, options) =>
       run("copy", `${from} → ${to}`, `${objectUrl(from)} → ${objectUrl(to)}`, (signal) => copy(from, to, options, signal)),

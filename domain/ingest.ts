@@ -1,10 +1,7 @@
 /**
- * The daily ingest: mirror the BLS surveys, then fetch the population (once, whatever the
- * number of surveys). The population is written
- * (and so the analytics triggered) when it changed or when the BLS file the reports read
- * is not the one it was last written with (see fetchPopulation). Both steps run even if
- * one fails, and the run fails if either did: a failed step leaves its previous data in
- * place.
+ * The daily ingest: mirror the BLS surveys, then fetch the population once. Both steps
+ * run even if one fails, and the run fails if either did, leaving that step's previous
+ * data in place.
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -21,21 +18,13 @@ import { type Settings, surveyMirrorsOf } from "./settings.ts"
 export interface IngestOptions {
   readonly dryRun?: boolean
   readonly force?: boolean
-  /**
-   * Epoch ms after which the run starts no new work (a Lambda's time limit, less a
-   * reserve): the sync stops its transfers, the population is left for the next run, and
-   * the run fails naming what is left, so the alarm sees it.
-   */
+  /** Epoch ms after which the run starts no new work (a Lambda's limit, less a reserve); what is left fails the run. */
   readonly stopAt?: number
   /** Fetch the population after the sync (default); a fanned-out survey run other than pr's does not. */
   readonly population?: boolean
 }
 
-export interface IngestSummary {
-  readonly event: "ingest"
-  readonly sync: SurveysRun
-  readonly population: PopulationRunSummary | undefined
-}
+export type IngestSummary = { readonly event: "ingest"; readonly sync: SurveysRun; readonly population: PopulationRunSummary | undefined }
 
 export class IngestFailed extends Schema.TaggedError<IngestFailed>()("IngestFailed", {
   failures: Schema.Array(Schema.Struct({ step: Schema.String, message: Schema.String }))
@@ -54,8 +43,7 @@ export class RunOutOfTime extends Schema.TaggedError<RunOutOfTime>()("RunOutOfTi
 
 /** The sync options of every survey's mirror (each adds its own directory and prefix). */
 export const syncOptionsOf = (settings: Settings, options: IngestOptions = {}) => ({
-  streamAboveBytes: defaultSyncOptions.streamAboveBytes,
-  spoolLimitBytes: defaultSyncOptions.spoolLimitBytes,
+  ...defaultSyncOptions,
   concurrency: settings.concurrency,
   maxDeleteShare: settings.maxDeleteShare,
   leftoverAgeMs: 2 * settings.transferTimeoutMs,

@@ -1,9 +1,8 @@
 /**
- * Reads a web server's directory page into the files it lists. Knows BLS's IIS format
- * (`6/4/2026  8:30 AM      1567978 <A HREF="/pub/.../pr.class">`) and the Apache and
- * nginx styles (relative links, date and size after the link or in table cells).
- * Only plain files directly under the base URL count: anything that is a directory,
- * a sort link, or leaves the directory is ignored.
+ * Reads a web server's directory page into the files it lists: BLS's IIS format
+ * (`6/4/2026  8:30 AM      1567978 <A HREF="/pub/.../pr.class">`), Apache's and nginx's
+ * (date and size after the link or in table cells). Only plain files directly under the
+ * base URL count: directories, sort links and links that leave the directory do not.
  */
 import * as Schema from "effect/Schema"
 import { parseHTML } from "linkedom"
@@ -14,7 +13,7 @@ export interface ListingEntry {
   readonly url: string
   /** Bytes, when the page states an exact figure. */
   readonly size: number | undefined
-  /** The page's date text, whitespace-normalised; compared as text, never parsed for time zones. */
+  /** The page's date text, whitespace-normalised: compared as text, never parsed. */
   readonly modified: string | undefined
 }
 
@@ -36,33 +35,23 @@ const exactSize = (text: string | undefined) => (text !== undefined && /^\d+$/.t
 
 const TEXT_NODE = 3
 
-// linkedom splits text at entities (`&lt;dir&gt;` is three nodes), so gather the run.
-const textBefore = (anchor: Element): string => {
-  let text = ""
-  for (let node = anchor.previousSibling; node !== null && node.nodeType === TEXT_NODE; node = node.previousSibling) {
-    text = (node.textContent ?? "") + text
-  }
-  return text
+/** The run of text nodes beside `anchor` (linkedom splits text at entities: `&lt;dir&gt;` is three nodes). */
+const textBeside = (anchor: Element, step: "previousSibling" | "nextSibling"): string => {
+  const texts: Array<string> = []
+  for (let node = anchor[step]; node !== null && node.nodeType === TEXT_NODE; node = node[step]) texts.push(node.textContent ?? "")
+  return (step === "previousSibling" ? texts.reverse() : texts).join("")
 }
 
 const textAfter = (anchor: Element): string => {
-  let text = ""
-  for (let node = anchor.nextSibling; node !== null && node.nodeType === TEXT_NODE; node = node.nextSibling) {
-    text += node.textContent ?? ""
-  }
-  if (text !== "") return text
+  const text = textBeside(anchor, "nextSibling")
   // Apache's table style: <td><a/></td><td>date</td><td>size</td>
-  const cell = anchor.closest("td")
-  if (cell === null) return ""
   const cells: Array<string> = []
-  for (let sibling = cell.nextElementSibling; sibling !== null; sibling = sibling.nextElementSibling) {
-    cells.push(sibling.textContent ?? "")
-  }
-  return cells.join("  ")
+  for (let cell = anchor.closest("td")?.nextElementSibling; text === "" && cell; cell = cell.nextElementSibling) cells.push(cell.textContent ?? "")
+  return text || cells.join("  ")
 }
 
 const factsOf = (anchor: Element): { modified?: string | undefined; size?: number | undefined; isDirectory?: boolean } => {
-  const before = IIS_BEFORE.exec(textBefore(anchor))
+  const before = IIS_BEFORE.exec(textBeside(anchor, "previousSibling"))
   if (before !== null) {
     return { modified: normalise(before[1]!), size: exactSize(before[2]), isDirectory: /dir/i.test(before[2]!) }
   }

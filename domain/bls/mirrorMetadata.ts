@@ -1,37 +1,31 @@
 /**
- * What the mirror records about each file, to skip unchanged files from the listing
- * alone, ask the source conditionally, and tell identical bytes from new ones. Kept as
- * S3 user metadata with the bytes, and in the state object (mirrorState.ts). The source's
- * validators may hold what S3 metadata cannot (non-ASCII, over 2 KB): each is kept in the
- * first form that fits — as given, as base64 of its bytes (`-b64`, still sent back), or
- * only as its sha256 (`-sha256`: one existed, but only the state can send it back).
+ * What the mirror records about each file (to skip it from the listing alone, ask the
+ * source conditionally, tell identical bytes from new ones), kept as the object's metadata
+ * and in the state (mirrorState.ts). A validator S3 metadata cannot hold (non-ASCII, over
+ * 2 KB) is kept as base64 (`-b64`, still sent back), or only as its sha256 (`-sha256`).
  */
+import * as Schema from "effect/Schema"
 import type { Metadata, StoredObject } from "../store/ObjectStore.ts"
 import { MAX_METADATA_BYTES, metadataBytes, PRINTABLE_ASCII } from "../store/metadataRules.ts"
 import { sha256 } from "@noble/hashes/sha2.js"
 import { bytesToHex } from "@noble/hashes/utils.js"
 
-export interface MirrorRecord {
-  readonly sha256: string | undefined
-  readonly size: number
-  readonly sourceUrl: string
-  readonly sourceEtag: string | undefined
-  readonly sourceLastModified: string | undefined
+export const MirrorRecord = Schema.Struct({
+  size: Schema.Number,
+  sha256: Schema.optional(Schema.String),
+  sourceUrl: Schema.String,
+  sourceEtag: Schema.optional(Schema.String),
+  sourceLastModified: Schema.optional(Schema.String),
   /** The listing's date text when the file was last checked. */
-  readonly listingDate: string | undefined
-  readonly syncedAt: string
-}
+  listingDate: Schema.optional(Schema.String),
+  syncedAt: Schema.String
+})
+export type MirrorRecord = typeof MirrorRecord.Type
 
 /** Header values are byte strings (one char per byte, ≤ U+00FF): their bytes, as base64. */
 const toBase64 = (value: string) => btoa(value.replace(/[^\x00-\xff]/g, "?"))
 
-const fromBase64 = (value: string): string | undefined => {
-  try {
-    return atob(value)
-  } catch {
-    return undefined
-  }
-}
+const fromBase64 = (value: string): string | undefined => /^[A-Za-z0-9+/]*={0,2}$/.test(value) && value.length % 4 === 0 ? atob(value) : undefined
 
 /** Adds `value` under `name` in the first form that keeps `metadata` within S3's budget. */
 const addValidator = (metadata: Record<string, string>, name: string, value: string | undefined) => {

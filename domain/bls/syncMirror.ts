@@ -21,25 +21,20 @@ import { parseDirectoryListing, requireFiles } from "./directoryListing.ts"
 import { fromStored } from "./mirrorMetadata.ts"
 import { type FileState, fileStateOf, mirrorStateBody, readMirrorState, trustedFiles } from "./mirrorState.ts"
 import { planSync } from "./syncPlan.ts"
-import { transferFile, type TransferOutcome } from "./transferFile.ts"
+import { type TransferContext, transferFile, type TransferOutcome } from "./transferFile.ts"
 
-export interface SyncOptions {
-  /** The directory page, e.g. https://download.bls.gov/pub/time.series/pr/ */
+export interface SyncOptions extends Omit<TransferContext, "key" | "syncedAt"> {
+  /** The directory page (https://download.bls.gov/pub/time.series/pr/) and where its files go in the store. */
   readonly baseUrl: string
-  /** Where mirrored files live in the store. */
   readonly prefix: string
   readonly concurrency: number
   /** Largest share (0–1) of the mirror one run may delete without `force`. */
   readonly maxDeleteShare: number
   readonly force: boolean
   readonly dryRun: boolean
-  /** Bodies up to this size are verified in memory and written once; larger ones stream to the store. */
-  readonly streamAboveBytes: number
-  /** The most a body of unknown size (a compressed answer) may hold in memory. */
-  readonly spoolLimitBytes: number
   /** Leftovers of unfinished writes (a local folder's temp files) older than this belong to a dead run. */
   readonly leftoverAgeMs: number
-  /** Epoch ms (Effect's Clock) after which no transfer starts and any running is stopped: a Lambda's limit, less a reserve. */
+  /** Epoch ms (Effect's Clock) after which no transfer starts and any running is stopped. */
   readonly stopAt?: number | undefined
 }
 
@@ -56,14 +51,12 @@ export const defaultSyncOptions = {
   leftoverAgeMs: 2 * Number(settingSpecs.transferTimeoutMs.default)
 } satisfies Omit<SyncOptions, "baseUrl">
 
-type SummaryCount = "listed" | "added" | "updated" | "deleted" | "unchanged" | "bytesDownloaded" | "requests" | "durationMs"
-
-export interface SyncSummary extends Readonly<Record<SummaryCount, number>> {
+export interface SyncSummary extends Readonly<Record<"listed" | "added" | "updated" | "deleted" | "unchanged" | "bytesDownloaded" | "requests" | "durationMs", number>> {
   readonly event: "bls-sync"
   readonly source: string
   readonly store: string
   readonly dryRun: boolean
-  /** What happened to each file that needed work (nothing for unchanged files), by its name in the listing. */
+  /** What happened to each file that needed work, by its name in the listing. */
   readonly files: ReadonlyArray<{ readonly name: string; readonly action: string }>
   /** A dry run only: the delete guard would refuse the real run, in its own words. */
   readonly deleteGuardWouldRefuse?: string
@@ -108,25 +101,19 @@ export class DeadlineReached extends Schema.TaggedError<DeadlineReached>()("Dead
 /** BLS's page is about 1.3 KB; a listing this large is not a directory page. */
 const MAX_LISTING_BYTES = 8 * 1024 * 1024
 
-/**
- * The objects directly under the mirror prefix, by file name, with what the mirror
- * recorded about each: from the state where the listing vouches for it, else from the
- * object's own metadata.
- */
+/** The objects directly under the prefix, by name, with their record: from the state where the listing vouches for it, else their metadata. */
 const storedFiles = (prefix: string, stateKey: string, concurrency: number) =>
   Effect.gen(function*() {
     const store = yield* ObjectStore
-    const listed = yield* store.list(prefix)
-    const direct = listed.filter((object) => !object.key.slice(prefix.length).includes("/"))
     const nameOf = (key: string) => key.slice(prefix.length)
+    const direct = (yield* store.list(prefix)).filter((object) => !nameOf(object.key).includes("/"))
     const state = yield* readMirrorState(store, stateKey)
     const files = trustedFiles(state, direct, nameOf)
     const unvouched = direct.filter((object) => !files.has(nameOf(object.key)))
     if (state !== undefined && unvouched.length > 0) {
       yield* Effect.logDebug(`${unvouched.length} mirrored object(s) changed since the mirror recorded them; reading their metadata`)
     }
-    const heads = yield* Effect.forEach(unvouched, (object) => store.head(object.key), { concurrency })
-    for (const head of heads) {
+    for (const head of yield* Effect.forEach(unvouched, (object) => store.head(object.key), { concurrency })) {
       // Gone since the listing: as if it had not been listed.
       if (head !== undefined) files.set(nameOf(head.key), { object: head, record: fromStored(head) })
     }
@@ -141,34 +128,22 @@ const count = (outcomes: ReadonlyArray<Counted>, result: TransferOutcome["result
 const bytesOf = (outcomes: ReadonlyArray<Counted>) => outcomes.reduce((sum, o) => sum + o.bytes, 0)
 
 /**
- * A run killed mid-transfer (SIGKILL, a Lambda timeout) can leave what no later transfer
- * overwrites: a local folder's temp file (an S3 store leaves its unfinished multipart
- * uploads to the bucket's lifecycle rule). Only those older than `cutoff` go: a younger
- * one may belong to a run still in flight.
+ * A run killed mid-transfer can leave what no later transfer overwrites (a local folder's
+ * temp file). Only those older than `cutoff` go: a younger one may belong to a live run.
  */
 const sweepLeftovers = (cutoff: Date) =>
   Effect.gen(function*() {
     const store = yield* ObjectStore
-    if (store.sweepLeftovers === undefined) return
-    const swept = yield* store.sweepLeftovers(cutoff)
-    if (swept.length > 0) {
-      yield* Effect.logInfo({
-        event: "sync.leftovers-swept",
-        message: `Removed ${swept.length} leftover(s) of an earlier run that did not finish, older than ${cutoff.toISOString()}`,
-        swept
-      })
-    }
+    const swept = store.sweepLeftovers === undefined ? [] : yield* store.sweepLeftovers(cutoff)
+    if (swept.length === 0) return
+    yield* Effect.logInfo({
+      event: "sync.leftovers-swept",
+      message: `Removed ${swept.length} leftover(s) of an earlier run that did not finish, older than ${cutoff.toISOString()}`,
+      swept
+    })
   })
 
-/** The summary's one sentence, for the log line. */
-const summarySentence = (s: SyncSummary) =>
-  `BLS sync${s.dryRun ? " (dry run)" : ""}: ${s.added} added, ${s.updated} updated, ${s.deleted} deleted, ` +
-  `${s.unchanged} unchanged of ${s.listed} listed`
-
-/**
- * One summary line per run, whatever its end: a run that fails or is stopped logs what it
- * did before (the README promises the line; an operator reads it to know what is left).
- */
+/** One summary line per run, whatever its end: a run that fails or is stopped logs what it did before. */
 export const syncMirror = (options: SyncOptions) =>
   Effect.suspend(() => {
     const state: { listed?: number; outcomes: ReadonlyArray<TransferOutcome> } = { outcomes: [] }
@@ -206,16 +181,15 @@ const runSync = (options: SyncOptions, state: { listed?: number; outcomes: Reado
 
     // A store that cannot take the files is found out before anything is downloaded.
     if (!options.dryRun && store.checkWritable !== undefined) yield* store.checkWritable()
-    const page = yield* source.getBytes(options.baseUrl, MAX_LISTING_BYTES)
-    const html = new TextDecoder().decode(page)
+    const html = new TextDecoder().decode(yield* source.getBytes(options.baseUrl, MAX_LISTING_BYTES))
     const listing = parseDirectoryListing(html, options.baseUrl)
     const empty = requireFiles(listing, options.baseUrl)
     if (empty !== undefined) return yield* empty
 
     const { files: stored, stateBody } = yield* storedFiles(options.prefix, stateKey, options.concurrency)
     const planned = planSync(listing, stored, keyOf)
-    // A page cut off without a Content-Length to betray it still parses — as fewer files.
-    // Absence from such a page proves nothing, so it deletes nothing.
+    // A page cut off without a Content-Length to betray it still parses — as fewer files:
+    // absence from it proves nothing, so it deletes nothing.
     const truncated = !/<\/html>\s*$/i.test(html)
     if (truncated && planned.delete.length > 0) {
       yield* Effect.logWarning(
@@ -230,18 +204,14 @@ const runSync = (options: SyncOptions, state: { listed?: number; outcomes: Reado
       : undefined
     // A dry run shows the whole plan even so, and says the real run would be refused.
     if (guard !== undefined && !options.dryRun) return yield* guard
-    // What the run is about to do, at debug (the summary is the run's one info line): the
-    // CLI's progress reads files k of N and bytes of the listed total from it.
+    // At debug (the summary is the run's one info line): the CLI's progress reads files k of N and bytes from it.
     const sizes = plan.fetch.map((file) => file.entry.size).filter((size) => size !== undefined)
+    const counts = { listed: listing.length, transfer: plan.fetch.length, delete: plan.delete.length, unchanged: plan.unchanged.length }
     yield* Effect.logDebug({
       event: "bls-sync.plan",
-      message: `${listing.length} listed: ${plan.fetch.length} to transfer, ${plan.delete.length} to delete, ` +
-        `${plan.unchanged.length} unchanged`,
-      listed: listing.length,
-      transfer: plan.fetch.length,
-      transferBytes: sizes.length === 0 ? undefined : sizes.reduce((sum, size) => sum + size, 0),
-      delete: plan.delete.length,
-      unchanged: plan.unchanged.length
+      message: `${counts.listed} listed: ${counts.transfer} to transfer, ${counts.delete} to delete, ${counts.unchanged} unchanged`,
+      ...counts,
+      transferBytes: sizes.length === 0 ? undefined : sizes.reduce((sum, size) => sum + size, 0)
     })
 
     const finish = (outcomes: ReadonlyArray<Counted>, deleted: ReadonlyArray<string>) =>
@@ -265,14 +235,15 @@ const runSync = (options: SyncOptions, state: { listed?: number; outcomes: Reado
           ],
           ...(guard === undefined ? {} : { deleteGuardWouldRefuse: guard.message })
         }
-        yield* Effect.logInfo({ message: summarySentence(summary), ...summary })
+        const message = `BLS sync${summary.dryRun ? " (dry run)" : ""}: ${summary.added} added, ${summary.updated} updated, ` +
+          `${summary.deleted} deleted, ${summary.unchanged} unchanged of ${summary.listed} listed`
+        yield* Effect.logInfo({ message, ...summary })
         return summary
       })
 
     // A dry run cannot know whether a changed listing means changed bytes.
     if (options.dryRun) {
-      const would = plan.fetch.map((file) => ({ name: file.entry.name, result: file.current === undefined ? "added" as const : "updated" as const, bytes: 0 }))
-      return yield* finish(would, plan.delete)
+      return yield* finish(plan.fetch.map((file) => ({ name: file.entry.name, result: file.current === undefined ? "added" : "updated", bytes: 0 })), plan.delete)
     }
 
     // A killed transfer leaves its file unstored, so the next run has it to fetch: sweeping
@@ -280,13 +251,11 @@ const runSync = (options: SyncOptions, state: { listed?: number; outcomes: Reado
     if (plan.fetch.length > 0) yield* sweepLeftovers(new Date(startedAt - options.leftoverAgeMs))
 
     const syncedAt = new Date(startedAt).toISOString()
-    const stopAt = options.stopAt
-    // Each file's exit; undefined when the run's time ran out first: then it was not
-    // started, or was stopped (interrupted), storing nothing.
+    const { stopAt } = options
+    // Each file's exit; undefined when the run's time ran out first (not started, or stopped: nothing stored).
     const exits = yield* Effect.forEach(plan.fetch, (file) => {
       const name = file.entry.name
-      const context = { key: keyOf(name), streamAboveBytes: options.streamAboveBytes, spoolLimitBytes: options.spoolLimitBytes, syncedAt }
-      const transfer = Effect.exit(transferFile(file, context)).pipe(Effect.tap((exit) => {
+      const transfer = Effect.exit(transferFile(file, { ...options, key: keyOf(name), syncedAt })).pipe(Effect.tap((exit) => {
         const result = Exit.isSuccess(exit) ? exit.value.result : "failed"
         return Effect.logDebug({ event: "bls-sync.file", message: `${name}: ${result}`, name, result })
       }))
@@ -295,35 +264,28 @@ const runSync = (options: SyncOptions, state: { listed?: number; outcomes: Reado
         now >= stopAt ? Effect.undefined : Effect.map(Effect.timeoutOption(transfer, Duration.millis(stopAt - now)), Option.getOrUndefined))
     }, { concurrency: options.concurrency })
     const left = plan.fetch.flatMap((file, index) => exits[index] === undefined ? [file.entry.name] : [])
-    const outcomes = exits.flatMap((exit) => exit !== undefined && Exit.isSuccess(exit) ? [exit.value] : [])
-    state.outcomes = outcomes
-    const failures = plan.fetch.flatMap((file, index) => {
-      const exit = exits[index]
-      return exit !== undefined && Exit.isFailure(exit) ? [{ name: file.entry.name, message: causeMessage(exit.cause) }] : []
-    })
+    const outcomes = state.outcomes = exits.flatMap((exit) => exit !== undefined && Exit.isSuccess(exit) ? [exit.value] : [])
+    const failures = exits.flatMap((exit, index) =>
+      exit !== undefined && Exit.isFailure(exit) ? [{ name: plan.fetch[index]!.entry.name, message: causeMessage(exit.cause) }] : []
+    )
     const deleted = failures.length > 0 || left.length > 0 ? [] : plan.delete
 
-    // What the store holds now, as the mirror knows it. Saved even when some transfers
-    // failed: the others need no second download. Written only when it changed.
+    // What the store holds now, as the mirror knows it: saved even when some transfers
+    // failed (the others need no second download), written only when it changed.
     const known = new Map<string, FileState>()
-    for (const [name, file] of stored) {
-      if (file.record !== undefined) known.set(name, fileStateOf(file.record, file.object.etag))
-    }
+    for (const [name, { object, record }] of stored) if (record !== undefined) known.set(name, fileStateOf(record, object.etag))
     for (const outcome of outcomes) known.set(outcome.name, fileStateOf(outcome.record, outcome.etag))
     for (const key of deleted) known.delete(key.slice(options.prefix.length))
     const nextState = mirrorStateBody(options.baseUrl, known)
     const saveState = nextState === stateBody ? Effect.void : store.put(stateKey, nextState, { contentType: "application/json" })
 
-    if (left.length > 0) {
+    if (left.length > 0 || failures.length > 0) {
       yield* saveState
-      return yield* new DeadlineReached({ completed: outcomes.length, left, failed: failures.length })
-    }
-    if (failures.length > 0) {
-      yield* saveState
-      return yield* new SyncIncomplete({ failures, completed: outcomes.length })
+      return yield* left.length > 0
+        ? new DeadlineReached({ completed: outcomes.length, left, failed: failures.length })
+        : new SyncIncomplete({ failures, completed: outcomes.length })
     }
     yield* Effect.forEach(deleted, (key) => store.delete(key), { concurrency: options.concurrency })
     yield* saveState
     return yield* finish(outcomes, deleted)
   })
-

@@ -1,6 +1,6 @@
 /**
- * Decides, from the listing and the store alone, what a sync must do with each file.
- * No request is spent on a file whose listed size and date match what was recorded.
+ * Decides, from the listing and the store alone, what a sync must do with each file:
+ * no request is spent on a file whose listed size and date match what was recorded.
  */
 import type { ListedObject } from "../store/ObjectStore.ts"
 import type { ListingEntry } from "./directoryListing.ts"
@@ -12,41 +12,24 @@ export interface MirroredFile {
   readonly record: MirrorRecord | undefined
 }
 
+/** A file to download (conditionally, when the store holds a previous copy). */
 export interface FileToFetch {
   readonly entry: ListingEntry
-  /** What the store holds now; undefined for a new file. */
   readonly current: MirroredFile | undefined
 }
 
-export interface SyncPlan {
-  /** Files to download (conditionally, when the store holds a previous copy). */
-  readonly fetch: ReadonlyArray<FileToFetch>
-  readonly unchanged: ReadonlyArray<MirroredFile & { readonly name: string }>
-  /** Store keys whose source file is gone. */
-  readonly delete: ReadonlyArray<string>
-}
-
-/** `stored` maps file names to the objects under the mirror prefix. */
-export const planSync = (
-  listing: ReadonlyArray<ListingEntry>,
-  stored: ReadonlyMap<string, MirroredFile>,
-  keyOf: (name: string) => string
-): SyncPlan => {
+/** `stored` maps file names to the objects under the mirror prefix; `delete` holds store keys. */
+export const planSync = (listing: ReadonlyArray<ListingEntry>, stored: ReadonlyMap<string, MirroredFile>, keyOf: (name: string) => string) => {
   const fetch: Array<FileToFetch> = []
-  const unchanged: Array<MirroredFile & { readonly name: string }> = []
+  const unchanged: Array<MirroredFile> = []
   for (const entry of listing) {
     const current = stored.get(entry.name)
-    // New, not written by the mirror, or listed otherwise than recorded: fetched.
-    if (current?.record !== undefined && listedAsRecorded(entry, current.record)) unchanged.push({ name: entry.name, ...current })
+    // A listing without dates or sizes proves nothing: such files are always asked for (cheaply, with 304).
+    const asRecorded = current?.record !== undefined && entry.modified !== undefined &&
+      entry.modified === current.record.listingDate && (entry.size === undefined || entry.size === current.record.size)
+    if (asRecorded) unchanged.push(current)
     else fetch.push({ entry, current })
   }
   const listed = new Set(listing.map((entry) => entry.name))
-  const deletions = [...stored.keys()].filter((name) => !listed.has(name)).map(keyOf)
-  return { fetch, unchanged, delete: deletions }
+  return { fetch, unchanged, delete: [...stored.keys()].filter((name) => !listed.has(name)).map(keyOf) }
 }
-
-/** A listing without dates or sizes proves nothing: such files are always asked for (cheaply, with 304). */
-const listedAsRecorded = (entry: ListingEntry, record: MirrorRecord) =>
-  entry.modified !== undefined &&
-  entry.modified === record.listingDate &&
-  (entry.size === undefined || entry.size === record.size)

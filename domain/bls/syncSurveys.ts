@@ -1,11 +1,8 @@
 /**
- * Mirrors several BLS surveys in one run: each from its own directory into `bls/<survey>/`,
- * with its own listing, plan, delete guard, state and summary. One survey failing (a
- * drifted listing, a 403, a bad file) fails that survey's run only; the others complete.
- *
- * The surveys run one after another over the one SourceHttp of the run, so the request
- * rate and the number of transfers in flight hold for the run as a whole: adding surveys
- * makes a run longer, never harder on BLS.
+ * Mirrors several BLS surveys in one run, each from its own directory into `bls/<survey>/`
+ * with its own listing, plan, delete guard, state and summary; one failing fails only
+ * itself. They run one after another over the run's one SourceHttp, so the request rate
+ * and the transfers in flight hold for the run as a whole.
  */
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
@@ -21,18 +18,12 @@ export type SurveyOutcome =
   | { readonly survey: string; readonly source: string; readonly ok: false; readonly error: string; readonly errorTag: string }
 
 const COUNTED = ["listed", "added", "updated", "deleted", "unchanged", "bytesDownloaded", "requests"] as const
-type Counted = typeof COUNTED[number]
-
-/** The surveys that synced, added up; `failed` names the others. */
-export interface SurveysTotal extends Pick<SyncSummary, Counted> {
-  readonly surveys: number
-  readonly failed: ReadonlyArray<string>
-}
 
 export interface SurveysRun {
   readonly event: "bls-sync-surveys"
   readonly surveys: ReadonlyArray<SurveyOutcome>
-  readonly total: SurveysTotal
+  /** The surveys that synced, added up; `failed` names the others. */
+  readonly total: Pick<SyncSummary, typeof COUNTED[number]> & { readonly surveys: number; readonly failed: ReadonlyArray<string> }
 }
 
 export class SurveysFailed extends Schema.TaggedError<SurveysFailed>()("SurveysFailed", {
@@ -45,13 +36,13 @@ export class SurveysFailed extends Schema.TaggedError<SurveysFailed>()("SurveysF
   }
 }
 
-const totalOf = (outcomes: ReadonlyArray<SurveyOutcome>): SurveysTotal => {
+const totalOf = (outcomes: ReadonlyArray<SurveyOutcome>): SurveysRun["total"] => {
   const done = outcomes.flatMap((outcome) => (outcome.ok ? [outcome.summary] : []))
   const sums = COUNTED.map((field) => [field, done.reduce((total, summary) => total + summary[field], 0)])
   return {
     surveys: outcomes.length,
     failed: outcomes.filter((outcome) => !outcome.ok).map((outcome) => outcome.survey),
-    ...(Object.fromEntries(sums) as Record<Counted, number>)
+    ...(Object.fromEntries(sums) as Record<typeof COUNTED[number], number>)
   }
 }
 

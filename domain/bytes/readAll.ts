@@ -1,27 +1,14 @@
 /** Reads a whole stream into one array: only for bodies whose size is known to be small. */
-export class TooManyBytes extends Error {
-  readonly limit: number
-  constructor(limit: number) {
-    super(`more than ${limit} bytes`)
-    this.limit = limit
-  }
-}
+export class TooManyBytes extends Error {}
 
 export const readAll = async (stream: ReadableStream<Uint8Array> | null, maxBytes = Infinity): Promise<Uint8Array<ArrayBuffer>> => {
   const chunks: Array<Uint8Array> = []
   let total = 0
-  if (stream !== null) {
-    for await (const chunk of stream) {
-      total += chunk.byteLength
-      if (total > maxBytes) throw new TooManyBytes(maxBytes)
-      chunks.push(chunk)
-    }
+  for await (const chunk of stream ?? []) {
+    if ((total += chunk.byteLength) > maxBytes) throw new TooManyBytes(`more than ${maxBytes} bytes`)
+    chunks.push(chunk)
   }
   const bytes = new Uint8Array(total)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
+  chunks.reduce((offset, chunk) => (bytes.set(chunk, offset), offset + chunk.byteLength), 0)
   return bytes
 }
