@@ -6,7 +6,7 @@ import { localStoreLayer } from "./localStore.ts"
 import { refusedStore } from "./refusedStore.ts"
 import { isUrlLocation, parseS3Location } from "./s3Location.ts"
 
-/** `concurrency` is the setting: on S3 it shares the parts in flight among the uploads. */
+/** `concurrency` is the setting: on S3 it also caps the streamed uploads in flight (at most 4). */
 export const objectStoreLayerFor = (location: string, concurrency?: number): Layer.Layer<ObjectStore, StoreError> => {
   const s3 = parseS3Location(location)
   if (s3 === undefined) {
