@@ -13,6 +13,7 @@ import { sha256 } from "@noble/hashes/sha2.js"
 import { bytesToHex } from "@noble/hashes/utils.js"
 import { DEFAULT_BLS_ROOT_URL, DEFAULT_POPULATION_URL } from "../domain/settings.ts"
 
+// Found from here or from the CLI's bundle, dist/quest.mjs: adapters/ and dist/ are both one folder below the root.
 const fixtures = new URL("../test/fixtures/", import.meta.url)
 
 export const fixtureBytes = (path: string): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(new URL(path, fixtures)))

@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs"
 import { REQUIRED_COLUMNS } from "../domain/reports/blsRows.ts"
 
-/** The text of sql/<name>.sql, as it is deployed (found from here, or from the CLI's build in dist/). */
+/** The text of sql/<name>.sql, as it is deployed (found from here, or from the CLI's bundle: dist/ is one folder
+ * below the root, as sql/ is). */
 export const sqlText = (name: string): string => readFileSync(new URL(`../sql/${name}.sql`, import.meta.url), "utf8")
 
 /** A BLS data file's columns, as its header line names them: `bls_files`' columns, as text. */
