@@ -116,8 +116,9 @@ const noSwitches = Object.fromEntries(Object.keys(switchSpecs).map((key) => [key
 export const questCommand = (invoke: (invocation: Invocation) => void) =>
   Command.make("quest").pipe(
     Command.withDescription(
-      "Mirror BLS productivity data and DataUSA population into a store, and report on them. " +
-        "A flag wins over its environment variable. Exit codes: 0 done, 1 the work failed, 2 bad usage, 130 stopped by Ctrl-C."
+      "Mirror BLS productivity data and DataUSA population into a store, and report on them " +
+        "(`quest <command> --help` for its flags and settings). A flag wins over its environment variable. " +
+        "Exit codes: 0 done, 1 the work failed, 2 bad usage, 130 stopped by Ctrl-C."
     ),
     Command.withExamples([{ command: "quest run --offline", description: "Try it with no network" }]),
     Command.withSubcommands(commandSpecs.map((spec) =>

@@ -10,6 +10,7 @@ import * as CliOutput from "effect/cli/CliOutput"
 import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
 import * as GlobalFlag from "effect/cli/GlobalFlag"
+import type * as HelpDoc from "effect/cli/HelpDoc"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -60,9 +61,12 @@ export const readCommandLine = async (argv: ReadonlyArray<string>, terminal: Ter
   })
   // Help is shown when asked for; a mistake is one sentence, said below.
   const formatter = CliOutput.defaultFormatter({ colors: false })
+  // Effect's formatter puts no blank line between a lone SUBCOMMANDS table and EXAMPLES.
+  const helpText = (doc: HelpDoc.HelpDoc) =>
+    formatter.formatHelpDoc(doc).replace(/(?<!\n)\nEXAMPLES\n/, "\n\nEXAMPLES\n")
   const presenter = CliOutput.layerPresenter({
     present: (event) =>
-      Effect.sync(() => event._tag === "Help" && event.reason === "Requested" && terminal.out(`${formatter.formatHelpDoc(event.helpDoc)}\n`))
+      Effect.sync(() => event._tag === "Help" && event.reason === "Requested" && terminal.out(`${helpText(event.helpDoc)}\n`))
   })
   const parse = Command.runWith(questCommand((parsed) => (invocation = parsed)), { version: QUEST_VERSION, renderErrors: false })
   const exit = await Effect.runPromiseExit(

@@ -28,7 +28,7 @@ export class SettingsError extends Schema.TaggedError<SettingsError>()("Settings
     return `${name}=${JSON.stringify(this.value)} is not valid: it must be ${this.rule}.`
   }
   override get message() {
-    return `${this.as(this.env)} See \`quest --help\` for every setting and its default.`
+    return `${this.as(this.env)} See \`quest <command> --help\` or docs/configuration.md.`
   }
 }
 

@@ -49,7 +49,7 @@ describe("the settings", () => {
   })
 
   for (const [env, value, problem] of [
-    ["QUEST_CONCURRENCY", "0", /QUEST_CONCURRENCY="0" is not valid: it must be a whole number from 1 to 64\. See `quest --help`/],
+    ["QUEST_CONCURRENCY", "0", /QUEST_CONCURRENCY="0" is not valid: it must be a whole number from 1 to 64\. See `quest <command> --help` or docs\/configuration\.md/],
     ["QUEST_CONCURRENCY", "2.5", /whole/],
     ["QUEST_MAX_DELETE_SHARE", "1.5", /a number from 0 to 1/],
     ["QUEST_REQUESTS_PER_SECOND", "fast", /QUEST_REQUESTS_PER_SECOND="fast"/]

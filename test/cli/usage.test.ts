@@ -13,6 +13,8 @@ describe("quest --help", () => {
     expect(code).toBe(0)
     for (const command of commandSpecs) expect(stdout).toContain(`  ${command.name} `)
     expect(stdout).toContain("quest run --offline")
+    expect(stdout).toContain("(`quest <command> --help` for its flags and settings)")
+    expect(stdout).toMatch(/\n\nEXAMPLES\n/)
     const helps = await Promise.all(commandSpecs.map(({ name }) => runQuest([name, "--help"])))
     const seen = new Set<string>()
     commandSpecs.forEach((command, i) => {
