@@ -90,11 +90,18 @@ export const commandSpecs: ReadonlyArray<CommandSpec> = [
 
 export const commandSpec = (name: string | undefined) => commandSpecs.find((spec) => spec.name === name)
 
-/** Every flag some command takes, to tell a flag of another command from one nobody takes. */
-export const knownFlags = new Set<string>([
-  ...Object.values(settingSpecs).map((spec) => spec.flag),
-  ...Object.values(switchSpecs).map(([flag]) => flag)
+/** Every flag some command takes, with its setting's variable (none for a switch): a flag of another command is
+ * refused by name, a flag nobody takes is a mistyping. */
+export const knownFlags = new Map<string, string | undefined>([
+  ...Object.values(settingSpecs).map((spec) => [spec.flag, spec.env] as const),
+  ...Object.values(switchSpecs).map(([flag]) => [flag, undefined] as const)
 ])
+
+/** The flags a command takes: its switches, then its settings. */
+export const flagsOf = (spec: CommandSpec): Readonly<Record<"switches" | "settings", ReadonlyArray<string>>> => ({
+  switches: spec.switches.map((key) => switchSpecs[key][0]),
+  settings: spec.settings.map((key) => settingSpecs[key].flag)
+})
 
 const switchFlag = (key: SwitchKey) => {
   const flag = Flag.Boolean(switchSpecs[key][0].slice(2)).pipe(Flag.withDefault(false), Flag.withDescription(switchSpecs[key][1]))

@@ -4,6 +4,7 @@
  * answered here, and a command runs in runCommand.ts.
  */
 import process from "node:process"
+import { distance } from "fastest-levenshtein"
 import * as CliConfig from "effect/cli/CliConfig"
 import type * as CliError from "effect/cli/CliError"
 import * as CliOutput from "effect/cli/CliOutput"
@@ -16,7 +17,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { commandSpec, type Invocation, knownFlags, questCommand } from "./commandTable.ts"
+import { commandSpec, commandSpecs, flagsOf, type Invocation, knownFlags, questCommand } from "./commandTable.ts"
 import { EXIT, makeCliLog, processTerminal, type Terminal, usage } from "./terminal.ts"
 
 /** The package's version (a test keeps it equal to package.json's). */
@@ -27,20 +28,41 @@ const runtime = () => {
   return deno === undefined ? `node ${process.version}` : `deno ${deno}`
 }
 
-const didYouMean = (suggestions: ReadonlyArray<string>) => (suggestions[0] === undefined ? "" : ` Did you mean \`${suggestions[0]}\`?`)
+/** At most a third of the word may differ (at least one edit), or it is a beginning: `syn` → `sync`, `--cont` →
+ * `--contact`, but not `sin` → `run`. */
+const closeEnough = (typed: string, known: string) =>
+  distance(typed, known) <= Math.max(1, Math.floor(known.length / 3)) || (typed.length >= 3 && known.startsWith(typed))
+
+/** ` Did you mean \`sync\`?`: the closest word of the first list that has one close enough, or nothing. */
+const didYouMean = (typed: string, ...lists: ReadonlyArray<ReadonlyArray<string>>): string => {
+  for (const known of lists) {
+    const [word] = known.filter((word) => closeEnough(typed, word)).sort((a, b) => distance(typed, a) - distance(typed, b))
+    if (word !== undefined) return ` Did you mean \`${word}\`?`
+  }
+  return ""
+}
+
+const PUT_COMMAND_FIRST = "Put the command first, e.g. `quest run --offline`."
+const noCommand = (name: string) =>
+  `There is no command "${name}".${didYouMean(name, commandSpecs.map((spec) => spec.name))}`
 
 /** A parse error in the words of this command line. */
 const mistakeText = (error: CliError.NonShowHelpErrors, command: string | undefined): string => {
+  const spec = commandSpec(command)
   switch (error._tag) {
-    case "UnknownSubcommand":
-      return `There is no command "${error.subcommand}".${didYouMean(error.suggestions)}`
-    case "UnrecognizedOption":
+    case "UnrecognizedOption": {
+      const env = knownFlags.get(error.option)
+      if (env !== undefined) return `\`quest ${command}\` does not use ${error.option} (${env}).`
       if (knownFlags.has(error.option)) return `\`quest ${command}\` does not take ${error.option}.`
-      return `Unknown flag ${error.option}.${didYouMean(error.suggestions)}`
+      // The command's own flags first: `quest report --stor` means --store, whatever else is close.
+      const own = spec === undefined ? [] : Object.values(flagsOf(spec)).flat()
+      return `Unknown flag ${error.option}.${didYouMean(error.option, own, [...knownFlags.keys()])}`
+    }
     case "InvalidValue":
       return error.value === "" ? `--${error.option} needs a value.` : error.message
     case "UnexpectedArgument":
-      return commandSpec(command)?.argument === undefined
+      if (spec === undefined) return PUT_COMMAND_FIRST
+      return spec.argument === undefined
         ? `\`quest ${command}\` takes no argument ${JSON.stringify(error.arguments[0])}; settings are flags.`
         : `\`quest ${command}\` takes one query, in quotes.`
     default:
@@ -48,12 +70,25 @@ const mistakeText = (error: CliError.NonShowHelpErrors, command: string | undefi
   }
 }
 
+/** The mistakes Effect's parser lets through: a flag before the command, help for a command that does not exist
+ * (it would answer with the top-level help), a value given to a switch (it would read `--offline=no` as off). */
+const mistakeBeforeParsing = ([first, ...rest]: ReadonlyArray<string>): string | undefined => {
+  if (first === undefined) return "Which command? `quest run --offline` tries it with no network."
+  if (first.startsWith("-") && !["-h", "-V", "--help", "--version"].includes(first)) return PUT_COMMAND_FIRST
+  const named = first === "help" ? rest[0] : first
+  if (named !== undefined && !named.startsWith("-") && commandSpec(named) === undefined) return noCommand(named)
+  const spec = commandSpec(first)
+  const switches = spec === undefined ? [] : flagsOf(spec).switches
+  const [flag] = rest.map((arg) => arg.split("=")).find(([name, value]) => value !== undefined && switches.includes(name!)) ?? []
+  return flag && `${flag} is a switch and takes no value.`
+}
+
 /** Answers help, --version and usage mistakes with their exit code, or says which command to run. */
 export const readCommandLine = async (argv: ReadonlyArray<string>, terminal: Terminal = processTerminal()): Promise<Invocation | number> => {
   // Off a terminal (or with --json) stderr carries log records only: a usage mistake is one too.
   const log = makeCliLog({ human: terminal.interactive && !argv.includes("--json"), verbose: false }, terminal)
-  if (argv.length === 0) return usage(log, terminal, "Which command? `quest run --offline` tries it with no network.", undefined)
-  if (knownFlags.has(argv[0]!.split("=")[0]!)) return usage(log, terminal, "Put the command first, e.g. `quest run --offline`.", undefined)
+  const mistake = mistakeBeforeParsing(argv)
+  if (mistake !== undefined) return usage(log, terminal, mistake, commandSpec(argv[0])?.name)
   let invocation: Invocation | undefined
   const version = GlobalFlag.Action({
     flag: Flag.Boolean("version").pipe(Flag.withAlias("V"), Flag.withDefault(false), Flag.withDescription("Show the version and the runtime")),

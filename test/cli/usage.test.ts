@@ -53,11 +53,17 @@ describe.concurrent("bad usage exits with 2 and says what to do", () => {
   const cases: ReadonlyArray<readonly [string, ReadonlyArray<string>, string]> = [
     ["no command", [], "Which command?"],
     ["an unknown command", ["mirror"], 'There is no command "mirror"'],
+    ["help for an unknown command", ["help", "rnu"], 'There is no command "rnu"'],
+    ["--help after an unknown command", ["rnu", "--help"], 'There is no command "rnu"'],
     ["a flag before the command", ["--offline", "run"], "Put the command first"],
+    ["a short flag before the command", ["-v", "run"], "Put the command first"],
+    ["-- before the command", ["--", "run"], "Put the command first"],
     ["an unknown flag", ["sync", "--fast"], "Unknown flag --fast"],
     ["a flag the command does not take", ["population", "--force"], "does not take --force"],
-    ["a setting the command does not use", ["report", "--contact", "me@example.com"], "does not take --contact"],
+    ["a setting the command does not use", ["report", "--contact", "me@example.com"],
+      "`quest report` does not use --contact (QUEST_CONTACT)."],
     ["a setting without its value", ["sync", "--store"], "--store needs a value"],
+    ["a switch with a value", ["run", "--offline=yes"], "--offline is a switch and takes no value."],
     ["an argument", ["sync", "now"], 'takes no argument "now"'],
     ["sql without a query", ["sql"], "Give a query, e.g. quest sql \"select"],
     ["sql with a blank query", ["sql", " "], "Give a query"],
@@ -88,6 +94,9 @@ describe.concurrent("bad usage exits with 2 and says what to do", () => {
     ["a mistyped command", ["syn"], {}, "Did you mean `sync`?"],
     ["a mistyped flag", ["sync", "--concurency", "2"], {}, "Unknown flag --concurency. Did you mean `--concurrency`?"],
     ["a mistyped switch", ["run", "--dryrun"], {}, "Did you mean `--dry-run`?"],
+    ["a setting's beginning", ["run", "--max-delete", "0.5"], {}, "Did you mean `--max-delete-share`?"],
+    ["a beginning names the command's own flag", ["sync", "--timeout", "9"], {}, "Did you mean `--timeout-ms`?"],
+    ["a short beginning", ["population", "--cont", "me@example.org"], {}, "Did you mean `--contact`?"],
     ["a mistyped sql switch", ["sql", "--jsn", "select 1"], {}, "Unknown flag --jsn. Did you mean `--json`?"],
     ["a mistyped sql setting", ["sql", "--reports", "--stor", "./data"], {}, "Unknown flag --stor. Did you mean `--store`?"]
   ]
@@ -101,9 +110,13 @@ describe.concurrent("bad usage exits with 2 and says what to do", () => {
     expect(stdout).toBe("")
   })
 
-  it("a word far from every command gets no guess", async () => {
-    const [record] = logRecords((await runQuest(["mirror"])).stderr)
-    expect(record!.message).toBe('There is no command "mirror".')
+  it.each([
+    [["mirror"], 'There is no command "mirror".'],
+    [["sin"], 'There is no command "sin".'],
+    [["run", "-x"], "Unknown flag -x."]
+  ])("a word far from every name gets no guess: %j", async (args, said) => {
+    const [record] = logRecords((await runQuest(args)).stderr)
+    expect(record!.message).toBe(said)
   })
 
   it("--offline with an upstream URL it cannot serve", async () => {
