@@ -7,22 +7,17 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { nativeSha256Layer } from "../adapters/nativeHasher.ts"
 import { objectStoreLayerFor } from "../adapters/objectStoreFromUrl.ts"
-import { sourceLayer } from "../adapters/sourceLayer.ts"
-import { syncMirror } from "../domain/bls/syncMirror.ts"
-import { surveysFailure, syncSurveys } from "../domain/bls/syncSurveys.ts"
 import type { HttpClient } from "../domain/http/HttpClient.ts"
-import { ingest, populationOptionsOf, syncOptionsOf } from "../domain/ingest.ts"
-import { fetchPopulation } from "../domain/population/fetchPopulation.ts"
 import { tablesPieces } from "../domain/reports/renderTables.ts"
 import type { ReportDocument } from "../domain/reports/reportDocument.ts"
 import { reportFolders, runReports } from "../domain/reports/runReports.ts"
-import { type Settings, surveyMirrorsOf } from "../domain/settings.ts"
+import type { Settings } from "../domain/settings.ts"
 import { ObjectStore } from "../domain/store/ObjectStore.ts"
-import { BLS_DATA_KEY, mirrorPrefixOf, POPULATION_KEY } from "../domain/storeKeys.ts"
+import { BLS_DATA_KEY, POPULATION_KEY } from "../domain/storeKeys.ts"
 import type { CommandName, Switches } from "./commandTable.ts"
 import { readOnlyLayer } from "./dryRunStore.ts"
 import { latestStoredReport } from "./latestReport.ts"
-import { populationText, reportsStoredText, surveysText, syncText } from "./summaries.ts"
+import { populationText, reportsStoredText, surveysText } from "./summaries.ts"
 
 export interface CommandOutput {
   /** What --json prints. */
@@ -46,34 +41,17 @@ export interface CommandContext {
   readonly argument: string | undefined
 }
 
-type Program = (context: CommandContext) => Effect.Effect<CommandOutput, unknown>
+export type Program = (context: CommandContext) => Effect.Effect<CommandOutput, unknown>
 
-const storeLayer = ({ settings, switches }: CommandContext) => {
+export const storeLayer = ({ settings, switches }: CommandContext) => {
   const store = objectStoreLayerFor(settings.store, settings.concurrency)
   return switches.dryRun ? readOnlyLayer(store) : store
 }
 
-const upstreamLayer = (context: CommandContext) =>
-  Layer.mergeAll(storeLayer(context), sourceLayer(context.settings, context.http), nativeSha256Layer)
+export const options = ({ switches }: CommandContext) => ({ dryRun: switches.dryRun, force: switches.force })
 
-const options = ({ switches }: CommandContext) => ({ dryRun: switches.dryRun, force: switches.force })
-
-/** One survey: its summary, or its own error. Several: a summary each and a total, the failed ones the command's failure. */
-const sync: Program = (context) => {
-  const [only, ...more] = surveyMirrorsOf(context.settings)
-  const syncOptions = syncOptionsOf(context.settings, options(context))
-  const program: Effect.Effect<CommandOutput, unknown, Layer.Success<ReturnType<typeof upstreamLayer>>> = more.length === 0
-    ? Effect.map(syncMirror({ ...syncOptions, baseUrl: only!.baseUrl, prefix: mirrorPrefixOf(only!.survey) }), (summary) => ({
-      json: summary,
-      text: () => [syncText(summary, context.maxRows)]
-    }))
-    : Effect.map(syncSurveys([only!, ...more], syncOptions), (run) => ({
-      json: run,
-      text: () => [surveysText(run, context.maxRows)],
-      failure: surveysFailure(run)
-    }))
-  return Effect.provide(program, upstreamLayer(context))
-}
+// The commands that reach BLS or DataUSA load their modules (the sync, linkedom, ofetch) only when run.
+const upstream = Effect.promise(() => import("./upstreamCommands.ts"))
 
 /** The report tables, then the line that says where they are. */
 function* tablesText(doc: ReportDocument, context: CommandContext, trailer: string): Iterable<string> {
@@ -108,12 +86,8 @@ const currentReport = (context: CommandContext) =>
   }).pipe(Effect.orElseSucceed(() => undefined), Effect.provide(storeLayer(context)))
 
 const programs: Record<CommandName, Program> = {
-  sync,
-  population: (context) =>
-    fetchPopulation(populationOptionsOf(context.settings, options(context))).pipe(
-      Effect.map((summary) => ({ json: summary, text: () => [populationText(summary)] })),
-      Effect.provide(upstreamLayer(context))
-    ),
+  sync: (context) => Effect.flatMap(upstream, ({ sync }) => sync(context)),
+  population: (context) => Effect.flatMap(upstream, ({ population }) => population(context)),
   report: (context) => Effect.map(reports(context), (doc) => ({ json: doc ?? null, text: () => reportsText(doc, context) })),
   show: (context) =>
     latestStoredReport.pipe(
@@ -126,7 +100,7 @@ const programs: Record<CommandName, Program> = {
   sql: (context) => Effect.flatMap(Effect.promise(() => import("./sqlCommand.ts")), ({ sqlCommand }) => sqlCommand(context)),
   run: (context) =>
     Effect.gen(function*() {
-      const { population, sync } = yield* Effect.provide(ingest(context.settings, options(context)), upstreamLayer(context))
+      const { population, sync } = yield* Effect.flatMap(upstream, ({ ingested }) => ingested(context))
       const ingested = surveysText(sync, context.maxRows) + (population === undefined ? "" : populationText(population))
       const changed = sync.total.added + sync.total.updated + sync.total.deleted > 0 || population?.written === true
       const current = changed || context.switches.dryRun ? undefined : yield* currentReport(context)
