@@ -50,12 +50,19 @@ export const S3_TIMEOUTS = {
 export const s3ClientFromEnv = (config: S3ClientConfig = {}): S3Client => {
   const env = globalThis.process?.env ?? {}
   const endpointOverride = env["AWS_ENDPOINT_URL_S3"] || env["AWS_ENDPOINT_URL"]
-  return new S3Client({
+  const client = new S3Client({
     ...(endpointOverride ? { forcePathStyle: true } : {}),
     requestHandler: S3_TIMEOUTS,
     maxAttempts: 3,
     ...config
   })
+  // A body's CRC32 already guards its bytes: signing them as well would hash every part a second time.
+  client.middlewareStack.add((next) => (args) => {
+    const { headers } = args.request as { readonly headers: Record<string, string> }
+    if (headers["x-amz-checksum-crc32"] !== undefined) headers["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD"
+    return next(args)
+  }, { step: "build", priority: "low" })
+  return client
 }
 
 type AwsError = { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number } }
