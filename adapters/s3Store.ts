@@ -6,7 +6,7 @@
  * aborted on any failure; an upload a killed process never finished is left to the
  * bucket's lifecycle rule (a sweep would list the whole bucket's uploads).
  */
-import type { CompletedPart, GetObjectCommandOutput, HeadObjectCommandOutput, PutObjectCommandInput, S3ClientConfig } from "@aws-sdk/client-s3"
+import type { CompletedPart, GetObjectCommandOutput, HeadObjectCommandOutput, S3ClientConfig } from "@aws-sdk/client-s3"
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -159,41 +159,29 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
     return { object: storedObject(key, found), body: found.Body.transformToWebStream() as ReadableStream<Uint8Array> }
   }
 
-  const put = async (key: string, body: Body, options: PutOptions, signal: AbortSignal): Promise<PutResult> => {
+  /**
+   * A streamed body goes up in parts copied into one reused buffer, so its chunks die young:
+   * lib-storage's Upload keeps each chunk until its part is full and concatenates every part
+   * into a new buffer, which took a 4-file sync into moto past 256 MB.
+   */
+  const put = async (key: string, body: Body, { contentLength, ...options }: PutOptions, abortSignal: AbortSignal): Promise<PutResult> => {
     const common = { Bucket: bucket, Key: s3Key(key), ContentType: options.contentType, Metadata: { ...options.metadata } }
+    const putObject = async (bytes: Uint8Array) =>
+      ({ etag: (await client.send(new PutObjectCommand({ ...common, Body: bytes, ContentLength: bytes.byteLength }), { abortSignal })).ETag ?? "" })
     if (!(body instanceof ReadableStream)) {
       const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body
-      if (options.contentLength !== undefined && bytes.byteLength !== options.contentLength) {
-        throw new StoreFailure(`the body has ${bytes.byteLength} bytes but contentLength says ${options.contentLength}`)
+      if (contentLength !== undefined && bytes.byteLength !== contentLength) {
+        throw new StoreFailure(`the body has ${bytes.byteLength} bytes but contentLength says ${contentLength}`)
       }
-      const written = await client.send(new PutObjectCommand({ ...common, Body: bytes, ContentLength: bytes.byteLength }), { abortSignal: signal })
-      return { etag: written.ETag ?? "" }
+      return putObject(bytes)
     }
     const reader = body.getReader()
-    signal.addEventListener("abort", () => void reader.cancel(signal.reason).catch(() => undefined), { once: true })
-    // A failed upload cancels the body, and so the download behind it.
-    return upload(common, reader, options.contentLength, signal).catch(async (cause: unknown) => {
-      await reader.cancel(cause).catch(() => undefined)
-      throw cause
-    })
-  }
-
-  /**
-   * A streamed body goes up in parts copied into one reused buffer: lib-storage's Upload
-   * concatenates every part into a new buffer and keeps each chunk until its part is full,
-   * which took a 4-file sync into moto past 256 MB.
-   */
-  const upload = async (
-    common: Pick<PutObjectCommandInput, "Bucket" | "Key" | "ContentType" | "Metadata">,
-    reader: ReadableStreamDefaultReader<Uint8Array>,
-    contentLength: number | undefined,
-    abortSignal: AbortSignal
-  ): Promise<PutResult> => {
+    abortSignal.addEventListener("abort", () => void reader.cancel(abortSignal.reason).catch(() => undefined), { once: true })
     // Larger parts past 50 GB, to stay within S3's 10,000.
     const buffer = new Uint8Array(Math.max(PART_BYTES, Math.ceil((contentLength ?? 0) / 10_000)))
     let total = 0
     let rest: Uint8Array | undefined
-    /** Fills the buffer from the body: fewer bytes than it holds only at the body's end. */
+    /** The next part: shorter than the buffer only at the body's end. */
     const fill = async () => {
       let filled = 0
       while (filled < buffer.byteLength) {
@@ -207,27 +195,26 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
         if (total > (contentLength ?? Infinity)) throw new StoreFailure(`the body is longer than its contentLength of ${contentLength} bytes`)
       }
       if (filled < buffer.byteLength && total !== (contentLength ?? total)) throw new StoreFailure(`the body ended after ${total} of its ${contentLength} bytes`)
-      return filled
+      return buffer.subarray(0, filled)
     }
-    const first = await fill()
-    if (first < buffer.byteLength) {
-      const written = await client.send(new PutObjectCommand({ ...common, Body: buffer.subarray(0, first), ContentLength: first }), { abortSignal })
-      return { etag: written.ETag ?? "" }
-    }
-    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ ...common, ChecksumAlgorithm: "CRC32" }), { abortSignal })
-    const target = { Bucket: common.Bucket, Key: common.Key, UploadId }
+    let upload: { readonly Bucket: string; readonly Key: string; readonly UploadId: string | undefined } | undefined
     try {
+      let part = await fill()
+      if (part.byteLength < buffer.byteLength) return await putObject(part)
+      const { UploadId } = await client.send(new CreateMultipartUploadCommand({ ...common, ChecksumAlgorithm: "CRC32" }), { abortSignal })
+      upload = { Bucket: bucket, Key: common.Key, UploadId }
       const parts: Array<CompletedPart> = []
-      for (let PartNumber = 1, bytes = first; bytes > 0; PartNumber += 1, bytes = await fill()) {
-        const part = new UploadPartCommand({ ...target, PartNumber, Body: buffer.subarray(0, bytes), ContentLength: bytes, ChecksumAlgorithm: "CRC32" })
-        const { ETag, ChecksumCRC32 } = await client.send(part, { abortSignal })
+      for (let PartNumber = 1; part.byteLength > 0; PartNumber += 1, part = await fill()) {
+        const sent = new UploadPartCommand({ ...upload, PartNumber, Body: part, ContentLength: part.byteLength, ChecksumAlgorithm: "CRC32" })
+        const { ETag, ChecksumCRC32 } = await client.send(sent, { abortSignal })
         parts.push({ PartNumber, ETag, ChecksumCRC32 })
       }
-      const done = await client.send(new CompleteMultipartUploadCommand({ ...target, MultipartUpload: { Parts: parts } }), { abortSignal })
+      const done = await client.send(new CompleteMultipartUploadCommand({ ...upload, MultipartUpload: { Parts: parts } }), { abortSignal })
       return { etag: done.ETag ?? "" }
     } catch (cause) {
-      // Aborted, the upload leaves the previous object and no billed parts.
-      await client.send(new AbortMultipartUploadCommand(target)).catch(() => undefined)
+      // A failed upload cancels the body (the download behind it) and is aborted: the previous object stays, no part is billed.
+      await reader.cancel(cause).catch(() => undefined)
+      if (upload !== undefined) await client.send(new AbortMultipartUploadCommand(upload)).catch(() => undefined)
       throw cause
     }
   }
