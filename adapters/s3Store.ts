@@ -2,21 +2,24 @@
  * The object store on S3 (AWS SDK v3), optionally under a key prefix. The client follows
  * the standard AWS environment (AWS_REGION, the credential chain, AWS_ENDPOINT_URL[_S3] for
  * moto or MinIO, which gets path-style addressing). A PutObject or a multipart upload is
- * atomic: one that fails leaves the previous object. A streamed body goes up through
- * lib-storage's Upload, aborted on any failure; an upload a killed process never finished
- * is left to the bucket's lifecycle rule (a sweep would list the whole bucket's uploads).
+ * atomic: one that fails leaves the previous object. A streamed body goes up in 5 MiB parts,
+ * aborted on any failure; an upload a killed process never finished is left to the
+ * bucket's lifecycle rule (a sweep would list the whole bucket's uploads).
  */
-import type { GetObjectCommandOutput, HeadObjectCommandOutput, S3ClientConfig } from "@aws-sdk/client-s3"
+import type { CompletedPart, GetObjectCommandOutput, HeadObjectCommandOutput, S3ClientConfig } from "@aws-sdk/client-s3"
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  S3Client
+  S3Client,
+  UploadPartCommand
 } from "@aws-sdk/client-s3"
-import { Upload } from "@aws-sdk/lib-storage"
 import * as Layer from "effect/Layer"
 import * as Semaphore from "effect/Semaphore"
 import type { Body, ListedObject, ObjectStoreShape, PutOptions, PutResult, StoredObject } from "../domain/store/ObjectStore.ts"
@@ -29,7 +32,7 @@ export interface S3StoreOptions {
   /** Keys are stored under it: `mirror` stores `bls/pr/x` as `mirror/bls/pr/x`. */
   readonly prefix?: string | undefined
   readonly client?: S3Client | undefined
-  /** How many streamed uploads may run at once (at most 4), each with two 5 MiB parts in flight. */
+  /** How many streamed uploads may run at once (at most 4), each with one 5 MiB part in flight. */
   readonly concurrency?: number | undefined
 }
 
@@ -47,12 +50,19 @@ export const S3_TIMEOUTS = {
 export const s3ClientFromEnv = (config: S3ClientConfig = {}): S3Client => {
   const env = globalThis.process?.env ?? {}
   const endpointOverride = env["AWS_ENDPOINT_URL_S3"] || env["AWS_ENDPOINT_URL"]
-  return new S3Client({
+  const client = new S3Client({
     ...(endpointOverride ? { forcePathStyle: true } : {}),
     requestHandler: S3_TIMEOUTS,
     maxAttempts: 3,
     ...config
   })
+  // A body's CRC32 already guards its bytes: signing them as well would hash every part a second time.
+  client.middlewareStack.add((next) => (args) => {
+    const { headers } = args.request as { readonly headers: Record<string, string> }
+    if (headers["x-amz-checksum-crc32"] !== undefined) headers["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD"
+    return next(args)
+  }, { step: "build", priority: "low" })
+  return client
 }
 
 type AwsError = { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number } }
@@ -95,21 +105,6 @@ const detailOf = (cause: unknown, operation: string, bucket: string, target: str
     return `the S3 endpoint could not be reached (${said}); check AWS_ENDPOINT_URL and the network`
   }
   return said
-}
-
-/** A stream that errors, through `refuse`, when the body is not `contentLength` bytes long. */
-const lengthChecked = (contentLength: number | undefined, refuse: (failure: StoreFailure) => never) => {
-  let sent = 0
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      sent += chunk.byteLength
-      if (contentLength !== undefined && sent > contentLength) refuse(new StoreFailure(`the body is longer than its contentLength of ${contentLength} bytes`))
-      controller.enqueue(chunk)
-    },
-    flush() {
-      if (contentLength !== undefined && sent !== contentLength) refuse(new StoreFailure(`the body ended after ${sent} of its ${contentLength} bytes`))
-    }
-  })
 }
 
 /** What HeadObject and GetObject both answer about an object. */
@@ -164,39 +159,63 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
     return { object: storedObject(key, found), body: found.Body.transformToWebStream() as ReadableStream<Uint8Array> }
   }
 
-  const put = async (key: string, body: Body, options: PutOptions, signal: AbortSignal): Promise<PutResult> => {
+  /**
+   * A streamed body goes up in parts copied into one reused buffer, so its chunks die young:
+   * lib-storage's Upload keeps each chunk until its part is full and concatenates every part
+   * into a new buffer, which took a 4-file sync into moto past 256 MB.
+   */
+  const put = async (key: string, body: Body, { contentLength, ...options }: PutOptions, abortSignal: AbortSignal): Promise<PutResult> => {
     const common = { Bucket: bucket, Key: s3Key(key), ContentType: options.contentType, Metadata: { ...options.metadata } }
+    const putObject = async (bytes: Uint8Array) =>
+      ({ etag: (await client.send(new PutObjectCommand({ ...common, Body: bytes, ContentLength: bytes.byteLength }), { abortSignal })).ETag ?? "" })
     if (!(body instanceof ReadableStream)) {
       const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body
-      if (options.contentLength !== undefined && bytes.byteLength !== options.contentLength) {
-        throw new StoreFailure(`the body has ${bytes.byteLength} bytes but contentLength says ${options.contentLength}`)
+      if (contentLength !== undefined && bytes.byteLength !== contentLength) {
+        throw new StoreFailure(`the body has ${bytes.byteLength} bytes but contentLength says ${contentLength}`)
       }
-      const written = await client.send(new PutObjectCommand({ ...common, Body: bytes, ContentLength: bytes.byteLength }), { abortSignal: signal })
-      return { etag: written.ETag ?? "" }
+      return putObject(bytes)
     }
-    let failure: StoreFailure | undefined
-    // Piped even unchecked, so that a failed upload cancels the body (the download behind it).
-    const stop = new AbortController()
-    const checked = body.pipeThrough(lengthChecked(options.contentLength, (refused) => {
-      throw (failure = refused)
-    }), { signal: stop.signal })
-    const upload = new Upload({
-      client,
-      params: { ...common, Body: checked, ContentLength: options.contentLength },
-      // Larger parts past 50 GB, to stay within S3's 10,000.
-      partSize: Math.max(PART_BYTES, Math.ceil((options.contentLength ?? 0) / 10_000)),
-      queueSize: 2,
-      leavePartsOnError: false
-    })
-    const abort = () => void upload.abort()
-    signal.addEventListener("abort", abort)
+    const reader = body.getReader()
+    abortSignal.addEventListener("abort", () => void reader.cancel(abortSignal.reason).catch(() => undefined), { once: true })
+    // Larger parts past 50 GB, to stay within S3's 10,000.
+    const buffer = new Uint8Array(Math.max(PART_BYTES, Math.ceil((contentLength ?? 0) / 10_000)))
+    let total = 0
+    let rest: Uint8Array | undefined
+    /** The next part: shorter than the buffer only at the body's end. */
+    const fill = async () => {
+      let filled = 0
+      while (filled < buffer.byteLength) {
+        const chunk = rest ?? (await reader.read()).value
+        if (chunk === undefined) break
+        const taken = Math.min(chunk.byteLength, buffer.byteLength - filled)
+        buffer.set(chunk.subarray(0, taken), filled)
+        rest = taken === chunk.byteLength ? undefined : chunk.subarray(taken)
+        filled += taken
+        total += taken
+        if (total > (contentLength ?? Infinity)) throw new StoreFailure(`the body is longer than its contentLength of ${contentLength} bytes`)
+      }
+      if (filled < buffer.byteLength && total !== (contentLength ?? total)) throw new StoreFailure(`the body ended after ${total} of its ${contentLength} bytes`)
+      return buffer.subarray(0, filled)
+    }
+    let upload: { readonly Bucket: string; readonly Key: string; readonly UploadId: string | undefined } | undefined
     try {
-      return { etag: (await upload.done()).ETag ?? "" }
+      let part = await fill()
+      if (part.byteLength < buffer.byteLength) return await putObject(part)
+      const { UploadId } = await client.send(new CreateMultipartUploadCommand({ ...common, ChecksumAlgorithm: "CRC32" }), { abortSignal })
+      upload = { Bucket: bucket, Key: common.Key, UploadId }
+      const parts: Array<CompletedPart> = []
+      for (let PartNumber = 1; part.byteLength > 0; PartNumber += 1, part = await fill()) {
+        const sent = new UploadPartCommand({ ...upload, PartNumber, Body: part, ContentLength: part.byteLength, ChecksumAlgorithm: "CRC32" })
+        const { ETag, ChecksumCRC32 } = await client.send(sent, { abortSignal })
+        parts.push({ PartNumber, ETag, ChecksumCRC32 })
+      }
+      const done = await client.send(new CompleteMultipartUploadCommand({ ...upload, MultipartUpload: { Parts: parts } }), { abortSignal })
+      return { etag: done.ETag ?? "" }
     } catch (cause) {
-      stop.abort(cause)
-      throw failure ?? cause
-    } finally {
-      signal.removeEventListener("abort", abort)
+      // A failed upload cancels the body (the download behind it) and is aborted: the previous object stays, no part is billed.
+      await reader.cancel(cause).catch(() => undefined)
+      if (upload !== undefined) await client.send(new AbortMultipartUploadCommand(upload)).catch(() => undefined)
+      throw cause
     }
   }
 
