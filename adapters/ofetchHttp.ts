@@ -13,7 +13,8 @@ const send = ({ url, headers }: HttpRequest) =>
   Effect.tryPromise({
     try: async (signal) => {
       const response = await ofetch.raw(url, { headers, responseType: "stream", ignoreResponseError: true, redirect: "manual", retry: 0, signal })
-      return { url, status: response.status, headers: response.headers, body: (response._data ?? response.body ?? null) as ReadableStream<Uint8Array> | null }
+      const body = (response._data ?? response.body ?? null) as ReadableStream<Uint8Array> | null
+      return { url, status: response.status, statusText: response.statusText, headers: response.headers, body }
     },
     catch: (cause) => {
       const { message, code } = rootError(cause)

@@ -3,14 +3,12 @@
  * (adapters/offlineUpstream.ts). Loopback requests (a local fixture server, moto) pass
  * through; any other host is refused, so an offline run never reaches the internet.
  */
-import { interceptUpstream } from "../adapters/interceptUpstream.ts"
+import { interceptUpstream, isLoopback } from "../adapters/interceptUpstream.ts"
 import { offlineUpstream } from "../adapters/offlineUpstream.ts"
 import { type Settings, settingSpecs, surveyMirrorsOf } from "../domain/settings.ts"
 
 /** Sent in the User-Agent when no contact is set: the fake BLS insists on one, as the real one does. */
 const OFFLINE_CONTACT = "offline-demo@example.com"
-
-const isLoopback = (url: string) => ["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname)
 
 /** `rateGiven`: the user set the request rate, which is then kept. */
 export const startOffline = (settings: Settings, rateGiven: boolean) => {
@@ -19,17 +17,15 @@ export const startOffline = (settings: Settings, rateGiven: boolean) => {
   const unserved = new Map([
     ...surveyMirrorsOf(settings).map(({ baseUrl }) => [bls, baseUrl] as const),
     [settingSpecs.populationUrl.env, settings.populationUrl] as const
-  ].filter(([, url]) => !(URL.canParse(url) && (upstream.serves(url) || isLoopback(url)))))
+  ].filter(([, url]) => !(upstream.serves(url) || isLoopback(url))))
   if (unserved.size > 0) {
     const given = [...unserved].map(([name, url]) => `${name}=${url}`).join(" or ")
     const problem = `--offline serves the fixtures at the default URLs only, not ${given}; unset ${[...unserved.keys()].join(" and ")}, or drop --offline.`
     return { ok: false as const, problem }
   }
   const defaulted = settings.contact === ""
-  const { close } = interceptUpstream(
-    upstream,
-    (url) => new Error(`--offline answers only for BLS, DataUSA and this machine, so the request to ${url} was refused`)
-  )
+  const refusal = "--offline serves only BLS, DataUSA and this machine; drop --offline to reach any other host"
+  const { close } = interceptUpstream(upstream, refusal)
   // The fixtures are served in-process: the politeness meant for real servers would only slow the demo.
   const contact = defaulted ? OFFLINE_CONTACT : settings.contact
   return {

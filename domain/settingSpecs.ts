@@ -216,6 +216,18 @@ export const stackSpecs = define({
   }
 })
 
+/**
+ * blsBaseUrl names one survey's directory, so it must be unset when several surveys are named:
+ * the rule it breaks, in the names `nameOf` gives (variables for the CLI, keys for the stack), or undefined.
+ */
+export const blsBaseUrlRule = (
+  { surveys, blsBaseUrl }: { readonly surveys: ReadonlyArray<string>; readonly blsBaseUrl: string | undefined },
+  nameOf: (setting: "surveys" | "blsRootUrl") => string
+): string | undefined =>
+  blsBaseUrl && surveys.length > 1
+    ? `unset when ${nameOf("surveys")} names several surveys (set ${nameOf("blsRootUrl")} to the directory that holds them)`
+    : undefined
+
 /** Every setting by name: the pipeline's, then the stack's own. */
 export const allSettings = Object.entries({ ...settingSpecs, ...stackSpecs }) as ReadonlyArray<readonly [string, SettingSpec]>
 

@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { defaultRetryPolicy } from "./http/retryPolicy.ts"
 import type { SourcePolicy } from "./http/SourceHttp.ts"
-import { problemOf, settingSpecs } from "./settingSpecs.ts"
+import { blsBaseUrlRule, problemOf, settingSpecs } from "./settingSpecs.ts"
 
 export { DEFAULT_BLS_BASE_URL, DEFAULT_BLS_ROOT_URL, DEFAULT_POPULATION_URL, type SettingSpec, settingSpecs } from "./settingSpecs.ts"
 
@@ -44,10 +44,9 @@ export const loadSettings: Effect.Effect<Settings, SettingsError> = Effect.gen(f
   const settings: Record<string, unknown> = {}
   for (const key of Object.keys(settingSpecs) as Array<Key>) settings[key] = yield* read(key)
   const { surveys, blsBaseUrl } = settings as Settings & { blsBaseUrl: string }
-  if (blsBaseUrl !== "" && surveys.length > 1) {
-    const { blsBaseUrl: { env }, surveys: list, blsRootUrl: root } = settingSpecs
-    const rule = `unset when ${list.env} names several surveys (set ${root.env} to the directory that holds them)`
-    return yield* new SettingsError({ setting: "blsBaseUrl", env, value: blsBaseUrl, rule })
+  const rule = blsBaseUrlRule({ surveys, blsBaseUrl }, (key) => settingSpecs[key].env)
+  if (rule !== undefined) {
+    return yield* new SettingsError({ setting: "blsBaseUrl", env: settingSpecs.blsBaseUrl.env, value: blsBaseUrl, rule })
   }
   return { ...settings, blsBaseUrl: blsBaseUrl || undefined } as Settings
 })

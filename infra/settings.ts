@@ -9,7 +9,7 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import { checkContact } from "../domain/contact.ts"
-import { problemOf, type SettingSpec, settingSpecs, stackSpecs } from "../domain/settingSpecs.ts"
+import { blsBaseUrlRule, problemOf, type SettingSpec, settingSpecs, stackSpecs } from "../domain/settingSpecs.ts"
 import { concurrentRuns } from "./surveyFanOut.ts"
 
 /**
@@ -26,6 +26,10 @@ const fail = (key: string, problem: string, value = "<value>"): never => {
   const name = `${pulumi.getProject()}:${key}`
   throw new pulumi.RunError(`Config ${name}: ${problem}. Set it with \`pulumi config set ${name} ${value}\`.`)
 }
+
+/** A value a rule refuses: the value, and what it must be. */
+const refuse = (key: string, value: unknown, rule: string | undefined, example?: string) =>
+  fail(key, `${JSON.stringify(value)} is not valid: it must be ${rule}`, example)
 
 /** The survey queue's maximumConcurrency: the runs in flight at once, at least SQS event sources' minimum of 2. */
 export const surveyQueueConcurrency = (settings: Pick<StackSettings, "surveys" | "ingest">) => Math.max(2, concurrentRuns(settings))
@@ -44,7 +48,7 @@ export const readStackSettings = () => {
     const exit = Effect.runSyncExit(spec.config.parse(provider))
     if (Exit.isSuccess(exit)) return exit.value as never
     const error = exit.cause.reasons.find((reason) => reason._tag === "Fail")?.error
-    return fail(name, `${JSON.stringify(config.get(name))} is not valid: it must be ${error ? problemOf(spec, error) : spec.rule}`)
+    return refuse(name, config.get(name), error ? problemOf(spec, error) : spec.rule)
   }
 
   // BLS must be able to reach whoever runs an unattended pipeline: never a placeholder left from an example.
@@ -61,9 +65,8 @@ export const readStackSettings = () => {
   }
   const surveys = get("surveys")
   const blsBaseUrl = get("blsBaseUrl") || undefined
-  if (blsBaseUrl !== undefined && surveys.length > 1) {
-    fail("blsBaseUrl", `it names one directory, but surveys names ${surveys.length}; leave it empty and set blsRootUrl`, '""')
-  }
+  const oneDirectory = blsBaseUrlRule({ surveys, blsBaseUrl }, (key) => key)
+  if (oneDirectory !== undefined) refuse("blsBaseUrl", blsBaseUrl, oneDirectory, '""')
   const ingest = {
     timeoutSeconds: get("ingestTimeoutSeconds"),
     memoryMb: get("ingestMemoryMb"),

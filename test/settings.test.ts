@@ -43,6 +43,13 @@ describe("the settings", () => {
     }
   })
 
+  it("refuse one BLS directory for several surveys, naming the variables to change", async () => {
+    const exit = await load({ QUEST_SURVEYS: "pr,cu", BLS_BASE_URL: "https://mirror.example/pr/" })
+    const [error] = exit._tag === "Failure" ? exit.cause.reasons.map((r) => r._tag === "Fail" ? r.error.message : "") : []
+    expect(error).toContain('BLS_BASE_URL="https://mirror.example/pr/" is not valid: it must be unset when QUEST_SURVEYS ' +
+      "names several surveys (set BLS_ROOT_URL to the directory that holds them).")
+  })
+
   it("read the environment, and accept 0 where it means 'never'", async () => {
     const exit = await load({ QUEST_STORE: "s3://b/p", QUEST_MAX_DELETE_SHARE: "0", QUEST_MAX_RETRIES: "0", QUEST_REQUESTS_PER_SECOND: "0.5" })
     expect(exit._tag === "Success" && exit.value).toMatchObject({ store: "s3://b/p", maxDeleteShare: 0, maxRetries: 0, requestsPerSecond: 0.5 })

@@ -15,6 +15,8 @@ export interface HttpRequest {
 export interface HttpResponse {
   readonly url: string
   readonly status: number
+  /** The reason phrase, when the answer has one (HTTP/2 has none). */
+  readonly statusText?: string
   readonly headers: Headers
   /** Null for 304 and other bodiless answers. Redirects are returned, never followed. */
   readonly body: ReadableStream<Uint8Array> | null

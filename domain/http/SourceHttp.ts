@@ -71,14 +71,14 @@ export const readBody = (url: string, body: ReadableStream<Uint8Array> | null, m
 const release = (response: HttpResponse) => Effect.promise(async () => await response.body?.cancel().catch(() => undefined))
 
 /** Any answer but 2xx and 304 as its error; the body of an error page is never read. */
-const failureOf = ({ status, url, headers }: HttpResponse, userAgent: string) =>
+const failureOf = ({ status, statusText, url, headers }: HttpResponse, userAgent: string) =>
   status === 403
     ? new SourceForbidden({ url, userAgent })
     : status === 404 || status === 410
     ? new SourceNotFound({ url })
     : status === 408 || status === 425 || status === 429 || status >= 500
     ? new TransientSourceFailure({ url, reason: `HTTP ${status}`, retryAfterMs: parseRetryAfter(headers.get("retry-after"), Date.now()) })
-    : new SourceStatusError({ url, status })
+    : new SourceStatusError({ url, status, statusText })
 
 const makeSourceHttp = (policy: SourcePolicy) =>
   Effect.gen(function*() {

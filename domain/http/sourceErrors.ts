@@ -24,9 +24,16 @@ export class SourceNotFound extends Schema.TaggedError<SourceNotFound>()("Source
   }
 }
 
-export class SourceStatusError extends Schema.TaggedError<SourceStatusError>()("SourceStatusError", { url: Schema.String, status: Schema.Number }) {
+export class SourceStatusError extends Schema.TaggedError<SourceStatusError>()("SourceStatusError", {
+  url: Schema.String,
+  status: Schema.Number,
+  /** The reason phrase: an unusual status often explains itself there (`--offline`'s refusal does). */
+  statusText: Schema.optional(Schema.String)
+}) {
   override get message() {
-    return `${this.url} answered HTTP ${this.status}, which the pipeline does not expect. Check the configured URL; nothing was changed in the store.`
+    const reason = this.statusText ? ` (${printable(this.statusText)})` : ""
+    return `${this.url} answered HTTP ${this.status}${reason}, which the pipeline does not expect. ` +
+      "Check the configured URL; nothing was changed in the store."
   }
 }
 

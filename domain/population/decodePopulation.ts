@@ -26,23 +26,32 @@ export class PopulationInvalid extends Schema.TaggedError<PopulationInvalid>()("
   }
 }
 
-const YearNumber = Schema.Int.check(Schema.isBetween({ minimum: 1000, maximum: 9999 }))
-const YearString = Schema.String.check(Schema.isPattern(/^\s*\d{4}\s*$/)).pipe(
+/** What to change when the rows are not the nation's: the query's `drilldowns` parameter. */
+const DRILL_DOWN = "the query must drill down by Year and Nation only"
+
+const YEAR = { expected: "a 4-digit year" }
+const YearNumber = Schema.Int.check(Schema.isBetween({ minimum: 1000, maximum: 9999 }, YEAR))
+const YearString = Schema.String.check(Schema.isPattern(/^\s*\d{4}\s*$/, YEAR)).pipe(
   Schema.decodeTo(YearNumber, SchemaTransformation.numberFromString)
 )
-const US = Schema.Literal("01000US")
+/** A filter rather than a Literal: its `expected` keeps the value found in the message, and says what to do. */
+const national = (value: string) =>
+  Schema.String.check(
+    Schema.makeFilter((found) => found === value, { expected: `${JSON.stringify(value)} (${DRILL_DOWN})` })
+  )
+const US = national("01000US")
 
 const Row = Schema.StructWithRest(
   Schema.Struct({
     "Nation ID": Schema.optionalKey(US),
     "ID Nation": Schema.optionalKey(US),
-    Nation: Schema.optionalKey(Schema.Literal("United States")),
+    Nation: Schema.optionalKey(national("United States")),
     Year: Schema.Union([YearNumber, YearString]),
     Population: Schema.Finite.check(Schema.isGreaterThan(0))
   }),
   [Schema.Record(
     Schema.String.check(Schema.isPattern(/^(ID )?(State|County|Place|Puma|PUMA|Msa|MSA|Geography|Tract)( ID)?$/)),
-    Schema.Never.annotate({ message: "a field below the nation: the query must drill down by Year and Nation only" })
+    Schema.Never.annotate({ message: `a field below the nation: ${DRILL_DOWN}` })
   )]
 )
 
@@ -51,7 +60,10 @@ const onePerYear = Schema.makeFilter((rows: ReadonlyArray<{ readonly Year: numbe
   const byYear = new Map<number, number>()
   for (const { Year, Population } of rows) {
     const seen = byYear.get(Year)
-    if (seen !== undefined && seen !== Population) return `${Year} has two populations, ${seen} and ${Population}`
+    if (seen !== undefined && seen !== Population) {
+      return `${Year} has two populations, ${seen} and ${Population}, as if the rows were below the nation: ` +
+        DRILL_DOWN
+    }
     byYear.set(Year, Population)
   }
   return true

@@ -668,6 +668,12 @@ describe("settings the stack refuses", () => {
       /kmsKeyArn: .* is not valid: .*; an alias ARN, which IAM does not match to the key, so every read and write would be denied; pass the key's ARN, `aws kms describe-key/
     ],
     [{ kmsKeyArn: KMS_KEY.replace(REGION, "eu-west-1") }, /kmsKeyArn: the key is in eu-west-1, but the bucket is in us-east-1/],
+    // The CLI's rule (domain/settingSpecs.ts), named by the stack's keys.
+    [
+      { surveys: "pr,cu", blsBaseUrl: "https://mirror.example/pr/" },
+      'blsBaseUrl: "https://mirror.example/pr/" is not valid: it must be unset when surveys names several surveys ' +
+      '(set blsRootUrl to the directory that holds them). Set it with `pulumi config set bls-quest:blsBaseUrl ""`.'
+    ],
     [{ surveys: "pr,CU" }, /surveys: "pr,CU" is not valid: it must be survey codes separated by commas.*; "CU" is not a survey code\./],
     [{ alarmEmail: "the ops team" }, /alarmEmail: "the ops team" is not valid: it must be an e-mail address, or empty for none\./],
     [{ roleBoundaryArn: "QuestBoundary" }, /roleBoundaryArn: "QuestBoundary" is not valid: it must be an IAM policy's ARN \(arn:aws:iam::<account>:policy\/<name>\)/],

@@ -82,7 +82,9 @@ describe("decoding the DataUSA population", () => {
     })
 
     it("a row whose Year is not a year, or whose Population is not a positive number", async () => {
-      expect(await rejected(response([us(2013, 1), us("20x4", 2)]))).toMatch(/got "20x4" at \["data"\]\[1\]\["Year"\]/)
+      const notYear = "Expected a 4-digit year, got"
+      expect(await rejected(response([us(2013, 1), us("20x4", 2)]))).toContain(`${notYear} "20x4" at ["data"][1]["Year"]`)
+      expect(await rejected(response([us(20134, 1)]))).toContain(`${notYear} 20134 at ["data"][0]["Year"]`)
       expect(await rejected(response([us(2013, "many" as unknown as number)])))
         .toMatch(/Expected number, got "many" at \["data"\]\[0\]\["Population"\]/)
       expect(await rejected(response([us(2013, -1)]))).toMatch(/greater than 0, got -1 at \["data"\]\[0\]\["Population"\]/)
@@ -95,17 +97,22 @@ describe("decoding the DataUSA population", () => {
 
     it("a year with two different figures", async () => {
       expect(await rejected(response([us(2013, 316128839), us(2014, 2), us("2013", 316128840)])))
-        .toContain("2013 has two populations, 316128839 and 316128840")
+        .toContain("2013 has two populations, 316128839 and 316128840, as if the rows were below the nation: " +
+          "the query must drill down by Year and Nation only")
     })
 
-    it("rows that are not the US national total", async () => {
+    it("rows that are not the US national total, saying how the query must drill down", async () => {
+      const drill = "the query must drill down by Year and Nation only"
       const cases = [
-        [us(2013, 1, { "Nation ID": "04000US06" }), `Expected "01000US", got "04000US06" at ["data"][1]["Nation ID"]`],
-        [{ "ID Nation": "01000PR", Nation: "United States", Year: "2013", Population: 1 }, `got "01000PR" at ["data"][1]["ID Nation"]`],
-        [us(2013, 1, { Nation: "Puerto Rico" }), `Expected "United States", got "Puerto Rico" at ["data"][1]["Nation"]`],
+        [us(2013, 1, { "Nation ID": "04000US06" }), `"01000US" (${drill}), got "04000US06" at ["data"][1]["Nation ID"]`],
+        [
+          { "ID Nation": "01000PR", Nation: "United States", Year: "2013", Population: 1 },
+          `"01000US" (${drill}), got "01000PR" at ["data"][1]["ID Nation"]`
+        ],
+        [us(2013, 1, { Nation: "Puerto Rico" }), `"United States" (${drill}), got "Puerto Rico" at ["data"][1]["Nation"]`],
         [
           { "State ID": "04000US06", State: "California", Year: 2013, Population: 1 },
-          `a field below the nation: the query must drill down by Year and Nation only at ["data"][1]["State ID"]`
+          `a field below the nation: ${drill} at ["data"][1]["State ID"]`
         ]
       ] as const
       for (const [row, said] of cases) expect(await rejected(response([us(2012, 1), row]))).toContain(said)

@@ -18,8 +18,8 @@ try {
   upstream.failNext("pr.data.0.Current", [dropMidBody(100_000), shortBody(1_000)])
   const dropped = await readBody((await fetch(base + "pr.data.0.Current", { headers })).body)
   const short = await readBody((await ofetch.raw(base + "pr.data.0.Current", { headers, responseType: "stream" }))._data ?? null)
-  // Refused with msw's answer to a handler that throws: a 500 whose body carries the sentence.
-  const unhandled = await fetch("https://example.com/").then(async (r) => `${r.status} ${(await r.json() as Error).message}`, String)
+  // Refused with a status the source client does not retry, the reason in its status text.
+  const unhandled = await fetch("https://example.com/").then((r) => `${r.status} ${r.statusText}`, String)
   const loopback = (await fetch(local.blsBaseUrl + "pr.txt", { headers })).status
   console.log(
     JSON.stringify({

@@ -17,7 +17,7 @@ describe("the msw front end on Deno (the CLI's --offline there)", () => {
       listingBytes: 1347,
       dropped: { bytes: 100_000, error: expect.stringContaining("reset") },
       short: { bytes: 1_000, error: expect.stringContaining("closed") },
-      unhandled: "500 the fake upstreams serve BLS, DataUSA and loopback only, not https://example.com/",
+      unhandled: "421 the fake upstreams serve BLS, DataUSA and loopback only",
       loopback: 200,
       logged: 3,
     })

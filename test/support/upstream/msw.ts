@@ -12,5 +12,5 @@ export interface MswUpstream {
 
 export const startMswUpstream = (upstream: VirtualUpstream = createUpstream()): MswUpstream => ({
   upstream,
-  close: interceptUpstream(upstream, (url) => new Error(`the fake upstreams serve BLS, DataUSA and loopback only, not ${url}`)).close
+  close: interceptUpstream(upstream, "the fake upstreams serve BLS, DataUSA and loopback only").close
 })

@@ -1,7 +1,7 @@
 /**
  * The fake upstreams for a vitest file: msw intercepts from the first test to the last,
  * and every test starts from the fixtures with no faults and an empty log. A request to
- * a host no fake serves is answered 500 with a sentence that says so (and nothing is printed).
+ * a host no fake serves is answered 421 with a sentence that says so (and nothing is printed).
  */
 import { afterAll, afterEach, beforeAll } from "vitest"
 import { startMswUpstream } from "./msw.ts"
