@@ -1,7 +1,7 @@
 /**
  * `--offline`: BLS and DataUSA answer in-process from the bundled fixtures
  * (adapters/offlineUpstream.ts). Loopback requests (a local fixture server, moto) pass
- * through; any other host is refused, so an offline run never reaches the internet.
+ * through; any other host is refused. An s3:// store is still reached: the AWS SDK does not use fetch.
  */
 import { interceptUpstream, isLoopback } from "../adapters/interceptUpstream.ts"
 import { offlineUpstream } from "../adapters/offlineUpstream.ts"
@@ -32,7 +32,10 @@ export const startOffline = (settings: Settings, rateGiven: boolean) => {
     ok: true as const,
     settings: { ...settings, contact, requestsPerSecond: rateGiven ? settings.requestsPerSecond : 1000 },
     notes: [
-      "Offline: BLS and DataUSA are served from the bundled fixtures (test/fixtures); nothing goes to the internet.",
+      // msw intercepts fetch only: the AWS SDK reaches an s3:// store over node:https as usual.
+      `Offline: BLS and DataUSA are served from the bundled fixtures (test/fixtures); ${
+        settings.store.startsWith("s3://") ? `only the store, ${settings.store}, is reached` : "nothing goes to the internet"
+      }.`,
       ...(defaulted ? [`Offline: no contact set, so the demo contact ${OFFLINE_CONTACT} is used (${settingSpecs.contact.env} sets yours).`] : []),
       ...(rateGiven ? [] : [`Offline: requests to the fixtures are not rate-limited (${settingSpecs.requestsPerSecond.env} sets a limit).`])
     ],

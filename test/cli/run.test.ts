@@ -37,11 +37,12 @@ describe("quest run", () => {
     expect(upstream.log.count()).toBe(0) // the fixture server was not asked: msw answered in-process
   })
 
-  it("--offline refuses any other host without the mocking library's print-out", async () => {
+  it("--offline with an S3 store says the store is still reached, and its failure is the CLI's own record, not the mocking library's", async () => {
     const aws = { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "offline", AWS_SECRET_ACCESS_KEY: "offline", AWS_MAX_ATTEMPTS: "1" }
     const { code, stderr } = await runQuest(["sync", "--offline", "--store", "s3://quest-offline/x"], aws)
     expect(code).toBe(1)
     expect(stderr).not.toContain("MSW")
+    expect(logRecords(stderr).map((record) => record.message).join("\n")).toContain("only the store, s3://quest-offline/x, is reached")
     // Every line is still one of the CLI's own records; the store's failure is the last.
     expect(logRecords(stderr).at(-1)).toMatchObject({ event: "failed", errorTag: "StoreError" })
   })
