@@ -1,16 +1,12 @@
 /**
  * `report.html`: the reports as one self-contained page — no network, no CDN, so it opens
- * from a bucket or a laptop alike: the inputs, a chart of the years series peaked in, and
+ * from a bucket or a laptop alike: the inputs, three charts (reportCharts.ts), and
  * every table, which a small inline script sorts (click a column) and filters.
  */
+import type { PopulationYear } from "../population/decodePopulation.ts"
+import { escape, reportCharts } from "./reportCharts.ts"
 import { inputsSummary, type ReportDocument } from "./reportDocument.ts"
 import { cutNote, displayCell, exactCell, grouped, READABLE_TABLE_MAX_ROWS, reportTables, type Table } from "./reportTables.ts"
-
-/** Text for an HTML or SVG element or quoted attribute. */
-const escape = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll("\"", "&quot;")
-
-/** Described so, a reader (and the browser test) finds the chart's bars. */
-export const PEAKS_MARKS = "series peaking in the year"
 
 const STYLE = `
 :root { font-family: system-ui, sans-serif; color: #1d1d1f; }
@@ -18,6 +14,10 @@ body { margin: 0 auto; max-width: 76rem; padding: 1.5rem 2rem 4rem; line-height:
 h2 { font-size: 1.2rem; margin-top: 2.5rem; border-bottom: 1px solid #ddd; }
 .inputs { color: #555; font-size: .85rem; font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
 .note { color: #666; font-size: .85rem; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(34rem, 1fr)); gap: 1.5rem 2.5rem; }
+figure { margin: 0; }
+figcaption { font-weight: 600; }
+figure svg { max-width: 100%; height: auto; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: .9rem; }
 th, td { padding: .2rem .75rem; border-bottom: 1px solid #eee; text-align: left; }
 .num { text-align: right; }
@@ -55,33 +55,6 @@ for (const block of document.querySelectorAll("[data-interactive-table]")) {
 }
 `
 
-/** One bar a year: how many series had their largest sum of Q01–Q04 in it. */
-const peaksChart = (doc: ReportDocument): string => {
-  const counts = new Map<number, number>()
-  for (const { year } of doc.bestYearBySeries) counts.set(year, (counts.get(year) ?? 0) + 1)
-  if (counts.size === 0) return `<p class="note">No series has quarterly values.</p>\n`
-  const years = [...counts.keys()].sort((a, b) => a - b)
-  const [width, height, left, base, top] = [720, 260, 56, 230, 16]
-  const first = years[0]!
-  const step = (width - 2 * left) / (years.at(-1)! - first + 1)
-  const most = Math.max(...counts.values())
-  const y = (n: number) => (base - (n / most) * (base - top)).toFixed(1)
-  const bars = years.map((year) => {
-    const x = left + (year - first) * step
-    const n = counts.get(year)!
-    return `<rect x="${(x + step * 0.1).toFixed(1)}" y="${y(n)}" width="${(step * 0.8).toFixed(1)}" height="${(base - Number(y(n))).toFixed(1)}">` +
-      `<title>${year}: ${n} series</title></rect>` +
-      // A year label under every bar, or every few bars when they are narrow.
-      ((year - first) % Math.ceil(36 / step) === 0 ? `<text x="${(x + step / 2).toFixed(1)}" y="${base + 16}" text-anchor="middle" fill="currentColor">${year}</text>` : "")
-  })
-  return `<figure><figcaption>How many series peaked in each year (${grouped(doc.bestYearBySeries.length, 0)} series)</figcaption>\n` +
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" ` +
-    `aria-label="How many series peaked in each year" font-size="12">` +
-    `<text x="${left - 8}" y="${top + 4}" text-anchor="end">${grouped(most, 0)}</text><text x="${left - 8}" y="${base}" text-anchor="end">0</text>` +
-    `<line x1="${left}" x2="${width}" y1="${base}" y2="${base}" stroke="currentColor"/>` +
-    `<g aria-description="${PEAKS_MARKS}" fill="#3ca951">${bars.join("")}</g></svg></figure>\n`
-}
-
 function* tablePieces(table: Table): Iterable<string> {
   yield `<section id="${table.id}">\n<h2>${escape(table.title)}</h2>\n`
   if (table.rowCount === 0) return yield `<p class="note">None.</p>\n</section>\n`
@@ -104,15 +77,15 @@ function* tablePieces(table: Table): Iterable<string> {
   yield `</tbody></table></div>\n</div>\n</section>\n`
 }
 
-/** The page a piece at a time. */
-export function* htmlPieces(doc: ReportDocument): Iterable<string> {
+/** The page a piece at a time; `population` is the stored population the reports read. */
+export function* htmlPieces(doc: ReportDocument, population: ReadonlyArray<PopulationYear>): Iterable<string> {
   yield `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n`
   // Nothing may load from elsewhere: the page must open offline, from a file or a bucket.
   yield `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">\n`
   yield `<title>BLS productivity and US population reports</title>\n<style>${STYLE}</style>\n</head>\n<body>\n`
   yield `<h1>BLS productivity and US population reports</h1>\n`
   yield `<p class="inputs">${inputsSummary(doc).split("\n").map(escape).join("<br>")}</p>\n`
-  yield peaksChart(doc)
+  yield reportCharts(doc, population)
   for (const table of reportTables(doc)) yield* tablePieces(table)
   yield `<script>${SCRIPT}</script>\n</body>\n</html>\n`
 }

@@ -164,7 +164,7 @@ export const runReports = Effect.fn("runReports")(function*(options?: RunReports
   // report's files raised the run's peak memory), then copied to latest/ side by side.
   // report.json goes last into each folder: a reader that sees it there finds the rest of
   // the set. The dated report.json is written while the others are copied to latest/.
-  const files = reportFiles(doc)
+  const files = reportFiles(doc, figures)
   const fileOptions = (file: ReportFile) => ({ contentType: file.contentType, metadata })
   const put = (file: ReportFile) => store.put(dated + file.name, streamedText(file.pieces), fileOptions(file))
   const copy = (file: ReportFile) => store.copy(dated + file.name, latest + file.name, fileOptions(file))

@@ -1,16 +1,19 @@
 /**
  * `report.html` in a real browser (Debian's chromium-headless-shell, driven by
  * playwright-core; nothing downloads a browser): the page `quest run --offline` stores opens
- * from a file with no console error and no network request, its chart has one bar per year
- * series peaked in, and the best-year table sorts and filters. A screenshot is saved for people
+ * from a file with no console error and no network request, each chart has one mark per
+ * data point (the population chart marks the fixture's year without a figure), and the
+ * best-year table sorts and filters. A screenshot is saved for people
  * to look at (.artifacts/report.png).
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { pathToFileURL } from "node:url"
+import * as Effect from "effect/Effect"
 import { type Browser, chromium, type Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { PEAKS_MARKS } from "../../domain/reports/renderHtml.ts"
+import { decodePopulation, type PopulationYear } from "../../domain/population/decodePopulation.ts"
+import { CHART_MARKS } from "../../domain/reports/reportCharts.ts"
 import type { ReportDocument } from "../../domain/reports/reportDocument.ts"
 import { projectRoot, runQuest, tempStore } from "../cli/questProcess.ts"
 
@@ -22,6 +25,7 @@ const store = tempStore()
 let browser: Browser
 let page: Page
 let doc: ReportDocument
+let population: ReadonlyArray<PopulationYear>
 const consoleErrors: Array<string> = []
 const requests: Array<string> = []
 
@@ -32,6 +36,7 @@ beforeAll(async () => {
   const run = await runQuest(["run", "--offline"], { QUEST_STORE: store.path })
   expect(run.code, run.stderr).toBe(0)
   doc = JSON.parse(readFileSync(join(store.path, "reports/latest/report.json"), "utf8"))
+  population = await Effect.runPromise(decodePopulation(readFileSync(join(store.path, "population/population.json"))))
 
   browser = await chromium.launch({ executablePath: CHROMIUM })
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
@@ -62,10 +67,34 @@ describe("report.html in a browser", () => {
     expect(requests).toEqual([page.url()])
   })
 
+  const marks = (chart: string, description: string, element: string) => page.locator(`#${chart} svg g[aria-description="${description}"] ${element}`)
+
+  it("draws one dot per population figure, and the year without one as missing, not bridged", async () => {
+    // The fixture's real gap: DataUSA has figures for 2019 and 2021 but none for 2020.
+    const years = population.map((figure) => figure.year)
+    expect(years).toEqual(expect.arrayContaining([2019, 2021]))
+    expect(years).not.toContain(2020)
+    expect(await marks("chart-population", CHART_MARKS.populationYear, "circle").count()).toBe(population.length)
+    expect(await marks("chart-population", CHART_MARKS.populationMissing, "line").count()).toBe(1)
+    // The line is broken at the gap: two pieces, not one line bridging 2019–2021.
+    expect(await page.locator("#chart-population svg path[aria-label=line]").getAttribute("d")).toMatch(/^M[^M]+M[^M]+$/)
+    expect(await page.locator("#chart-population").textContent()).toContain("2020: no figure")
+  })
+
+  it("draws one dot per year with both a PRS30006032 Q01 value and a population figure", async () => {
+    const joined = doc.prs30006032Q01.filter((row) => row.population !== null)
+    expect(joined.length).toBeGreaterThan(0)
+    expect(joined.length).toBeLessThan(doc.prs30006032Q01.length)
+    const dots = marks("chart-q01", CHART_MARKS.q01AgainstPopulation, "circle")
+    expect(await dots.locator("title").allTextContents()).toEqual(
+      joined.map((row) => `${row.year}: Q01 ${row.value}, population ${row.population!.toLocaleString("en-US")}`)
+    )
+  })
+
   it("draws one bar per year some series peaked in, each titled with its count", async () => {
     const peaks = peaksPerYear(doc)
     expect(peaks.reduce((sum, peak) => sum + peak.series, 0)).toBe(doc.bestYearBySeries.length)
-    const bars = page.locator(`svg g[aria-description="${PEAKS_MARKS}"] rect`)
+    const bars = marks("chart-peaks", CHART_MARKS.peaksPerYear, "rect")
     expect(await bars.count()).toBe(peaks.length)
     expect(await bars.locator("title").allTextContents()).toEqual(peaks.map((peak) => `${peak.year}: ${peak.series} series`))
     // Taller bars for more series: the bars' heights are in the order of their counts.
