@@ -121,7 +121,9 @@ export const makeSyncProgress = (terminal: Terminal, log: CliLog, now: () => num
       const counter = new TransformStream<Uint8Array, Uint8Array>({
         transform: (chunk, controller) => {
           bytes += chunk.byteLength
-          samples.push([now(), bytes])
+          // One sample per redraw at most: a sample per 64 KiB chunk piled up between records.
+          const t = now()
+          if (t - (samples.at(-1)?.[0] ?? 0) >= REDRAW_EVERY_MS) samples.push([t, bytes])
           show(false)
           controller.enqueue(chunk)
         },
