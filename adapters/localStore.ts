@@ -78,15 +78,20 @@ const fileStream = (file: fs.FileHandle) =>
     cancel: () => file.close().catch(() => undefined)
   })
 
-/** Writes `body` to `file`, checking its length; a stream body is cancelled when `signal` aborts. */
+/**
+ * Writes `body` to `file`, checking its length, and returns its sha256, taken on the way (no
+ * second read); a stream body is cancelled when `signal` aborts.
+ */
 const writeBody = async (file: string, body: Body, contentLength: number | undefined, signal: AbortSignal) => {
   const handle = await fs.open(file, "wx")
+  const hash = createHash("sha256")
   let written = 0
   try {
     await (body instanceof ReadableStream ? body : new Blob([body as BlobPart]).stream()).pipeTo(new WritableStream({
       write: async (chunk) => {
         written += chunk.byteLength
         if (written > (contentLength ?? Infinity)) throw new StoreFailure(`the body is longer than its contentLength of ${contentLength} bytes`)
+        hash.update(chunk)
         await handle.write(chunk)
       }
     }), { signal })
@@ -94,6 +99,7 @@ const writeBody = async (file: string, body: Body, contentLength: number | undef
     await handle.close()
   }
   if (written !== (contentLength ?? written)) throw new StoreFailure(`the body ended after ${written} of its ${contentLength} bytes`)
+  return hash.digest("hex")
 }
 
 export const makeLocalStore = (root: string): ObjectStoreShape => {
@@ -159,14 +165,14 @@ export const makeLocalStore = (root: string): ObjectStoreShape => {
   /**
    * Fills a temp file beside the key's file and renames it in, then its sidecar: data first,
    * so a crash in between leaves a stale sidecar, which the new file's identity disowns.
+   * `fill` returns the file's sha256 when it took it on the way; otherwise the file is read.
    */
-  const replace = async (key: string, options: PutOptions, fill: (temp: string) => Promise<void>) => {
+  const replace = async (key: string, options: PutOptions, fill: (temp: string) => Promise<string | void>) => {
     const paths = pathsOf(key)
     const [temp, metaTemp] = await Promise.all([tempBeside(paths.data), tempBeside(paths.meta)])
     try {
-      await fill(temp)
+      const sha256 = (await fill(temp)) ?? await sha256Of(temp)
       const { mtimeMs, size } = await fs.stat(temp)
-      const sha256 = await sha256Of(temp)
       const sidecar: Sidecar = { contentType: options.contentType, metadata: { ...options.metadata }, size, mtimeMs, sha256 }
       await fs.writeFile(metaTemp, JSON.stringify(sidecar), { flag: "wx" })
       await fs.rename(temp, paths.data)
