@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { HttpClient, type HttpResponse } from "../domain/http/HttpClient.ts"
 import type { LogRecord } from "../domain/logging/logRecord.ts"
+import { tapStream } from "../domain/bytes/tapStream.ts"
 import { formatBytes, formatDuration } from "./summaries.ts"
 import type { CliLog, Terminal } from "./terminal.ts"
 
@@ -118,24 +119,24 @@ export const makeSyncProgress = (terminal: Terminal, log: CliLog, now: () => num
       inFlight.add(file)
       waiting = undefined
       show(true)
-      const counter = new TransformStream<Uint8Array, Uint8Array>({
-        transform: (chunk, controller) => {
+      const body = tapStream(response.body, {
+        chunk: (chunk) => {
           bytes += chunk.byteLength
           // One sample per redraw at most: a sample per 64 KiB chunk piled up between records.
           const t = now()
           if (t - (samples.at(-1)?.[0] ?? 0) >= REDRAW_EVERY_MS) samples.push([t, bytes])
           show(false)
-          controller.enqueue(chunk)
         },
-        flush: () => {
+        end: () => {
           inFlight.delete(file)
           filesRead += 1
           show(true)
         },
-        // A body dropped or failed half-way (web streams call cancel then; the DOM types lag).
-        cancel: () => void inFlight.delete(file)
-      } as Transformer<Uint8Array, Uint8Array>)
-      return { ...response, body: response.body.pipeThrough(counter) }
+        // A body dropped or failed half-way.
+        failed: () => void inFlight.delete(file),
+        cancelled: () => void inFlight.delete(file)
+      })
+      return { ...response, body }
     },
     close: () => {
       clearInterval(ticker)

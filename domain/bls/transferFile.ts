@@ -87,9 +87,15 @@ const attemptTransfer = (file: FileToFetch, context: TransferContext) =>
     const spool = expected === undefined || expected <= context.streamAboveBytes
     // Held whole, Web Crypto's one-shot digest; streamed, the edge's streaming digest.
     const hash = spool ? undefined : yield* (yield* StreamingSha256).sha256()
-    const body = digestBody(response.body ?? new ReadableStream({ start: (c) => c.close() }), expected, hash)
     const isStored = (sha256: string | undefined, bytes: number | undefined) =>
       sha256 !== undefined && sha256 === previous?.sha256 && bytes === current?.object.size
+    let same = false
+    // Streamed: bytes the store already holds fail the put at their end, so the store drops the upload.
+    const unlessSame = spool ? undefined : (digest: { readonly bytes: number; readonly sha256: string | undefined }) => {
+      same = isStored(digest.sha256, digest.bytes)
+      if (same) throw new Error("the stored object already holds these bytes")
+    }
+    const body = digestBody(response.body ?? new ReadableStream({ start: (c) => c.close() }), expected, hash, unlessSame)
 
     if (spool) {
       const bytes = yield* readBody(entry.url, body.body, context.spoolLimitBytes, (cause) => body.failure() ?? bodyFailureReason(cause))
@@ -101,15 +107,7 @@ const attemptTransfer = (file: FileToFetch, context: TransferContext) =>
       const { etag } = yield* store.put(context.key, bytes, { contentType: CONTENT_TYPE, metadata: toMetadata(record) })
       return outcome(current === undefined ? "added" : "updated", bytes.byteLength, record, etag)
     }
-    let same = false
-    const unlessSame = new TransformStream<Uint8Array, Uint8Array>({
-      // Runs after the digest's own end, which set the digest.
-      flush(controller) {
-        same = isStored(body.sha256(), body.bytes())
-        if (same) controller.error(new Error("the stored object already holds these bytes"))
-      }
-    })
-    const written = yield* store.put(context.key, body.body.pipeThrough(unlessSame), {
+    const written = yield* store.put(context.key, body.body, {
       contentType: CONTENT_TYPE,
       contentLength: expected,
       // The hash is not known before the last byte: the state records it.

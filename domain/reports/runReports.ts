@@ -10,7 +10,7 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import { digestingStream } from "../bytes/digestingStream.ts"
+import { digestBody } from "../bytes/digestingStream.ts"
 import { StreamingSha256 } from "../bytes/streamingSha256.ts"
 import { BLS_DATA_KEY, POPULATION_KEY, REPORTS_PREFIX } from "../storeKeys.ts"
 import { ObjectStore, getBytes } from "../store/ObjectStore.ts"
@@ -117,8 +117,8 @@ export const runReports = Effect.fn("runReports")(function*(options?: RunReports
   // The mirror records the sha256 of what it writes: the file is hashed while read only
   // when no such record exists (a file put there by other means).
   const recorded = blsObject.object.metadata["sha256"]
-  const blsHash = recorded === undefined ? digestingStream(undefined, yield* hasher.sha256()) : undefined
-  const { read, best, joinedRows } = yield* rowReports(blsHash === undefined ? blsObject.body : blsObject.body.pipeThrough(blsHash.stream))
+  const blsHash = recorded === undefined ? digestBody(blsObject.body, undefined, yield* hasher.sha256()) : undefined
+  const { read, best, joinedRows } = yield* rowReports(blsHash?.body ?? blsObject.body)
   if (read.rejected > 0) {
     yield* Effect.logWarning(`${BLS_DATA_KEY}: ${read.rejected} lines are not BLS rows and were left out`).pipe(
       Effect.annotateLogs({ examples: read.examples })
