@@ -25,27 +25,36 @@ export const boundedResponse = (
     })
     if (response.body === null) return response
     const reader = response.body.getReader()
-    const run = Effect.runCallbackWith(yield* Effect.context<never>())
+    const clock = yield* Clock.Clock
+    const deadlineAt = startedAt + deadlineMs
+    /** When the pending read was asked for; undefined while the consumer is elsewhere. */
+    let askedAt: number | undefined
     let out!: ReadableStreamDefaultController<Uint8Array>
-    /** Past `ms` on Effect's clock the body errors and is cancelled, unless the returned function stops it first. */
-    const bound = (ms: number, reason: string) =>
-      run(Effect.sleep(ms), {
-        onExit: (exit) => {
-          if (exit._tag === "Failure") return
-          out.error(new TransferTimeout(reason))
-          void reader.cancel().catch(() => undefined)
-        }
-      })
-    const stopDeadline = bound(deadlineMs - ((yield* Clock.currentTimeMillis) - startedAt), `the transfer took longer than ${seconds(deadlineMs)}`)
-    // A bound may have errored the stream already: then closing it throws, and that is fine.
+    // One watchdog per body, not a timer per chunk: it wakes by the nearer bound, and sleeps on while neither is due.
+    const watchdog = Effect.gen(function*() {
+      while (true) {
+        const now = clock.currentTimeMillisUnsafe()
+        if (now >= deadlineAt) return `the transfer took longer than ${seconds(deadlineMs)}`
+        if (askedAt !== undefined && now >= askedAt + idleMs) return `the body stalled: no data for ${seconds(idleMs)}`
+        yield* Effect.sleep(Math.min(deadlineAt, (askedAt ?? now) + idleMs) - now)
+      }
+    })
+    const stopWatchdog = Effect.runCallbackWith(yield* Effect.context<never>())(watchdog, {
+      onExit: (exit) => {
+        if (exit._tag === "Failure") return
+        out.error(new TransferTimeout(exit.value))
+        void reader.cancel().catch(() => undefined)
+      }
+    })
+    // The watchdog may have errored the stream already: then closing it throws, and that is fine.
     const end = (how: () => void) => {
-      stopDeadline()
+      stopWatchdog()
       try { how() } catch { /* errored by a bound */ }
     }
     const body = new ReadableStream<Uint8Array>({
       start: (controller) => void (out = controller),
       pull: async () => {
-        const stopIdle = bound(idleMs, `the body stalled: no data for ${seconds(idleMs)}`)
+        askedAt = clock.currentTimeMillisUnsafe()
         try {
           const chunk = await reader.read()
           if (chunk.done) end(() => out.close())
@@ -53,11 +62,11 @@ export const boundedResponse = (
         } catch (error) {
           end(() => out.error(error))
         } finally {
-          stopIdle()
+          askedAt = undefined
         }
       },
       cancel: (reason) => {
-        stopDeadline()
+        stopWatchdog()
         return reader.cancel(reason).catch(() => undefined)
       }
     })
