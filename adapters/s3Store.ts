@@ -2,9 +2,10 @@
  * The object store on S3 (AWS SDK v3), optionally under a key prefix. The client follows
  * the standard AWS environment (AWS_REGION, the credential chain, AWS_ENDPOINT_URL[_S3] for
  * moto or MinIO, which gets path-style addressing). A PutObject or a multipart upload is
- * atomic: one that fails leaves the previous object. A streamed body goes up in 5 MiB parts,
- * aborted on any failure; an upload a killed process never finished is left to the
- * bucket's lifecycle rule (a sweep would list the whole bucket's uploads).
+ * atomic: one that fails leaves the previous object. A streamed body of known length up to
+ * 200 MiB goes up as one streamed PutObject, as rclone sends it; a larger one, or one of
+ * unknown length, in 5 MiB parts, aborted on any failure. An upload a killed process never
+ * finished is left to the bucket's lifecycle rule (a sweep would list every upload).
  */
 import type { CompletedPart, GetObjectCommandOutput, HeadObjectCommandOutput, S3ClientConfig } from "@aws-sdk/client-s3"
 import {
@@ -20,12 +21,15 @@ import {
   S3Client,
   UploadPartCommand
 } from "@aws-sdk/client-s3"
+import { Readable } from "node:stream"
+import type { ReadableStream as NodeReadableStream } from "node:stream/web"
 import * as Layer from "effect/Layer"
 import * as Semaphore from "effect/Semaphore"
 import type { Body, ListedObject, ObjectStoreShape, PutOptions, PutResult, StoredObject } from "../domain/store/ObjectStore.ts"
 import { enforceMetadataRules } from "../domain/store/metadataRules.ts"
 import { ObjectStore } from "../domain/store/ObjectStore.ts"
 import { StoreFailure, storeTask } from "../domain/store/storeTask.ts"
+import { tapStream } from "../domain/bytes/tapStream.ts"
 
 export interface S3StoreOptions {
   readonly bucket: string
@@ -34,6 +38,8 @@ export interface S3StoreOptions {
   readonly client?: S3Client | undefined
   /** How many streamed uploads may run at once (at most 4), each with one 5 MiB part in flight. */
   readonly concurrency?: number | undefined
+  /** A streamed body of known length up to this goes up in one request (rclone's upload cutoff, 200 MiB); past it, or of unknown length, in parts each retried on its own. */
+  readonly multipartAboveBytes?: number | undefined
 }
 
 /** S3's smallest part (but the last), as rclone sends them. */
@@ -54,6 +60,8 @@ export const s3ClientFromEnv = (config: S3ClientConfig = {}): S3Client => {
     ...(endpointOverride ? { forcePathStyle: true } : {}),
     requestHandler: S3_TIMEOUTS,
     maxAttempts: 3,
+    // Checksums where this adapter asks for them (parts and bodies in memory), not as a streamed body's trailer.
+    requestChecksumCalculation: "WHEN_REQUIRED",
     ...config
   })
   // A body's CRC32 already guards its bytes: signing them as well would hash every part a second time.
@@ -125,6 +133,7 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
   const location = prefix === "" ? `s3://${bucket}` : `s3://${bucket}/${prefix}`
   const s3Key = (key: string) => keyPrefix + key
   const uploads = Semaphore.makeUnsafe(Math.min(options.concurrency ?? 4, 4))
+  const multipartAbove = options.multipartAboveBytes ?? 200 * 1024 * 1024
 
   const run = <A>(operation: string, key: string, target: string, task: (signal: AbortSignal) => Promise<A>) =>
     storeTask({ location, operation, key, detailOf: (cause) => detailOf(cause, operation, bucket, target) }, task)
@@ -160,14 +169,47 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
   }
 
   /**
-   * A streamed body goes up in parts copied into one reused buffer, so its chunks die young:
-   * lib-storage's Upload keeps each chunk until its part is full and concatenates every part
-   * into a new buffer, which took a 4-file sync into moto past 256 MB.
+   * Parts are copied into one reused buffer, so a body's chunks die young: lib-storage's
+   * Upload keeps each chunk until its part is full and concatenates every part into a new
+   * buffer, which took a 4-file sync into moto past 256 MB.
    */
   const put = async (key: string, body: Body, { contentLength, ...options }: PutOptions, abortSignal: AbortSignal): Promise<PutResult> => {
     const common = { Bucket: bucket, Key: s3Key(key), ContentType: options.contentType, Metadata: { ...options.metadata } }
-    const putObject = async (bytes: Uint8Array) =>
-      ({ etag: (await client.send(new PutObjectCommand({ ...common, Body: bytes, ContentLength: bytes.byteLength }), { abortSignal })).ETag ?? "" })
+    const putObject = async (bytes: Uint8Array) => {
+      const sent = new PutObjectCommand({ ...common, Body: bytes, ContentLength: bytes.byteLength, ChecksumAlgorithm: "CRC32" })
+      return { etag: (await client.send(sent, { abortSignal })).ETag ?? "" }
+    }
+    /**
+     * One request and no part buffer. S3 checks the length, TLS the bytes (and S3 keeps its
+     * own CRC64 of what it received): the SDK's CRC32 would ride in an aws-chunked trailer,
+     * which moto decodes in quadratic time and whose stream throws uncaught when the body
+     * fails. Not retried, its body being spent: a failed put fails the file for this run.
+     * A body that errors aborts the request before its last byte is sent (tapStream holds
+     * it back), so nothing is stored.
+     */
+    const putStream = async (stream: ReadableStream<Uint8Array>, length: number) => {
+      const aborted = new AbortController()
+      const stop = (reason: unknown) => aborted.abort(reason)
+      abortSignal.addEventListener("abort", () => stop(abortSignal.reason), { once: true })
+      let bytes = 0
+      const counted = tapStream(stream, {
+        chunk: (chunk) => {
+          if ((bytes += chunk.byteLength) > length) throw new StoreFailure(`the body is longer than its contentLength of ${length} bytes`)
+        },
+        end: () => {
+          if (bytes !== length) throw new StoreFailure(`the body ended after ${bytes} of its ${length} bytes`)
+        }
+      })
+      let bodyError: unknown
+      const Body = Readable.fromWeb(counted as NodeReadableStream<Uint8Array>).on("error", (error) => stop(bodyError = error))
+      try {
+        const sent = new PutObjectCommand({ ...common, Body, ContentLength: length })
+        return { etag: (await client.send(sent, { abortSignal: aborted.signal })).ETag ?? "" }
+      } catch (cause) {
+        Body.destroy()
+        throw bodyError ?? cause
+      }
+    }
     if (!(body instanceof ReadableStream)) {
       const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body
       if (contentLength !== undefined && bytes.byteLength !== contentLength) {
@@ -175,6 +217,7 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
       }
       return putObject(bytes)
     }
+    if (contentLength !== undefined && contentLength <= multipartAbove) return putStream(body, contentLength)
     const reader = body.getReader()
     abortSignal.addEventListener("abort", () => void reader.cancel(abortSignal.reason).catch(() => undefined), { once: true })
     // Larger parts past 50 GB, to stay within S3's 10,000.

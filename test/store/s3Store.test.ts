@@ -52,17 +52,54 @@ describeWithMoto("S3 store on moto, under a prefix", (moto) => {
     })
   })
 
-  describe("a streamed body larger than one part (5 MiB)", () => {
-    // 20 MiB of the real series file, repeated: five parts.
-    const large = () => {
-      const bytes = new Uint8Array(20 * 1024 * 1024 + 123)
-      for (let at = 0; at < bytes.byteLength; at += series().byteLength) bytes.set(series().subarray(0, bytes.byteLength - at), at)
-      return bytes
-    }
+  // 20 MiB of the real series file, repeated: five parts.
+  const large = () => {
+    const bytes = new Uint8Array(20 * 1024 * 1024 + 123)
+    for (let at = 0; at < bytes.byteLength; at += series().byteLength) bytes.set(series().subarray(0, bytes.byteLength - at), at)
+    return bytes
+  }
+
+  describe("a streamed body of known length under the multipart cutoff (200 MiB)", () => {
+    it("goes up in one request, byte for byte", async () => {
+      const client = moto().s3Client()
+      const store = makeS3Store({ bucket, prefix: "single", client })
+      const bytes = large()
+      await Effect.runPromise(store.put("bls/xx/big", chunkedStream(bytes), { contentLength: bytes.byteLength, metadata: { "sha256": "00ff" } }))
+      const stored = await client.send(new GetObjectCommand({ Bucket: bucket, Key: "single/bls/xx/big" }))
+      // One part: a plain MD5 ETag, no part count.
+      expect(stored.ETag).toMatch(/^"[0-9a-f]{32}"$/)
+      expect(stored.Metadata).toEqual({ "sha256": "00ff" })
+      expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(Buffer.from(bytes))).toBe(true)
+    })
+
+    it("failing after its last byte was read stores nothing: that byte is never sent", async () => {
+      const client = moto().s3Client()
+      const store = makeS3Store({ bucket, prefix: "single-late", client })
+      await Effect.runPromise(store.put("bls/xx/big", series(), { contentType: "text/plain" }))
+      const bytes = large()
+      // Every byte, then a failure a moment later (as a digest that finds the bytes already
+      // stored refuses at the end): time enough for a request that had every byte to complete.
+      const refusedAtEnd = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let at = 0; at < bytes.byteLength; at += 65_536) controller.enqueue(bytes.subarray(at, at + 65_536))
+        },
+        async pull(controller) {
+          await new Promise((resolve) => setTimeout(resolve, 500))
+          controller.error(new Error("refused at the end"))
+        }
+      })
+      const error = await Effect.runPromise(Effect.flip(store.put("bls/xx/big", refusedAtEnd, { contentLength: bytes.byteLength })))
+      expect(error.message).toContain("refused at the end")
+      const stored = await client.send(new GetObjectCommand({ Bucket: bucket, Key: "single-late/bls/xx/big" }))
+      expect(await stored.Body!.transformToString()).toBe(new TextDecoder().decode(series()))
+    })
+  })
+
+  describe("a streamed body past the multipart cutoff (here 5 MiB)", () => {
 
     it("goes up as a multipart upload, byte for byte, with its metadata", async () => {
       const client = moto().s3Client()
-      const store = makeS3Store({ bucket, prefix: "multipart", client })
+      const store = makeS3Store({ bucket, prefix: "multipart", client, multipartAboveBytes: 5 * 1024 * 1024 })
       const bytes = large()
       await Effect.runPromise(store.put("bls/xx/big", chunkedStream(bytes), {
         contentType: "text/plain",
@@ -78,7 +115,7 @@ describeWithMoto("S3 store on moto, under a prefix", (moto) => {
 
     it("cut off in its third part keeps the previous object and leaves no upload behind", async () => {
       const client = moto().s3Client()
-      const store = makeS3Store({ bucket, prefix: "multipart-cut", client })
+      const store = makeS3Store({ bucket, prefix: "multipart-cut", client, multipartAboveBytes: 5 * 1024 * 1024 })
       await Effect.runPromise(store.put("bls/xx/big", series(), { contentType: "text/plain" }))
       const bytes = large()
       const error = await Effect.runPromise(Effect.flip(store.put("bls/xx/big", cutAfter(chunkedStream(bytes), 12 * 1024 * 1024, "reset"), {
@@ -106,7 +143,7 @@ describeWithMoto("S3 store on moto, under a prefix", (moto) => {
           inFlight -= 1
         }
       }, { step: "initialize" })
-      const store = makeS3Store({ bucket, prefix: "multipart-many", client, concurrency: 64 })
+      const store = makeS3Store({ bucket, prefix: "multipart-many", client, concurrency: 64, multipartAboveBytes: 5 * 1024 * 1024 })
       // Twelve bodies of two parts each (5 MiB + 1 byte), put all at once.
       const bytes = large().subarray(0, 5 * 1024 * 1024 + 1)
       const keys = Array.from({ length: 12 }, (_, index) => `bls/xx/big-${index}`)
@@ -125,7 +162,7 @@ describeWithMoto("S3 store on moto, under a prefix", (moto) => {
 
     it("ending short of its contentLength stores nothing", async () => {
       const client = moto().s3Client()
-      const store = makeS3Store({ bucket, prefix: "multipart-short", client })
+      const store = makeS3Store({ bucket, prefix: "multipart-short", client, multipartAboveBytes: 5 * 1024 * 1024 })
       const bytes = large()
       const error = await Effect.runPromise(Effect.flip(store.put("bls/xx/big", chunkedStream(bytes.subarray(0, 17 * 1024 * 1024)), {
         contentLength: bytes.byteLength

@@ -9,9 +9,10 @@ import { spawn } from "node:child_process"
 import { accessSync, constants } from "node:fs"
 import { createServer } from "node:net"
 import { delimiter, join } from "node:path"
-import { S3Client } from "@aws-sdk/client-s3"
+import type { S3Client } from "@aws-sdk/client-s3"
 import { SQSClient } from "@aws-sdk/client-sqs"
 import { afterAll, beforeAll, describe } from "vitest"
+import { s3ClientFromEnv } from "../../adapters/s3Store.ts"
 
 const READY_TIMEOUT_MS = 15_000
 
@@ -101,7 +102,8 @@ export const startMoto = async (): Promise<Moto> => {
       AWS_ACCESS_KEY_ID: fakeCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: fakeCredentials.secretAccessKey
     },
-    s3Client: () => new S3Client({ ...clientConfig, forcePathStyle: true }),
+    // The product's client (adapters/s3Store.ts): its checksum policy, timeouts and retries.
+    s3Client: () => s3ClientFromEnv({ ...clientConfig, forcePathStyle: true }),
     sqsClient: () => new SQSClient(clientConfig),
     stop
   }
