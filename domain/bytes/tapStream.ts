@@ -2,9 +2,8 @@
  * A body read through, with hooks that see each chunk and the end as the consumer pulls
  * them. The last chunk is held back until `end` has run, so a refusal at the end (a wrong
  * length, bytes the store already holds) errors the stream before its last byte reaches a
- * store streaming it on: no such upload can complete. A pull-based stream rather than a
- * TransformStream: a 100 MB download is ~1,600 chunks, and each pipeThrough stage costs
- * several promises per chunk (a large sync's CPU and garbage).
+ * store streaming it on: no such upload can complete. One helper for the three taps on a
+ * download (count and hash, the same-bytes check, the progress counter).
  */
 export interface Tap {
   readonly chunk?: (chunk: Uint8Array) => void
