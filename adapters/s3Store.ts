@@ -62,6 +62,9 @@ export const s3ClientFromEnv = (config: S3ClientConfig = {}): S3Client => {
     maxAttempts: 3,
     // Checksums where this adapter asks for them (parts and bodies in memory), not as a streamed body's trailer.
     requestChecksumCalculation: "WHEN_REQUIRED",
+    // Without a logger the SDK writes to the console (a failed streamed put warns there), which breaks the JSON log;
+    // every failure reaches the caller as a StoreError instead.
+    logger: { trace: () => {}, debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     ...config
   })
   // A body's CRC32 already guards its bytes: signing them as well would hash every part a second time.
@@ -75,6 +78,13 @@ export const s3ClientFromEnv = (config: S3ClientConfig = {}): S3Client => {
 
 type AwsError = { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number } }
 const awsError = (cause: unknown): AwsError => (typeof cause === "object" && cause !== null ? cause : {})
+
+/** S3's answers that another attempt may not meet, and connections that dropped. */
+const isTransient = (cause: unknown) => {
+  const { name, code, $metadata } = awsError(cause)
+  return ($metadata?.httpStatusCode ?? 0) >= 500 || name === "SlowDown" || name === "RequestTimeout" || name === "TimeoutError" ||
+    code === "ECONNRESET" || code === "EPIPE" || code === "ETIMEDOUT"
+}
 
 const isNotFound = (cause: unknown) => {
   const { name, $metadata } = awsError(cause)
@@ -136,7 +146,7 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
   const multipartAbove = options.multipartAboveBytes ?? 200 * 1024 * 1024
 
   const run = <A>(operation: string, key: string, target: string, task: (signal: AbortSignal) => Promise<A>) =>
-    storeTask({ location, operation, key, detailOf: (cause) => detailOf(cause, operation, bucket, target) }, task)
+    storeTask({ location, operation, key, detailOf: (cause) => detailOf(cause, operation, bucket, target), transientOf: isTransient }, task)
 
   const objectUrl = (key: string) => `s3://${bucket}/${s3Key(key)}`
 
@@ -183,9 +193,9 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
      * One request and no part buffer. S3 checks the length, TLS the bytes (and S3 keeps its
      * own CRC64 of what it received): the SDK's CRC32 would ride in an aws-chunked trailer,
      * which moto decodes in quadratic time and whose stream throws uncaught when the body
-     * fails. Not retried, its body being spent: a failed put fails the file for this run.
-     * A body that errors aborts the request before its last byte is sent (tapStream holds
-     * it back), so nothing is stored.
+     * fails. The SDK cannot retry it (the body is spent): a transient failure says so, and
+     * the transfer fetches the file again. A body that errors aborts the request before its
+     * last byte is sent (tapStream holds it back), so nothing is stored.
      */
     const putStream = async (stream: ReadableStream<Uint8Array>, length: number) => {
       const aborted = new AbortController()

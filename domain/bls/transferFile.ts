@@ -115,7 +115,14 @@ const attemptTransfer = (file: FileToFetch, context: TransferContext) =>
     }).pipe(
       Effect.map(({ etag }): string | undefined => etag),
       Effect.catchIf(() => same, () => Effect.succeed(undefined)),
-      Effect.mapError((cause) => body.failure() === undefined ? cause : fail(body.failure()!))
+      // A streamed upload cannot be sent again without its body: a transient failure fetches the file again.
+      Effect.mapError((cause) =>
+        body.failure() !== undefined
+          ? fail(body.failure()!)
+          : cause.transient === true
+          ? fail(`the upload to the store failed (${cause.detail})`)
+          : cause
+      )
     )
     const bytes = body.bytes()
     if (bytes === undefined) return yield* fail("body was not read to its end")

@@ -42,6 +42,8 @@ export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
   key: Schema.String,
   location: Schema.String,
   detail: Schema.String,
+  /** Another attempt may succeed (S3's 5xx and throttling, a dropped connection). */
+  transient: Schema.optional(Schema.Boolean),
   cause: Schema.optional(Schema.Defect())
 }) {
   override get message() {

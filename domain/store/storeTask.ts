@@ -16,12 +16,14 @@ export interface StoreTask {
   readonly key: string
   /** Words for a failure the store did not describe itself (an SDK or file system error). */
   readonly detailOf: (cause: unknown) => string
+  /** Whether another attempt may succeed, for a failure the store did not describe itself. */
+  readonly transientOf?: (cause: unknown) => boolean
 }
 
 export const messageOf = (cause: unknown): string => cause instanceof Error ? cause.message : String(cause)
 
 export const storeTask = <A>(
-  { detailOf, key, location, operation }: StoreTask,
+  { detailOf, key, location, operation, transientOf }: StoreTask,
   task: (signal: AbortSignal) => Promise<A>
 ): Effect.Effect<A, StoreError> =>
   Effect.callback<A, StoreError>((resume) => {
@@ -32,7 +34,8 @@ export const storeTask = <A>(
       (cause: unknown) => {
         const described = cause instanceof StoreFailure
         const detail = described ? cause.message : detailOf(cause)
-        resume(Effect.fail(new StoreError({ operation, key, location, detail, cause: described ? cause.cause : cause })))
+        const transient = !described && transientOf?.(cause) === true
+        resume(Effect.fail(new StoreError({ operation, key, location, detail, ...(transient ? { transient } : {}), cause: described ? cause.cause : cause })))
       }
     )
     return Effect.promise(() => {

@@ -380,6 +380,29 @@ describe("files larger than the in-memory limit", () => {
     expect(store.writes).toEqual([stateWrite])
   })
 
+  it("are fetched again when the store's upload failed transiently (S3's 503 SlowDown), and stored whole", async () => {
+    const memory = makeMemoryStore()
+    let throttled: string | undefined
+    const store: MemoryStore = Object.assign(Object.create(memory) as MemoryStore, {
+      put: (key: string, body: Body, options?: PutOptions) => {
+        if (!(body instanceof ReadableStream) || throttled !== undefined) return memory.put(key, body, options)
+        throttled = key
+        const detail = "SlowDown (HTTP 503): Please reduce your request rate."
+        return Effect.andThen(
+          Effect.promise(() => body.cancel()),
+          Effect.fail(new StoreError({ operation: "put", key, location: memory.location, detail, transient: true }))
+        )
+      }
+    })
+    const { exit, logs } = await runWithLogs(syncMirror(options({ streamAboveBytes: 1_000 })), store)
+    valueOf(exit)
+    const name = throttled!.slice("bls/pr/".length)
+    expect(upstream.log.count({ path: name })).toBe(2)
+    for (const file of upstream.bls.files()) expect(await storedBytes(memory, `bls/pr/${file.name}`)).toEqual(file.bytes)
+    const retry = logs.map((line) => line.message[0] as Record<string, unknown>).find((record) => record["event"] === "source.retry")
+    expect(retry?.["reason"]).toBe("the upload to the store failed (SlowDown (HTTP 503): Please reduce your request rate.)")
+  })
+
   it("leave the previous copy in place when the stream breaks for good", async () => {
     const store = await mirrored()
     const previous = upstream.bls.file("pr.data.1.AllData")!.bytes

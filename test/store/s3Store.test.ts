@@ -95,6 +95,21 @@ describeWithMoto("S3 store on moto, under a prefix", (moto) => {
     })
   })
 
+  it("marks S3's throttling and 5xx answers transient (the sync fetches the file again), a refusal not", async () => {
+    const client = moto().s3Client()
+    // moto never throttles: the SDK's error for each answer, thrown where the request would go out.
+    let answer: Error | undefined
+    client.middlewareStack.add((next) => (args) => answer === undefined ? next(args) : Promise.reject(answer), { step: "initialize" })
+    const store = makeS3Store({ bucket, prefix: "transient", client })
+    const bytes = large()
+    const flagged = async (name: string, httpStatusCode: number) => {
+      answer = Object.assign(new Error(name), { name, $metadata: { httpStatusCode } })
+      const error = await Effect.runPromise(Effect.flip(store.put("bls/xx/big", chunkedStream(bytes), { contentLength: bytes.byteLength })))
+      return error.transient ?? false
+    }
+    expect([await flagged("SlowDown", 503), await flagged("InternalError", 500), await flagged("AccessDenied", 403)]).toEqual([true, true, false])
+  })
+
   describe("a streamed body past the multipart cutoff (here 5 MiB)", () => {
 
     it("goes up as a multipart upload, byte for byte, with its metadata", async () => {
