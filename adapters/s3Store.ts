@@ -82,7 +82,8 @@ const awsError = (cause: unknown): AwsError => (typeof cause === "object" && cau
 /** S3's answers that another attempt may not meet, and connections that dropped. */
 const isTransient = (cause: unknown) => {
   const { name, code, $metadata } = awsError(cause)
-  return ($metadata?.httpStatusCode ?? 0) >= 500 || name === "SlowDown" || name === "RequestTimeout" || name === "TimeoutError" ||
+  const status = $metadata?.httpStatusCode ?? 0
+  return (status >= 500 && status !== 501) || name === "SlowDown" || name === "RequestTimeout" || name === "TimeoutError" ||
     code === "ECONNRESET" || code === "EPIPE" || code === "ETIMEDOUT"
 }
 
@@ -190,17 +191,19 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
       return { etag: (await client.send(sent, { abortSignal })).ETag ?? "" }
     }
     /**
-     * One request and no part buffer. S3 checks the length, TLS the bytes (and S3 keeps its
-     * own CRC64 of what it received): the SDK's CRC32 would ride in an aws-chunked trailer,
-     * which moto decodes in quadratic time and whose stream throws uncaught when the body
-     * fails. The SDK cannot retry it (the body is spent): a transient failure says so, and
-     * the transfer fetches the file again. A body that errors aborts the request before its
-     * last byte is sent (tapStream holds it back), so nothing is stored.
+     * One request and no part buffer, but no checksum either: S3 checks the length, and only
+     * TLS the bytes in flight (nothing does over plain http, as to moto or a local MinIO).
+     * The SDK's CRC32 would ride in an aws-chunked trailer, which moto decodes in quadratic
+     * time and whose stream throws uncaught when the body fails. The SDK cannot retry it
+     * (the body is spent): a transient failure says so, and the transfer fetches the file
+     * again. A body that errors aborts the request before its last byte is sent (tapStream
+     * holds it back), so nothing is stored. The request lasts as long as the download behind
+     * it, which the source's own deadline bounds: no request timeout of its own (the socket's
+     * idle timeout still applies).
      */
     const putStream = async (stream: ReadableStream<Uint8Array>, length: number) => {
       const aborted = new AbortController()
       const stop = (reason: unknown) => aborted.abort(reason)
-      abortSignal.addEventListener("abort", () => stop(abortSignal.reason), { once: true })
       let bytes = 0
       const counted = tapStream(stream, {
         chunk: (chunk) => {
@@ -214,7 +217,8 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
       const Body = Readable.fromWeb(counted as NodeReadableStream<Uint8Array>).on("error", (error) => stop(bodyError = error))
       try {
         const sent = new PutObjectCommand({ ...common, Body, ContentLength: length })
-        return { etag: (await client.send(sent, { abortSignal: aborted.signal })).ETag ?? "" }
+        const signal = AbortSignal.any([abortSignal, aborted.signal])
+        return { etag: (await client.send(sent, { abortSignal: signal, requestTimeout: 0 })).ETag ?? "" }
       } catch (cause) {
         Body.destroy()
         throw bodyError ?? cause

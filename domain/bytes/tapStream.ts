@@ -18,6 +18,8 @@ export interface Tap {
 export const tapStream = (body: ReadableStream<Uint8Array>, tap: Tap): ReadableStream<Uint8Array> => {
   const reader = body.getReader()
   let held: Uint8Array | undefined
+  // A read pending when the consumer cancels resolves as done: that is no end of the body.
+  let cancelled = false
   return new ReadableStream<Uint8Array>({
     // Each pull releases a chunk or ends: one that released nothing would not be called again.
     pull: async (controller) => {
@@ -26,9 +28,12 @@ export const tapStream = (body: ReadableStream<Uint8Array>, tap: Tap): ReadableS
         try {
           read = await reader.read()
         } catch (error) {
-          tap.failed?.(error)
+          if (!cancelled) tap.failed?.(error)
           throw error
         }
+        if (cancelled) return
+        // An empty chunk must not push the held one out before the end is verified.
+        if (!read.done && read.value.byteLength === 0) continue
         try {
           if (read.done) {
             tap.end?.()
@@ -47,6 +52,7 @@ export const tapStream = (body: ReadableStream<Uint8Array>, tap: Tap): ReadableS
       }
     },
     cancel: (reason) => {
+      cancelled = true
       tap.cancelled?.(reason)
       return reader.cancel(reason)
     }

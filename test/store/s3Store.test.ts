@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-s3"
 import * as Effect from "effect/Effect"
 import { beforeAll, describe, expect, it } from "vitest"
-import { makeS3Store } from "../../adapters/s3Store.ts"
+import { makeS3Store, S3_TIMEOUTS, s3ClientFromEnv } from "../../adapters/s3Store.ts"
 import { chunkedStream, ConnectionCut, cutAfter } from "../support/upstream/bodyStreams.ts"
 import { blsFixtureFiles } from "../support/upstream/fixtureData.ts"
 import { describeWithMoto } from "../support/moto.ts"
@@ -69,6 +69,30 @@ describeWithMoto("S3 store on moto, under a prefix", (moto) => {
       // One part: a plain MD5 ETag, no part count.
       expect(stored.ETag).toMatch(/^"[0-9a-f]{32}"$/)
       expect(stored.Metadata).toEqual({ "sha256": "00ff" })
+      expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(Buffer.from(bytes))).toBe(true)
+    })
+
+    it("lasts as long as the download behind it: the client's request timeout does not cut it", async () => {
+      // A client whose requests time out after 300 ms, and a body that takes three times that to arrive.
+      const client = s3ClientFromEnv({
+        endpoint: moto().endpoint,
+        region: "us-east-1",
+        credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+        forcePathStyle: true,
+        requestHandler: { ...S3_TIMEOUTS, requestTimeout: 300 }
+      })
+      const store = makeS3Store({ bucket, prefix: "single-slow", client })
+      const bytes = series()
+      let sent = 0
+      const slow = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (sent >= bytes.byteLength) return controller.close()
+          await new Promise((resolve) => setTimeout(resolve, 300))
+          controller.enqueue(bytes.subarray(sent, sent += Math.ceil(bytes.byteLength / 3)))
+        }
+      })
+      await Effect.runPromise(store.put("bls/xx/slow", slow, { contentLength: bytes.byteLength }))
+      const stored = await client.send(new GetObjectCommand({ Bucket: bucket, Key: "single-slow/bls/xx/slow" }))
       expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(Buffer.from(bytes))).toBe(true)
     })
 
