@@ -7,8 +7,10 @@
 import { sha256 } from "@noble/hashes/sha2.js"
 import { bytesToHex } from "@noble/hashes/utils.js"
 import * as Effect from "effect/Effect"
+import { TestClock } from "effect/testing"
 import { afterEach, describe, expect, it } from "vitest"
 import { defaultSyncOptions, syncMirror } from "../../domain/bls/syncMirror.ts"
+import { boundedResponse } from "../../domain/http/boundedWaits.ts"
 import type { SourcePolicy } from "../../domain/http/SourceHttp.ts"
 import { getBytes, ObjectStore } from "../../domain/store/ObjectStore.ts"
 import { makeMemoryStore, type MemoryStore } from "../support/memoryStore.ts"
@@ -101,5 +103,32 @@ describe("a transfer that never idles but never ends", () => {
     expect(valueOf(exit).durationMs).toBeGreaterThanOrEqual(600)
     expect(retries(logs)[0]?.["reason"]).toBe("the transfer took longer than 0.6 s")
     expect(await digestOf(store, `bls/pr/${DATA}`)).toBe(bytesToHex(sha256(upstream.bls.file(DATA)!.bytes)))
+  })
+})
+
+describe("the idle bound", () => {
+  it("counts the time a read waits for data, not the time the consumer spends elsewhere", async () => {
+    const url = `${upstream.bls.baseUrl}${DATA}`
+    const chunks = [new Uint8Array(3), new Uint8Array(2), new Uint8Array(1)]
+    // Every chunk is there the moment it is asked for.
+    const ready = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(chunk)
+        controller.close()
+      }
+    })
+    const program = Effect.gen(function*() {
+      const sent = Effect.succeed({ url, status: 200, headers: new Headers(), body: ready })
+      const response = yield* boundedResponse(sent, url, { idleMs: 100, deadlineMs: 60_000 })
+      const reader = response.body!.getReader()
+      const sizes: Array<number> = []
+      for (let read = yield* Effect.promise(() => reader.read()); !read.done; read = yield* Effect.promise(() => reader.read())) {
+        sizes.push(read.value.byteLength)
+        // The store is busy with the chunk for five times the idle bound.
+        yield* TestClock.adjust(500)
+      }
+      return sizes
+    })
+    expect(await Effect.runPromise(Effect.provide(program, TestClock.layer()))).toEqual([3, 2, 1])
   })
 })
