@@ -7,7 +7,7 @@
 import { sha256 } from "@noble/hashes/sha2.js"
 import { bytesToHex } from "@noble/hashes/utils.js"
 import * as Effect from "effect/Effect"
-import { TestClock } from "effect/testing"
+import * as TestClock from "effect/testing/TestClock"
 import { afterEach, describe, expect, it } from "vitest"
 import { defaultSyncOptions, syncMirror } from "../../domain/bls/syncMirror.ts"
 import { boundedResponse } from "../../domain/http/boundedWaits.ts"
