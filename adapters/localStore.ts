@@ -14,6 +14,7 @@ import * as Layer from "effect/Layer"
 import type { Body, ListedObject, ObjectStoreShape, PutOptions, StoredObject } from "../domain/store/ObjectStore.ts"
 import { enforceMetadataRules } from "../domain/store/metadataRules.ts"
 import { ObjectStore } from "../domain/store/ObjectStore.ts"
+import { lengthChecked } from "../domain/store/lengthChecked.ts"
 import { messageOf, StoreFailure, storeTask } from "../domain/store/storeTask.ts"
 
 const reservedPrefix = ".quest-"
@@ -85,12 +86,10 @@ const fileStream = (file: fs.FileHandle) =>
 const writeBody = async (file: string, body: Body, contentLength: number | undefined, signal: AbortSignal) => {
   const handle = await fs.open(file, "wx")
   const hash = createHash("sha256")
-  let written = 0
   try {
-    await (body instanceof ReadableStream ? body : new Blob([body as BlobPart]).stream()).pipeTo(new WritableStream({
+    const stream = body instanceof ReadableStream ? body : new Blob([body as BlobPart]).stream()
+    await (contentLength === undefined ? stream : lengthChecked(stream, contentLength)).pipeTo(new WritableStream({
       write: async (chunk) => {
-        written += chunk.byteLength
-        if (written > (contentLength ?? Infinity)) throw new StoreFailure(`the body is longer than its contentLength of ${contentLength} bytes`)
         hash.update(chunk)
         await handle.write(chunk)
       }
@@ -98,7 +97,6 @@ const writeBody = async (file: string, body: Body, contentLength: number | undef
   } finally {
     await handle.close()
   }
-  if (written !== (contentLength ?? written)) throw new StoreFailure(`the body ended after ${written} of its ${contentLength} bytes`)
   return hash.digest("hex")
 }
 

@@ -14,6 +14,7 @@ import * as Effect from "effect/Effect"
 import { enforceMetadataRules } from "../domain/store/metadataRules.ts"
 import type { Body, ListedObject, ObjectStoreShape, PutOptions, StoredObject } from "../domain/store/ObjectStore.ts"
 import { StoreError } from "../domain/store/ObjectStore.ts"
+import { lengthChecked } from "../domain/store/lengthChecked.ts"
 import { messageOf, StoreFailure, storeTask } from "../domain/store/storeTask.ts"
 
 /** All parts but the last must be of one size, at least 5 MiB; bigger parts cost the Worker's memory. */
@@ -69,25 +70,16 @@ export const makeR2Store = (bucket: R2Bucket, name = "STORE"): ObjectStoreShape 
   /** A body of known length, checked as it flows: R2 stores all of it or nothing. */
   const putKnownLength = async (key: string, body: Stream, length: number, options: R2PutOptions) => {
     const fixed = fixedLengthStream(length)
-    let sent = 0
     let bodyError: unknown
-    const counted = body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        sent += chunk.byteLength
-        controller.enqueue(chunk)
-      }
-    }))
     // Stopped when R2 fails first, so that no pipe waits on a reader that is gone.
     const stop = new AbortController()
-    const piped = counted.pipeTo(fixed.writable, { signal: stop.signal }).catch((error: unknown) => {
+    const piped = lengthChecked(body, length).pipeTo(fixed.writable, { signal: stop.signal }).catch((error: unknown) => {
       if (error !== stop.signal.reason) bodyError = error
     })
     const stored = await r2.put(key, fixed.readable, options).catch(async (error: unknown) => {
       stop.abort()
       await piped
-      if (sent > length) throw new StoreFailure(`the body is longer than its contentLength of ${length} bytes`)
-      if (bodyError !== undefined) throw bodyError
-      throw sent < length ? new StoreFailure(`the body ended after ${sent} of its ${length} bytes`, { cause: error }) : error
+      throw bodyError ?? error
     })
     await piped
     return stored

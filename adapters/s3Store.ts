@@ -28,8 +28,8 @@ import * as Semaphore from "effect/Semaphore"
 import type { Body, ListedObject, ObjectStoreShape, PutOptions, PutResult, StoredObject } from "../domain/store/ObjectStore.ts"
 import { enforceMetadataRules } from "../domain/store/metadataRules.ts"
 import { ObjectStore } from "../domain/store/ObjectStore.ts"
+import { lengthChecked } from "../domain/store/lengthChecked.ts"
 import { StoreFailure, storeTask } from "../domain/store/storeTask.ts"
-import { tapStream } from "../domain/bytes/tapStream.ts"
 
 export interface S3StoreOptions {
   readonly bucket: string
@@ -203,18 +203,8 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
      */
     const putStream = async (stream: ReadableStream<Uint8Array>, length: number) => {
       const aborted = new AbortController()
-      const stop = (reason: unknown) => aborted.abort(reason)
-      let bytes = 0
-      const counted = tapStream(stream, {
-        chunk: (chunk) => {
-          if ((bytes += chunk.byteLength) > length) throw new StoreFailure(`the body is longer than its contentLength of ${length} bytes`)
-        },
-        end: () => {
-          if (bytes !== length) throw new StoreFailure(`the body ended after ${bytes} of its ${length} bytes`)
-        }
-      })
       let bodyError: unknown
-      const Body = Readable.fromWeb(counted as NodeReadableStream<Uint8Array>).on("error", (error) => stop(bodyError = error))
+      const Body = Readable.fromWeb(stream as NodeReadableStream<Uint8Array>).on("error", (error) => aborted.abort(bodyError = error))
       try {
         const sent = new PutObjectCommand({ ...common, Body, ContentLength: length })
         const signal = AbortSignal.any([abortSignal, aborted.signal])
@@ -231,12 +221,12 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
       }
       return putObject(bytes)
     }
-    if (contentLength !== undefined && contentLength <= multipartAbove) return putStream(body, contentLength)
-    const reader = body.getReader()
+    const checked = contentLength === undefined ? body : lengthChecked(body, contentLength)
+    if (contentLength !== undefined && contentLength <= multipartAbove) return putStream(checked, contentLength)
+    const reader = checked.getReader()
     abortSignal.addEventListener("abort", () => void reader.cancel(abortSignal.reason).catch(() => undefined), { once: true })
     // Larger parts past 50 GB, to stay within S3's 10,000.
     const buffer = new Uint8Array(Math.max(PART_BYTES, Math.ceil((contentLength ?? 0) / 10_000)))
-    let total = 0
     let rest: Uint8Array | undefined
     /** The next part: shorter than the buffer only at the body's end. */
     const fill = async () => {
@@ -248,10 +238,7 @@ export const makeS3Store = (options: S3StoreOptions): ObjectStoreShape => {
         buffer.set(chunk.subarray(0, taken), filled)
         rest = taken === chunk.byteLength ? undefined : chunk.subarray(taken)
         filled += taken
-        total += taken
-        if (total > (contentLength ?? Infinity)) throw new StoreFailure(`the body is longer than its contentLength of ${contentLength} bytes`)
       }
-      if (filled < buffer.byteLength && total !== (contentLength ?? total)) throw new StoreFailure(`the body ended after ${total} of its ${contentLength} bytes`)
       return buffer.subarray(0, filled)
     }
     let upload: { readonly Bucket: string; readonly Key: string; readonly UploadId: string | undefined } | undefined
